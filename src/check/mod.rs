@@ -1,0 +1,594 @@
+//! Stage 2: syntax trees → validated [`model::Ruleset`], reporting every problem at once.
+//!
+//! The checker resolves names across files (systems, förvaltningar, scripts), converts
+//! quantities to their normal units, compiles conditions, and applies inheritance
+//! (delmoment ← ärendetyp ← förvaltning ← policy). Warnings come from [`lints`].
+
+mod lints;
+pub mod names;
+mod policy;
+mod tests_block;
+mod units;
+
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::model::{self, Ruleset};
+use crate::source::{SourceMap, Span};
+use crate::syntax::ast::{self, Block, BlockKind, Quantity, StmtKind, Unit};
+use rustc_hash::FxHashMap;
+use std::path::Path;
+
+/// Check parsed files. `failed_files` says whether some file had a syntax error, in which
+/// case problems that a missing file could cause (unknown targets, no policy) are not
+/// reported, to avoid a cascade of false errors.
+pub fn check(
+    root: &Path,
+    sources: SourceMap,
+    files: &[ast::File],
+    mut diagnostics: Vec<Diagnostic>,
+) -> Result<Ruleset, Diagnostics> {
+    let failed_files = diagnostics.iter().any(|d| d.code == Code::Syntax);
+    let mut checker = Checker {
+        root,
+        sources: &sources,
+        diags: Vec::new(),
+        incomplete: failed_files,
+        systems: Vec::new(),
+        system_index: FxHashMap::default(),
+        forvaltning_index: FxHashMap::default(),
+        forvaltningar: Vec::new(),
+        rules: Vec::new(),
+        scripts: Vec::new(),
+        script_index: FxHashMap::default(),
+        attributes: Vec::new(),
+    };
+    let ruleset = checker.run(files);
+    diagnostics.append(&mut checker.diags);
+    let mut all = Diagnostics {
+        items: diagnostics,
+        sources,
+    };
+    all.sort();
+    match ruleset {
+        Some(mut ruleset) if !all.has_errors() => {
+            ruleset.sources = all.sources.clone();
+            ruleset.warnings = all;
+            Ok(ruleset)
+        }
+        _ => Err(all),
+    }
+}
+
+struct Checker<'a> {
+    root: &'a Path,
+    sources: &'a SourceMap,
+    diags: Vec<Diagnostic>,
+    incomplete: bool,
+    systems: Vec<model::System>,
+    system_index: FxHashMap<String, usize>,
+    forvaltning_index: FxHashMap<String, usize>,
+    /// (id, name, own target block) of every förvaltning, in file order.
+    forvaltningar: Vec<model::Forvaltning>,
+    rules: Vec<model::Rule>,
+    scripts: Vec<model::Script>,
+    script_index: FxHashMap<String, usize>,
+    attributes: Vec<String>,
+}
+
+impl Checker<'_> {
+    fn run(&mut self, files: &[ast::File]) -> Option<Ruleset> {
+        let blocks: Vec<&Block> = files.iter().flat_map(|f| &f.blocks).collect();
+        let of_kind = |k| blocks.iter().copied().filter(move |b| b.kind == k);
+        let policy_block = self.single_policy(of_kind(BlockKind::Policy).collect());
+        let forvaltning_blocks: Vec<&Block> = of_kind(BlockKind::Forvaltning).collect();
+        self.declare_forvaltningar(&forvaltning_blocks);
+        let policy = policy_block.and_then(|b| self.policy(b))?;
+        let arendetyper = self.arendetyper(&forvaltning_blocks, &policy);
+        let tests = self.tests(of_kind(BlockKind::Test).collect(), &arendetyper, &policy);
+        let mut ruleset = Ruleset {
+            id: String::new(),
+            root: self.root.to_path_buf(),
+            policy,
+            systems: std::mem::take(&mut self.systems),
+            forvaltningar: std::mem::take(&mut self.forvaltningar),
+            arendetyper,
+            rules: std::mem::take(&mut self.rules),
+            scripts: std::mem::take(&mut self.scripts),
+            tests,
+            warnings: Diagnostics::default(),
+            sources: SourceMap::default(),
+        };
+        lints::run(&ruleset, files, self.sources, &mut self.diags);
+        ruleset.id = crate::load::content_hash(self.sources, &ruleset.scripts);
+        Some(ruleset)
+    }
+
+    fn single_policy<'b>(&mut self, policies: Vec<&'b Block>) -> Option<&'b Block> {
+        if let [first, rest @ ..] = policies.as_slice() {
+            for extra in rest {
+                self.error(
+                    Diagnostic::new(
+                        Code::Policy,
+                        extra.keyword,
+                        "regeluppsättningen har mer än en kundtjänstpolicy",
+                    )
+                    .related(first.keyword, "den första policyn står här")
+                    .help("samla policyn i ett enda `kundtjänst`-block"),
+                );
+            }
+            return Some(first);
+        }
+        if !self.incomplete {
+            self.error(
+                Diagnostic::for_path(Code::Policy, self.root, "regeluppsättningen saknar kundtjänstpolicy")
+                    .help("lägg till en fil med ett block `kundtjänst \"…\" { … }`; se docs/regelsprak.md"),
+            );
+        }
+        None
+    }
+
+    // ------------------------------------------------------------ shared helpers
+
+    fn error(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn location(&self, span: Span) -> crate::source::Location {
+        self.sources.location(span)
+    }
+
+    /// Report a statement kind written twice in one block; returns whether it is new.
+    fn first_time(
+        &mut self,
+        seen: &mut FxHashMap<&'static str, Span>,
+        what: &'static str,
+        span: Span,
+    ) -> bool {
+        if let Some(first) = seen.get(what) {
+            let first = *first;
+            self.error(
+                Diagnostic::new(
+                    Code::RepeatedStatement,
+                    span,
+                    format!("`{what}` står två gånger i samma block"),
+                )
+                .label("andra gången")
+                .related(first, "första gången")
+                .help("ta bort den ena raden"),
+            );
+            return false;
+        }
+        seen.insert(what, span);
+        true
+    }
+
+    /// The value of a quantity in the unit the context wants, or a diagnostic.
+    fn quantity(&mut self, q: &Quantity, kind: QuantityKind) -> Option<f64> {
+        let Some(unit) = &q.unit else {
+            self.error(
+                Diagnostic::new(
+                    Code::MissingUnit,
+                    q.span,
+                    format!("talet `{}` saknar enhet", q.text),
+                )
+                .label("enhet saknas")
+                .help(format!(
+                    "{} anges med enhet, t.ex. `{}`",
+                    kind.what(),
+                    kind.example()
+                )),
+            );
+            return None;
+        };
+        match kind.convert(unit.value, q.value) {
+            Some(v) => Some(v),
+            None => {
+                self.error(
+                    Diagnostic::new(
+                        Code::WrongUnit,
+                        unit.span,
+                        format!(
+                            "`{}` är fel enhet för {}",
+                            unit_text(self.sources, unit.span),
+                            kind.what()
+                        ),
+                    )
+                    .label("fel enhet")
+                    .help(format!("skriv t.ex. `{}`", kind.example())),
+                );
+                None
+            }
+        }
+    }
+
+    /// A share written in percent, as a fraction 0–1.
+    fn percent(&mut self, q: &Quantity, what: &str, max: f64) -> Option<f64> {
+        let v = self.quantity(q, QuantityKind::Percent)?;
+        if !(0.0..=max).contains(&v) {
+            self.error(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    q.span,
+                    format!("{what} `{} %` är orimligt", q.text),
+                )
+                .help(format!("ange ett värde mellan 0 och {} %", max * 100.0)),
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    fn system_ids(&mut self, idents: &[ast::Ident]) -> Vec<usize> {
+        let mut ids = Vec::new();
+        for ident in idents {
+            match self.system_index.get(&ident.name) {
+                Some(&id) => ids.push(id),
+                None => {
+                    let hint = names::did_you_mean(
+                        &ident.name,
+                        self.systems.iter().map(|s| s.name.as_str()),
+                    );
+                    self.error(
+                        Diagnostic::new(Code::UnknownSystem, ident.span, format!("okänt system `{}`", ident.name))
+                            .label("finns inte i policyn")
+                            .help(format!(
+                                "lägg till `{}` i policyn under `system` (kundtjänst har åtkomst) eller `övriga system` (kundtjänst saknar åtkomst).{hint}",
+                                ident.name
+                            )),
+                    );
+                }
+            }
+        }
+        ids
+    }
+
+    fn channels(&mut self, idents: &[ast::Ident]) -> model::ChannelSet {
+        let mut set = model::ChannelSet::default();
+        for ident in idents {
+            match model::Channel::parse(&ident.name) {
+                Some(c) => set.insert(c),
+                None => self.unknown_channel(ident),
+            }
+        }
+        set
+    }
+
+    fn unknown_channel(&mut self, ident: &ast::Ident) {
+        let known = model::Channel::known_names();
+        let hint = names::did_you_mean(&ident.name, known.split(", "));
+        self.error(
+            Diagnostic::new(
+                Code::UnknownChannel,
+                ident.span,
+                format!("okänd kanal `{}`", ident.name),
+            )
+            .label("okänd kanal")
+            .help(format!("kända kanaler är {known}.{hint}")),
+        );
+    }
+
+    fn forvaltning_id(&mut self, ident: &ast::Ident) -> Option<usize> {
+        if let Some(&i) = self.forvaltning_index.get(&ident.name) {
+            return Some(i);
+        }
+        if !self.incomplete {
+            let hint = names::did_you_mean(
+                &ident.name,
+                self.forvaltning_index.keys().map(String::as_str),
+            );
+            self.error(
+                Diagnostic::new(
+                    Code::UnknownTarget,
+                    ident.span,
+                    format!("okänd mottagare `{}`", ident.name),
+                )
+                .label("ingen förvaltning har detta id")
+                .help(format!(
+                    "`till` ska följas av id för en förvaltning i regeluppsättningen.{hint}"
+                )),
+            );
+        }
+        None
+    }
+
+    /// Resolve `vidarekoppla …` on top of a base target (the owner's förvaltning).
+    fn target(
+        &mut self,
+        parts: &[ast::TargetPart],
+        base: Option<&model::Target>,
+    ) -> Option<model::Target> {
+        let mut seen = FxHashMap::default();
+        let mut target = base.cloned();
+        let mut overrides: Vec<(&ast::TargetPart, Span)> = Vec::new();
+        for part in parts {
+            let (what, span) = match part {
+                ast::TargetPart::Till(i) => ("till", i.span),
+                ast::TargetPart::Ko(t) => ("kö", t.span),
+                ast::TargetPart::Telefon(t) => ("telefon", t.span),
+                ast::TargetPart::Epost(t) => ("e-post", t.span),
+            };
+            if !self.first_time(&mut seen, what, span) {
+                continue;
+            }
+            if let ast::TargetPart::Till(ident) = part {
+                target = Some(
+                    self.forvaltning_id(ident)
+                        .map(|i| self.forvaltningar[i].target.clone())?,
+                );
+            } else {
+                overrides.push((part, span));
+            }
+        }
+        let mut target = target?;
+        for (part, _) in overrides {
+            match part {
+                ast::TargetPart::Ko(t) => target.queue = Some(t.value.clone()),
+                ast::TargetPart::Telefon(t) => target.phone = Some(t.value.clone()),
+                ast::TargetPart::Epost(t) => target.email = Some(t.value.clone()),
+                ast::TargetPart::Till(_) => {}
+            }
+        }
+        Some(target)
+    }
+
+    fn declare_forvaltningar(&mut self, blocks: &[&Block]) {
+        let mut first_span: FxHashMap<String, Span> = FxHashMap::default();
+        for block in blocks {
+            let (Some(id), Some(name)) = (&block.id, &block.name) else {
+                continue;
+            };
+            if let Some(first) = first_span.get(&id.name) {
+                self.error(duplicate(id, *first, "förvaltning"));
+                continue;
+            }
+            first_span.insert(id.name.clone(), id.span);
+            let target = model::Target {
+                forvaltning: id.name.clone(),
+                forvaltning_name: name.value.clone(),
+                queue: None,
+                phone: None,
+                email: None,
+            };
+            self.forvaltning_index
+                .insert(id.name.clone(), self.forvaltningar.len());
+            self.forvaltningar.push(model::Forvaltning {
+                id: id.name.clone(),
+                name: name.value.clone(),
+                target,
+                rules: Vec::new(),
+                location: self.location(block.keyword),
+                span: block.keyword,
+            });
+        }
+    }
+
+    /// Compile a guarded rule into the arena. `base` is the owner's förvaltning target.
+    fn rule(&mut self, rule: &ast::Rule, base: Option<&model::Target>) -> Option<model::RuleId> {
+        let condition = match model::Condition::compile(&rule.condition.value, &self.attributes) {
+            Ok(c) => c,
+            Err(e) => {
+                let start = rule.condition.span.start + e.offset;
+                let span = Span::new(
+                    rule.condition.span.file,
+                    start,
+                    (start + e.len).min(rule.condition.span.end.max(start + 1)),
+                );
+                let code = if e.unknown_name {
+                    Code::ConditionName
+                } else {
+                    Code::ConditionSyntax
+                };
+                let help = if e.unknown_name {
+                    "ett villkor kan använda `kanal`, `delmoment`, `timme`, `minut`, `veckodag` och `attr.namn` för attribut som policyn deklarerar"
+                } else {
+                    "villkor skrivs som Rhai-uttryck, t.ex. `kanal == \"besök\" && attr.belopp > 5000`"
+                };
+                self.error(Diagnostic::new(code, span, e.message).help(help));
+                return None;
+            }
+        };
+        let outcome = outcome_of(rule.outcome.value);
+        let target = if rule.target.is_empty() {
+            None
+        } else {
+            if base.is_none()
+                && !rule
+                    .target
+                    .iter()
+                    .any(|p| matches!(p, ast::TargetPart::Till(_)))
+            {
+                self.error(
+                    Diagnostic::new(
+                        Code::UnknownTarget,
+                        rule.span,
+                        "en regel i policyn som anger mottagare måste ange `till`",
+                    )
+                    .help("skriv t.ex. `=> vidarekoppla till soc kö \"Mottagningen\"`"),
+                );
+                return None;
+            }
+            Some(self.target(&rule.target, base)?)
+        };
+        self.rules.push(model::Rule {
+            condition,
+            outcome,
+            target,
+            location: self.location(rule.span),
+            span: rule.span,
+        });
+        Some(self.rules.len() - 1)
+    }
+
+    /// Load a script file once; `path` must stay inside the ruleset directory.
+    fn script(&mut self, text: &ast::Text) -> Option<model::ScriptId> {
+        let rel = text.value.replace('\\', "/");
+        if let Some(&id) = self.script_index.get(&rel) {
+            return Some(id);
+        }
+        let escapes = Path::new(&rel).is_absolute() || rel.split('/').any(|c| c == "..");
+        if escapes {
+            self.error(
+                Diagnostic::new(
+                    Code::MissingScript,
+                    text.span,
+                    format!("manuset `{rel}` ligger utanför regelkatalogen"),
+                )
+                .help("ange sökvägen relativt regelkatalogen, t.ex. `manus/bygglov-status.md`"),
+            );
+            return None;
+        }
+        match std::fs::read_to_string(self.root.join(&rel)) {
+            Ok(content) => {
+                let title = script_title(&content);
+                self.scripts.push(model::Script {
+                    path: rel.clone(),
+                    title,
+                    text: content,
+                });
+                self.script_index.insert(rel, self.scripts.len() - 1);
+                Some(self.scripts.len() - 1)
+            }
+            Err(e) => {
+                let why = match e.kind() {
+                    std::io::ErrorKind::NotFound => "finns inte".to_string(),
+                    std::io::ErrorKind::InvalidData => "är inte UTF-8-text".to_string(),
+                    _ => format!("går inte att läsa ({e})"),
+                };
+                self.error(
+                    Diagnostic::new(
+                        Code::MissingScript,
+                        text.span,
+                        format!("manusfilen `{rel}` {why}"),
+                    )
+                    .label("manusfil saknas")
+                    .help("skapa filen (sökvägen är relativ regelkatalogen) eller rätta sökvägen"),
+                );
+                None
+            }
+        }
+    }
+}
+
+fn script_title(content: &str) -> String {
+    content
+        .lines()
+        .map(|l| l.trim().trim_start_matches('#').trim())
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+        .to_string()
+}
+
+fn duplicate(id: &ast::Ident, first: Span, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::Duplicate,
+        id.span,
+        format!("{what} `{}` finns redan", id.name),
+    )
+    .label("andra definitionen")
+    .related(first, "första definitionen")
+    .help("varje id måste vara unikt i hela regeluppsättningen; byt namn på den ena")
+}
+
+fn outcome_of(word: ast::OutcomeWord) -> model::Outcome {
+    match word {
+        ast::OutcomeWord::Direkt => model::Outcome::Kundtjanst,
+        ast::OutcomeWord::Manus => model::Outcome::Scripted,
+        ast::OutcomeWord::Vidarekoppla => model::Outcome::Forwarded,
+    }
+}
+
+fn unit_text(sources: &SourceMap, span: Span) -> String {
+    sources.get(span.file).text[span.start..span.end].to_string()
+}
+
+/// What a number means, and so which units fit it.
+#[derive(Debug, Clone, Copy)]
+enum QuantityKind {
+    Frequency,
+    Minutes,
+    Seconds,
+    Hours,
+    Percent,
+    Levels,
+}
+
+/// "per dag" means per working day: kundtjänst is open on weekdays.
+pub const WORKING_DAYS_PER_YEAR: f64 = 250.0;
+
+impl QuantityKind {
+    fn what(self) -> &'static str {
+        match self {
+            QuantityKind::Frequency => "frekvens",
+            QuantityKind::Minutes => "handläggningstid",
+            QuantityKind::Seconds => "svarstid",
+            QuantityKind::Hours => "årsarbetstid",
+            QuantityKind::Percent => "andel",
+            QuantityKind::Levels => "skala",
+        }
+    }
+
+    fn example(self) -> &'static str {
+        match self {
+            QuantityKind::Frequency => "60 per månad",
+            QuantityKind::Minutes => "4 min",
+            QuantityKind::Seconds => "20 s",
+            QuantityKind::Hours => "1600 tim",
+            QuantityKind::Percent => "80 %",
+            QuantityKind::Levels => "6 nivåer",
+        }
+    }
+
+    /// Per year, minutes, seconds, hours, fraction, or count.
+    fn convert(self, unit: Unit, v: f64) -> Option<f64> {
+        Some(match (self, unit) {
+            (QuantityKind::Frequency, Unit::PerYear) => v,
+            (QuantityKind::Frequency, Unit::PerMonth) => v * 12.0,
+            (QuantityKind::Frequency, Unit::PerWeek) => v * 52.0,
+            (QuantityKind::Frequency, Unit::PerDay) => v * WORKING_DAYS_PER_YEAR,
+            (QuantityKind::Minutes, Unit::Minutes) => v,
+            (QuantityKind::Minutes, Unit::Seconds) => v / 60.0,
+            (QuantityKind::Minutes, Unit::Hours) => v * 60.0,
+            (QuantityKind::Seconds, Unit::Seconds) => v,
+            (QuantityKind::Seconds, Unit::Minutes) => v * 60.0,
+            (QuantityKind::Hours, Unit::Hours) => v,
+            (QuantityKind::Percent, Unit::Percent) => v / 100.0,
+            (QuantityKind::Levels, Unit::Levels) => v,
+            _ => return None,
+        })
+    }
+}
+
+/// Statement kinds by their keyword, for "står två gånger" and "hör inte hemma här".
+fn keyword_of(kind: &StmtKind) -> &'static str {
+    match kind {
+        StmtKind::Kommun { .. } => "kommun",
+        StmtKind::Skala(_) => "skala",
+        StmtKind::System(_) => "system",
+        StmtKind::OvrigaSystem(_) => "övriga system",
+        StmtKind::Kanaler(_) => "kanaler",
+        StmtKind::Attribut(_) | StmtKind::TestAttribut(_) => "attribut",
+        StmtKind::Frekvensgrans(_) => "frekvensgräns",
+        StmtKind::DirektRange(_) => "direkt rosa",
+        StmtKind::ManusRange(_) => "manus rosa",
+        StmtKind::Reserv(_) => "reserv",
+        StmtKind::Mal(_) => "mål",
+        StmtKind::Arsarbetstid(_) => "årsarbetstid",
+        StmtKind::Oppettider(_) => "öppettider",
+        StmtKind::Serviceniva { .. } => "servicenivå",
+        StmtKind::Maxbelaggning(_) => "maxbeläggning",
+        StmtKind::Franvaro(_) => "frånvaro",
+        StmtKind::Tid { .. } | StmtKind::TestTid(_) => "tid",
+        StmtKind::Forward(_) => "vidarekoppla",
+        StmtKind::Rule(_) => "om",
+        StmtKind::Rosa(_) => "rosa",
+        StmtKind::Frekvens(_) => "frekvens",
+        StmtKind::Manus(_) => "manus",
+        StmtKind::Sekretess => "sekretess",
+        StmtKind::Overenskommet(_) => "överenskommet",
+        StmtKind::Sokord(_) => "sökord",
+        StmtKind::Block(_) => "delmoment",
+        StmtKind::TestArendetyp(_) => "ärendetyp",
+        StmtKind::TestDelmoment(_) => "delmoment",
+        StmtKind::TestKanal(_) => "kanal",
+        StmtKind::TestForvantat { .. } => "förväntat",
+    }
+}

@@ -1,0 +1,321 @@
+//! Förvaltningar, ärendetyper and delmoment → decision units, with inheritance
+//! (delmoment ← ärendetyp ← förvaltning ← policy) applied once, here.
+
+use super::{Checker, QuantityKind, duplicate, keyword_of, outcome_of};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::model::{self, ChannelSet, HandlingTimes, Outcome};
+use crate::source::Span;
+use crate::syntax::ast::{Block, BlockKind, StmtKind};
+use rustc_hash::FxHashMap;
+
+/// What one ärendetyp or delmoment block says itself; `None` means "inherit".
+#[derive(Default, Clone)]
+struct Draft {
+    level: Option<(u8, Span)>,
+    frekvens: Option<f64>,
+    systems: Option<Vec<usize>>,
+    channels: Option<ChannelSet>,
+    script: Option<usize>,
+    times_kundtjanst: Option<f64>,
+    times_forvaltning: Option<f64>,
+    sekretess: bool,
+    agreed: Option<(Outcome, Span)>,
+    target: Option<model::Target>,
+    rules: Vec<(model::RuleId, Span)>,
+    search_words: Vec<String>,
+}
+
+impl Checker<'_> {
+    pub(super) fn arendetyper(
+        &mut self,
+        blocks: &[&Block],
+        policy: &model::Policy,
+    ) -> Vec<model::Arendetyp> {
+        for block in blocks {
+            self.forvaltning_target(block);
+        }
+        let mut first_type: FxHashMap<String, Span> = FxHashMap::default();
+        let mut types = Vec::new();
+        for block in blocks {
+            let Some(index) = block
+                .id
+                .as_ref()
+                .and_then(|id| self.forvaltning_index.get(&id.name).copied())
+            else {
+                continue;
+            };
+            let base = self.forvaltningar[index].target.clone();
+            for stmt in &block.stmts {
+                match &stmt.kind {
+                    StmtKind::Rule(rule) => {
+                        if let Some(id) = self.rule(rule, Some(&base)) {
+                            self.forvaltningar[index].rules.push(id);
+                        }
+                    }
+                    StmtKind::Block(typ) => {
+                        let id = typ
+                            .id
+                            .as_ref()
+                            .expect("the grammar requires an ärendetyp id");
+                        if let Some(first) = first_type.get(&id.name) {
+                            self.error(duplicate(id, *first, "ärendetypen"));
+                            continue;
+                        }
+                        first_type.insert(id.name.clone(), id.span);
+                        if let Some(t) = self.arendetyp(typ, index, policy) {
+                            types.push(t);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        types
+    }
+
+    /// `vidarekoppla …` written directly in a förvaltning.
+    fn forvaltning_target(&mut self, block: &Block) {
+        let Some(index) = block
+            .id
+            .as_ref()
+            .and_then(|id| self.forvaltning_index.get(&id.name).copied())
+        else {
+            return;
+        };
+        let mut seen = FxHashMap::default();
+        for stmt in &block.stmts {
+            if let StmtKind::Forward(t) = &stmt.kind {
+                if !self.first_time(&mut seen, "vidarekoppla", stmt.span) {
+                    continue;
+                }
+                let base = self.forvaltningar[index].target.clone();
+                if let Some(target) = self.target(&t.parts, Some(&base)) {
+                    self.forvaltningar[index].target = target;
+                }
+            }
+        }
+    }
+
+    fn arendetyp(
+        &mut self,
+        block: &Block,
+        forvaltning: usize,
+        policy: &model::Policy,
+    ) -> Option<model::Arendetyp> {
+        let id = block.id.as_ref()?;
+        let name = block
+            .name
+            .as_ref()
+            .map(|n| n.value.clone())
+            .unwrap_or_default();
+        let base_target = self.forvaltningar[forvaltning].target.clone();
+        let own = self.draft(block, &base_target, policy.scale);
+        let parts: Vec<&Block> = block
+            .stmts
+            .iter()
+            .filter_map(|s| match &s.kind {
+                StmtKind::Block(b) if b.kind == BlockKind::Delmoment => Some(b),
+                _ => None,
+            })
+            .collect();
+        let type_target = own.target.clone().unwrap_or(base_target);
+        let mut units = Vec::new();
+        if parts.is_empty() {
+            if own.level.is_none() {
+                self.error(
+                    Diagnostic::new(
+                        Code::Level,
+                        id.span,
+                        format!("ärendetypen `{}` saknar nivå", id.name),
+                    )
+                    .help(
+                        "ange `rosa N` eller dela upp ärendetypen i `delmoment` med var sin nivå",
+                    ),
+                );
+            }
+            units.push(self.unit(
+                None,
+                &name,
+                &own,
+                &Draft::default(),
+                &type_target,
+                policy,
+                block.keyword,
+            )?);
+        } else {
+            if let Some((_, span)) = own.level {
+                self.error(
+                    Diagnostic::new(Code::Level, span, format!("ärendetypen `{}` har både `rosa` och delmoment", id.name))
+                        .help("när ärendetypen har delmoment anges nivån i varje delmoment; ta bort raden"),
+                );
+            }
+            let mut first_part: FxHashMap<&str, Span> = FxHashMap::default();
+            for part in parts {
+                let part_id = part.id.as_ref()?;
+                if let Some(first) = first_part.get(part_id.name.as_str()) {
+                    self.error(duplicate(part_id, *first, "delmomentet"));
+                    continue;
+                }
+                first_part.insert(&part_id.name, part_id.span);
+                let draft = self.draft(part, &type_target, policy.scale);
+                if draft.level.is_none() {
+                    self.error(
+                        Diagnostic::new(
+                            Code::Level,
+                            part_id.span,
+                            format!("delmomentet `{}` saknar nivå", part_id.name),
+                        )
+                        .help("ange `rosa N` i delmomentet"),
+                    );
+                }
+                let part_name = part
+                    .name
+                    .as_ref()
+                    .map_or_else(|| part_id.name.clone(), |n| n.value.clone());
+                if let Some(unit) = self.unit(
+                    Some(&part_id.name),
+                    &part_name,
+                    &own,
+                    &draft,
+                    &type_target,
+                    policy,
+                    part.keyword,
+                ) {
+                    units.push(unit);
+                }
+            }
+        }
+        Some(model::Arendetyp {
+            id: id.name.clone(),
+            name,
+            forvaltning,
+            frekvens: own.frekvens,
+            search_words: own.search_words,
+            target: type_target,
+            rules: own.rules.iter().map(|r| r.0).collect(),
+            has_parts: units.iter().any(|u| u.part.is_some()),
+            units,
+            location: self.location(block.keyword),
+            span: block.keyword,
+        })
+    }
+
+    /// The settings written in one block.
+    fn draft(&mut self, block: &Block, base_target: &model::Target, scale: u8) -> Draft {
+        let mut d = Draft::default();
+        let mut seen = FxHashMap::default();
+        for stmt in &block.stmts {
+            let keyword = keyword_of(&stmt.kind);
+            let repeatable = matches!(stmt.kind, StmtKind::Rule(_) | StmtKind::Block(_));
+            if !repeatable && !self.first_time(&mut seen, keyword, stmt.span) {
+                continue;
+            }
+            match &stmt.kind {
+                StmtKind::Rosa(level) => {
+                    d.level = self.level(*level, scale).map(|l| (l, level.span))
+                }
+                StmtKind::Frekvens(q) => d.frekvens = self.quantity(q, QuantityKind::Frequency),
+                StmtKind::System(ids) => d.systems = Some(self.system_ids(ids)),
+                StmtKind::Kanaler(ids) => d.channels = Some(self.channels(ids)),
+                StmtKind::Manus(path) => d.script = self.script(path),
+                StmtKind::Tid {
+                    kundtjanst,
+                    forvaltning,
+                } => {
+                    d.times_kundtjanst = self.positive(kundtjanst, QuantityKind::Minutes);
+                    d.times_forvaltning = forvaltning
+                        .as_ref()
+                        .and_then(|q| self.positive(q, QuantityKind::Minutes));
+                }
+                StmtKind::Sekretess => d.sekretess = true,
+                StmtKind::Overenskommet(o) => d.agreed = Some((outcome_of(o.value), o.span)),
+                StmtKind::Forward(t) => d.target = self.target(&t.parts, Some(base_target)),
+                StmtKind::Rule(rule) => {
+                    if let Some(id) = self.rule(rule, Some(base_target)) {
+                        d.rules.push((id, rule.outcome.span));
+                    }
+                }
+                StmtKind::Sokord(words) => {
+                    d.search_words = words.iter().map(|w| w.value.clone()).collect()
+                }
+                _ => {}
+            }
+        }
+        d
+    }
+
+    /// One decision unit: the part's own settings over the type's over the policy's.
+    #[allow(clippy::too_many_arguments)]
+    fn unit(
+        &mut self,
+        part: Option<&str>,
+        name: &str,
+        typ: &Draft,
+        own: &Draft,
+        type_target: &model::Target,
+        policy: &model::Policy,
+        keyword: Span,
+    ) -> Option<model::Unit> {
+        let (level, level_span) = own.level.or(typ.level)?;
+        let frekvens = own.frekvens.or(typ.frekvens);
+        if frekvens.is_none() && policy.scripted_levels.contains(&level) {
+            self.error(
+                Diagnostic::new(Code::MissingFrekvens, level_span, format!("nivå {level} utan frekvens"))
+                    .label("frekvens saknas")
+                    .help("nivå 3–4 flyttas bara till kundtjänst om ärendet är tillräckligt vanligt: ange t.ex. `frekvens 20 per månad`"),
+            );
+        }
+        let script = own.script.or(typ.script);
+        let agreed = own.agreed.or(typ.agreed);
+        if script.is_none() {
+            let rule_manus = own
+                .rules
+                .iter()
+                .chain(&typ.rules)
+                .find(|(id, _)| self.rules[*id].outcome == Outcome::Scripted);
+            let agreed_manus = agreed.filter(|(o, _)| *o == Outcome::Scripted);
+            if let Some(span) = agreed_manus.map(|a| a.1).or(rule_manus.map(|r| r.1)) {
+                self.error(
+                    Diagnostic::new(
+                        Code::ScriptedWithoutScript,
+                        span,
+                        "utfallet `manus` kräver en manusfil",
+                    )
+                    .label("inget manus")
+                    .help("ange `manus \"manus/fil.md\"` i ärendetypen eller delmomentet"),
+                );
+            }
+        }
+        Some(model::Unit {
+            part: part.map(str::to_string),
+            name: name.to_string(),
+            level,
+            frekvens,
+            own_frekvens: if part.is_some() { own.frekvens } else { None },
+            systems: own
+                .systems
+                .clone()
+                .or_else(|| typ.systems.clone())
+                .unwrap_or_default(),
+            channels: own.channels.or(typ.channels),
+            script,
+            times: HandlingTimes {
+                kundtjanst: own
+                    .times_kundtjanst
+                    .or(typ.times_kundtjanst)
+                    .unwrap_or(policy.default_times.kundtjanst),
+                forvaltning: own
+                    .times_forvaltning
+                    .or(typ.times_forvaltning)
+                    .unwrap_or(policy.default_times.forvaltning),
+            },
+            sekretess: own.sekretess || typ.sekretess,
+            agreed: agreed.map(|a| a.0),
+            agreed_span: agreed.map(|a| a.1),
+            target: own.target.clone().unwrap_or_else(|| type_target.clone()),
+            rules: own.rules.iter().map(|r| r.0).collect(),
+            location: self.location(keyword),
+            span: keyword,
+        })
+    }
+}

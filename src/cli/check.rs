@@ -1,0 +1,133 @@
+//! `rosa check` and `rosa fmt`.
+
+use super::{EXIT_PROBLEMS, EXIT_USAGE, Format, exit_for, ruleset_dir};
+use crate::diagnostics::Diagnostics;
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Katalogen med regelfilerna
+    dir: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+    /// Behandla varningar som fel (avslutar med 1)
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+pub fn run(args: Args) -> u8 {
+    let dir = ruleset_dir(args.dir);
+    let (summary, diagnostics) = match crate::Ruleset::load(&dir) {
+        Ok(ruleset) => (Some(summary(&ruleset)), ruleset.warnings),
+        Err(diagnostics) => (None, diagnostics),
+    };
+    match args.format {
+        Format::Text => print_text(summary.as_deref(), &diagnostics),
+        Format::Json => print_json(&diagnostics),
+    }
+    if diagnostics.has_errors() {
+        exit_for(&diagnostics)
+    } else if args.deny_warnings && diagnostics.warnings() > 0 {
+        EXIT_PROBLEMS
+    } else {
+        0
+    }
+}
+
+fn print_text(summary: Option<&str>, diagnostics: &Diagnostics) {
+    for d in &diagnostics.items {
+        let mut out = String::new();
+        diagnostics.render_one(d, &mut out);
+        println!("{out}");
+    }
+    match summary {
+        Some(s) if diagnostics.items.is_empty() => println!("ok: {s}"),
+        Some(s) => println!("{}; {s}", diagnostics.summary()),
+        None => println!(
+            "{}: regeluppsättningen laddades inte",
+            diagnostics.summary()
+        ),
+    }
+}
+
+fn print_json(diagnostics: &Diagnostics) {
+    let report = serde_json::json!({
+        "errors": diagnostics.errors(),
+        "warnings": diagnostics.warnings(),
+        "diagnostics": diagnostics.records(),
+    });
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&report).unwrap_or_default()
+    );
+}
+
+pub fn summary(r: &crate::Ruleset) -> String {
+    let units: usize = r.arendetyper.iter().map(|t| t.units.len()).sum();
+    format!(
+        "{} ({}), {} förvaltningar, {} ärendetyper, {} beslutsenheter, {} regler, {} tester, id {}",
+        r.policy.kommun,
+        r.policy.kommunkod,
+        r.forvaltningar.len(),
+        r.arendetyper.len(),
+        units,
+        r.rules.len(),
+        r.tests.len(),
+        r.id
+    )
+}
+
+#[derive(clap::Args, Debug)]
+pub struct FmtArgs {
+    /// Katalogen med regelfilerna
+    dir: Option<PathBuf>,
+    /// Ändra inget; avsluta med 1 om någon fil inte är formaterad
+    #[arg(long)]
+    check: bool,
+}
+
+pub fn fmt(args: FmtArgs) -> u8 {
+    let dir = ruleset_dir(args.dir);
+    let (sources, problems) = crate::load::read_sources(&dir);
+    if !problems.is_empty() {
+        let d = Diagnostics {
+            items: problems,
+            sources,
+        };
+        eprint!("{}", d.render());
+        return EXIT_USAGE;
+    }
+    let mut unformatted = 0;
+    let mut failed = Vec::new();
+    for (id, file) in sources.files() {
+        let formatted = match crate::syntax::format::format_source(id, &file.text) {
+            Ok(f) => f,
+            Err(d) => {
+                failed.push(*d);
+                continue;
+            }
+        };
+        if formatted == file.text {
+            continue;
+        }
+        let path = crate::source::display_path(&file.path);
+        if args.check {
+            println!("inte formaterad: {path}");
+            unformatted += 1;
+        } else if let Err(e) = std::fs::write(dir.join(&file.path), formatted) {
+            eprintln!("fel: kunde inte skriva {path}: {e}");
+            return EXIT_USAGE;
+        } else {
+            println!("formaterade {path}");
+        }
+    }
+    if !failed.is_empty() {
+        let d = Diagnostics {
+            items: failed,
+            sources,
+        };
+        eprint!("{}", d.render());
+        return EXIT_PROBLEMS;
+    }
+    if unformatted > 0 { EXIT_PROBLEMS } else { 0 }
+}

@@ -1,0 +1,78 @@
+//! The `rosa` command line: thin verbs over the library.
+
+mod check;
+mod decide;
+mod test;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The example kommun that every command uses when no directory is given.
+pub const DEFAULT_RULESET: &str = "rulesets/exempelkommun";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "rosa",
+    version,
+    about = "ROSA-regelmotor för kommunens kundtjänst"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Kontrollera en regeluppsättning och visa alla fel och varningar
+    Check(check::Args),
+    /// Formatera regelfilerna i en kanonisk layout (kommentarer behålls)
+    Fmt(check::FmtArgs),
+    /// Avgör en fråga (eller JSON Lines från stdin med --stdin)
+    Decide(decide::Args),
+    /// Kör testerna som står i regeluppsättningen
+    Test(test::Args),
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Exit codes: 0 fine, 1 problems found in the input, 2 usage or I/O error.
+pub const EXIT_PROBLEMS: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+fn ruleset_dir(dir: Option<PathBuf>) -> PathBuf {
+    dir.unwrap_or_else(|| PathBuf::from(DEFAULT_RULESET))
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Fmt(args) => check::fmt(args),
+        Command::Decide(args) => decide::run(args),
+        Command::Test(args) => test::run(args),
+    };
+    ExitCode::from(code)
+}
+
+/// Load a ruleset for a command that needs one, printing diagnostics if it does not load.
+fn load_or_report(dir: &std::path::Path) -> Result<crate::Ruleset, u8> {
+    crate::Ruleset::load(dir).map_err(|diagnostics| {
+        eprint!("{}", diagnostics.render());
+        exit_for(&diagnostics)
+    })
+}
+
+fn exit_for(diagnostics: &crate::Diagnostics) -> u8 {
+    use crate::diagnostics::Code;
+    let io = diagnostics
+        .items
+        .iter()
+        .any(|d| matches!(d.code, Code::Unreadable | Code::NoRuleFiles) && d.span.is_none());
+    if io { EXIT_USAGE } else { EXIT_PROBLEMS }
+}

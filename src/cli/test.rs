@@ -1,0 +1,57 @@
+//! `rosa test`: the agreement, pinned by the förvaltning's own tests.
+
+use super::{EXIT_PROBLEMS, Format, load_or_report, ruleset_dir};
+use crate::engine::testing::run_tests;
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Katalogen med regelfilerna
+    dir: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+pub fn run(args: Args) -> u8 {
+    let ruleset = match load_or_report(&ruleset_dir(args.dir)) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let engine = crate::Engine::new(&ruleset);
+    let results = run_tests(&engine);
+    let failed = results.iter().filter(|r| !r.passed).count();
+    let passed = results.len() - failed;
+    match args.format {
+        Format::Json => {
+            let report =
+                serde_json::json!({ "passed": passed, "failed": failed, "results": results });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
+        }
+        Format::Text => {
+            for r in &results {
+                if r.passed {
+                    println!("ok      {} ({})", r.name, r.location);
+                } else {
+                    let target = |f: &Option<String>| {
+                        f.as_ref().map(|f| format!(" till {f}")).unwrap_or_default()
+                    };
+                    println!(
+                        "FAILED  {} ({})\n        förväntat {}{}, fick {}{}\n        {}",
+                        r.name,
+                        r.location,
+                        r.expected.keyword(),
+                        target(&r.expected_forvaltning),
+                        r.got.keyword(),
+                        target(&r.got_forvaltning),
+                        r.explanation.as_deref().unwrap_or("")
+                    );
+                }
+            }
+            println!("{passed} passed, {failed} failed");
+        }
+    }
+    if failed > 0 { EXIT_PROBLEMS } else { 0 }
+}

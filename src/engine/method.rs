@@ -1,0 +1,234 @@
+//! The default method (DESIGN.md "Decision semantics", step 5): level, sekretess,
+//! channel, systems, frequency and script. [`assess`] is what the engine precomputes
+//! per channel; [`criteria`] turns the same assessment into plain Swedish on demand.
+
+use crate::model::{Channel, Outcome, Ruleset, Unit};
+use serde::{Deserialize, Serialize};
+
+/// The channel of an inquiry, as the method sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelSlot {
+    None,
+    Known(Channel),
+    Unknown,
+}
+
+impl ChannelSlot {
+    pub const COUNT: usize = Channel::COUNT + 1;
+
+    pub fn parse(channel: Option<&str>) -> ChannelSlot {
+        match channel {
+            None => ChannelSlot::None,
+            Some(name) => Channel::parse(name).map_or(ChannelSlot::Unknown, ChannelSlot::Known),
+        }
+    }
+
+    /// Index into a per-channel table; unknown channels are not precomputed.
+    pub fn index(self) -> Option<usize> {
+        match self {
+            ChannelSlot::Known(c) => Some(c.index()),
+            ChannelSlot::None => Some(Channel::COUNT),
+            ChannelSlot::Unknown => None,
+        }
+    }
+
+    pub fn all() -> impl Iterator<Item = ChannelSlot> {
+        Channel::all()
+            .map(ChannelSlot::Known)
+            .chain([ChannelSlot::None])
+    }
+}
+
+/// Every criterion of the method, checked for one unit in one channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Assessment {
+    pub level_direct: bool,
+    pub level_scripted: bool,
+    pub sekretess: bool,
+    pub channel_ok: bool,
+    pub systems_ok: bool,
+    pub frequency_ok: bool,
+    pub script_ok: bool,
+}
+
+impl Assessment {
+    pub fn outcome(self) -> Outcome {
+        let blocked = !(self.level_direct || self.level_scripted)
+            || self.sekretess
+            || !self.channel_ok
+            || !self.systems_ok;
+        if blocked {
+            Outcome::Forwarded
+        } else if self.level_direct {
+            Outcome::Kundtjanst
+        } else if self.frequency_ok && self.script_ok {
+            Outcome::Scripted
+        } else {
+            Outcome::Forwarded
+        }
+    }
+}
+
+pub fn assess(ruleset: &Ruleset, unit: &Unit, channel: ChannelSlot) -> Assessment {
+    let policy = &ruleset.policy;
+    Assessment {
+        level_direct: policy.direct_levels.contains(&unit.level),
+        level_scripted: policy.scripted_levels.contains(&unit.level),
+        sekretess: unit.sekretess,
+        channel_ok: channel_ok(ruleset, unit, channel),
+        systems_ok: unit.systems.iter().all(|&s| ruleset.systems[s].access),
+        frequency_ok: unit
+            .frekvens
+            .is_some_and(|f| f >= policy.frequency_threshold_per_year),
+        script_ok: unit.script.is_some(),
+    }
+}
+
+fn channel_ok(ruleset: &Ruleset, unit: &Unit, channel: ChannelSlot) -> bool {
+    let served = ruleset.policy.channels;
+    match channel {
+        ChannelSlot::Known(c) => served.contains(c) && unit.channels.is_none_or(|u| u.contains(c)),
+        // No channel given: fine if kundtjänst serves at least one channel the unit allows.
+        ChannelSlot::None => unit
+            .channels
+            .map_or(!served.is_empty(), |u| u.intersects(served)),
+        ChannelSlot::Unknown => false,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CriterionKind {
+    Level,
+    Sekretess,
+    Channel,
+    System,
+    Frequency,
+    Script,
+}
+
+/// One criterion of the method, with a plain Swedish sentence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Criterion {
+    pub criterion: CriterionKind,
+    pub passed: bool,
+    pub text: String,
+}
+
+/// Every criterion, in the order the method checks them, for explanations.
+pub fn criteria(
+    ruleset: &Ruleset,
+    unit: &Unit,
+    channel: ChannelSlot,
+    channel_text: Option<&str>,
+) -> Vec<Criterion> {
+    let a = assess(ruleset, unit, channel);
+    let policy = &ruleset.policy;
+    let (d, s) = (&policy.direct_levels, &policy.scripted_levels);
+    let mut out = Vec::with_capacity(6);
+    let mut push = |criterion, passed, text: String| {
+        out.push(Criterion {
+            criterion,
+            passed,
+            text,
+        })
+    };
+    let level_text = if a.level_direct {
+        format!(
+            "nivå {} ligger i direktnivåerna {}–{}: kundtjänst kan svara direkt",
+            unit.level,
+            d.start(),
+            d.end()
+        )
+    } else if a.level_scripted {
+        format!(
+            "nivå {} ligger i manusnivåerna {}–{}: kundtjänst kan hantera ärendet med manus",
+            unit.level,
+            s.start(),
+            s.end()
+        )
+    } else if unit.level > *s.end() {
+        format!(
+            "nivå {} ligger över manusnivåerna (högst {}): förvaltningen handlägger",
+            unit.level,
+            s.end()
+        )
+    } else {
+        format!(
+            "nivå {} ingår varken i direkt- eller manusnivåerna",
+            unit.level
+        )
+    };
+    push(
+        CriterionKind::Level,
+        a.level_direct || a.level_scripted,
+        level_text,
+    );
+    push(
+        CriterionKind::Sekretess,
+        !a.sekretess,
+        if a.sekretess {
+            "ärendet omfattas av sekretess".into()
+        } else {
+            "ingen sekretess".into()
+        },
+    );
+    push(
+        CriterionKind::Channel,
+        a.channel_ok,
+        channel_sentence(ruleset, unit, channel, channel_text, a.channel_ok),
+    );
+    for &id in &unit.systems {
+        let system = &ruleset.systems[id];
+        let text = if system.access {
+            format!("kundtjänst har åtkomst till {}", system.name)
+        } else {
+            format!("kundtjänst saknar åtkomst till {}", system.name)
+        };
+        push(CriterionKind::System, system.access, text);
+    }
+    if a.level_scripted {
+        let threshold = policy.frequency_threshold_per_year;
+        let text = match unit.frekvens {
+            Some(f) if a.frequency_ok => {
+                format!("frekvensen {f:.0} per år når frekvensgränsen {threshold:.0} per år")
+            }
+            Some(f) => {
+                format!("frekvensen {f:.0} per år är under frekvensgränsen {threshold:.0} per år")
+            }
+            None => "frekvens saknas".into(),
+        };
+        push(CriterionKind::Frequency, a.frequency_ok, text);
+        let text = match unit.script {
+            Some(id) => format!("manus finns: {}", ruleset.scripts[id].path),
+            None => "förvaltningen har inte lämnat något manus".into(),
+        };
+        push(CriterionKind::Script, a.script_ok, text);
+    }
+    out
+}
+
+fn channel_sentence(
+    ruleset: &Ruleset,
+    unit: &Unit,
+    channel: ChannelSlot,
+    text: Option<&str>,
+    ok: bool,
+) -> String {
+    let served = ruleset.policy.channels;
+    match channel {
+        ChannelSlot::Unknown => format!("kanalen `{}` är okänd", text.unwrap_or("")),
+        ChannelSlot::Known(c) if ok => format!("kundtjänst hanterar ärendet i kanalen {c}"),
+        ChannelSlot::Known(c) if !served.contains(c) => {
+            format!("kundtjänst betjänar inte kanalen {c}")
+        }
+        ChannelSlot::Known(c) => format!(
+            "ärendet hanteras av kundtjänst bara i kanalerna {}, inte {c}",
+            unit.channels.unwrap_or_default().names()
+        ),
+        ChannelSlot::None if ok => {
+            "ingen kanal angiven; kundtjänst betjänar ärendets kanaler".into()
+        }
+        ChannelSlot::None => "kundtjänst betjänar ingen av ärendets kanaler".into(),
+    }
+}

@@ -1,0 +1,301 @@
+//! Stage 4: the compiled decision engine. Immutable, `Send + Sync`, shared by `Arc`.
+//!
+//! For each unit the outcome of the default method (or the agreed outcome) is
+//! precomputed per channel, so an inquiry with no guarded rule in its way is a hash
+//! lookup and a table read, without allocating. Guarded rules run in the Rhai sandbox.
+
+mod decision;
+mod inquiry;
+pub mod method;
+pub mod testing;
+
+pub use decision::{Basis, Decision, DecisionRecord, Resolution, RuleRef, ScriptRef};
+pub use inquiry::Inquiry;
+pub use method::{Criterion, CriterionKind};
+
+use crate::clock::LocalTime;
+use crate::model::{EvalContext, Outcome, RuleId, Ruleset};
+use method::ChannelSlot;
+use rustc_hash::FxHashMap;
+use std::sync::Arc;
+
+/// A ruleset compiled for deciding.
+///
+/// ```
+/// use rosa::{Engine, Inquiry, Outcome, Ruleset};
+/// let engine = Engine::new(&Ruleset::load("rulesets/exempelkommun").unwrap());
+/// let d = engine.decide(&Inquiry::new("finns-inte").channel("telefon"));
+/// assert_eq!(d.outcome, Outcome::Forwarded); // unknown types always go to a person
+/// ```
+#[derive(Debug)]
+pub struct Engine {
+    ruleset: Arc<Ruleset>,
+    index: FxHashMap<Box<str>, usize>,
+    /// Per ärendetyp, per unit (same order as the model).
+    units: Vec<Vec<CompiledUnit>>,
+}
+
+#[derive(Debug)]
+struct CompiledUnit {
+    /// Guarded rules in the order they are tried: delmoment, ärendetyp, förvaltning, policy.
+    chain: Box<[RuleId]>,
+    /// Outcome without rules, per channel slot: the agreement or the default method.
+    fast: [(Outcome, Basis); ChannelSlot::COUNT],
+}
+
+impl Engine {
+    pub fn new(ruleset: &Ruleset) -> Engine {
+        Engine::from_arc(Arc::new(ruleset.clone()))
+    }
+
+    pub fn from_arc(ruleset: Arc<Ruleset>) -> Engine {
+        let index = ruleset
+            .arendetyper
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.clone().into_boxed_str(), i))
+            .collect();
+        let units = ruleset
+            .arendetyper
+            .iter()
+            .map(|t| {
+                t.units
+                    .iter()
+                    .map(|u| compile_unit(&ruleset, t, u))
+                    .collect()
+            })
+            .collect();
+        Engine {
+            ruleset,
+            index,
+            units,
+        }
+    }
+
+    pub fn ruleset(&self) -> &Ruleset {
+        &self.ruleset
+    }
+
+    pub fn ruleset_arc(&self) -> &Arc<Ruleset> {
+        &self.ruleset
+    }
+
+    /// Decide one inquiry (DESIGN.md "Decision semantics").
+    pub fn decide(&self, inquiry: &Inquiry) -> Decision<'_> {
+        let channel = ChannelSlot::parse(inquiry.channel.as_deref());
+        let Some(&t) = self.index.get(inquiry.case_type.as_str()) else {
+            return self.forward(
+                Basis::UnknownCaseType,
+                None,
+                None,
+                &self.ruleset.policy.fallback,
+                channel,
+            );
+        };
+        let typ = &self.ruleset.arendetyper[t];
+        let u = match inquiry.part.as_deref() {
+            None => 0,
+            Some(part) => match typ
+                .units
+                .iter()
+                .position(|u| u.part.as_deref() == Some(part))
+            {
+                Some(u) => u,
+                None => {
+                    return self.forward(Basis::UnknownPart, Some(typ), None, &typ.target, channel);
+                }
+            },
+        };
+        let unit = &typ.units[u];
+        let compiled = &self.units[t][u];
+        let base = Decision {
+            outcome: Outcome::Forwarded,
+            basis: Basis::Method,
+            case_type: Some(typ),
+            unit: Some(unit),
+            target: None,
+            script: None,
+            rule: None,
+            error: None,
+            channel,
+            engine: self,
+        };
+        if !compiled.chain.is_empty()
+            && let Some(decision) = self.run_rules(&compiled.chain, inquiry, base.clone())
+        {
+            return decision;
+        }
+        let (outcome, basis) = match channel.index() {
+            Some(slot) => compiled.fast[slot],
+            None => (Outcome::Forwarded, Basis::Method),
+        };
+        self.finish(Decision {
+            outcome,
+            basis,
+            ..base
+        })
+    }
+
+    /// Try the guarded rules in order; `None` when none applies.
+    fn run_rules<'a>(
+        &'a self,
+        chain: &[RuleId],
+        inquiry: &Inquiry,
+        base: Decision<'a>,
+    ) -> Option<Decision<'a>> {
+        let unit = base.unit?;
+        let time = match inquiry.time.as_deref().map(LocalTime::parse) {
+            Some(Ok(t)) => Some(t),
+            Some(Err(e)) => {
+                return Some(self.condition_error(
+                    base,
+                    &self.ruleset.rules[chain[0]],
+                    e.to_string(),
+                ));
+            }
+            None => None,
+        };
+        let ctx = EvalContext {
+            channel: match base.channel {
+                ChannelSlot::Known(c) => Some(c.name()),
+                _ => inquiry.channel.as_deref(),
+            },
+            part: unit.part.as_deref(),
+            time,
+            attributes: &inquiry.attributes,
+        };
+        for &id in chain {
+            let rule = &self.ruleset.rules[id];
+            match rule.condition.eval(&ctx) {
+                Ok(false) => continue,
+                Ok(true) => return Some(self.rule_decides(base, rule)),
+                Err(reason) => return Some(self.condition_error(base, rule, reason)),
+            }
+        }
+        None
+    }
+
+    fn rule_decides<'a>(
+        &'a self,
+        base: Decision<'a>,
+        rule: &'a crate::model::Rule,
+    ) -> Decision<'a> {
+        let unit = base.unit.expect("rules only run for a known unit");
+        let mut d = Decision {
+            outcome: rule.outcome,
+            basis: Basis::Rule,
+            rule: Some(rule),
+            ..base
+        };
+        if rule.outcome == Outcome::Scripted && unit.script.is_none() {
+            d.outcome = Outcome::Forwarded;
+            d.error = Some(format!(
+                "regeln på {} ger manus, men `{}` har inget manus",
+                rule.location, unit.name
+            ));
+        }
+        if d.outcome == Outcome::Forwarded {
+            d.target = Some(rule.target.as_ref().unwrap_or(&unit.target));
+            return d;
+        }
+        self.finish(d)
+    }
+
+    fn condition_error<'a>(
+        &'a self,
+        base: Decision<'a>,
+        rule: &'a crate::model::Rule,
+        reason: String,
+    ) -> Decision<'a> {
+        let unit = base.unit.expect("rules only run for a known unit");
+        Decision {
+            outcome: Outcome::Forwarded,
+            basis: Basis::ConditionError,
+            target: Some(&unit.target),
+            rule: Some(rule),
+            error: Some(format!(
+                "villkoret på {} kunde inte prövas: {reason}",
+                rule.location
+            )),
+            ..base
+        }
+    }
+
+    /// Attach the target or the script that goes with the outcome.
+    fn finish<'a>(&'a self, mut d: Decision<'a>) -> Decision<'a> {
+        let unit = d.unit.expect("finish is only called for a known unit");
+        match d.outcome {
+            Outcome::Forwarded => d.target = Some(&unit.target),
+            Outcome::Scripted => d.script = unit.script.map(|s| &self.ruleset.scripts[s]),
+            Outcome::Kundtjanst => {}
+        }
+        d
+    }
+
+    fn forward<'a>(
+        &'a self,
+        basis: Basis,
+        case_type: Option<&'a crate::model::Arendetyp>,
+        unit: Option<&'a crate::model::Unit>,
+        target: &'a crate::model::Target,
+        channel: ChannelSlot,
+    ) -> Decision<'a> {
+        Decision {
+            outcome: Outcome::Forwarded,
+            basis,
+            case_type,
+            unit,
+            target: Some(target),
+            script: None,
+            rule: None,
+            error: None,
+            channel,
+            engine: self,
+        }
+    }
+
+    /// Decide and explain in one step: the owned JSON shape.
+    pub fn decide_record(&self, inquiry: &Inquiry) -> DecisionRecord {
+        self.decide(inquiry)
+            .to_record(&inquiry.case_type, inquiry.channel.as_deref())
+    }
+}
+
+fn compile_unit(
+    ruleset: &Ruleset,
+    typ: &crate::model::Arendetyp,
+    unit: &crate::model::Unit,
+) -> CompiledUnit {
+    let chain: Vec<RuleId> = unit
+        .rules
+        .iter()
+        .chain(&typ.rules)
+        .chain(&ruleset.forvaltningar[typ.forvaltning].rules)
+        .chain(&ruleset.policy.rules)
+        .copied()
+        .collect();
+    let mut fast = [(Outcome::Forwarded, Basis::Method); ChannelSlot::COUNT];
+    for slot in ChannelSlot::all() {
+        let index = slot.index().expect("known slots have an index");
+        fast[index] = match unit.agreed {
+            Some(outcome) => (outcome, Basis::Agreement),
+            None => (method::assess(ruleset, unit, slot).outcome(), Basis::Method),
+        };
+    }
+    CompiledUnit {
+        chain: chain.into_boxed_slice(),
+        fast,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn engine_is_send_and_sync() {
+        assert_send_sync::<Engine>();
+    }
+}

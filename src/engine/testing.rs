@@ -1,0 +1,71 @@
+//! `rosa test`: run the tests written in a ruleset against its engine.
+
+use super::{Engine, Inquiry};
+use crate::model::{Outcome, TestCase};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TestResult {
+    pub name: String,
+    /// `file:line` of the test.
+    pub location: String,
+    pub passed: bool,
+    pub expected: Outcome,
+    pub expected_forvaltning: Option<String>,
+    pub got: Outcome,
+    pub got_forvaltning: Option<String>,
+    /// What decided, in Swedish, for a failing test.
+    pub explanation: Option<String>,
+}
+
+pub fn inquiry_of(test: &TestCase) -> Inquiry {
+    Inquiry {
+        case_type: test.case_type.clone(),
+        part: test.part.clone(),
+        channel: test.channel.clone(),
+        time: test.time.clone(),
+        attributes: test.attributes.clone(),
+    }
+}
+
+pub fn run_tests(engine: &Engine) -> Vec<TestResult> {
+    engine
+        .ruleset()
+        .tests
+        .iter()
+        .map(|test| run_one(engine, test))
+        .collect()
+}
+
+fn run_one(engine: &Engine, test: &TestCase) -> TestResult {
+    let inquiry = inquiry_of(test);
+    let record = engine.decide_record(&inquiry);
+    let got_forvaltning = record.target.as_ref().map(|t| t.forvaltning.clone());
+    let target_ok =
+        test.expected_forvaltning.is_none() || test.expected_forvaltning == got_forvaltning;
+    let passed = record.outcome == test.expected && target_ok;
+    let explanation = (!passed).then(|| {
+        let mut why: Vec<String> = record.error.iter().cloned().collect();
+        if let Some(rule) = &record.rule {
+            why.push(format!("regeln på {}:{} avgjorde", rule.file, rule.line));
+        }
+        why.extend(
+            record
+                .criteria
+                .iter()
+                .filter(|c| !c.passed)
+                .map(|c| c.text.clone()),
+        );
+        why.join("; ")
+    });
+    TestResult {
+        name: test.name.clone(),
+        location: test.location.to_string(),
+        passed,
+        expected: test.expected,
+        expected_forvaltning: test.expected_forvaltning.clone(),
+        got: record.outcome,
+        got_forvaltning,
+        explanation,
+    }
+}

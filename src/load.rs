@@ -1,0 +1,145 @@
+//! Loading a ruleset directory: read every `.rosa` file, parse, check, and give the
+//! result a content hash. This is the library's front door: [`Ruleset::load`].
+
+use crate::check;
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::model::{Ruleset, Script};
+use crate::source::{SourceFile, SourceMap, display_path};
+use crate::syntax;
+use std::path::{Path, PathBuf};
+
+impl Ruleset {
+    /// Load, parse and check every `.rosa` file under `dir` (recursively, in path order).
+    ///
+    /// A ruleset with errors is never returned: the `Err` holds every diagnostic, ready
+    /// to print. Warnings of a loaded ruleset are in [`Ruleset::warnings`].
+    ///
+    /// ```
+    /// let ruleset = rosa::Ruleset::load("rulesets/exempelkommun").expect("the example loads");
+    /// assert_eq!(ruleset.policy.kommunkod, "1299");
+    /// assert!(ruleset.arendetyp("bygglov").is_some());
+    /// ```
+    pub fn load(dir: impl AsRef<Path>) -> Result<Ruleset, Diagnostics> {
+        let dir = dir.as_ref();
+        let (sources, problems) = read_sources(dir);
+        Ruleset::from_sources(dir, sources, problems)
+    }
+
+    /// Check rule files already in memory. Script paths are still resolved under `root`.
+    ///
+    /// ```
+    /// use rosa::source::{SourceFile, SourceMap};
+    /// let mut sources = SourceMap::default();
+    /// sources.add(SourceFile::new("policy.rosa", "kundtjänst \"K\" { kommun \"K\" kommunkod 0000 }"));
+    /// let err = rosa::Ruleset::from_sources(".", sources, vec![]).unwrap_err();
+    /// assert!(err.render().contains("policyn saknar `kanaler`"));
+    /// ```
+    pub fn from_sources(
+        root: impl AsRef<Path>,
+        sources: SourceMap,
+        mut problems: Vec<Diagnostic>,
+    ) -> Result<Ruleset, Diagnostics> {
+        let mut files = Vec::new();
+        for (id, source) in sources.files() {
+            match syntax::parse(id, &source.text) {
+                Ok(file) => files.push(file),
+                Err(d) => problems.push(*d),
+            }
+        }
+        check::check(root.as_ref(), sources, &files, problems)
+    }
+}
+
+/// Read every `.rosa` file under `dir`. Unreadable files become diagnostics; the rest load.
+pub fn read_sources(dir: &Path) -> (SourceMap, Vec<Diagnostic>) {
+    let mut sources = SourceMap::default();
+    let mut problems = Vec::new();
+    let mut paths = Vec::new();
+    if let Err(e) = collect_rule_files(dir, &mut paths) {
+        problems.push(Diagnostic::for_path(
+            Code::Unreadable,
+            dir,
+            format!("katalogen `{}` går inte att läsa: {e}", display_path(dir)),
+        ));
+        return (sources, problems);
+    }
+    paths.sort();
+    for path in paths {
+        let relative = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
+        match std::fs::read(&path).map(String::from_utf8) {
+            Ok(Ok(text)) => {
+                sources.add(SourceFile::new(relative, text));
+            }
+            Ok(Err(_)) => problems.push(
+                Diagnostic::for_path(Code::Unreadable, relative, "filen är inte UTF-8-text").help(
+                    "spara filen som UTF-8 (de flesta editorer har det som val när man sparar)",
+                ),
+            ),
+            Err(e) => problems.push(Diagnostic::for_path(
+                Code::Unreadable,
+                relative,
+                format!("filen går inte att läsa: {e}"),
+            )),
+        }
+    }
+    if sources.files().next().is_none() && problems.is_empty() {
+        problems.push(
+            Diagnostic::for_path(
+                Code::NoRuleFiles,
+                dir,
+                format!("`{}` innehåller inga `.rosa`-filer", display_path(dir)),
+            )
+            .help("ange katalogen med regelfilerna, t.ex. `rulesets/exempelkommun`"),
+        );
+    }
+    (sources, problems)
+}
+
+fn collect_rule_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            collect_rule_files(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "rosa") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// FNV-1a over every rule file and script, in path order: the ruleset id that every
+/// decision carries, so an answer can be traced to the exact files behind it.
+pub fn content_hash(sources: &SourceMap, scripts: &[Script]) -> String {
+    let mut parts: Vec<(String, &str)> = sources
+        .files()
+        .map(|(_, f)| (display_path(&f.path), f.text.as_str()))
+        .chain(scripts.iter().map(|s| (s.path.clone(), s.text.as_str())))
+        .collect();
+    parts.sort();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (path, text) in parts {
+        for byte in path.bytes().chain([0]).chain(text.bytes()).chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// Report of loading, for `rosa check`: diagnostics whether or not the ruleset loaded.
+pub fn check_dir(dir: &Path) -> (Option<Ruleset>, Diagnostics) {
+    match Ruleset::load(dir) {
+        Ok(mut ruleset) => {
+            let diagnostics = std::mem::take(&mut ruleset.warnings);
+            ruleset.warnings = diagnostics.clone();
+            (Some(ruleset), diagnostics)
+        }
+        Err(diagnostics) => (None, diagnostics),
+    }
+}

@@ -1,0 +1,434 @@
+//! Guarded-rule conditions: Rhai expressions, compiled once at load in one sandboxed
+//! engine and evaluated per inquiry. The sandbox has no I/O, no modules, no `eval`, no
+//! loops, and limits on operations, sizes and depth, so a runaway condition ends in an
+//! error (and the inquiry is forwarded), never a hang.
+
+use super::AttrValue;
+use crate::clock::LocalTime;
+use rhai::packages::{BasicArrayPackage, BasicStringPackage, LogicPackage, Package};
+use rhai::{Dynamic, Engine, ImmutableString, Map, ParseErrorType, Scope};
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+/// The names a condition may use, as documented in the rule-language guide.
+pub const NAMES: &[&str] = &["kanal", "delmoment", "timme", "minut", "veckodag", "attr"];
+
+const MAX_OPERATIONS: u64 = 10_000;
+
+static SANDBOX: LazyLock<Engine> = LazyLock::new(|| {
+    let mut engine = Engine::new_raw();
+    engine.register_global_module(LogicPackage::new().as_shared_module());
+    engine.register_global_module(BasicStringPackage::new().as_shared_module());
+    engine.register_global_module(BasicArrayPackage::new().as_shared_module());
+    engine
+        .set_max_operations(MAX_OPERATIONS)
+        .set_max_expr_depths(32)
+        .set_max_string_size(4_096)
+        .set_max_array_size(1_000)
+        .set_max_map_size(1_000)
+        .set_strict_variables(true)
+        .set_fail_on_invalid_map_property(true)
+        .set_allow_looping(false);
+    engine.disable_symbol("eval");
+    engine
+});
+
+/// What a condition reads from the inquiry, found at compile time so that a missing
+/// field gives a clear reason instead of a silent `false`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Needs {
+    pub channel: bool,
+    pub part: bool,
+    pub time: bool,
+    pub attributes: Vec<String>,
+}
+
+/// A compiled condition.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub source: String,
+    pub needs: Needs,
+    ast: rhai::AST,
+}
+
+/// Why a condition does not compile. `offset` and `len` are bytes into the source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConditionError {
+    pub unknown_name: bool,
+    pub message: String,
+    pub offset: usize,
+    pub len: usize,
+}
+
+/// The inquiry as a condition sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct EvalContext<'a> {
+    pub channel: Option<&'a str>,
+    pub part: Option<&'a str>,
+    pub time: Option<LocalTime>,
+    pub attributes: &'a BTreeMap<String, AttrValue>,
+}
+
+impl Condition {
+    /// Compile `source`, allowing `attr.NAME` only for the declared attribute names.
+    pub fn compile(source: &str, attributes: &[String]) -> Result<Condition, ConditionError> {
+        let scanned = scan(source);
+        if let Some(offset) = scanned.indexed_attr {
+            return Err(ConditionError {
+                unknown_name: true,
+                message: "skriv `attr.namn`, inte `attr[...]`, så att namnet kan kontrolleras"
+                    .into(),
+                offset,
+                len: 4,
+            });
+        }
+        if let Some((name, offset)) = scanned
+            .attributes
+            .iter()
+            .find(|(name, _)| !attributes.iter().any(|a| a == name))
+        {
+            return Err(ConditionError {
+                unknown_name: true,
+                message: format!("attributet `{name}` är inte deklarerat i policyn (`attribut`)"),
+                offset: *offset,
+                len: name.len(),
+            });
+        }
+        let ast = SANDBOX
+            .compile_expression_with_scope(&compile_scope(), source)
+            .map_err(|e| parse_error(source, &e))?;
+        let mut needs = scanned.needs;
+        needs.attributes = scanned.attributes.into_iter().map(|(n, _)| n).collect();
+        needs.attributes.dedup();
+        Ok(Condition {
+            source: source.to_string(),
+            needs,
+            ast,
+        })
+    }
+
+    /// A condition that uses no inquiry field has the same value for every inquiry.
+    pub fn constant_value(&self) -> Option<bool> {
+        let n = &self.needs;
+        if n.channel || n.part || n.time || !n.attributes.is_empty() {
+            return None;
+        }
+        let empty = BTreeMap::new();
+        self.eval(&EvalContext {
+            channel: None,
+            part: None,
+            time: None,
+            attributes: &empty,
+        })
+        .ok()
+    }
+
+    /// Evaluate for one inquiry. The error is a Swedish sentence for the decision's reasons.
+    pub fn eval(&self, ctx: &EvalContext) -> Result<bool, String> {
+        let mut scope = Scope::new();
+        self.fill_scope(ctx, &mut scope)?;
+        SANDBOX
+            .eval_ast_with_scope::<bool>(&mut scope, &self.ast)
+            .map_err(|e| eval_error(&e))
+    }
+
+    fn fill_scope(&self, ctx: &EvalContext, scope: &mut Scope) -> Result<(), String> {
+        let needs = &self.needs;
+        if needs.channel {
+            let channel = ctx
+                .channel
+                .ok_or("frågan saknar kanal, som villkoret använder")?;
+            scope.push_constant("kanal", ImmutableString::from(channel));
+        }
+        if needs.part {
+            scope.push_constant("delmoment", ImmutableString::from(ctx.part.unwrap_or("")));
+        }
+        if needs.time {
+            let time = ctx
+                .time
+                .ok_or("frågan saknar tid, som villkoret använder")?;
+            scope.push_constant("timme", i64::from(time.hour()));
+            scope.push_constant("minut", i64::from(time.minute()));
+            scope.push_constant("veckodag", i64::from(time.weekday()));
+        }
+        if !needs.attributes.is_empty() {
+            let mut map = Map::new();
+            for name in &needs.attributes {
+                let value = ctx.attributes.get(name).ok_or_else(|| {
+                    format!("frågan saknar attributet `{name}`, som villkoret använder")
+                })?;
+                map.insert(name.as_str().into(), to_dynamic(value));
+            }
+            scope.push_constant("attr", map);
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn serialize_source<S: serde::Serializer>(
+    c: &Condition,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&c.source)
+}
+
+fn to_dynamic(value: &AttrValue) -> Dynamic {
+    match value {
+        AttrValue::Bool(b) => Dynamic::from_bool(*b),
+        AttrValue::Number(n) if n.fract() == 0.0 && n.abs() < 9e15 => Dynamic::from_int(*n as i64),
+        AttrValue::Number(n) => Dynamic::from_float(*n),
+        AttrValue::Text(t) => Dynamic::from(ImmutableString::from(t.as_str())),
+    }
+}
+
+/// Every name is declared (with a value of the right type) so that strict variables
+/// reject unknown names at compile time. Plain variables, not constants: the optimiser
+/// would fold constants' placeholder values into the compiled condition.
+fn compile_scope() -> Scope<'static> {
+    let mut scope = Scope::new();
+    scope.push("kanal", ImmutableString::new());
+    scope.push("delmoment", ImmutableString::new());
+    scope.push("timme", 0_i64);
+    scope.push("minut", 0_i64);
+    scope.push("veckodag", 0_i64);
+    scope.push("attr", Map::new());
+    scope
+}
+
+#[derive(Default)]
+struct Scanned {
+    needs: Needs,
+    attributes: Vec<(String, usize)>,
+    indexed_attr: Option<usize>,
+}
+
+/// Find the inquiry fields a condition reads, skipping string literals and properties.
+fn scan(source: &str) -> Scanned {
+    let bytes = source.as_bytes();
+    let mut out = Scanned::default();
+    let mut i = 0;
+    let mut after_dot = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'"' || b == b'\'' {
+            i = skip_string(bytes, i);
+            after_dot = false;
+        } else if b.is_ascii_alphabetic() || b == b'_' {
+            let start = i;
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                i += 1;
+            }
+            if !after_dot {
+                note_name(&source[start..i], start, bytes, i, &mut out);
+            }
+            after_dot = false;
+        } else {
+            if !b.is_ascii_whitespace() {
+                after_dot = b == b'.';
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
+fn note_name(name: &str, start: usize, bytes: &[u8], end: usize, out: &mut Scanned) {
+    match name {
+        "kanal" => out.needs.channel = true,
+        "delmoment" => out.needs.part = true,
+        "timme" | "minut" | "veckodag" => out.needs.time = true,
+        "attr" => {
+            let mut j = end;
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            match bytes.get(j) {
+                Some(b'.') => {
+                    let mut k = j + 1;
+                    while k < bytes.len() && bytes[k].is_ascii_whitespace() {
+                        k += 1;
+                    }
+                    let name_start = k;
+                    while k < bytes.len() && (bytes[k].is_ascii_alphanumeric() || bytes[k] == b'_')
+                    {
+                        k += 1;
+                    }
+                    if k > name_start {
+                        let name = String::from_utf8_lossy(&bytes[name_start..k]).into_owned();
+                        out.attributes.push((name, name_start));
+                    }
+                }
+                _ => out.indexed_attr = out.indexed_attr.or(Some(start)),
+            }
+        }
+        _ => {}
+    }
+}
+
+fn skip_string(bytes: &[u8], start: usize) -> usize {
+    let quote = bytes[start];
+    let mut i = start + 1;
+    while i < bytes.len() && bytes[i] != quote {
+        i += if bytes[i] == b'\\' { 2 } else { 1 };
+    }
+    (i + 1).min(bytes.len())
+}
+
+fn parse_error(source: &str, error: &rhai::ParseError) -> ConditionError {
+    let offset = byte_offset(source, error.1.line(), error.1.position());
+    let (unknown_name, message, len) = match error.0.as_ref() {
+        ParseErrorType::VariableUndefined(name) => (
+            true,
+            format!(
+                "okänt namn `{name}`: ett villkor kan använda {}",
+                NAMES
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            name.len(),
+        ),
+        ParseErrorType::Reserved(word) | ParseErrorType::ForbiddenVariable(word) => (
+            false,
+            format!("`{word}` är reserverat och får inte användas i ett villkor"),
+            word.len(),
+        ),
+        ParseErrorType::MissingToken(token, _) => (
+            false,
+            format!("villkoret är ofullständigt: `{token}` saknas"),
+            1,
+        ),
+        ParseErrorType::UnexpectedEOF => (false, "villkoret tar slut för tidigt".into(), 1),
+        ParseErrorType::LoopBreak | ParseErrorType::BadInput(_) => (
+            false,
+            format!("villkoret går inte att tolka: {}", error.0),
+            1,
+        ),
+        other => (false, format!("villkoret går inte att tolka: {other}"), 1),
+    };
+    ConditionError {
+        unknown_name,
+        message,
+        offset: offset.min(source.len()),
+        len,
+    }
+}
+
+/// Rhai positions are 1-based lines and character columns.
+fn byte_offset(source: &str, line: Option<usize>, column: Option<usize>) -> usize {
+    let (Some(line), Some(column)) = (line, column) else {
+        return 0;
+    };
+    let line_start: usize = source
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let rest = &source[line_start.min(source.len())..];
+    line_start
+        + rest
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i)
+}
+
+fn eval_error(error: &rhai::EvalAltResult) -> String {
+    use rhai::EvalAltResult as E;
+    match error {
+        E::ErrorTooManyOperations(_) => {
+            format!("villkoret avbröts efter {MAX_OPERATIONS} steg (gränsen för villkor)")
+        }
+        E::ErrorDataTooLarge(what, _) => format!("villkoret avbröts: {what} blev för stor"),
+        E::ErrorStackOverflow(_) => "villkoret avbröts: för djup nästling".into(),
+        E::ErrorMismatchOutputType(expected, actual, _) => {
+            format!("villkoret gav `{actual}` men måste ge sant eller falskt ({expected})")
+        }
+        E::ErrorPropertyNotFound(name, _) => {
+            format!("frågan saknar attributet `{name}`, som villkoret använder")
+        }
+        E::ErrorFunctionNotFound(sig, _) => {
+            format!("villkoret kan inte beräknas: värdena passar inte ihop ({sig})")
+        }
+        other => format!("villkoret kan inte beräknas: {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attrs(list: &[(&str, AttrValue)]) -> BTreeMap<String, AttrValue> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+
+    fn ctx<'a>(
+        channel: Option<&'a str>,
+        attributes: &'a BTreeMap<String, AttrValue>,
+    ) -> EvalContext<'a> {
+        EvalContext {
+            channel,
+            part: None,
+            time: None,
+            attributes,
+        }
+    }
+
+    #[test]
+    fn evaluates_channel_and_attributes() {
+        let c = Condition::compile(
+            r#"kanal == "besök" && attr.belopp > 5000"#,
+            &["belopp".into()],
+        )
+        .unwrap();
+        assert_eq!(c.needs.attributes, vec!["belopp".to_string()]);
+        let a = attrs(&[("belopp", AttrValue::Number(6000.0))]);
+        assert_eq!(c.eval(&ctx(Some("besök"), &a)), Ok(true));
+        assert_eq!(c.eval(&ctx(Some("telefon"), &a)), Ok(false));
+    }
+
+    #[test]
+    fn a_missing_attribute_is_an_error_not_false() {
+        let c = Condition::compile("attr.akut", &["akut".into()]).unwrap();
+        let err = c.eval(&ctx(None, &BTreeMap::new())).unwrap_err();
+        assert!(err.contains("`akut`"), "{err}");
+    }
+
+    #[test]
+    fn unknown_names_are_rejected_at_compile_time() {
+        let e = Condition::compile("kannal == \"besök\"", &[]).unwrap_err();
+        assert!(e.unknown_name && e.message.contains("`kannal`"), "{e:?}");
+        let e = Condition::compile("attr.okand", &["akut".into()]).unwrap_err();
+        assert_eq!((e.offset, e.len), (5, 5));
+    }
+
+    #[test]
+    fn sandbox_forbids_loops_and_eval_and_limits_work() {
+        assert!(Condition::compile("loop { }", &[]).is_err());
+        assert!(Condition::compile(r#"eval("1")"#, &[]).is_err());
+        let long = format!("{}true", "!".repeat(200));
+        assert!(Condition::compile(&long, &[]).is_err());
+    }
+
+    #[test]
+    fn non_boolean_results_are_errors() {
+        let c = Condition::compile("1 + 2", &[]).unwrap();
+        assert!(c.eval(&ctx(None, &BTreeMap::new())).is_err());
+    }
+
+    #[test]
+    fn constant_conditions_are_recognised() {
+        assert_eq!(
+            Condition::compile("true", &[]).unwrap().constant_value(),
+            Some(true)
+        );
+        assert_eq!(
+            Condition::compile("kanal == \"x\"", &[])
+                .unwrap()
+                .constant_value(),
+            None
+        );
+    }
+}

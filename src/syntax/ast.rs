@@ -1,0 +1,229 @@
+//! The syntax tree of one rule file. Every node keeps its span; nothing is validated
+//! here beyond what the grammar guarantees (that is the checker's job).
+
+use crate::source::{FileId, Span};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct File {
+    pub file: FileId,
+    pub blocks: Vec<Block>,
+    pub comments: Vec<Comment>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comment {
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Policy,
+    Forvaltning,
+    Arendetyp,
+    Delmoment,
+    Test,
+}
+
+/// `kundtjänst "…" { … }`, `förvaltning id "…" { … }`, `ärendetyp`, `delmoment`, `test`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub id: Option<Ident>,
+    pub name: Option<Text>,
+    pub stmts: Vec<Stmt>,
+    /// From the keyword to the closing brace.
+    pub span: Span,
+    /// The keyword alone, for diagnostics about the block as a whole.
+    pub keyword: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StmtKind {
+    // policy
+    Kommun {
+        name: Text,
+        code: Text,
+    },
+    Skala(Quantity),
+    System(Vec<Ident>),
+    OvrigaSystem(Vec<Ident>),
+    Kanaler(Vec<Ident>),
+    Attribut(Vec<Ident>),
+    Frekvensgrans(Quantity),
+    DirektRange(LevelRange),
+    ManusRange(LevelRange),
+    Reserv(Target),
+    Mal(Quantity),
+    Arsarbetstid(Quantity),
+    Oppettider(Vec<Opening>),
+    Serviceniva {
+        share: Quantity,
+        within: Quantity,
+    },
+    Maxbelaggning(Quantity),
+    Franvaro(Quantity),
+    Tid {
+        kundtjanst: Quantity,
+        forvaltning: Option<Quantity>,
+    },
+    // förvaltning, ärendetyp, delmoment
+    Forward(Target),
+    Rule(Rule),
+    Rosa(Level),
+    Frekvens(Quantity),
+    Manus(Text),
+    Sekretess,
+    Overenskommet(Word<OutcomeWord>),
+    Sokord(Vec<Text>),
+    Block(Block),
+    // test
+    TestArendetyp(Ident),
+    TestDelmoment(Ident),
+    TestKanal(Ident),
+    TestTid(Text),
+    TestAttribut(Vec<(Ident, Word<Value>)>),
+    TestForvantat {
+        outcome: Word<OutcomeWord>,
+        till: Option<Ident>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A quoted string; `span` covers the quotes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub value: String,
+    pub span: Span,
+}
+
+/// A value with the span of the word it was written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Word<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    PerYear,
+    PerMonth,
+    PerWeek,
+    PerDay,
+    Percent,
+    Minutes,
+    Seconds,
+    Hours,
+    Levels,
+}
+
+impl Unit {
+    /// The canonical spelling, as `rosa fmt` writes it.
+    pub fn canonical(self) -> &'static str {
+        match self {
+            Unit::PerYear => "per år",
+            Unit::PerMonth => "per månad",
+            Unit::PerWeek => "per vecka",
+            Unit::PerDay => "per dag",
+            Unit::Percent => "%",
+            Unit::Minutes => "min",
+            Unit::Seconds => "s",
+            Unit::Hours => "tim",
+            Unit::Levels => "nivåer",
+        }
+    }
+}
+
+/// A number and its unit as written: `60 per månad`, `4 min`, `80 %`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantity {
+    pub value: f64,
+    /// The digits as written (`2,5`), kept so that `rosa fmt` does not reformat numbers.
+    pub text: String,
+    pub unit: Option<Word<Unit>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Level {
+    /// Saturates at `u32::MAX` for absurd input; the checker rejects it.
+    pub value: u32,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LevelRange {
+    pub from: Level,
+    pub to: Level,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeWord {
+    Direkt,
+    Manus,
+    Vidarekoppla,
+}
+
+impl OutcomeWord {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            OutcomeWord::Direkt => "direkt",
+            OutcomeWord::Manus => "manus",
+            OutcomeWord::Vidarekoppla => "vidarekoppla",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TargetPart {
+    Till(Ident),
+    Ko(Text),
+    Telefon(Text),
+    Epost(Text),
+}
+
+/// `vidarekoppla till soc kö "Mottagningen" telefon "…" e-post "…"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub parts: Vec<TargetPart>,
+    pub span: Span,
+}
+
+/// `om `villkor` => utfall [mottagare]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    /// The Rhai expression; its span covers the text between the backticks.
+    pub condition: Text,
+    pub outcome: Word<OutcomeWord>,
+    pub target: Vec<TargetPart>,
+    pub span: Span,
+}
+
+/// `mån-fre 08:00-16:30`; days 1 = måndag … 7 = söndag, times in minutes after midnight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Opening {
+    pub first_day: Word<u8>,
+    pub last_day: Option<Word<u8>>,
+    pub opens: Word<u32>,
+    pub closes: Word<u32>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Number(f64),
+    Bool(bool),
+}

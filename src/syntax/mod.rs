@@ -1,0 +1,614 @@
+//! Stage 1: rule file text → syntax tree ([`ast`]), with the grammar in `grammar/rosa.pest`.
+//!
+//! A syntax error stops the file it is in (pest does not recover); the loader goes on
+//! with the other files so that the author sees every broken file at once.
+
+pub mod ast;
+pub mod format;
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+use ast::{
+    Block, BlockKind, Comment, File, Ident, Level, LevelRange, Opening, OutcomeWord, Quantity,
+    Stmt, StmtKind, Target, TargetPart, Text, Unit, Value, Word,
+};
+use pest::Parser as _;
+use pest::iterators::Pair;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar/rosa.pest"]
+struct RosaParser;
+
+/// Parse one rule file.
+pub fn parse(file: FileId, text: &str) -> Result<File, Box<Diagnostic>> {
+    let mut pairs =
+        RosaParser::parse(Rule::file, text).map_err(|e| Box::new(syntax_error(file, text, &e)))?;
+    let root = pairs
+        .next()
+        .expect("the grammar's `file` rule always yields one pair");
+    let builder = Builder { file };
+    let mut comments = Vec::new();
+    let mut blocks = Vec::new();
+    for pair in root.into_inner() {
+        match pair.as_rule() {
+            Rule::COMMENT => comments.push(builder.comment(pair)),
+            Rule::EOI => {}
+            _ => blocks.push(builder.block(pair, &mut comments)),
+        }
+    }
+    comments.sort_by_key(|c| c.span.start);
+    Ok(File {
+        file,
+        blocks,
+        comments,
+    })
+}
+
+struct Builder {
+    file: FileId,
+}
+
+impl Builder {
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    fn comment(&self, pair: Pair<Rule>) -> Comment {
+        Comment {
+            text: pair.as_str().trim_end().to_string(),
+            span: self.span(&pair),
+        }
+    }
+
+    /// The meaningful children of a pair; comments go to `comments`, punctuation is dropped.
+    fn children<'i>(
+        &self,
+        pair: Pair<'i, Rule>,
+        comments: &mut Vec<Comment>,
+    ) -> Vec<Pair<'i, Rule>> {
+        let mut out = Vec::new();
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                Rule::COMMENT => comments.push(self.comment(child)),
+                Rule::open | Rule::close | Rule::arrow => {}
+                _ => out.push(child),
+            }
+        }
+        out
+    }
+
+    fn block(&self, pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Block {
+        let kind = match pair.as_rule() {
+            Rule::policy => BlockKind::Policy,
+            Rule::forvaltning => BlockKind::Forvaltning,
+            Rule::arendetyp => BlockKind::Arendetyp,
+            Rule::delmoment => BlockKind::Delmoment,
+            _ => BlockKind::Test,
+        };
+        let span = self.span(&pair);
+        let mut id = None;
+        let mut name = None;
+        let mut keyword = span;
+        let mut stmts = Vec::new();
+        for child in self.children(pair, comments) {
+            match child.as_rule() {
+                r if is_keyword(r) => keyword = self.span(&child),
+                Rule::ident => id = Some(self.ident(child)),
+                Rule::string => name = Some(self.text(child)),
+                _ => stmts.push(self.stmt(child, comments)),
+            }
+        }
+        Block {
+            kind,
+            id,
+            name,
+            stmts,
+            span,
+            keyword,
+        }
+    }
+
+    fn stmt(&self, pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Stmt {
+        let span = self.span(&pair);
+        let kind = pair.as_rule();
+        if matches!(kind, Rule::arendetyp | Rule::delmoment) {
+            return Stmt {
+                kind: StmtKind::Block(self.block(pair, comments)),
+                span,
+            };
+        }
+        let args: Vec<Pair<Rule>> = self
+            .children(pair, comments)
+            .into_iter()
+            .filter(|p| !is_keyword(p.as_rule()))
+            .collect();
+        Stmt {
+            kind: self.stmt_kind(kind, args, span),
+            span,
+        }
+    }
+
+    fn stmt_kind(&self, kind: Rule, args: Vec<Pair<Rule>>, span: Span) -> StmtKind {
+        let mut args = args.into_iter();
+        let mut next = || args.next().expect("the grammar guarantees this argument");
+        match kind {
+            Rule::kommun_stmt => StmtKind::Kommun {
+                name: self.text(next()),
+                code: self.raw_text(next()),
+            },
+            Rule::skala_stmt => StmtKind::Skala(self.quantity(next())),
+            Rule::system_stmt => StmtKind::System(self.ident_list(next())),
+            Rule::ovriga_system_stmt => StmtKind::OvrigaSystem(self.ident_list(next())),
+            Rule::kanaler_stmt => StmtKind::Kanaler(self.ident_list(next())),
+            Rule::attribut_stmt => StmtKind::Attribut(self.ident_list(next())),
+            Rule::frekvensgrans_stmt => StmtKind::Frekvensgrans(self.quantity(next())),
+            Rule::direkt_stmt => StmtKind::DirektRange(self.level_range(next())),
+            Rule::manusniva_stmt => StmtKind::ManusRange(self.level_range(next())),
+            Rule::reserv_stmt => StmtKind::Reserv(self.target(next())),
+            Rule::mal_stmt => StmtKind::Mal(self.quantity(next())),
+            Rule::arsarbetstid_stmt => StmtKind::Arsarbetstid(self.quantity(next())),
+            Rule::oppettider_stmt => {
+                let mut openings = vec![self.opening(next())];
+                openings.extend(args.map(|p| self.opening(p)));
+                StmtKind::Oppettider(openings)
+            }
+            Rule::serviceniva_stmt => StmtKind::Serviceniva {
+                share: self.quantity(next()),
+                within: self.quantity(next()),
+            },
+            Rule::maxbelaggning_stmt => StmtKind::Maxbelaggning(self.quantity(next())),
+            Rule::franvaro_stmt => StmtKind::Franvaro(self.quantity(next())),
+            Rule::tid_stmt => StmtKind::Tid {
+                kundtjanst: self.quantity(next()),
+                forvaltning: args.next().map(|p| self.quantity(p)),
+            },
+            Rule::forward_stmt => StmtKind::Forward(self.target(next())),
+            Rule::rule => StmtKind::Rule(self.rule(next(), args.collect(), span)),
+            Rule::rosa_stmt => StmtKind::Rosa(self.level(next())),
+            Rule::frekvens_stmt => StmtKind::Frekvens(self.quantity(next())),
+            Rule::manus_stmt => StmtKind::Manus(self.text(next())),
+            Rule::sekretess_stmt => StmtKind::Sekretess,
+            Rule::overenskommet_stmt => StmtKind::Overenskommet(self.outcome(next())),
+            Rule::sokord_stmt => {
+                let mut words = vec![self.text(next())];
+                words.extend(args.map(|p| self.text(p)));
+                StmtKind::Sokord(words)
+            }
+            Rule::test_arendetyp => StmtKind::TestArendetyp(self.ident(next())),
+            Rule::test_delmoment => StmtKind::TestDelmoment(self.ident(next())),
+            Rule::test_kanal => StmtKind::TestKanal(self.ident(next())),
+            Rule::test_tid => StmtKind::TestTid(self.raw_text(next())),
+            Rule::test_attribut => {
+                let mut pairs = vec![self.attr_assign(next())];
+                pairs.extend(args.map(|p| self.attr_assign(p)));
+                StmtKind::TestAttribut(pairs)
+            }
+            Rule::test_forvantat => StmtKind::TestForvantat {
+                outcome: self.outcome(next()),
+                till: args.next().map(|p| self.target_till(p)),
+            },
+            other => {
+                unreachable!("statement rule {other:?} is not in the grammar's statement lists")
+            }
+        }
+    }
+
+    fn ident(&self, pair: Pair<Rule>) -> Ident {
+        Ident {
+            name: pair.as_str().to_string(),
+            span: self.span(&pair),
+        }
+    }
+
+    fn ident_list(&self, pair: Pair<Rule>) -> Vec<Ident> {
+        pair.into_inner().map(|p| self.ident(p)).collect()
+    }
+
+    /// A quoted string: the value without quotes, the span with them.
+    fn text(&self, pair: Pair<Rule>) -> Text {
+        let span = self.span(&pair);
+        let value = pair
+            .into_inner()
+            .next()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default();
+        Text { value, span }
+    }
+
+    /// An unquoted token kept as text (kommunkod, timestamp).
+    fn raw_text(&self, pair: Pair<Rule>) -> Text {
+        Text {
+            value: pair.as_str().to_string(),
+            span: self.span(&pair),
+        }
+    }
+
+    fn quantity(&self, pair: Pair<Rule>) -> Quantity {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let number = inner.next().expect("quantity starts with a number");
+        let text = number.as_str().to_string();
+        let unit = inner.next().map(|u| Word {
+            value: unit_of(u.as_str()),
+            span: self.span(&u),
+        });
+        Quantity {
+            value: parse_number(&text),
+            text,
+            unit,
+            span,
+        }
+    }
+
+    fn level(&self, pair: Pair<Rule>) -> Level {
+        Level {
+            value: pair.as_str().parse().unwrap_or(u32::MAX),
+            span: self.span(&pair),
+        }
+    }
+
+    fn level_range(&self, pair: Pair<Rule>) -> LevelRange {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let from = self.level(inner.next().expect("a range starts with a level"));
+        let to = inner.next().map(|p| self.level(p)).unwrap_or(from);
+        LevelRange { from, to, span }
+    }
+
+    fn opening(&self, pair: Pair<Rule>) -> Opening {
+        let span = self.span(&pair);
+        let parts: Vec<Pair<Rule>> = pair.into_inner().collect();
+        let day = |p: &Pair<Rule>| Word {
+            value: weekday_of(p.as_str()),
+            span: self.span(p),
+        };
+        let clock = |p: &Pair<Rule>| Word {
+            value: minutes_of(p.as_str()),
+            span: self.span(p),
+        };
+        let (first, last, clocks) = match parts.as_slice() {
+            [d1, d2, c1, c2] => (d1, Some(d2), [c1, c2]),
+            [d1, c1, c2] => (d1, None, [c1, c2]),
+            _ => unreachable!("an opening is day[-day] clock-clock"),
+        };
+        Opening {
+            first_day: day(first),
+            last_day: last.map(day),
+            opens: clock(clocks[0]),
+            closes: clock(clocks[1]),
+            span,
+        }
+    }
+
+    fn outcome(&self, pair: Pair<Rule>) -> Word<OutcomeWord> {
+        let value = match pair.as_rule() {
+            Rule::outcome_direkt => OutcomeWord::Direkt,
+            Rule::outcome_manus => OutcomeWord::Manus,
+            _ => OutcomeWord::Vidarekoppla,
+        };
+        Word {
+            value,
+            span: self.span(&pair),
+        }
+    }
+
+    fn target(&self, pair: Pair<Rule>) -> Target {
+        let span = self.span(&pair);
+        let parts = pair
+            .into_inner()
+            .filter(|p| !is_keyword(p.as_rule()))
+            .map(|p| self.target_part(p))
+            .collect();
+        Target { parts, span }
+    }
+
+    fn target_part(&self, pair: Pair<Rule>) -> TargetPart {
+        let kind = pair.as_rule();
+        let arg = pair
+            .into_inner()
+            .find(|p| !is_keyword(p.as_rule()))
+            .expect("a target part has an argument");
+        match kind {
+            Rule::target_till => TargetPart::Till(self.ident(arg)),
+            Rule::target_ko => TargetPart::Ko(self.text(arg)),
+            Rule::target_telefon => TargetPart::Telefon(self.text(arg)),
+            _ => TargetPart::Epost(self.text(arg)),
+        }
+    }
+
+    fn target_till(&self, pair: Pair<Rule>) -> Ident {
+        match self.target_part(pair) {
+            TargetPart::Till(id) => id,
+            _ => unreachable!("`förväntat` only takes `till`"),
+        }
+    }
+
+    fn rule(&self, condition: Pair<Rule>, rest: Vec<Pair<Rule>>, span: Span) -> ast::Rule {
+        let text = condition
+            .into_inner()
+            .next()
+            .expect("a condition has its text");
+        let mut rest = rest.into_iter();
+        let outcome = self.outcome(rest.next().expect("a rule has an outcome"));
+        ast::Rule {
+            condition: Text {
+                value: text.as_str().to_string(),
+                span: self.span(&text),
+            },
+            outcome,
+            target: rest.map(|p| self.target_part(p)).collect(),
+            span,
+        }
+    }
+
+    fn attr_assign(&self, pair: Pair<Rule>) -> (Ident, Word<Value>) {
+        let mut inner = pair.into_inner();
+        let name = self.ident(inner.next().expect("name = value"));
+        let value = inner.next().expect("name = value");
+        let span = self.span(&value);
+        let value = match value.as_rule() {
+            Rule::string => Value::Text(self.text(value).value),
+            Rule::bool_true => Value::Bool(true),
+            Rule::bool_false => Value::Bool(false),
+            _ => Value::Number(parse_number(value.as_str())),
+        };
+        (name, Word { value, span })
+    }
+}
+
+fn is_keyword(kind: Rule) -> bool {
+    use Rule::*;
+    matches!(
+        kind,
+        kw_kundtjanst
+            | kw_forvaltning
+            | kw_arendetyp
+            | kw_delmoment
+            | kw_test
+            | kw_kommun
+            | kw_kommunkod
+            | kw_skala
+            | kw_system
+            | kw_ovriga
+            | kw_kanaler
+            | kw_attribut
+            | kw_frekvensgrans
+            | kw_direkt
+            | kw_manus
+            | kw_rosa
+            | kw_reserv
+            | kw_mal
+            | kw_arsarbetstid
+            | kw_oppettider
+            | kw_serviceniva
+            | kw_inom
+            | kw_maxbelaggning
+            | kw_franvaro
+            | kw_tid
+            | kw_frekvens
+            | kw_sekretess
+            | kw_overenskommet
+            | kw_sokord
+            | kw_vidarekoppla
+            | kw_till
+            | kw_ko
+            | kw_telefon
+            | kw_epost
+            | kw_om
+            | kw_kanal
+            | kw_forvantat
+            | kw_per
+    )
+}
+
+/// `2,5` and `2.5` are the same number.
+fn parse_number(text: &str) -> f64 {
+    text.replace(',', ".").parse().unwrap_or(f64::MAX)
+}
+
+fn unit_of(text: &str) -> Unit {
+    let period = text.strip_prefix("per").map(str::trim_start);
+    match period.unwrap_or(text) {
+        "år" | "ar" if period.is_some() => Unit::PerYear,
+        "månad" | "manad" => Unit::PerMonth,
+        "vecka" => Unit::PerWeek,
+        "dag" => Unit::PerDay,
+        "%" | "procent" => Unit::Percent,
+        "min" | "minuter" => Unit::Minutes,
+        "s" | "sek" | "sekunder" => Unit::Seconds,
+        "tim" | "timmar" | "h" => Unit::Hours,
+        _ => Unit::Levels,
+    }
+}
+
+fn weekday_of(text: &str) -> u8 {
+    match text {
+        "mån" | "man" => 1,
+        "tis" => 2,
+        "ons" => 3,
+        "tor" => 4,
+        "fre" => 5,
+        "lör" | "lor" => 6,
+        _ => 7,
+    }
+}
+
+fn minutes_of(text: &str) -> u32 {
+    let (h, m) = text.split_once([':', '.']).unwrap_or((text, "0"));
+    match (h.parse::<u32>(), m.parse::<u32>()) {
+        (Ok(h), Ok(m)) if h <= 24 && m < 60 => h * 60 + m,
+        _ => u32::MAX,
+    }
+}
+
+/// The Swedish words a rule author sees for what the parser expected.
+fn describe(kind: &Rule) -> &'static str {
+    use Rule::*;
+    match kind {
+        EOI => "filens slut",
+        policy | kw_kundtjanst => "`kundtjänst`",
+        forvaltning | kw_forvaltning => "`förvaltning`",
+        arendetyp | kw_arendetyp | test_arendetyp => "`ärendetyp`",
+        delmoment | kw_delmoment | test_delmoment => "`delmoment`",
+        test | kw_test => "`test`",
+        open => "`{`",
+        close => "`}`",
+        arrow => "`=>`",
+        kommun_stmt | kw_kommun => "`kommun`",
+        kw_kommunkod => "`kommunkod`",
+        skala_stmt | kw_skala => "`skala`",
+        system_stmt | kw_system => "`system`",
+        ovriga_system_stmt | kw_ovriga => "`övriga system`",
+        kanaler_stmt | kw_kanaler => "`kanaler`",
+        attribut_stmt | kw_attribut | test_attribut => "`attribut`",
+        frekvensgrans_stmt | kw_frekvensgrans => "`frekvensgräns`",
+        direkt_stmt => "`direkt rosa`",
+        manusniva_stmt => "`manus rosa`",
+        reserv_stmt | kw_reserv => "`reserv`",
+        mal_stmt | kw_mal => "`mål`",
+        arsarbetstid_stmt | kw_arsarbetstid => "`årsarbetstid`",
+        oppettider_stmt | kw_oppettider => "`öppettider`",
+        serviceniva_stmt | kw_serviceniva => "`servicenivå`",
+        kw_inom => "`inom`",
+        maxbelaggning_stmt | kw_maxbelaggning => "`maxbeläggning`",
+        franvaro_stmt | kw_franvaro => "`frånvaro`",
+        tid_stmt | test_tid | kw_tid => "`tid`",
+        rosa_stmt | kw_rosa => "`rosa`",
+        frekvens_stmt | kw_frekvens => "`frekvens`",
+        manus_stmt | kw_manus | outcome_manus => "`manus`",
+        sekretess_stmt | kw_sekretess => "`sekretess`",
+        overenskommet_stmt | kw_overenskommet => "`överenskommet`",
+        sokord_stmt | kw_sokord => "`sökord`",
+        forward_stmt | target | kw_vidarekoppla | outcome_vidarekoppla => "`vidarekoppla`",
+        outcome_direkt | kw_direkt => "`direkt`",
+        target_till | kw_till => "`till`",
+        target_ko | kw_ko => "`kö`",
+        target_telefon | kw_telefon => "`telefon`",
+        target_epost | kw_epost => "`e-post`",
+        rule | kw_om => "`om`",
+        test_kanal | kw_kanal => "`kanal`",
+        test_forvantat | kw_forvantat => "`förväntat`",
+        kw_per | per_unit => "`per` och en period (år, månad, vecka, dag)",
+        period => "en period (år, månad, vecka eller dag)",
+        unit_word => "en enhet (t.ex. `min`, `%`, `s`, `tim`)",
+        quantity | number | signed_number => "ett tal",
+        level => "en nivå (ett heltal)",
+        level_range => "en nivå eller ett intervall som `3-4`",
+        opening => "öppettider som `mån-fre 08:00-16:30`",
+        day => "en veckodag (mån, tis, ons, tor, fre, lör, sön)",
+        clock => "ett klockslag som `08:00`",
+        kommunkod => "en kommunkod med fyra siffror",
+        condition | condition_text => "ett villkor inom bakåtfnuttar, t.ex. `kanal == \"besök\"`",
+        timestamp => "en tidpunkt som `2026-03-02T10:00`",
+        attr_assign => "`namn = värde`",
+        bool_true | bool_false => "`ja` eller `nej`",
+        ident | ident_list => "ett id (bokstäver, siffror, `-` och `_`)",
+        string | string_text => "en text inom citattecken",
+        _ => "något annat",
+    }
+}
+
+fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
+    let pos = match error.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let found = found_at(text, pos);
+    let end = pos
+        + found
+            .len()
+            .max(text[pos..].chars().next().map_or(0, char::len_utf8));
+    let expected = match &error.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => {
+            let mut words: Vec<&str> = positives.iter().map(describe).collect();
+            words.dedup();
+            let mut seen = std::collections::HashSet::new();
+            words.retain(|w| seen.insert(*w));
+            join_or(&words)
+        }
+        pest::error::ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let found_text = if found.is_empty() {
+        "filens slut".to_string()
+    } else {
+        format!("`{found}`")
+    };
+    Diagnostic::new(
+        Code::Syntax,
+        Span::new(file, pos, end.min(text.len())),
+        format!("väntade mig {expected}, men hittade {found_text}"),
+    )
+    .label(format!("här väntades {expected}"))
+    .help("se docs/regelsprak.md för hur raden ska skrivas")
+}
+
+/// The word at `pos`, for "men hittade `…`".
+fn found_at(text: &str, pos: usize) -> &str {
+    let rest = &text[pos.min(text.len())..];
+    let end = rest
+        .char_indices()
+        .find(|&(i, c)| c.is_whitespace() || (i > 0 && "{}\",`".contains(c)))
+        .map_or(rest.len(), |(i, _)| i);
+    let word = &rest[..end];
+    match word.char_indices().nth(30) {
+        Some((i, _)) => &word[..i],
+        None => word,
+    }
+}
+
+fn join_or(words: &[&str]) -> String {
+    match words {
+        [] => "något annat".to_string(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} eller {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_type_with_units_and_a_rule() {
+        let file = parse(
+            0,
+            "förvaltning bygg \"Bygg\" {\n  ärendetyp a \"A\" { rosa 3 frekvens 2,5 per månad\n  om `kanal == \"besök\"` => vidarekoppla kö \"X\" } }",
+        )
+        .unwrap();
+        let forv = &file.blocks[0];
+        let StmtKind::Block(typ) = &forv.stmts[0].kind else {
+            panic!("expected a type")
+        };
+        assert_eq!(typ.id.as_ref().unwrap().name, "a");
+        let StmtKind::Frekvens(q) = &typ.stmts[1].kind else {
+            panic!("expected frekvens")
+        };
+        assert_eq!(
+            (q.value, q.unit.as_ref().unwrap().value),
+            (2.5, Unit::PerMonth)
+        );
+        assert!(
+            matches!(&typ.stmts[2].kind, StmtKind::Rule(r) if r.condition.value == "kanal == \"besök\"" && r.target.len() == 1)
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_names_what_was_expected_in_swedish() {
+        let err = parse(0, "förvaltning bygg \"Bygg\" {\n  ärendetyp a { }\n}").unwrap_err();
+        assert_eq!(err.code, Code::Syntax);
+        assert!(
+            err.message.contains("en text inom citattecken"),
+            "{}",
+            err.message
+        );
+        assert!(err.message.contains("hittade `{`"), "{}", err.message);
+    }
+
+    #[test]
+    fn ascii_keywords_parse_like_swedish_ones() {
+        let a = parse(0, "forvaltning x \"X\" { arendetyp t \"T\" { rosa 1 } }").unwrap();
+        let b = parse(0, "förvaltning x \"X\" { ärendetyp t \"T\" { rosa 1 } }").unwrap();
+        assert_eq!(a.blocks.len(), b.blocks.len());
+    }
+}
