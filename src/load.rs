@@ -56,11 +56,19 @@ pub fn read_sources(dir: &Path) -> (SourceMap, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let mut paths = Vec::new();
     if let Err(e) = collect_rule_files(dir, &mut paths) {
-        problems.push(Diagnostic::for_path(
-            Code::Unreadable,
-            dir,
-            format!("katalogen `{}` går inte att läsa: {e}", display_path(dir)),
-        ));
+        problems.push(
+            Diagnostic::for_path(
+                Code::Unreadable,
+                dir,
+                match e.kind() {
+                    std::io::ErrorKind::NotADirectory => {
+                        format!("`{}` är inte en katalog", display_path(dir))
+                    }
+                    _ => format!("katalogen `{}` {}", display_path(dir), io_reason(&e)),
+                },
+            )
+            .help("ange katalogen med regelfilerna, t.ex. `rulesets/exempelkommun`"),
+        );
         return (sources, problems);
     }
     paths.sort();
@@ -75,11 +83,14 @@ pub fn read_sources(dir: &Path) -> (SourceMap, Vec<Diagnostic>) {
                     "spara filen som UTF-8 (de flesta editorer har det som val när man sparar)",
                 ),
             ),
-            Err(e) => problems.push(Diagnostic::for_path(
-                Code::Unreadable,
-                relative,
-                format!("filen går inte att läsa: {e}"),
-            )),
+            Err(e) => problems.push(
+                Diagnostic::for_path(
+                    Code::Unreadable,
+                    relative,
+                    format!("filen {}", io_reason(&e)),
+                )
+                .help("kontrollera att filen finns och att du har behörighet att läsa den"),
+            ),
         }
     }
     if sources.files().next().is_none() && problems.is_empty() {
@@ -93,6 +104,16 @@ pub fn read_sources(dir: &Path) -> (SourceMap, Vec<Diagnostic>) {
         );
     }
     (sources, problems)
+}
+
+/// Why a file or directory could not be read, in Swedish (the system's own text is English).
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "finns inte".to_string(),
+        std::io::ErrorKind::PermissionDenied => "går inte att läsa: behörighet saknas".to_string(),
+        std::io::ErrorKind::NotADirectory => "är inte en katalog".to_string(),
+        _ => format!("går inte att läsa ({e})"),
+    }
 }
 
 fn collect_rule_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

@@ -17,16 +17,18 @@ use crate::syntax::ast::{self, Block, BlockKind, Quantity, StmtKind, Unit};
 use rustc_hash::FxHashMap;
 use std::path::Path;
 
-/// Check parsed files. `failed_files` says whether some file had a syntax error, in which
-/// case problems that a missing file could cause (unknown targets, no policy) are not
-/// reported, to avoid a cascade of false errors.
+/// Check parsed files. `failed_files` says whether some file had a syntax error or could
+/// not be read, in which case problems that a missing file could cause (unknown targets,
+/// no policy) are not reported, to avoid a cascade of false errors.
 pub fn check(
     root: &Path,
     sources: SourceMap,
     files: &[ast::File],
     mut diagnostics: Vec<Diagnostic>,
 ) -> Result<Ruleset, Diagnostics> {
-    let failed_files = diagnostics.iter().any(|d| d.code == Code::Syntax);
+    let failed_files = diagnostics
+        .iter()
+        .any(|d| matches!(d.code, Code::Syntax | Code::Unreadable | Code::NoRuleFiles));
     let mut checker = Checker {
         root,
         sources: &sources,
@@ -40,6 +42,7 @@ pub fn check(
         scripts: Vec::new(),
         script_index: FxHashMap::default(),
         attributes: Vec::new(),
+        broken_types: Default::default(),
     };
     let ruleset = checker.run(files);
     diagnostics.append(&mut checker.diags);
@@ -72,6 +75,9 @@ struct Checker<'a> {
     scripts: Vec<model::Script>,
     script_index: FxHashMap<String, usize>,
     attributes: Vec<String>,
+    /// Ärendetyper (or some of their delmoment) left out of the model because of an
+    /// error already reported; a test naming them is not reported again.
+    broken_types: rustc_hash::FxHashSet<String>,
 }
 
 impl Checker<'_> {

@@ -32,35 +32,57 @@ impl Checker<'_> {
         let scripted = p
             .scripted
             .map_or(Some(3..=4), |r| self.level_range(r, scale));
-        let (direct, scripted) = self.ordered_ranges(direct?, scripted?, &p)?;
-        let missing = |what: &str, example: &str| {
-            Diagnostic::new(
-                Code::Policy,
-                block.keyword,
-                format!("policyn saknar `{what}`"),
-            )
-            .help(format!("lägg till t.ex. `{example}` i kundtjänstblocket"))
-        };
-        let Some((kommun, kommunkod)) = p.kommun.clone() else {
-            self.error(missing("kommun", "kommun \"Exempelkommun\" kommunkod 1299"));
-            return None;
-        };
-        let Some(channels) = p.channels else {
-            self.error(missing("kanaler", "kanaler telefon, e-post, chatt"));
-            return None;
-        };
-        let Some(threshold) = p.threshold else {
-            self.error(missing("frekvensgräns", "frekvensgräns 10 per månad"));
-            return None;
-        };
-        let Some(fallback) = p.fallback.clone() else {
-            if !self.incomplete {
-                self.error(missing(
-                    "reserv",
-                    "reserv vidarekoppla till kommunledning kö \"Växeln\"",
-                ));
+        // A policy with errors still yields a (never loaded) policy, with defaults for what
+        // is wrong, so that the förvaltningar are checked too: every problem at once.
+        let (direct, scripted) = match (direct, scripted) {
+            (Some(d), Some(s)) => self.ordered_ranges(d, s, &p),
+            _ => None,
+        }
+        .unwrap_or((1..=2, 3..=4));
+        let incomplete = self.incomplete;
+        // "saknar" only when the statement is absent: a statement with a bad value has
+        // had its own diagnostic already.
+        let mut missing = |what: &'static str, example: &str| {
+            if !seen.contains_key(what) {
+                self.error(
+                    Diagnostic::new(
+                        Code::Policy,
+                        block.keyword,
+                        format!("policyn saknar `{what}`"),
+                    )
+                    .help(format!("lägg till t.ex. `{example}` i kundtjänstblocket")),
+                );
             }
-            return None;
+        };
+        let (kommun, kommunkod) = p.kommun.clone().unwrap_or_else(|| {
+            missing("kommun", "kommun \"Exempelkommun\" kommunkod 1299");
+            Default::default()
+        });
+        let channels = p.channels.unwrap_or_else(|| {
+            missing("kanaler", "kanaler telefon, e-post, chatt");
+            model::ChannelSet::default()
+        });
+        let threshold = p.threshold.unwrap_or_else(|| {
+            missing("frekvensgräns", "frekvensgräns 10 per månad");
+            0.0
+        });
+        let fallback = match p.fallback.clone() {
+            Some(target) => target,
+            None => {
+                if !incomplete {
+                    missing(
+                        "reserv",
+                        "reserv vidarekoppla till kommunledning kö \"Växeln\"",
+                    );
+                }
+                model::Target {
+                    forvaltning: String::new(),
+                    forvaltning_name: String::new(),
+                    queue: None,
+                    phone: None,
+                    email: None,
+                }
+            }
         };
         Some(model::Policy {
             name,
@@ -142,11 +164,14 @@ impl Checker<'_> {
                     ),
                 );
             } else if self.attributes.contains(&ident.name) {
-                self.error(Diagnostic::new(
-                    Code::Duplicate,
-                    ident.span,
-                    format!("attributet `{}` står två gånger", ident.name),
-                ));
+                self.error(
+                    Diagnostic::new(
+                        Code::Duplicate,
+                        ident.span,
+                        format!("attributet `{}` står två gånger", ident.name),
+                    )
+                    .help("ta bort det ena"),
+                );
             } else {
                 self.attributes.push(ident.name.clone());
             }

@@ -163,7 +163,7 @@ impl Checker<'_> {
         types: &[model::Arendetyp],
     ) -> bool {
         let Some(typ) = types.iter().find(|t| t.id == case_type.name) else {
-            if !self.incomplete {
+            if !self.incomplete && !self.broken_types.contains(&case_type.name) {
                 let hint =
                     names::did_you_mean(&case_type.name, types.iter().map(|t| t.id.as_str()));
                 self.error(
@@ -183,6 +183,9 @@ impl Checker<'_> {
         let Some(part) = part else { return true };
         if typ.unit(&part.name).is_some() {
             return true;
+        }
+        if self.broken_types.contains(&typ.id) {
+            return false;
         }
         let known: Vec<&str> = typ.units.iter().filter_map(|u| u.part.as_deref()).collect();
         let hint = names::did_you_mean(&part.name, known.iter().copied());

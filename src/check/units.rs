@@ -12,7 +12,11 @@ use rustc_hash::FxHashMap;
 #[derive(Default, Clone)]
 struct Draft {
     level: Option<(u8, Span)>,
+    /// `rosa` was written, even if its level was invalid (and reported).
+    level_written: bool,
     frekvens: Option<f64>,
+    /// `frekvens` was written, even if its value was invalid (and reported).
+    frekvens_written: bool,
     systems: Option<Vec<usize>>,
     channels: Option<ChannelSet>,
     script: Option<usize>,
@@ -62,8 +66,11 @@ impl Checker<'_> {
                             continue;
                         }
                         first_type.insert(id.name.clone(), id.span);
-                        if let Some(t) = self.arendetyp(typ, index, policy) {
-                            types.push(t);
+                        match self.arendetyp(typ, index, policy) {
+                            Some(t) => types.push(t),
+                            None => {
+                                self.broken_types.insert(id.name.clone());
+                            }
                         }
                     }
                     _ => {}
@@ -121,7 +128,7 @@ impl Checker<'_> {
         let type_target = own.target.clone().unwrap_or(base_target);
         let mut units = Vec::new();
         if parts.is_empty() {
-            if own.level.is_none() {
+            if own.level.is_none() && !own.level_written {
                 self.error(
                     Diagnostic::new(
                         Code::Level,
@@ -158,7 +165,7 @@ impl Checker<'_> {
                 }
                 first_part.insert(&part_id.name, part_id.span);
                 let draft = self.draft(part, &type_target, policy.scale);
-                if draft.level.is_none() {
+                if draft.level.is_none() && !draft.level_written {
                     self.error(
                         Diagnostic::new(
                             Code::Level,
@@ -182,6 +189,8 @@ impl Checker<'_> {
                     part.keyword,
                 ) {
                     units.push(unit);
+                } else {
+                    self.broken_types.insert(id.name.clone());
                 }
             }
         }
@@ -212,9 +221,13 @@ impl Checker<'_> {
             }
             match &stmt.kind {
                 StmtKind::Rosa(level) => {
+                    d.level_written = true;
                     d.level = self.level(*level, scale).map(|l| (l, level.span))
                 }
-                StmtKind::Frekvens(q) => d.frekvens = self.quantity(q, QuantityKind::Frequency),
+                StmtKind::Frekvens(q) => {
+                    d.frekvens_written = true;
+                    d.frekvens = self.quantity(q, QuantityKind::Frequency)
+                }
                 StmtKind::System(ids) => d.systems = Some(self.system_ids(ids)),
                 StmtKind::Kanaler(ids) => d.channels = Some(self.channels(ids)),
                 StmtKind::Manus(path) => d.script = self.script(path),
@@ -258,7 +271,8 @@ impl Checker<'_> {
     ) -> Option<model::Unit> {
         let (level, level_span) = own.level.or(typ.level)?;
         let frekvens = own.frekvens.or(typ.frekvens);
-        if frekvens.is_none() && policy.scripted_levels.contains(&level) {
+        let frekvens_written = own.frekvens_written || typ.frekvens_written;
+        if frekvens.is_none() && !frekvens_written && policy.scripted_levels.contains(&level) {
             self.error(
                 Diagnostic::new(Code::MissingFrekvens, level_span, format!("nivå {level} utan frekvens"))
                     .label("frekvens saknas")

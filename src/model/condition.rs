@@ -138,7 +138,7 @@ impl Condition {
             let channel = ctx
                 .channel
                 .ok_or("frågan saknar kanal, som villkoret använder")?;
-            scope.push_constant("kanal", ImmutableString::from(channel));
+            scope.push_constant("kanal", channel_string(channel));
         }
         if needs.part {
             scope.push_constant("delmoment", ImmutableString::from(ctx.part.unwrap_or("")));
@@ -152,17 +152,35 @@ impl Condition {
             scope.push_constant("veckodag", i64::from(time.weekday()));
         }
         if !needs.attributes.is_empty() {
+            // Only the attributes the inquiry has: a missing one fails when (and only
+            // when) the condition actually reads it, so `kanal == "besök" && attr.x`
+            // does not need `x` for a phone call.
             let mut map = Map::new();
             for name in &needs.attributes {
-                let value = ctx.attributes.get(name).ok_or_else(|| {
-                    format!("frågan saknar attributet `{name}`, som villkoret använder")
-                })?;
-                map.insert(name.as_str().into(), to_dynamic(value));
+                if let Some(value) = ctx.attributes.get(name) {
+                    map.insert(name.as_str().into(), to_dynamic(value));
+                }
             }
             scope.push_constant("attr", map);
         }
         Ok(())
     }
+}
+
+/// Shared strings for the known channel names, so that a condition on `kanal` does
+/// not allocate the name for every inquiry.
+static CHANNEL_STRINGS: LazyLock<Vec<ImmutableString>> = LazyLock::new(|| {
+    crate::model::Channel::all()
+        .map(|c| c.name().into())
+        .collect()
+});
+
+fn channel_string(name: &str) -> ImmutableString {
+    CHANNEL_STRINGS
+        .iter()
+        .find(|s| s.as_str() == name)
+        .cloned()
+        .unwrap_or_else(|| name.into())
 }
 
 pub(crate) fn serialize_source<S: serde::Serializer>(
@@ -275,20 +293,9 @@ fn skip_string(bytes: &[u8], start: usize) -> usize {
 }
 
 fn parse_error(source: &str, error: &rhai::ParseError) -> ConditionError {
-    let offset = byte_offset(source, error.1.line(), error.1.position());
+    let offset = byte_offset(source, error.1.line(), error.1.position()).min(source.len());
     let (unknown_name, message, len) = match error.0.as_ref() {
-        ParseErrorType::VariableUndefined(name) => (
-            true,
-            format!(
-                "okänt namn `{name}`: ett villkor kan använda {}",
-                NAMES
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            name.len(),
-        ),
+        ParseErrorType::VariableUndefined(name) => unknown_name(source, offset, name),
         ParseErrorType::Reserved(word) | ParseErrorType::ForbiddenVariable(word) => (
             false,
             format!("`{word}` är reserverat och får inte användas i ett villkor"),
@@ -299,19 +306,64 @@ fn parse_error(source: &str, error: &rhai::ParseError) -> ConditionError {
             format!("villkoret är ofullständigt: `{token}` saknas"),
             1,
         ),
-        ParseErrorType::UnexpectedEOF => (false, "villkoret tar slut för tidigt".into(), 1),
-        ParseErrorType::LoopBreak | ParseErrorType::BadInput(_) => (
+        ParseErrorType::UnexpectedEOF | ParseErrorType::ExprExpected(_) => {
+            (false, "villkoret tar slut för tidigt: ett värde eller namn saknas".into(), 1)
+        }
+        ParseErrorType::UnknownOperator(op) => (false, format!("okänd operator `{op}`"), op.len()),
+        ParseErrorType::AssignmentToConstant(_) | ParseErrorType::AssignmentToInvalidLHS(_) => {
+            (false, "ett villkor kan inte tilldela värden: jämför med `==`".into(), 1)
+        }
+        ParseErrorType::BadInput(lex) => (false, lex_error(lex), 1),
+        other => (
             false,
-            format!("villkoret går inte att tolka: {}", error.0),
+            format!("villkoret går inte att tolka (Rhai säger: {other})"),
             1,
         ),
-        other => (false, format!("villkoret går inte att tolka: {other}"), 1),
     };
     ConditionError {
         unknown_name,
         message,
-        offset: offset.min(source.len()),
+        offset,
         len,
+    }
+}
+
+/// Rhai names are ASCII, so `kanal == besök` stops at `ö`: name the whole word, and
+/// say that text needs quotes.
+fn unknown_name(source: &str, offset: usize, name: &str) -> (bool, String, usize) {
+    let word_end = source[offset..]
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+        .map_or(source.len(), |(i, _)| offset + i);
+    let word = &source[offset..word_end.max(offset + name.len().min(source.len() - offset))];
+    if word.len() > name.len() || !word.is_ascii() {
+        return (
+            true,
+            format!("okänt namn `{word}`: text skrivs inom citattecken, t.ex. `\"{word}\"`"),
+            word.len(),
+        );
+    }
+    let names = NAMES.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    (true, format!("okänt namn `{name}`: ett villkor kan använda {names}"), name.len())
+}
+
+fn lex_error(error: &rhai::LexError) -> String {
+    use rhai::LexError as L;
+    match error {
+        L::ImproperSymbol(symbol, _) if symbol == "=" => {
+            "`=` tilldelar ett värde; jämför med `==`".into()
+        }
+        L::ImproperSymbol(symbol, _) => format!("`{symbol}` kan inte användas i ett villkor"),
+        L::UnexpectedInput(text) if text == "=" => "`=` tilldelar ett värde; jämför med `==`".into(),
+        L::UnexpectedInput(text) => format!("oväntat tecken `{text}` i villkoret"),
+        L::UnterminatedString => "en text saknar avslutande citattecken".into(),
+        L::StringTooLong(_) => "en text i villkoret är för lång".into(),
+        L::MalformedNumber(text) => format!("`{text}` är inget giltigt tal"),
+        L::MalformedIdentifier(text) => format!("`{text}` är inget giltigt namn"),
+        L::MalformedEscapeSequence(text) | L::MalformedChar(text) => {
+            format!("`{text}` går inte att tolka i en text")
+        }
+        other => format!("villkoret går inte att tolka (Rhai säger: {other})"),
     }
 }
 
@@ -390,6 +442,18 @@ mod tests {
     }
 
     #[test]
+    fn an_attribute_is_only_needed_when_the_condition_reads_it() {
+        let c = Condition::compile(r#"kanal == "besök" && attr.akut"#, &["akut".into()]).unwrap();
+        let none = BTreeMap::new();
+        assert_eq!(c.eval(&ctx(Some("telefon"), &none)), Ok(false));
+        assert!(
+            c.eval(&ctx(Some("besök"), &none))
+                .unwrap_err()
+                .contains("`akut`")
+        );
+    }
+
+    #[test]
     fn a_missing_attribute_is_an_error_not_false() {
         let c = Condition::compile("attr.akut", &["akut".into()]).unwrap();
         let err = c.eval(&ctx(None, &BTreeMap::new())).unwrap_err();
@@ -402,6 +466,17 @@ mod tests {
         assert!(e.unknown_name && e.message.contains("`kannal`"), "{e:?}");
         let e = Condition::compile("attr.okand", &["akut".into()]).unwrap_err();
         assert_eq!((e.offset, e.len), (5, 5));
+    }
+
+    #[test]
+    fn lexer_errors_are_swedish() {
+        let e = Condition::compile("kanal = \"besök\"", &[]).unwrap_err();
+        assert!(e.message.contains("`==`"), "{e:?}");
+        let e = Condition::compile("kanal == besök", &[]).unwrap_err();
+        assert!(e.message.contains("`besök`") && e.message.contains("citattecken"), "{e:?}");
+        assert_eq!(e.len, "besök".len());
+        let e = Condition::compile("kanal == \"besök", &[]).unwrap_err();
+        assert!(e.message.contains("citattecken"), "{e:?}");
     }
 
     #[test]

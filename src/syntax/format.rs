@@ -29,7 +29,11 @@ pub fn format_source(file: FileId, text: &str) -> Result<String, Box<Diagnostic>
     for (i, block) in parsed.blocks.iter().enumerate() {
         p.force_blank = i > 0;
         p.comments_before(block.span.start);
-        p.block(block);
+        let next = parsed
+            .blocks
+            .get(i + 1)
+            .map_or(usize::MAX, |b| b.span.start);
+        p.block(block, next);
     }
     p.comments_before(text.len());
     Ok(p.out)
@@ -100,12 +104,13 @@ impl Printer<'_> {
             .any(|c| c.span.start >= start && c.span.start < end)
     }
 
-    fn block(&mut self, block: &Block) {
+    /// `next`: where the next statement or block starts; a comment after that belongs to it.
+    fn block(&mut self, block: &Block, next: usize) {
         let header = self.header(block);
         let open_end = self.header_end(block);
         if let Some(one_line) = self.one_line(block, &header) {
             self.line(&one_line, block.span.start, block.span.end);
-            self.trailing_comment(block.span.end, usize::MAX);
+            self.trailing_comment(block.span.end, next);
             return;
         }
         self.line(&format!("{header} {{"), block.span.start, open_end);
@@ -113,15 +118,19 @@ impl Printer<'_> {
         self.trailing_comment(open_end, first);
         self.depth += 1;
         self.first_in_block = true;
-        for stmt in &block.stmts {
+        for (i, stmt) in block.stmts.iter().enumerate() {
             self.comments_before(stmt.span.start);
-            self.stmt(stmt);
+            let next = block
+                .stmts
+                .get(i + 1)
+                .map_or(block.span.end - 1, |s| s.span.start);
+            self.stmt(stmt, next);
         }
         self.comments_before(block.span.end);
         self.depth -= 1;
         self.first_in_block = true;
         self.line("}", block.span.end - 1, block.span.end);
-        self.trailing_comment(block.span.end, usize::MAX);
+        self.trailing_comment(block.span.end, next);
     }
 
     /// Byte offset just after the block's opening brace.
@@ -158,7 +167,7 @@ impl Printer<'_> {
     /// Short delmoment without comments stay on one line: `delmoment x "X" { rosa 1 }`.
     fn one_line(&self, block: &Block, header: &str) -> Option<String> {
         let simple = block.kind == BlockKind::Delmoment
-            && block.stmts.len() <= 3
+            && block.stmts.len() <= 2
             && !self.has_comment_within(block.span.start, block.span.end);
         if !simple {
             return None;
@@ -173,14 +182,14 @@ impl Printer<'_> {
         (width <= MAX_ONE_LINE && !line.contains('\n')).then_some(line)
     }
 
-    fn stmt(&mut self, stmt: &Stmt) {
+    fn stmt(&mut self, stmt: &Stmt, next: usize) {
         if let StmtKind::Block(inner) = &stmt.kind {
-            self.block(inner);
+            self.block(inner, next);
             return;
         }
         let text = self.stmt_text(stmt);
         self.line(&text, stmt.span.start, stmt.span.end);
-        self.trailing_comment(stmt.span.end, usize::MAX);
+        self.trailing_comment(stmt.span.end, next);
     }
 
     fn stmt_text(&self, stmt: &Stmt) -> String {

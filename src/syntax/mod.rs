@@ -26,17 +26,28 @@ pub fn parse(file: FileId, text: &str) -> Result<File, Box<Diagnostic>> {
     let root = pairs
         .next()
         .expect("the grammar's `file` rule always yields one pair");
-    let builder = Builder { file };
-    let mut comments = Vec::new();
+    // Comments can end up inside any non-atomic pair (pest's implicit whitespace before
+    // an optional or repeated part that then does not match), so collect them all here
+    // and skip them wherever the tree is read.
+    let mut comments: Vec<Comment> = root
+        .clone()
+        .into_inner()
+        .flatten()
+        .filter(|p| p.as_rule() == Rule::COMMENT)
+        .map(|p| comment(file, p))
+        .collect();
+    comments.sort_by_key(|c| c.span.start);
+    let builder = Builder {
+        file,
+        text,
+        comments: &comments,
+    };
     let mut blocks = Vec::new();
-    for pair in root.into_inner() {
-        match pair.as_rule() {
-            Rule::COMMENT => comments.push(builder.comment(pair)),
-            Rule::EOI => {}
-            _ => blocks.push(builder.block(pair, &mut comments)),
+    for pair in inner(root) {
+        if pair.as_rule() != Rule::EOI {
+            blocks.push(builder.block(pair));
         }
     }
-    comments.sort_by_key(|c| c.span.start);
     Ok(File {
         file,
         blocks,
@@ -44,41 +55,57 @@ pub fn parse(file: FileId, text: &str) -> Result<File, Box<Diagnostic>> {
     })
 }
 
-struct Builder {
-    file: FileId,
+/// A comment; its span ends where its text ends (trailing blanks are not part of it).
+fn comment(file: FileId, pair: Pair<Rule>) -> Comment {
+    let text = pair.as_str().trim_end().to_string();
+    let start = pair.as_span().start();
+    Comment {
+        span: Span::new(file, start, start + text.len()),
+        text,
+    }
 }
 
-impl Builder {
+/// The children of a pair without comments.
+fn inner(pair: Pair<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {
+    pair.into_inner().filter(|p| p.as_rule() != Rule::COMMENT)
+}
+
+struct Builder<'t> {
+    file: FileId,
+    text: &'t str,
+    /// Every comment of the file, in order.
+    comments: &'t [Comment],
+}
+
+impl Builder<'_> {
+    /// A pair's span without the whitespace and comments that pest's implicit
+    /// whitespace may have attached to its end.
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
-    }
-
-    fn comment(&self, pair: Pair<Rule>) -> Comment {
-        Comment {
-            text: pair.as_str().trim_end().to_string(),
-            span: self.span(&pair),
-        }
-    }
-
-    /// The meaningful children of a pair; comments go to `comments`, punctuation is dropped.
-    fn children<'i>(
-        &self,
-        pair: Pair<'i, Rule>,
-        comments: &mut Vec<Comment>,
-    ) -> Vec<Pair<'i, Rule>> {
-        let mut out = Vec::new();
-        for child in pair.into_inner() {
-            match child.as_rule() {
-                Rule::COMMENT => comments.push(self.comment(child)),
-                Rule::open | Rule::close | Rule::arrow => {}
-                _ => out.push(child),
+        let (start, mut end) = (s.start(), s.end());
+        loop {
+            end = start
+                + self.text[start..end]
+                    .trim_end_matches([' ', '\t', '\n', '\r', '\u{FEFF}'])
+                    .len();
+            match self.comments.binary_search_by_key(&end, |c| c.span.end) {
+                Ok(i) if self.comments[i].span.start >= start && end > start => {
+                    end = self.comments[i].span.start;
+                }
+                _ => break,
             }
         }
-        out
+        Span::new(self.file, start, end)
     }
 
-    fn block(&self, pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Block {
+    /// The meaningful children of a pair: comments and punctuation are dropped.
+    fn children<'i>(&self, pair: Pair<'i, Rule>) -> Vec<Pair<'i, Rule>> {
+        inner(pair)
+            .filter(|child| !matches!(child.as_rule(), Rule::open | Rule::close | Rule::arrow))
+            .collect()
+    }
+
+    fn block(&self, pair: Pair<Rule>) -> Block {
         let kind = match pair.as_rule() {
             Rule::policy => BlockKind::Policy,
             Rule::forvaltning => BlockKind::Forvaltning,
@@ -91,12 +118,12 @@ impl Builder {
         let mut name = None;
         let mut keyword = span;
         let mut stmts = Vec::new();
-        for child in self.children(pair, comments) {
+        for child in self.children(pair) {
             match child.as_rule() {
                 r if is_keyword(r) => keyword = self.span(&child),
                 Rule::ident => id = Some(self.ident(child)),
                 Rule::string => name = Some(self.text(child)),
-                _ => stmts.push(self.stmt(child, comments)),
+                _ => stmts.push(self.stmt(child)),
             }
         }
         Block {
@@ -109,17 +136,17 @@ impl Builder {
         }
     }
 
-    fn stmt(&self, pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Stmt {
+    fn stmt(&self, pair: Pair<Rule>) -> Stmt {
         let span = self.span(&pair);
         let kind = pair.as_rule();
         if matches!(kind, Rule::arendetyp | Rule::delmoment) {
             return Stmt {
-                kind: StmtKind::Block(self.block(pair, comments)),
+                kind: StmtKind::Block(self.block(pair)),
                 span,
             };
         }
         let args: Vec<Pair<Rule>> = self
-            .children(pair, comments)
+            .children(pair)
             .into_iter()
             .filter(|p| !is_keyword(p.as_rule()))
             .collect();
@@ -202,7 +229,7 @@ impl Builder {
     }
 
     fn ident_list(&self, pair: Pair<Rule>) -> Vec<Ident> {
-        pair.into_inner().map(|p| self.ident(p)).collect()
+        inner(pair).map(|p| self.ident(p)).collect()
     }
 
     /// A quoted string: the value without quotes, the span with them.
@@ -226,7 +253,7 @@ impl Builder {
 
     fn quantity(&self, pair: Pair<Rule>) -> Quantity {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = inner(pair);
         let number = inner.next().expect("quantity starts with a number");
         let text = number.as_str().to_string();
         let unit = inner.next().map(|u| Word {
@@ -250,7 +277,7 @@ impl Builder {
 
     fn level_range(&self, pair: Pair<Rule>) -> LevelRange {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = inner(pair);
         let from = self.level(inner.next().expect("a range starts with a level"));
         let to = inner.next().map(|p| self.level(p)).unwrap_or(from);
         LevelRange { from, to, span }
@@ -258,7 +285,7 @@ impl Builder {
 
     fn opening(&self, pair: Pair<Rule>) -> Opening {
         let span = self.span(&pair);
-        let parts: Vec<Pair<Rule>> = pair.into_inner().collect();
+        let parts: Vec<Pair<Rule>> = inner(pair).collect();
         let day = |p: &Pair<Rule>| Word {
             value: weekday_of(p.as_str()),
             span: self.span(p),
@@ -295,8 +322,7 @@ impl Builder {
 
     fn target(&self, pair: Pair<Rule>) -> Target {
         let span = self.span(&pair);
-        let parts = pair
-            .into_inner()
+        let parts = inner(pair)
             .filter(|p| !is_keyword(p.as_rule()))
             .map(|p| self.target_part(p))
             .collect();
@@ -305,8 +331,7 @@ impl Builder {
 
     fn target_part(&self, pair: Pair<Rule>) -> TargetPart {
         let kind = pair.as_rule();
-        let arg = pair
-            .into_inner()
+        let arg = inner(pair)
             .find(|p| !is_keyword(p.as_rule()))
             .expect("a target part has an argument");
         match kind {
@@ -343,7 +368,7 @@ impl Builder {
     }
 
     fn attr_assign(&self, pair: Pair<Rule>) -> (Ident, Word<Value>) {
-        let mut inner = pair.into_inner();
+        let mut inner = inner(pair);
         let name = self.ident(inner.next().expect("name = value"));
         let value = inner.next().expect("name = value");
         let span = self.span(&value);
@@ -521,7 +546,12 @@ fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) -> D
             .max(text[pos..].chars().next().map_or(0, char::len_utf8));
     let expected = match &error.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            let mut words: Vec<&str> = positives.iter().map(describe).collect();
+            // A comment may come almost anywhere; it is never what the author missed.
+            let mut words: Vec<&str> = positives
+                .iter()
+                .filter(|r| !matches!(r, Rule::COMMENT | Rule::WHITESPACE))
+                .map(describe)
+                .collect();
             words.dedup();
             let mut seen = std::collections::HashSet::new();
             words.retain(|w| seen.insert(*w));

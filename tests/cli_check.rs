@@ -1,0 +1,442 @@
+//! `rosa check` over the real binary: the example kommun passes, and each kind of error
+//! from issue 2, put into a copy of it, is reported at the right `file:line:col` with
+//! exit code 1. Also `--format json`, `--deny-warnings` and the exit code for I/O errors.
+
+mod common;
+
+use common::{TempDir, copy_dir, example_dir, manifest_dir};
+use std::process::Output;
+
+fn rosa(args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_rosa"))
+        .args(args)
+        .current_dir(manifest_dir())
+        .output()
+        .expect("run rosa")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn both(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Byte index of the first `needle` at or after the first `anchor`.
+fn find_after(text: &str, anchor: &str, needle: &str) -> usize {
+    let start = text
+        .find(anchor)
+        .unwrap_or_else(|| panic!("the example no longer contains `{anchor}`"));
+    start
+        + text[start..]
+            .find(needle)
+            .unwrap_or_else(|| panic!("no `{needle}` after `{anchor}` in the example"))
+}
+
+/// 1-based line and column (in characters) of a byte index.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// The end of the line that `at` is on (the index of its `\n`).
+fn line_end(text: &str, at: usize) -> usize {
+    text[at..].find('\n').map_or(text.len(), |i| at + i)
+}
+
+/// A copy of the example kommun in a temporary directory.
+struct Copy {
+    dir: TempDir,
+}
+
+impl Copy {
+    fn new(label: &str) -> Copy {
+        let dir = TempDir::new(label);
+        copy_dir(&example_dir(), &dir.path);
+        Copy { dir }
+    }
+
+    fn path(&self) -> String {
+        self.dir.display()
+    }
+
+    fn read(&self, file: &str) -> String {
+        std::fs::read_to_string(self.dir.path.join(file)).expect("read example file")
+    }
+
+    fn write(&self, file: &str, text: &str) {
+        std::fs::write(self.dir.path.join(file), text).expect("write example file")
+    }
+
+    fn check(&self, extra: &[&str]) -> Output {
+        let path = self.path();
+        let mut args = vec!["check", path.as_str()];
+        args.extend_from_slice(extra);
+        rosa(&args)
+    }
+}
+
+/// The type every injection goes into: a level 3 type with frekvens, system and script.
+const TYPE: &str = "ärendetyp bygglov-status ";
+const FILE: &str = "samhallsbyggnad.rosa";
+
+/// One error put into a copy of the example, and where it must be reported: at the first
+/// `needle` after `anchor` in the edited file, plus `offset` bytes.
+struct Injection {
+    file: &'static str,
+    code: &'static str,
+    edit: fn(&str) -> String,
+    anchor: &'static str,
+    needle: &'static str,
+    offset: usize,
+}
+
+/// Insert a line right after the line that `TYPE` is on.
+fn insert_in_type(text: &str, line: &str) -> String {
+    let at = line_end(text, find_after(text, TYPE, TYPE));
+    format!("{}\n        {line}{}", &text[..at], &text[at..])
+}
+
+/// Replace the level after `rosa ` in `TYPE`.
+fn set_level(text: &str, level: &str) -> String {
+    let at = find_after(text, TYPE, "rosa ") + "rosa ".len();
+    let digits = text[at..].chars().take_while(char::is_ascii_digit).count();
+    format!("{}{level}{}", &text[..at], &text[at + digits..])
+}
+
+/// Replace what follows the number of `frekvens` in `TYPE` (its unit) with `unit`.
+fn set_frekvens_unit(text: &str, unit: &str) -> String {
+    let number = find_after(text, TYPE, "frekvens ") + "frekvens ".len();
+    let end = number
+        + text[number..]
+            .find(|c: char| !c.is_ascii_digit() && c != ',')
+            .unwrap_or(0);
+    format!("{}{unit}{}", &text[..end], &text[line_end(text, end)..])
+}
+
+fn syntax_error(text: &str) -> String {
+    set_level(text, "tre")
+}
+
+fn level_outside_scale(text: &str) -> String {
+    set_level(text, "9")
+}
+
+fn duplicate_id_in_other_file(text: &str) -> String {
+    format!(
+        "{text}\nförvaltning extra \"Extra\" {{\n    ärendetyp bygglov-status \"Dubblett\" {{\n        rosa 1\n    }}\n}}\n"
+    )
+}
+
+fn unknown_system(text: &str) -> String {
+    let at = find_after(text, TYPE, "system ") + "system ".len();
+    format!("{}Bygglovsportalen, {}", &text[..at], &text[at..])
+}
+
+fn unknown_target(text: &str) -> String {
+    insert_in_type(text, "vidarekoppla till bygglovsenheten")
+}
+
+fn missing_script(text: &str) -> String {
+    let at = find_after(text, TYPE, "manus \"") + "manus \"".len();
+    format!("{}saknas/{}", &text[..at], &text[at..])
+}
+
+fn without_frekvens(text: &str) -> String {
+    let at = find_after(text, TYPE, "frekvens ");
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    format!("{}{}", &text[..start], &text[line_end(text, at) + 1..])
+}
+
+fn number_without_unit(text: &str) -> String {
+    set_frekvens_unit(text, "")
+}
+
+fn wrong_unit(text: &str) -> String {
+    set_frekvens_unit(text, " min")
+}
+
+fn condition_does_not_compile(text: &str) -> String {
+    insert_in_type(text, "om `kanal == \"besök\" &&` => vidarekoppla")
+}
+
+fn unknown_name_in_condition(text: &str) -> String {
+    insert_in_type(text, "om `kanl == \"besök\"` => vidarekoppla")
+}
+
+fn test_with_unknown_type(text: &str) -> String {
+    format!(
+        "{text}\ntest \"Okänd ärendetyp\" {{\n    ärendetyp bygglov-statu\n    förväntat manus\n}}\n"
+    )
+}
+
+const INJECTIONS: &[Injection] = &[
+    Injection {
+        file: FILE,
+        code: "R0001",
+        edit: syntax_error,
+        anchor: TYPE,
+        needle: "rosa tre",
+        offset: 5,
+    },
+    Injection {
+        file: "va-avfall.rosa",
+        code: "R0002",
+        edit: duplicate_id_in_other_file,
+        anchor: "förvaltning extra",
+        needle: "bygglov-status",
+        offset: 0,
+    },
+    Injection {
+        file: FILE,
+        code: "R0003",
+        edit: unknown_system,
+        anchor: TYPE,
+        needle: "Bygglovsportalen",
+        offset: 0,
+    },
+    Injection {
+        file: FILE,
+        code: "R0004",
+        edit: unknown_target,
+        anchor: TYPE,
+        needle: "bygglovsenheten",
+        offset: 0,
+    },
+    Injection {
+        file: FILE,
+        code: "R0005",
+        edit: missing_script,
+        anchor: TYPE,
+        needle: "\"saknas/",
+        offset: 0,
+    },
+    Injection {
+        file: FILE,
+        code: "R0006",
+        edit: level_outside_scale,
+        anchor: TYPE,
+        needle: "rosa 9",
+        offset: 5,
+    },
+    Injection {
+        file: FILE,
+        code: "R0007",
+        edit: without_frekvens,
+        anchor: TYPE,
+        needle: "rosa ",
+        offset: 5,
+    },
+    Injection {
+        file: FILE,
+        code: "R0008",
+        edit: number_without_unit,
+        anchor: TYPE,
+        needle: "frekvens ",
+        offset: 9,
+    },
+    Injection {
+        file: FILE,
+        code: "R0009",
+        edit: wrong_unit,
+        anchor: TYPE,
+        needle: " min\n",
+        offset: 1,
+    },
+    Injection {
+        file: FILE,
+        code: "R0010",
+        edit: condition_does_not_compile,
+        anchor: TYPE,
+        needle: "&&`",
+        offset: 2,
+    },
+    Injection {
+        file: FILE,
+        code: "R0011",
+        edit: unknown_name_in_condition,
+        anchor: TYPE,
+        needle: "kanl",
+        offset: 0,
+    },
+    Injection {
+        file: FILE,
+        code: "R0012",
+        edit: test_with_unknown_type,
+        anchor: "test \"Okänd ärendetyp\"",
+        needle: "bygglov-statu\n",
+        offset: 0,
+    },
+];
+
+/// Put the injection into a fresh copy; return the copy and the expected `file:line:col`.
+fn inject(i: &Injection) -> (Copy, String, (usize, usize)) {
+    let copy = Copy::new(i.code);
+    let edited = (i.edit)(&copy.read(i.file));
+    copy.write(i.file, &edited);
+    let at = find_after(&edited, i.anchor, i.needle) + i.offset;
+    let (line, column) = line_col(&edited, at);
+    (copy, format!("{}:{line}:{column}", i.file), (line, column))
+}
+
+#[test]
+fn the_example_kommun_checks_clean() {
+    let out = rosa(&["check", "rulesets/exempelkommun"]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    assert!(
+        stdout(&out).contains("Exempelkommun (1299)"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn the_example_kommun_is_the_default() {
+    let out = rosa(&["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+}
+
+#[test]
+fn each_kind_of_error_is_reported_at_its_place_with_exit_1() {
+    for i in INJECTIONS {
+        let (copy, location, _) = inject(i);
+        let out = copy.check(&[]);
+        let text = both(&out);
+        assert_eq!(out.status.code(), Some(1), "{}: {text}", i.code);
+        let expected = format!("fel[{}]", i.code);
+        let rendered = text
+            .split("\n\n")
+            .find(|d| d.starts_with(&expected))
+            .unwrap_or_else(|| panic!("{}: no {expected} in\n{text}", i.code));
+        assert!(
+            rendered.contains(&format!("--> {location}\n")),
+            "{}: expected at {location}:\n{text}",
+            i.code
+        );
+        assert!(
+            text.contains("regeluppsättningen laddades inte"),
+            "{}: {text}",
+            i.code
+        );
+    }
+}
+
+#[test]
+fn json_output_carries_file_line_column_code_severity_message() {
+    for i in INJECTIONS {
+        let (copy, _, (line, column)) = inject(i);
+        let out = copy.check(&["--format", "json"]);
+        assert_eq!(out.status.code(), Some(1), "{}", i.code);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{}: not JSON ({e}): {}", i.code, both(&out)));
+        assert_eq!(
+            report["errors"], 1,
+            "{}: one error, one diagnostic: {report:#}",
+            i.code
+        );
+        let records = report["diagnostics"].as_array().expect("diagnostics");
+        let record = records
+            .iter()
+            .find(|r| r["code"] == i.code)
+            .unwrap_or_else(|| panic!("{}: not in {report:#}", i.code));
+        assert_eq!(record["file"], i.file, "{record}");
+        assert_eq!(record["line"], line, "{record}");
+        assert_eq!(record["column"], column, "{record}");
+        assert_eq!(record["severity"], "error", "{record}");
+        assert!(
+            !record["message"].as_str().unwrap_or("").is_empty(),
+            "{record}"
+        );
+        for r in records {
+            for key in ["file", "line", "column", "code", "severity", "message"] {
+                assert!(r.get(key).is_some(), "{key} missing in {r}");
+            }
+        }
+    }
+}
+
+#[test]
+fn json_output_of_a_clean_ruleset_parses() {
+    let out = rosa(&["check", "rulesets/exempelkommun", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report["errors"], 0);
+    assert!(report["diagnostics"].is_array());
+}
+
+#[test]
+fn deny_warnings_turns_a_warning_into_exit_1() {
+    let copy = Copy::new("varning");
+    let rule = "om `kanal == \"chatt\"` => vidarekoppla";
+    let edited = insert_in_type(&insert_in_type(&copy.read(FILE), rule), rule);
+    copy.write(FILE, &edited);
+
+    let out = copy.check(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    assert!(stdout(&out).contains("varning[R0101]"), "{}", stdout(&out));
+
+    let out = copy.check(&["--deny-warnings"]);
+    assert_eq!(out.status.code(), Some(1), "{}", both(&out));
+
+    let out = copy.check(&["--deny-warnings", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let warning = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "R0101")
+        .expect("R0101 in JSON");
+    assert_eq!(warning["severity"], "warning");
+}
+
+#[test]
+fn a_missing_directory_exits_2() {
+    let out = rosa(&["check", "rulesets/finns-inte"]);
+    assert_eq!(out.status.code(), Some(2), "{}", both(&out));
+    assert!(
+        both(&out).contains("katalogen `rulesets/finns-inte` finns inte"),
+        "{}",
+        both(&out)
+    );
+}
+
+#[test]
+fn a_directory_without_rule_files_exits_2() {
+    let empty = TempDir::new("tom");
+    let out = rosa(&["check", &empty.display()]);
+    assert_eq!(out.status.code(), Some(2), "{}", both(&out));
+    assert!(both(&out).contains("R0019"), "{}", both(&out));
+}
+
+#[test]
+fn a_usage_error_exits_2() {
+    let out = rosa(&["check", "--format", "xml"]);
+    assert_eq!(out.status.code(), Some(2), "{}", both(&out));
+}
+
+#[test]
+fn several_errors_in_several_files_are_all_reported() {
+    let copy = Copy::new("flera");
+    let mut expected = Vec::new();
+    for i in [&INJECTIONS[2], &INJECTIONS[1], &INJECTIONS[11]] {
+        let edited = (i.edit)(&copy.read(i.file));
+        copy.write(i.file, &edited);
+        let (line, column) = line_col(&edited, find_after(&edited, i.anchor, i.needle) + i.offset);
+        expected.push(format!("{}:{line}:{column}", i.file));
+    }
+    let out = copy.check(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    for location in expected {
+        assert!(text.contains(&location), "no {location} in\n{text}");
+    }
+    assert!(text.contains("3 fel"), "{text}");
+}

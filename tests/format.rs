@@ -1,0 +1,203 @@
+//! `rosa fmt`: formatting twice changes nothing, keeps every comment, and a formatted
+//! ruleset loads to the same model; for every rule file in `rulesets/` and `tests/corpus/`.
+
+mod common;
+
+use common::{
+    Case, TempDir, copy_dir, corpus_dir, example_dir, files_with_ext, manifest_dir, model_value,
+};
+use rosa::Ruleset;
+use rosa::diagnostics::Code;
+use rosa::source::{SourceFile, SourceMap};
+use rosa::syntax::format::format_source;
+use std::path::{Path, PathBuf};
+
+fn all_rule_files() -> Vec<PathBuf> {
+    let mut files = files_with_ext(&manifest_dir().join("rulesets"), "rosa");
+    assert!(!files.is_empty(), "no rule files in rulesets/");
+    files.extend(files_with_ext(&corpus_dir(), "rosa"));
+    files
+}
+
+fn under_case(path: &Path, code: &str) -> bool {
+    path.components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with(code))
+}
+
+fn comments(text: &str) -> Vec<String> {
+    rosa::syntax::parse(0, text)
+        .expect("parses")
+        .comments
+        .into_iter()
+        .map(|c| c.text)
+        .collect()
+}
+
+#[test]
+fn formatting_twice_changes_nothing_and_keeps_every_comment() {
+    let mut formatted = 0;
+    for path in all_rule_files() {
+        let Ok(text) = String::from_utf8(std::fs::read(&path).expect("read")) else {
+            assert!(
+                under_case(&path, "R0018"),
+                "{} is not UTF-8",
+                path.display()
+            );
+            continue;
+        };
+        let once = match format_source(0, &text) {
+            Ok(once) => once,
+            Err(d) => {
+                assert_eq!(d.code, Code::Syntax, "{}", path.display());
+                assert!(
+                    under_case(&path, "R0001"),
+                    "{} does not parse: {}",
+                    path.display(),
+                    d.message
+                );
+                continue;
+            }
+        };
+        let twice = format_source(0, &once).unwrap_or_else(|d| {
+            panic!("formatted {} does not parse: {}", path.display(), d.message)
+        });
+        assert_eq!(
+            once,
+            twice,
+            "formatting {} twice changed it",
+            path.display()
+        );
+        assert_eq!(
+            comments(&text),
+            comments(&once),
+            "formatting {} lost or changed a comment",
+            path.display()
+        );
+        formatted += 1;
+    }
+    assert!(formatted > 30, "only {formatted} files formatted");
+}
+
+/// Load `dir` as it is and with every file formatted: both load to the same model.
+fn assert_formatted_loads_the_same(dir: &Path) {
+    let original =
+        Ruleset::load(dir).unwrap_or_else(|d| panic!("{} loads: {}", dir.display(), d.render()));
+    let (sources, problems) = rosa::load::read_sources(dir);
+    assert!(problems.is_empty());
+    let mut formatted = SourceMap::default();
+    for (id, file) in sources.files() {
+        let text = format_source(id, &file.text).expect("formats");
+        formatted.add(SourceFile::new(file.path.clone(), text));
+    }
+    let reformatted = Ruleset::from_sources(dir, formatted, Vec::new())
+        .unwrap_or_else(|d| panic!("formatted {} loads: {}", dir.display(), d.render()));
+    assert_eq!(
+        model_value(&original),
+        model_value(&reformatted),
+        "formatting changed the model of {}",
+        dir.display()
+    );
+    let codes = |r: &Ruleset| -> Vec<Code> { r.warnings.items.iter().map(|d| d.code).collect() };
+    assert_eq!(codes(&original), codes(&reformatted), "{}", dir.display());
+}
+
+#[test]
+fn every_ruleset_in_rulesets_formats_to_the_same_model() {
+    let mut dirs = 0;
+    for entry in std::fs::read_dir(manifest_dir().join("rulesets")).expect("rulesets/") {
+        let dir = entry.expect("entry").path();
+        if dir.is_dir() {
+            assert_formatted_loads_the_same(&dir);
+            dirs += 1;
+        }
+    }
+    assert!(dirs >= 1);
+}
+
+#[test]
+fn every_corpus_ruleset_that_loads_formats_to_the_same_model() {
+    assert_formatted_loads_the_same(&corpus_dir().join("base"));
+    let mut loaded = 0;
+    for case in Case::all() {
+        let dir = case.materialize();
+        if Ruleset::load(&dir.path).is_ok() {
+            assert_formatted_loads_the_same(&dir.path);
+            loaded += 1;
+        }
+    }
+    assert!(loaded >= 5, "the warning cases load: {loaded}");
+}
+
+#[test]
+fn the_example_kommun_is_formatted() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rosa"))
+        .args(["fmt", "--check", "rulesets/exempelkommun"])
+        .current_dir(manifest_dir())
+        .output()
+        .expect("run rosa");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "run `rosa fmt rulesets/exempelkommun`:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn rosa_fmt_formats_a_copy_and_then_check_passes() {
+    let dir = TempDir::new("fmt");
+    copy_dir(&example_dir(), &dir.path);
+    let messy = "förvaltning  x \"X\"{arendetyp t \"T\" {rosa 1 // nivå\n frekvens 2 per manad}}\n";
+    std::fs::write(dir.path.join("ostadig.rosa"), messy).unwrap();
+    let rosa = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_rosa"))
+            .args(args)
+            .output()
+            .expect("run rosa")
+    };
+    let path = dir.display();
+    assert_eq!(rosa(&["fmt", "--check", &path]).status.code(), Some(1));
+    assert_eq!(rosa(&["fmt", &path]).status.code(), Some(0));
+    assert_eq!(rosa(&["fmt", "--check", &path]).status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(dir.path.join("ostadig.rosa")).unwrap(),
+        "förvaltning x \"X\" {\n    ärendetyp t \"T\" {\n        rosa 1 // nivå\n        frekvens 2 per månad\n    }\n}\n"
+    );
+}
+
+#[test]
+fn rosa_fmt_refuses_a_file_with_a_syntax_error() {
+    let dir = Case::new("R0001-syntaxfel").materialize();
+    let before = std::fs::read_to_string(dir.path.join("bygg.rosa")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rosa"))
+        .args(["fmt", &dir.display()])
+        .output()
+        .expect("run rosa");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bygg.rosa:4:30"));
+    let after = std::fs::read_to_string(dir.path.join("bygg.rosa")).unwrap();
+    assert_eq!(before, after, "a file that does not parse is left alone");
+}
+
+/// Comments stay where they were, also where pest's implicit whitespace used to pull
+/// them into a statement (after a single system, a target, a number without unit).
+#[test]
+fn comments_stay_in_place() {
+    let src = "kundtjänst \"K\" {\n    system A\n    // om A\n    reserv vidarekoppla till f kö \"V\" // växeln\n}\n\nförvaltning f \"F\" {\n    vidarekoppla kö \"X\" // kö\n    ärendetyp t \"T\" { rosa 1 frekvens 3 per år // c\n    }\n}\n";
+    let out = format_source(0, src).unwrap();
+    assert_eq!(
+        out,
+        "kundtjänst \"K\" {\n    system A\n    // om A\n    reserv vidarekoppla till f kö \"V\" // växeln\n}\n\nförvaltning f \"F\" {\n    vidarekoppla kö \"X\" // kö\n    ärendetyp t \"T\" {\n        rosa 1\n        frekvens 3 per år // c\n    }\n}\n"
+    );
+    assert_eq!(format_source(0, &out).unwrap(), out);
+}
+
+/// Blank lines the author left between statements are kept (at most one).
+#[test]
+fn blank_lines_between_statements_are_kept() {
+    let src = "kundtjänst \"K\" {\n    system A\n\n\n    kanaler telefon\n}\n";
+    assert_eq!(
+        format_source(0, src).unwrap(),
+        "kundtjänst \"K\" {\n    system A\n\n    kanaler telefon\n}\n"
+    );
+}
