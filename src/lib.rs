@@ -24,11 +24,10 @@ pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod diagnostics;
-// pub mod dryrun;
+pub mod dryrun;
 pub mod engine;
 pub mod load;
 pub mod model;
-// pub mod serve;
 pub mod source;
 pub mod syntax;
 

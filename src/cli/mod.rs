@@ -2,6 +2,7 @@
 
 mod check;
 mod decide;
+mod dryrun;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -32,6 +33,10 @@ enum Command {
     Decide(decide::Args),
     /// Kör testerna som står i regeluppsättningen
     Test(test::Args),
+    /// Provkör utfallet: andel, arbetstid, bemanning och system (deklarerat eller från en logg)
+    DryRun(dryrun::Args),
+    /// Skriv en realistisk ärendelogg för en regeluppsättning
+    GenerateLog(dryrun::GenerateArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -56,6 +61,8 @@ pub fn run() -> ExitCode {
         Command::Fmt(args) => check::fmt(args),
         Command::Decide(args) => decide::run(args),
         Command::Test(args) => test::run(args),
+        Command::DryRun(args) => dryrun::run(args),
+        Command::GenerateLog(args) => dryrun::generate_log(args),
     };
     ExitCode::from(code)
 }

@@ -37,6 +37,8 @@ pub struct Decision<'a> {
     pub rule: Option<&'a Rule>,
     /// Why a condition failed, or why a rule's outcome could not be followed.
     pub error: Option<String>,
+    /// Index of the ärendetyp and unit in the ruleset, for aggregation.
+    pub(crate) position: Option<(usize, usize)>,
     pub(super) channel: ChannelSlot,
     pub(super) engine: &'a Engine,
 }
@@ -84,6 +86,19 @@ pub struct DecisionRecord {
 }
 
 impl Decision<'_> {
+    /// The inquiry's channel, if it named a known one.
+    pub fn channel(&self) -> Option<crate::model::Channel> {
+        match self.channel {
+            ChannelSlot::Known(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Index of the ärendetyp in [`crate::Ruleset::arendetyper`] and of the unit in it.
+    pub fn position(&self) -> Option<(usize, usize)> {
+        self.position
+    }
+
     /// The method's criteria for the unit decided, whatever decided the outcome, so an
     /// analyst sees what it would take to move it. Empty for unknown types and parts.
     pub fn criteria(&self, channel_text: Option<&str>) -> Vec<Criterion> {

@@ -88,17 +88,27 @@ impl From<String> for AttrValue {
     }
 }
 
+/// `5000`, `12.5` or `12,5`; only numbers that look like numbers (not `inf` or `nan`).
+fn parse_number(text: &str) -> Option<f64> {
+    let looks_numeric = text.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+');
+    if !looks_numeric {
+        return None;
+    }
+    let n = if text.contains(',') {
+        text.replace(',', ".").parse::<f64>().ok()?
+    } else {
+        text.parse::<f64>().ok()?
+    };
+    n.is_finite().then_some(n)
+}
+
 impl AttrValue {
     /// Read a value as typed on a command line or in a CSV cell: `ja`/`true`, numbers, text.
     pub fn from_text(text: &str) -> AttrValue {
         match text {
             "ja" | "sant" | "true" => AttrValue::Bool(true),
             "nej" | "falskt" | "false" => AttrValue::Bool(false),
-            _ => text
-                .replace(',', ".")
-                .parse::<f64>()
-                .ok()
-                .filter(|n| n.is_finite())
+            _ => parse_number(text)
                 .map_or_else(|| AttrValue::Text(text.to_string()), AttrValue::Number),
         }
     }

@@ -80,13 +80,18 @@ impl Engine {
         &self.ruleset
     }
 
+    /// Whether any guarded rule can decide this unit, so that its outcome depends on
+    /// the inquiry beyond type, part and channel.
+    pub fn has_conditions(&self, arendetyp: usize, unit: usize) -> bool {
+        !self.units[arendetyp][unit].chain.is_empty()
+    }
+
     /// Decide one inquiry (DESIGN.md "Decision semantics").
     pub fn decide(&self, inquiry: &Inquiry) -> Decision<'_> {
         let channel = ChannelSlot::parse(inquiry.channel.as_deref());
         let Some(&t) = self.index.get(inquiry.case_type.as_str()) else {
             return self.forward(
                 Basis::UnknownCaseType,
-                None,
                 None,
                 &self.ruleset.policy.fallback,
                 channel,
@@ -102,7 +107,7 @@ impl Engine {
             {
                 Some(u) => u,
                 None => {
-                    return self.forward(Basis::UnknownPart, Some(typ), None, &typ.target, channel);
+                    return self.forward(Basis::UnknownPart, Some(typ), &typ.target, channel);
                 }
             },
         };
@@ -117,6 +122,7 @@ impl Engine {
             script: None,
             rule: None,
             error: None,
+            position: Some((t, u)),
             channel,
             engine: self,
         };
@@ -127,7 +133,12 @@ impl Engine {
         }
         let (outcome, basis) = match channel.index() {
             Some(slot) => compiled.fast[slot],
-            None => (Outcome::Forwarded, Basis::Method),
+            // An unknown channel fails the method's channel criterion, but an agreed
+            // outcome comes before the method (step 4), as for any other channel.
+            None => match unit.agreed {
+                Some(outcome) => (outcome, Basis::Agreement),
+                None => (Outcome::Forwarded, Basis::Method),
+            },
         };
         self.finish(Decision {
             outcome,
@@ -236,7 +247,6 @@ impl Engine {
         &'a self,
         basis: Basis,
         case_type: Option<&'a crate::model::Arendetyp>,
-        unit: Option<&'a crate::model::Unit>,
         target: &'a crate::model::Target,
         channel: ChannelSlot,
     ) -> Decision<'a> {
@@ -244,11 +254,12 @@ impl Engine {
             outcome: Outcome::Forwarded,
             basis,
             case_type,
-            unit,
+            unit: None,
             target: Some(target),
             script: None,
             rule: None,
             error: None,
+            position: None,
             channel,
             engine: self,
         }

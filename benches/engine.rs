@@ -1,0 +1,184 @@
+//! Decision benchmarks (issue 3): a type without conditions, one Rhai condition, a mixed
+//! stream over the example kommun, and side by side a naive baseline that evaluates the
+//! method as a Rhai script per inquiry.
+//!
+//! Run: `cargo bench --bench engine`
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use rosa::source::{SourceFile, SourceMap};
+use rosa::{Engine, Inquiry, Ruleset};
+use std::hint::black_box;
+
+const EXAMPLE: &str = "rulesets/exempelkommun";
+
+/// One förvaltning, one type without conditions, one type with exactly one condition.
+fn fixture() -> Ruleset {
+    let mut sources = SourceMap::default();
+    sources.add(SourceFile::new(
+        "fixture.rosa",
+        r#"
+kundtjänst "K" {
+    kommun "Benchkommun" kommunkod 9999
+    system Webbplats
+    kanaler telefon, e-post
+    attribut belopp
+    frekvensgräns 10 per månad
+    reserv vidarekoppla till f
+}
+förvaltning f "F" {
+    vidarekoppla kö "F"
+    ärendetyp enkel "Enkel" { rosa 1  frekvens 100 per månad }
+    ärendetyp villkor "Villkor" {
+        rosa 1
+        frekvens 100 per månad
+        om `kanal == "telefon" && attr.belopp < 5000` => vidarekoppla
+    }
+}
+"#,
+    ));
+    Ruleset::from_sources(".", sources, vec![]).expect("the fixture loads")
+}
+
+/// The ROSA method as one Rhai script, evaluated per inquiry: what a general-purpose
+/// engine does when the rules are scripts. The data a script needs comes from a scope.
+struct NaiveBaseline {
+    engine: rhai::Engine,
+    ast: rhai::AST,
+}
+
+impl NaiveBaseline {
+    fn new() -> Self {
+        let engine = rhai::Engine::new();
+        let ast = engine
+            .compile(
+                r#"
+                if level > scripted_max || sekretess || !channel_served || !systems_ok { "forwarded" }
+                else if level <= direct_max { "kundtjanst" }
+                else if frekvens >= threshold && has_script { "scripted" }
+                else { "forwarded" }
+                "#,
+            )
+            .expect("the baseline compiles");
+        NaiveBaseline { engine, ast }
+    }
+
+    fn decide(&self, ruleset: &Ruleset, inquiry: &Inquiry) -> String {
+        let Some(typ) = ruleset
+            .arendetyper
+            .iter()
+            .find(|t| t.id == inquiry.case_type)
+        else {
+            return "forwarded".into();
+        };
+        let unit = &typ.units[0];
+        let channel = inquiry
+            .channel
+            .as_deref()
+            .and_then(rosa::model::Channel::parse);
+        let mut scope = rhai::Scope::new();
+        scope.push("level", i64::from(unit.level));
+        scope.push(
+            "scripted_max",
+            i64::from(*ruleset.policy.scripted_levels.end()),
+        );
+        scope.push("direct_max", i64::from(*ruleset.policy.direct_levels.end()));
+        scope.push("sekretess", unit.sekretess);
+        scope.push(
+            "channel_served",
+            channel.is_some_and(|c| ruleset.policy.channels.contains(c)),
+        );
+        scope.push(
+            "systems_ok",
+            unit.systems.iter().all(|&s| ruleset.systems[s].access),
+        );
+        scope.push("frekvens", unit.frekvens.unwrap_or(0.0));
+        scope.push("threshold", ruleset.policy.frequency_threshold_per_year);
+        scope.push("has_script", unit.script.is_some());
+        self.engine
+            .eval_ast_with_scope::<String>(&mut scope, &self.ast)
+            .unwrap_or_default()
+    }
+}
+
+/// Inquiries from the start of the bundled log, for a realistic mix.
+fn mixed_inquiries(limit: usize) -> Vec<Inquiry> {
+    let mut reader =
+        csv::Reader::from_path(format!("{EXAMPLE}/logg/2026.csv")).expect("the bundled log exists");
+    let headers = reader.headers().expect("a header row").clone();
+    reader
+        .records()
+        .filter_map(Result::ok)
+        .filter(|r| !r[1].is_empty())
+        .take(limit)
+        .map(|r| {
+            let mut inquiry = Inquiry::new(&r[1]).channel(&r[3]).time(&r[0]);
+            if !r[2].is_empty() {
+                inquiry.part = Some(r[2].to_string());
+            }
+            for (name, value) in headers.iter().zip(r.iter()).skip(4) {
+                inquiry
+                    .attributes
+                    .insert(name.to_string(), rosa::AttrValue::from_text(value));
+            }
+            inquiry
+        })
+        .collect()
+}
+
+fn decisions(c: &mut Criterion) {
+    let fixture = fixture();
+    let engine = Engine::new(&fixture);
+    let plain = Inquiry::new("enkel").channel("telefon");
+    let conditioned = Inquiry::new("villkor")
+        .channel("telefon")
+        .attr("belopp", 6000.0);
+    c.bench_function("decide/no_conditions", |b| {
+        b.iter(|| black_box(engine.decide(black_box(&plain)).outcome))
+    });
+    c.bench_function("decide/one_condition", |b| {
+        b.iter(|| black_box(engine.decide(black_box(&conditioned)).outcome))
+    });
+
+    let example = Ruleset::load(EXAMPLE).expect("the example loads");
+    let engine = Engine::new(&example);
+    let status = Inquiry::new("bygglov-status").channel("telefon");
+    c.bench_function("decide/example_no_conditions", |b| {
+        b.iter(|| black_box(engine.decide(black_box(&status)).outcome))
+    });
+    let baseline = NaiveBaseline::new();
+    c.bench_function("baseline_rhai_script/example_no_conditions", |b| {
+        b.iter(|| black_box(baseline.decide(&example, black_box(&status))))
+    });
+
+    let stream = mixed_inquiries(10_000);
+    let mut group = c.benchmark_group("mixed_stream_10k");
+    group.throughput(Throughput::Elements(stream.len() as u64));
+    group.bench_function("engine", |b| {
+        b.iter(|| {
+            stream
+                .iter()
+                .filter(|i| engine.decide(i).outcome.handled_by_kundtjanst())
+                .count()
+        })
+    });
+    group.bench_function("baseline_rhai_script", |b| {
+        b.iter(|| {
+            stream
+                .iter()
+                .filter(|i| baseline.decide(&example, i) != "forwarded")
+                .count()
+        })
+    });
+    group.bench_function("engine_with_explanation", |b| {
+        b.iter(|| {
+            stream
+                .iter()
+                .map(|i| engine.decide_record(i).criteria.len())
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, decisions);
+criterion_main!(benches);

@@ -1,0 +1,202 @@
+//! `rosa dry-run` and `rosa generate-log`.
+
+use super::{EXIT_PROBLEMS, EXIT_USAGE, load_or_report, ruleset_dir};
+use crate::dryrun::generate::{GenerateOptions, generate};
+use crate::dryrun::reader::LogFormat;
+use crate::dryrun::{self, Options, compare, html, render};
+use clap::ValueEnum;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ReportFormat {
+    #[default]
+    Table,
+    Json,
+    Csv,
+    Md,
+    Html,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormatArg {
+    Csv,
+    Jsonl,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Katalogen med regelfilerna
+    dir: Option<PathBuf>,
+    /// Ärendelogg (CSV med rubrikrad eller JSON Lines); utan logg används deklarerad frekvens
+    #[arg(long)]
+    log: Option<PathBuf>,
+    /// Loggens format (annars efter filändelsen)
+    #[arg(long, value_enum)]
+    log_format: Option<LogFormatArg>,
+    /// Antal dagar loggen täcker (annars från tidsstämplarna)
+    #[arg(long)]
+    period: Option<f64>,
+    /// Jämför med en annan regeluppsättning (före workshopen); DIR är efter
+    #[arg(long)]
+    compare: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    format: ReportFormat,
+    /// Skriv rapporten till en fil i stället för stdout
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Avbryt vid första avvisade rad
+    #[arg(long)]
+    strict: bool,
+    /// Utan logg: andel kontakter som antas komma per telefon, i procent
+    #[arg(long, default_value_t = 100.0)]
+    phone_share: f64,
+    /// Minuter kundtjänst lägger på en kontakt som vidarekopplas
+    #[arg(long, default_value_t = 1.0)]
+    forward_minutes: f64,
+}
+
+pub fn run(args: Args) -> u8 {
+    if !(0.0..=100.0).contains(&args.phone_share)
+        || !(0.0..=f64::MAX).contains(&args.forward_minutes)
+    {
+        eprintln!("fel: --phone-share ska vara 0–100 och --forward-minutes 0 eller mer");
+        return EXIT_USAGE;
+    }
+    let dir = ruleset_dir(args.dir);
+    let ruleset = match load_or_report(&dir) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let options = Options {
+        log: args.log,
+        log_format: args.log_format.map(|f| match f {
+            LogFormatArg::Csv => LogFormat::Csv,
+            LogFormatArg::Jsonl => LogFormat::JsonLines,
+        }),
+        period_days: args.period,
+        strict: args.strict,
+        phone_share: args.phone_share / 100.0,
+        forward_minutes: args.forward_minutes,
+        progress: true,
+    };
+    let mut report = match dryrun::run(&ruleset, &options) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("fel: {e}");
+            return if args.strict && e.0.contains("--strict") {
+                EXIT_PROBLEMS
+            } else {
+                EXIT_USAGE
+            };
+        }
+    };
+    if let Some(other_dir) = &args.compare {
+        let other = match load_or_report(other_dir) {
+            Ok(r) => r,
+            Err(code) => return code,
+        };
+        let before = match dryrun::run(
+            &other,
+            &Options {
+                progress: false,
+                ..options.clone()
+            },
+        ) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("fel i jämförelsen: {e}");
+                return EXIT_USAGE;
+            }
+        };
+        let show = |p: &std::path::Path| crate::source::display_path(p);
+        report.comparison = Some(compare::compare(
+            &before,
+            &show(other_dir),
+            &report,
+            &show(&dir),
+        ));
+    }
+    let text = match args.format {
+        ReportFormat::Table => render::text(&report),
+        ReportFormat::Md => render::markdown(&report),
+        ReportFormat::Html => html::html(&report),
+        ReportFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
+        ReportFormat::Csv => match render::csv(&report) {
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!("fel: kunde inte skriva CSV: {e}");
+                return EXIT_USAGE;
+            }
+        },
+    };
+    write_out(args.out.as_deref(), &text)
+}
+
+fn write_out(path: Option<&std::path::Path>, text: &str) -> u8 {
+    let result = match path {
+        Some(p) => std::fs::write(p, text),
+        None => std::io::stdout().lock().write_all(text.as_bytes()),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("fel: kunde inte skriva rapporten: {e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct GenerateArgs {
+    /// Katalogen med regelfilerna
+    dir: Option<PathBuf>,
+    /// Fil att skriva (CSV, eller JSON Lines om namnet slutar på .jsonl)
+    #[arg(long)]
+    out: PathBuf,
+    /// Antal rader (standard: regeluppsättningens deklarerade kontakter under ett år)
+    #[arg(long)]
+    rows: Option<u64>,
+    /// Slumpfrö: samma frö ger samma logg
+    #[arg(long, default_value_t = 2026)]
+    seed: u64,
+    /// Året som loggen täcker
+    #[arg(long, default_value_t = 2026)]
+    year: i32,
+}
+
+pub fn generate_log(args: GenerateArgs) -> u8 {
+    let ruleset = match load_or_report(&ruleset_dir(args.dir)) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let options = GenerateOptions {
+        rows: args.rows,
+        seed: args.seed,
+        year: args.year,
+        json_lines: LogFormat::of_path(&args.out) == LogFormat::JsonLines,
+        ..GenerateOptions::default()
+    };
+    let result = std::fs::File::create(&args.out).and_then(|file| {
+        let mut w = std::io::BufWriter::new(file);
+        let stats = generate(&ruleset, &options, &mut w)?;
+        w.flush()?;
+        Ok(stats)
+    });
+    match result {
+        Ok(stats) => {
+            eprintln!(
+                "skrev {} rader till {} ({} okända ärendetyper, {} trasiga rader)",
+                stats.rows,
+                args.out.display(),
+                stats.unknown,
+                stats.broken
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("fel: kunde inte skriva {}: {e}", args.out.display());
+            EXIT_USAGE
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! Counting decided inquiries. One [`Tally`] per worker, merged at the end; every
+//! counter is a volume (rows in log mode, declared contacts per year otherwise).
+
+use crate::clock::LocalTime;
+use crate::engine::{Basis, Decision, Engine, Inquiry};
+use crate::model::{Channel, Outcome, Ruleset, SystemId};
+use rustc_hash::FxHashMap;
+
+/// Keep this many rejected rows in detail; the rest are counted.
+pub const REJECTED_DETAIL: usize = 1_000;
+/// Keep this many distinct unknown ärendetyper by name; the rest are counted together.
+pub const UNKNOWN_DISTINCT: usize = 10_000;
+pub const HOURS_PER_WEEK: usize = 7 * 24;
+
+/// Flat numbering of every unit of every ärendetyp.
+#[derive(Debug, Clone)]
+pub struct UnitIndex {
+    offsets: Vec<usize>,
+    pub len: usize,
+}
+
+impl UnitIndex {
+    pub fn new(ruleset: &Ruleset) -> UnitIndex {
+        let mut offsets = Vec::with_capacity(ruleset.arendetyper.len());
+        let mut len = 0;
+        for t in &ruleset.arendetyper {
+            offsets.push(len);
+            len += t.units.len();
+        }
+        UnitIndex { offsets, len }
+    }
+
+    pub fn of(&self, arendetyp: usize, unit: usize) -> usize {
+        self.offsets[arendetyp] + unit
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Blocked {
+    pub volume: f64,
+    pub forvaltning_minutes: f64,
+}
+
+/// Phone contacts in one hour of the week.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PhoneHour {
+    pub calls: f64,
+    /// Sum of kundtjänst handling minutes of those calls.
+    pub minutes: f64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    /// Per unit: volume by outcome (kundtjanst, scripted, forwarded).
+    pub units: Vec<[f64; 3]>,
+    /// Per unit (declared mode): volume whose outcome depends on runtime conditions.
+    pub conditional: Vec<f64>,
+    /// Per ärendetyp: inquiries naming a delmoment it does not have (forwarded).
+    pub unknown_part: Vec<f64>,
+    /// Per missing system: forwarded volume that kundtjänst would handle with it, and
+    /// the förvaltning minutes of that volume.
+    pub blocked: Vec<Blocked>,
+    /// Phone contacts, all and per hour of the week (Monday 00–01 first).
+    pub phone: PhoneHour,
+    pub phone_hours: Vec<PhoneHour>,
+    pub unknown: FxHashMap<String, f64>,
+    pub unknown_other: f64,
+    pub rejected: Vec<(u64, String)>,
+    pub rejected_total: u64,
+    pub rows: u64,
+    pub first: Option<LocalTime>,
+    pub last: Option<LocalTime>,
+}
+
+/// What every worker needs to tally a row.
+pub struct TallyContext<'a> {
+    pub engine: &'a Engine,
+    pub index: &'a UnitIndex,
+    /// Engines in which kundtjänst also has the missing system, one per missing system.
+    pub with_system: &'a [(SystemId, Engine)],
+    /// Minutes kundtjänst spends on a contact it forwards.
+    pub forward_minutes: f64,
+}
+
+impl Tally {
+    pub fn new(ruleset: &Ruleset, index: &UnitIndex, missing_systems: usize) -> Tally {
+        Tally {
+            units: vec![[0.0; 3]; index.len],
+            conditional: vec![0.0; index.len],
+            unknown_part: vec![0.0; ruleset.arendetyper.len()],
+            blocked: vec![Blocked::default(); missing_systems],
+            phone_hours: vec![PhoneHour::default(); HOURS_PER_WEEK],
+            ..Tally::default()
+        }
+    }
+
+    pub fn reject(&mut self, line: u64, reason: String) {
+        self.rejected_total += 1;
+        if self.rejected.len() < REJECTED_DETAIL {
+            self.rejected.push((line, reason));
+        }
+    }
+
+    /// Decide one logged inquiry and count it.
+    pub fn row(&mut self, ctx: &TallyContext, inquiry: &Inquiry, time: Option<LocalTime>) {
+        self.rows += 1;
+        if let Some(t) = time {
+            self.first = Some(self.first.map_or(t, |f| f.min(t)));
+            self.last = Some(self.last.map_or(t, |l| l.max(t)));
+        }
+        let decision = ctx.engine.decide(inquiry);
+        let minutes = match (decision.unit, decision.outcome) {
+            (Some(unit), o) if o.handled_by_kundtjanst() => unit.times.kundtjanst,
+            _ => ctx.forward_minutes,
+        };
+        if decision.channel() == Some(Channel::TELEFON) {
+            self.phone_call(time, minutes, 1.0);
+        }
+        self.count(ctx, &decision, inquiry, 1.0);
+    }
+
+    pub fn phone_call(&mut self, time: Option<LocalTime>, minutes: f64, volume: f64) {
+        self.phone.calls += volume;
+        self.phone.minutes += minutes * volume;
+        if let Some(t) = time {
+            let hour = usize::from(t.weekday() - 1) * 24 + usize::from(t.hour());
+            self.phone_hours[hour].calls += volume;
+            self.phone_hours[hour].minutes += minutes * volume;
+        }
+    }
+
+    fn count(&mut self, ctx: &TallyContext, decision: &Decision, inquiry: &Inquiry, volume: f64) {
+        let Some((t, u)) = decision.position() else {
+            match decision.basis {
+                Basis::UnknownPart => {
+                    let t = ctx
+                        .engine
+                        .ruleset()
+                        .arendetyper
+                        .iter()
+                        .position(|a| a.id == inquiry.case_type);
+                    if let Some(t) = t {
+                        self.unknown_part[t] += volume;
+                    }
+                }
+                _ => self.unknown_type(&inquiry.case_type, volume),
+            }
+            return;
+        };
+        let slot = ctx.index.of(t, u);
+        self.units[slot][outcome_slot(decision.outcome)] += volume;
+        if decision.outcome == Outcome::Forwarded {
+            self.blocked_by_systems(ctx, decision, inquiry, volume);
+        }
+    }
+
+    /// Re-decide a forwarded inquiry as if kundtjänst had each missing system it needs.
+    pub fn blocked_by_systems(
+        &mut self,
+        ctx: &TallyContext,
+        decision: &Decision,
+        inquiry: &Inquiry,
+        volume: f64,
+    ) {
+        let Some(unit) = decision.unit else { return };
+        for (i, (system, engine)) in ctx.with_system.iter().enumerate() {
+            if unit.systems.contains(system)
+                && engine.decide(inquiry).outcome.handled_by_kundtjanst()
+            {
+                self.blocked[i].volume += volume;
+                self.blocked[i].forvaltning_minutes += volume * unit.times.forvaltning;
+            }
+        }
+    }
+
+    fn unknown_type(&mut self, name: &str, volume: f64) {
+        if let Some(v) = self.unknown.get_mut(name) {
+            *v += volume;
+        } else if self.unknown.len() < UNKNOWN_DISTINCT {
+            self.unknown.insert(name.to_string(), volume);
+        } else {
+            self.unknown_other += volume;
+        }
+    }
+
+    /// Add another worker's counts.
+    pub fn merge(&mut self, other: Tally) {
+        add_all(&mut self.units, &other.units, |a, b| {
+            for i in 0..3 {
+                a[i] += b[i];
+            }
+        });
+        add_all(&mut self.conditional, &other.conditional, |a, b| *a += b);
+        add_all(&mut self.unknown_part, &other.unknown_part, |a, b| *a += b);
+        add_all(&mut self.blocked, &other.blocked, |a, b| {
+            a.volume += b.volume;
+            a.forvaltning_minutes += b.forvaltning_minutes;
+        });
+        add_all(&mut self.phone_hours, &other.phone_hours, |a, b| {
+            a.calls += b.calls;
+            a.minutes += b.minutes;
+        });
+        self.phone.calls += other.phone.calls;
+        self.phone.minutes += other.phone.minutes;
+        for (name, v) in other.unknown {
+            self.unknown_type(&name, v);
+        }
+        self.unknown_other += other.unknown_other;
+        self.rejected.extend(other.rejected);
+        self.rejected.sort_by_key(|r| r.0);
+        self.rejected.truncate(REJECTED_DETAIL);
+        self.rejected_total += other.rejected_total;
+        self.rows += other.rows;
+        self.first = min_opt(self.first, other.first);
+        self.last = max_opt(self.last, other.last);
+    }
+}
+
+pub fn outcome_slot(outcome: Outcome) -> usize {
+    match outcome {
+        Outcome::Kundtjanst => 0,
+        Outcome::Scripted => 1,
+        Outcome::Forwarded => 2,
+    }
+}
+
+fn add_all<T: Clone>(into: &mut Vec<T>, from: &[T], add: impl Fn(&mut T, &T)) {
+    if into.is_empty() {
+        into.extend_from_slice(from);
+        return;
+    }
+    for (a, b) in into.iter_mut().zip(from) {
+        add(a, b);
+    }
+}
+
+fn min_opt(a: Option<LocalTime>, b: Option<LocalTime>) -> Option<LocalTime> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn max_opt(a: Option<LocalTime>, b: Option<LocalTime>) -> Option<LocalTime> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}

@@ -1,0 +1,326 @@
+//! Dry-run for analysts: what a workshop outcome means in volume, staff and systems.
+//!
+//! Volumes come from the declared frekvens, or from an inquiry log streamed in chunks
+//! and decided in parallel. [`report`] turns the counts into figures, [`render`] and
+//! [`html`] write them out.
+
+pub mod aggregate;
+pub mod compare;
+pub mod erlang;
+pub mod generate;
+pub mod html;
+pub mod reader;
+pub mod render;
+pub mod report;
+
+use crate::engine::{Engine, Inquiry};
+use crate::model::{Outcome, Ruleset};
+use aggregate::{Tally, TallyContext, UnitIndex, outcome_slot};
+use rayon::prelude::*;
+use reader::{Chunk, LogFormat, LogReader, RawRow};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+pub use report::Report;
+
+/// Rows per chunk: large enough to keep both cores busy, small enough to keep memory flat.
+const CHUNK_ROWS: usize = 32 * 1024;
+
+/// What to dry-run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub log: Option<PathBuf>,
+    pub log_format: Option<LogFormat>,
+    /// Days the log covers; otherwise taken from its timestamps.
+    pub period_days: Option<f64>,
+    /// Stop at the first rejected row.
+    pub strict: bool,
+    /// Declared mode: share of contacts assumed to come by phone, for staffing.
+    pub phone_share: f64,
+    /// Minutes kundtjänst spends on a contact it forwards (answer, register, connect).
+    pub forward_minutes: f64,
+    pub progress: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            log: None,
+            log_format: None,
+            period_days: None,
+            strict: false,
+            phone_share: 1.0,
+            forward_minutes: 1.0,
+            progress: false,
+        }
+    }
+}
+
+/// Counts before they become figures: the tally and where the volumes came from.
+pub struct Counted {
+    pub tally: Tally,
+    pub source: VolumeSource,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum VolumeSource {
+    Declared,
+    Log {
+        path: PathBuf,
+        /// Days the volumes cover, and whether from `--period` or the timestamps.
+        period_days: f64,
+        from_timestamps: bool,
+    },
+}
+
+/// A dry-run that cannot produce a report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DryRunError(pub String);
+
+impl std::fmt::Display for DryRunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DryRunError {}
+
+/// Run the dry-run and compute the report.
+pub fn run(ruleset: &Ruleset, options: &Options) -> Result<Report, DryRunError> {
+    let engine = Engine::new(ruleset);
+    let counted = count(&engine, options)?;
+    Ok(report::build(&engine, &counted, options))
+}
+
+/// Count volumes through one engine (declared, or from the log).
+pub fn count(engine: &Engine, options: &Options) -> Result<Counted, DryRunError> {
+    let with_system = engines_with_missing_systems(engine.ruleset());
+    let index = UnitIndex::new(engine.ruleset());
+    let ctx = TallyContext {
+        engine,
+        index: &index,
+        with_system: &with_system,
+        forward_minutes: options.forward_minutes,
+    };
+    match &options.log {
+        None => Ok(Counted {
+            tally: declared(&ctx, options.phone_share),
+            source: VolumeSource::Declared,
+        }),
+        Some(path) => from_log(&ctx, path, options),
+    }
+}
+
+/// One engine per system kundtjänst lacks, as if it had that system.
+pub fn engines_with_missing_systems(ruleset: &Ruleset) -> Vec<(usize, Engine)> {
+    ruleset
+        .systems
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.access)
+        .map(|(id, _)| (id, Engine::new(&ruleset.with_system_access(id))))
+        .collect()
+}
+
+/// Declared mode: each unit's yearly volume, decided without a channel. Units whose
+/// outcome depends on guarded rules are counted as conditional, not guessed.
+fn declared(ctx: &TallyContext, phone_share: f64) -> Tally {
+    let ruleset = ctx.engine.ruleset();
+    let mut tally = Tally::new(ruleset, ctx.index, ctx.with_system.len());
+    for (t, typ) in ruleset.arendetyper.iter().enumerate() {
+        for (u, unit) in typ.units.iter().enumerate() {
+            let volume = declared_volume(typ, u);
+            if volume <= 0.0 {
+                continue;
+            }
+            let slot = ctx.index.of(t, u);
+            let mut inquiry = Inquiry::new(typ.id.as_str());
+            inquiry.part = unit.part.clone();
+            if ctx.engine.has_conditions(t, u) {
+                tally.conditional[slot] += volume;
+                tally.phone_call(None, unit.times.kundtjanst, volume * phone_share);
+                continue;
+            }
+            let decision = ctx.engine.decide(&inquiry);
+            tally.units[slot][outcome_slot(decision.outcome)] += volume;
+            let minutes = if decision.outcome.handled_by_kundtjanst() {
+                unit.times.kundtjanst
+            } else {
+                ctx.forward_minutes
+            };
+            tally.phone_call(None, minutes, volume * phone_share);
+            if decision.outcome == Outcome::Forwarded {
+                tally.blocked_by_systems(ctx, &decision, &inquiry, volume);
+            }
+        }
+    }
+    tally
+}
+
+/// A delmoment with its own frekvens has that volume; the ärendetyp's frekvens, less
+/// those, is the volume of inquiries that name no delmoment (decided as the first).
+pub fn declared_volume(typ: &crate::model::Arendetyp, unit: usize) -> f64 {
+    let own = typ.units[unit].own_frekvens.unwrap_or(0.0);
+    if unit > 0 || !typ.has_parts {
+        return if typ.has_parts {
+            own
+        } else {
+            typ.frekvens.unwrap_or(0.0)
+        };
+    }
+    let parts_own: f64 = typ.units.iter().filter_map(|u| u.own_frekvens).sum();
+    own + (typ.frekvens.unwrap_or(0.0) - parts_own).max(0.0)
+}
+
+fn from_log(
+    ctx: &TallyContext,
+    path: &std::path::Path,
+    options: &Options,
+) -> Result<Counted, DryRunError> {
+    let format = options
+        .log_format
+        .unwrap_or_else(|| LogFormat::of_path(path));
+    let mut reader = LogReader::open(path, format).map_err(|e| DryRunError(e.0))?;
+    let columns = reader.columns().cloned();
+    let progress = progress_bar(options.progress, reader.total_bytes);
+    let ruleset = ctx.engine.ruleset();
+    let mut total = Tally::new(ruleset, ctx.index, ctx.with_system.len());
+    let mut current = Chunk::default();
+    let mut next = Chunk::default();
+    let mut more = reader
+        .next_chunk(CHUNK_ROWS, &mut current)
+        .map_err(|e| DryRunError(e.0))?;
+    while more || !current.is_empty() {
+        // Read the next chunk while the workers decide this one.
+        let (read, tally) = rayon::join(
+            || {
+                if more {
+                    reader.next_chunk(CHUNK_ROWS, &mut next)
+                } else {
+                    Ok(false)
+                }
+            },
+            || tally_chunk(ctx, columns.as_ref(), current.rows()),
+        );
+        if options.strict
+            && let Some((line, reason)) = tally.rejected.first()
+        {
+            return Err(DryRunError(format!(
+                "rad {line} avvisades: {reason} (--strict stoppar vid första felet)"
+            )));
+        }
+        total.merge(tally);
+        if let Some(bar) = &progress {
+            bar.set_position(reader.bytes_read.load(std::sync::atomic::Ordering::Relaxed));
+        }
+        let was_more = more;
+        more = read.map_err(|e| DryRunError(e.0))?;
+        std::mem::swap(&mut current, &mut next);
+        if !was_more {
+            break;
+        }
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    if total.rows == 0 && total.rejected_total == 0 {
+        return Err(DryRunError(format!(
+            "loggen `{}` innehåller inga rader efter rubrikraden",
+            path.display()
+        )));
+    }
+    let source = log_period(path, &total, options)?;
+    Ok(Counted {
+        tally: total,
+        source,
+    })
+}
+
+fn tally_chunk(ctx: &TallyContext, columns: Option<&reader::Columns>, rows: &[RawRow]) -> Tally {
+    let ruleset = ctx.engine.ruleset();
+    let fresh = || {
+        (
+            Tally::new(ruleset, ctx.index, ctx.with_system.len()),
+            Inquiry::default(),
+        )
+    };
+    rows.par_iter()
+        .fold(fresh, |(mut tally, mut inquiry), raw| {
+            tally_raw(ctx, columns, raw, &mut inquiry, &mut tally);
+            (tally, inquiry)
+        })
+        .map(|(tally, _)| tally)
+        .reduce(
+            || Tally::new(ruleset, ctx.index, ctx.with_system.len()),
+            |mut a, b| {
+                a.merge(b);
+                a
+            },
+        )
+}
+
+fn tally_raw(
+    ctx: &TallyContext,
+    columns: Option<&reader::Columns>,
+    raw: &RawRow,
+    inquiry: &mut Inquiry,
+    tally: &mut Tally,
+) {
+    let (line, filled) = match (raw, columns) {
+        (RawRow::Csv(record), Some(columns)) => (
+            record.position().map_or(0, |p| p.line()),
+            columns.fill(record, inquiry),
+        ),
+        (RawRow::Json { line, text }, _) => (*line, reader::fill_json(text, inquiry)),
+        (RawRow::Broken { line, reason }, _) => (*line, Err(reason.clone())),
+        (RawRow::Csv(record), None) => (
+            record.position().map_or(0, |p| p.line()),
+            Err("internt fel: kolumner saknas".into()),
+        ),
+    };
+    match filled {
+        Ok(time) => tally.row(ctx, inquiry, time),
+        Err(reason) => tally.reject(line, reason),
+    }
+}
+
+fn log_period(
+    path: &std::path::Path,
+    tally: &Tally,
+    options: &Options,
+) -> Result<VolumeSource, DryRunError> {
+    let (period_days, from_timestamps) = match (options.period_days, tally.first, tally.last) {
+        (Some(days), ..) if days > 0.0 && days.is_finite() => (days, false),
+        (Some(days), ..) => {
+            return Err(DryRunError(format!(
+                "--period måste vara ett positivt antal dagar, inte {days}"
+            )));
+        }
+        (None, Some(first), Some(last)) => (f64::from(last.days() - first.days() + 1), true),
+        _ => {
+            return Err(DryRunError(
+                "loggen har inga tidsstämplar: ange hur många dagar den täcker med --period DAGAR"
+                    .into(),
+            ));
+        }
+    };
+    Ok(VolumeSource::Log {
+        path: path.to_path_buf(),
+        period_days,
+        from_timestamps,
+    })
+}
+
+fn progress_bar(wanted: bool, total: u64) -> Option<indicatif::ProgressBar> {
+    let on_terminal = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    if !wanted || !on_terminal {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40} {bytes}/{total_bytes} {elapsed} kvar {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    Some(bar)
+}

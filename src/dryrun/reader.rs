@@ -1,0 +1,441 @@
+//! Streaming inquiry logs: CSV (with a header row; `,` or `;`) and JSON Lines.
+//!
+//! The reader hands out raw rows in chunks; turning a raw row into an [`Inquiry`] is
+//! done by the workers in parallel ([`Columns::fill`], [`fill_json`]). Memory is one
+//! chunk, whatever the size of the log. A row that cannot be used is never dropped: it
+//! becomes a rejection with its line number and reason.
+
+use crate::clock::LocalTime;
+use crate::engine::Inquiry;
+use crate::model::{AttrValue, Channel};
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Csv,
+    JsonLines,
+}
+
+impl LogFormat {
+    /// By file extension: `.jsonl`, `.ndjson` and `.json` are JSON Lines, the rest CSV.
+    pub fn of_path(path: &Path) -> LogFormat {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("jsonl" | "ndjson" | "json") => LogFormat::JsonLines,
+            _ => LogFormat::Csv,
+        }
+    }
+}
+
+/// A log problem that stops the run (as opposed to a rejected row).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogError(pub String);
+
+impl std::fmt::Display for LogError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LogError {}
+
+/// A reusable buffer of raw rows: records keep their allocations from chunk to chunk.
+#[derive(Default)]
+pub struct Chunk {
+    rows: Vec<RawRow>,
+    len: usize,
+}
+
+impl Chunk {
+    pub fn rows(&self) -> &[RawRow] {
+        &self.rows[..self.len]
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    /// The next slot to fill, made a CSV record (reusing the old one if it was).
+    fn next_csv_record(&mut self) -> &mut csv::ByteRecord {
+        if self.len == self.rows.len() {
+            self.rows.push(RawRow::Csv(csv::ByteRecord::new()));
+        }
+        let slot = &mut self.rows[self.len];
+        if !matches!(slot, RawRow::Csv(_)) {
+            *slot = RawRow::Csv(csv::ByteRecord::new());
+        }
+        match slot {
+            RawRow::Csv(record) => record,
+            _ => unreachable!("the slot was just made a CSV record"),
+        }
+    }
+
+    fn push(&mut self, row: RawRow) {
+        if self.len == self.rows.len() {
+            self.rows.push(row);
+        } else {
+            self.rows[self.len] = row;
+        }
+        self.len += 1;
+    }
+}
+
+/// One row as read, before conversion.
+#[derive(Debug, Clone)]
+pub enum RawRow {
+    Csv(csv::ByteRecord),
+    Json { line: u64, text: String },
+    Broken { line: u64, reason: String },
+}
+
+/// Which CSV column holds what.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    case_type: usize,
+    channel: Option<usize>,
+    part: Option<usize>,
+    time: Option<usize>,
+    attributes: Vec<(usize, String)>,
+}
+
+pub struct LogReader {
+    source: Source,
+    /// Bytes read so far, for a progress bar.
+    pub bytes_read: Arc<AtomicU64>,
+    pub total_bytes: u64,
+}
+
+enum Source {
+    Csv(csv::Reader<Box<dyn Read + Send>>, Columns),
+    Json(BufReader<Box<dyn Read + Send>>, u64),
+}
+
+impl LogReader {
+    pub fn open(path: &Path, format: LogFormat) -> Result<LogReader, LogError> {
+        let file = File::open(path)
+            .map_err(|e| LogError(format!("kan inte öppna loggen `{}`: {e}", path.display())))?;
+        let total_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+        if total_bytes == 0 {
+            return Err(LogError(format!("loggen `{}` är tom", path.display())));
+        }
+        let bytes_read = Arc::new(AtomicU64::new(0));
+        let counting: Box<dyn Read + Send> = Box::new(Counting {
+            inner: file,
+            count: bytes_read.clone(),
+        });
+        let source = match format {
+            LogFormat::Csv => csv_source(counting)?,
+            LogFormat::JsonLines => Source::Json(BufReader::with_capacity(1 << 16, counting), 0),
+        };
+        Ok(LogReader {
+            source,
+            bytes_read,
+            total_bytes,
+        })
+    }
+
+    /// The CSV column map, for the workers (`None` for JSON Lines).
+    pub fn columns(&self) -> Option<&Columns> {
+        match &self.source {
+            Source::Csv(_, columns) => Some(columns),
+            Source::Json(..) => None,
+        }
+    }
+
+    /// Fill `out` with up to `max` rows; `false` when the log is exhausted.
+    pub fn next_chunk(&mut self, max: usize, out: &mut Chunk) -> Result<bool, LogError> {
+        out.clear();
+        match &mut self.source {
+            Source::Csv(reader, _) => read_csv_chunk(reader, max, out),
+            Source::Json(reader, line) => read_json_chunk(reader, line, max, out),
+        }
+    }
+}
+
+fn csv_source(mut input: Box<dyn Read + Send>) -> Result<Source, LogError> {
+    let mut head = vec![0u8; 64 * 1024];
+    let n = read_up_to(&mut input, &mut head)?;
+    head.truncate(n);
+    let first_line = head.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    let delimiter = if first_line.contains(&b';') && !first_line.contains(&b',') {
+        b';'
+    } else {
+        b','
+    };
+    let chained: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(head).chain(input));
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(false)
+        .from_reader(chained);
+    let header = reader
+        .byte_headers()
+        .map_err(|e| LogError(format!("loggens rubrikrad går inte att läsa: {e}")))?
+        .clone();
+    let columns = Columns::from_header(&header)?;
+    Ok(Source::Csv(reader, columns))
+}
+
+fn read_up_to(input: &mut impl Read, buf: &mut [u8]) -> Result<usize, LogError> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match input.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(LogError(format!("loggen går inte att läsa: {e}"))),
+        }
+    }
+    Ok(filled)
+}
+
+fn read_csv_chunk(
+    reader: &mut csv::Reader<Box<dyn Read + Send>>,
+    max: usize,
+    out: &mut Chunk,
+) -> Result<bool, LogError> {
+    while out.len < max {
+        match reader.read_byte_record(out.next_csv_record()) {
+            Ok(true) => out.len += 1,
+            Ok(false) => return Ok(false),
+            Err(e) => out.push(csv_problem(e)?),
+        }
+    }
+    Ok(true)
+}
+
+/// A malformed record becomes a rejection; an I/O failure stops the run.
+fn csv_problem(e: csv::Error) -> Result<RawRow, LogError> {
+    let line = e.position().map_or(0, |p| p.line());
+    let reason = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("raden har {len} fält men rubrikraden har {expected_len}"),
+        csv::ErrorKind::Io(io) => return Err(LogError(format!("loggen går inte att läsa: {io}"))),
+        _ => format!("raden går inte att tolka: {e}"),
+    };
+    Ok(RawRow::Broken { line, reason })
+}
+
+fn read_json_chunk(
+    reader: &mut BufReader<Box<dyn Read + Send>>,
+    line_no: &mut u64,
+    max: usize,
+    out: &mut Chunk,
+) -> Result<bool, LogError> {
+    let mut buf = Vec::new();
+    while out.len < max {
+        buf.clear();
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| LogError(format!("loggen går inte att läsa: {e}")))?;
+        if n == 0 {
+            return Ok(false);
+        }
+        *line_no += 1;
+        let line = *line_no;
+        match String::from_utf8(std::mem::take(&mut buf)) {
+            Ok(text) if text.trim().is_empty() => {}
+            Ok(text) => out.push(RawRow::Json { line, text }),
+            Err(_) => out.push(RawRow::Broken {
+                line,
+                reason: NOT_UTF8.into(),
+            }),
+        }
+    }
+    Ok(true)
+}
+
+const NOT_UTF8: &str =
+    "raden är inte giltig UTF-8 (är filen sparad som Latin-1? spara den som UTF-8)";
+
+impl Columns {
+    fn from_header(header: &csv::ByteRecord) -> Result<Columns, LogError> {
+        let names: Vec<String> = header
+            .iter()
+            .map(|h| {
+                std::str::from_utf8(h)
+                    .map(|s| s.trim_start_matches('\u{feff}').trim().to_lowercase())
+                    .map_err(|_| LogError(format!("loggens rubrikrad är inte UTF-8. {NOT_UTF8}")))
+            })
+            .collect::<Result<_, _>>()?;
+        let find = |aliases: &[&str]| names.iter().position(|n| aliases.contains(&n.as_str()));
+        let case_type = find(CASE_TYPE).ok_or_else(|| {
+            LogError(format!(
+                "loggen saknar kolumnen `arendetyp` (eller `case_type`); kolumnerna är: {}",
+                names.join(", ")
+            ))
+        })?;
+        let channel = find(CHANNEL);
+        let part = find(PART);
+        let time = find(TIME);
+        let known = [Some(case_type), channel, part, time];
+        let attributes = names
+            .iter()
+            .enumerate()
+            .filter(|(i, n)| !known.contains(&Some(*i)) && !n.is_empty())
+            .map(|(i, n)| (i, n.clone()))
+            .collect();
+        Ok(Columns {
+            case_type,
+            channel,
+            part,
+            time,
+            attributes,
+        })
+    }
+
+    pub fn has_time(&self) -> bool {
+        self.time.is_some()
+    }
+
+    /// Turn a CSV record into `inquiry` (reusing its allocations) and its time.
+    pub fn fill(
+        &self,
+        record: &csv::ByteRecord,
+        inquiry: &mut Inquiry,
+    ) -> Result<Option<LocalTime>, String> {
+        let text = |i: usize| -> Result<&str, String> {
+            std::str::from_utf8(record.get(i).unwrap_or(&[]))
+                .map(str::trim)
+                .map_err(|_| NOT_UTF8.to_string())
+        };
+        let case_type = text(self.case_type)?;
+        let channel = self.channel.map(text).transpose()?.unwrap_or("");
+        let part = self.part.map(text).transpose()?.unwrap_or("");
+        let time = self.time.map(text).transpose()?.unwrap_or("");
+        set_fields(inquiry, case_type, channel, part)?;
+        // The same columns on every row: update values in place, no new keys per row.
+        for (i, name) in &self.attributes {
+            let value = text(*i)?;
+            if value.is_empty() {
+                inquiry.attributes.remove(name);
+            } else if let Some(slot) = inquiry.attributes.get_mut(name) {
+                *slot = AttrValue::from_text(value);
+            } else {
+                inquiry
+                    .attributes
+                    .insert(name.clone(), AttrValue::from_text(value));
+            }
+        }
+        parse_time(time, inquiry)
+    }
+}
+
+const CASE_TYPE: &[&str] = &["arendetyp", "ärendetyp", "case_type"];
+const CHANNEL: &[&str] = &["kanal", "channel"];
+const PART: &[&str] = &["delmoment", "part"];
+const TIME: &[&str] = &["tid", "time", "tidpunkt", "timestamp"];
+
+fn set_fields(
+    inquiry: &mut Inquiry,
+    case_type: &str,
+    channel: &str,
+    part: &str,
+) -> Result<(), String> {
+    if case_type.is_empty() {
+        return Err("ärendetyp saknas".into());
+    }
+    if !channel.is_empty() && Channel::parse(channel).is_none() {
+        return Err(format!(
+            "okänd kanal `{channel}` (kända: {})",
+            Channel::known_names()
+        ));
+    }
+    replace(&mut inquiry.case_type, case_type);
+    set_optional(&mut inquiry.channel, channel);
+    set_optional(&mut inquiry.part, part);
+    Ok(())
+}
+
+fn parse_time(time: &str, inquiry: &mut Inquiry) -> Result<Option<LocalTime>, String> {
+    if time.is_empty() {
+        inquiry.time = None;
+        return Ok(None);
+    }
+    let parsed = LocalTime::parse(time).map_err(|e| e.to_string())?;
+    set_optional(&mut inquiry.time, time);
+    Ok(Some(parsed))
+}
+
+fn replace(target: &mut String, value: &str) {
+    target.clear();
+    target.push_str(value);
+}
+
+fn set_optional(target: &mut Option<String>, value: &str) {
+    if value.is_empty() {
+        *target = None;
+    } else {
+        match target {
+            Some(s) => replace(s, value),
+            None => *target = Some(value.to_string()),
+        }
+    }
+}
+
+/// Turn one JSON Lines object into `inquiry`. Known keys as in CSV; `attributes` (or
+/// `attribut`) may hold the attributes, and any other key is an attribute too.
+pub fn fill_json(text: &str, inquiry: &mut Inquiry) -> Result<Option<LocalTime>, String> {
+    let object: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(text).map_err(|e| format!("ogiltig JSON: {e}"))?;
+    let mut fields = [""; 4];
+    inquiry.attributes.clear();
+    for (key, value) in &object {
+        let slot = [CASE_TYPE, CHANNEL, PART, TIME]
+            .iter()
+            .position(|aliases| aliases.contains(&key.as_str()));
+        match (slot, value) {
+            (Some(i), serde_json::Value::String(s)) => fields[i] = s.trim(),
+            (Some(_), serde_json::Value::Null) => {}
+            (Some(_), _) => return Err(format!("fältet `{key}` ska vara text")),
+            (None, serde_json::Value::Object(map)) if key == "attributes" || key == "attribut" => {
+                for (name, v) in map {
+                    insert_json_attr(inquiry, name, v)?;
+                }
+            }
+            (None, v) => insert_json_attr(inquiry, key, v)?,
+        }
+    }
+    set_fields(inquiry, fields[0], fields[1], fields[2])?;
+    parse_time(fields[3], inquiry)
+}
+
+fn insert_json_attr(
+    inquiry: &mut Inquiry,
+    name: &str,
+    value: &serde_json::Value,
+) -> Result<(), String> {
+    let value = match value {
+        serde_json::Value::Null => return Ok(()),
+        serde_json::Value::Bool(b) => AttrValue::Bool(*b),
+        serde_json::Value::Number(n) => AttrValue::Number(n.as_f64().unwrap_or(f64::NAN)),
+        serde_json::Value::String(s) => AttrValue::Text(s.clone()),
+        _ => {
+            return Err(format!(
+                "attributet `{name}` ska vara text, tal eller sant/falskt"
+            ));
+        }
+    };
+    inquiry.attributes.insert(name.to_string(), value);
+    Ok(())
+}
+
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}

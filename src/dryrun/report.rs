@@ -1,0 +1,593 @@
+//! From counts to figures: volumes by outcome, share against the goal, workload in
+//! hours and full-time posts, hours handed over, systems, staffing by Erlang C.
+//! Every figure is a plain sum or ratio of the counts, so an analyst can explain it.
+
+use super::aggregate::{HOURS_PER_WEEK, PhoneHour, Tally, UnitIndex};
+use super::erlang::{StaffingInput, required_staff};
+use super::{Counted, Options, VolumeSource, declared_volume};
+use crate::engine::Engine;
+use crate::model::{Arendetyp, Policy, Ruleset, Unit};
+use serde::Serialize;
+
+const DAYS_PER_YEAR: f64 = 365.0;
+const WEEKS_PER_YEAR: f64 = 52.0;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Figures {
+    /// Contacts per year.
+    pub volume: f64,
+    pub kundtjanst: f64,
+    pub scripted: f64,
+    pub forwarded: f64,
+    /// Declared mode: volume whose outcome depends on guarded rules (not guessed).
+    pub conditional: f64,
+    /// (kundtjanst + scripted) / volume.
+    pub share: f64,
+    /// Kundtjänst working hours per year for these contacts.
+    pub kundtjanst_hours: f64,
+    /// `kundtjanst_hours` in full-time posts (policy's productive hours per post).
+    pub kundtjanst_fte: f64,
+    /// Förvaltning hours per year no longer spent, because kundtjänst handles these.
+    pub handed_over_hours: f64,
+}
+
+impl Figures {
+    fn add(&mut self, other: &Figures) {
+        self.volume += other.volume;
+        self.kundtjanst += other.kundtjanst;
+        self.scripted += other.scripted;
+        self.forwarded += other.forwarded;
+        self.conditional += other.conditional;
+        self.kundtjanst_hours += other.kundtjanst_hours;
+        self.kundtjanst_fte += other.kundtjanst_fte;
+        self.handed_over_hours += other.handed_over_hours;
+        self.share = share(self.kundtjanst + self.scripted, self.volume);
+    }
+
+    pub fn handled(&self) -> f64 {
+        self.kundtjanst + self.scripted
+    }
+}
+
+fn share(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 { part / whole } else { 0.0 }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ForvaltningRow {
+    pub id: String,
+    pub name: String,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartRow {
+    pub part: Option<String>,
+    pub name: String,
+    pub level: u8,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArendetypRow {
+    pub id: String,
+    pub name: String,
+    pub forvaltning: String,
+    #[serde(flatten)]
+    pub figures: Figures,
+    /// Frekvens per year as declared in the rule files.
+    pub declared_per_year: Option<f64>,
+    /// Log mode: contacts per year seen in the log.
+    pub observed_per_year: Option<f64>,
+    /// Inquiries naming a delmoment the type does not have (forwarded).
+    pub unknown_part: f64,
+    pub parts: Vec<PartRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SystemRow {
+    pub name: String,
+    pub access: bool,
+    /// Volume kundtjänst handles in units that use this system.
+    pub handled_volume_using: f64,
+    /// Volume forwarded now that kundtjänst would handle with access to this system.
+    pub blocked_volume: f64,
+    pub blocked_handed_over_hours: f64,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct HourStaffing {
+    /// 1 = måndag … 7 = söndag; 0 for the average open hour.
+    pub weekday: u8,
+    pub hour: u8,
+    pub calls_per_hour: f64,
+    pub aht_seconds: f64,
+    pub agents: u32,
+    pub rostered: u32,
+    pub service_level: f64,
+    pub asa_seconds: f64,
+    pub occupancy: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffingReport {
+    pub model: &'static str,
+    pub assumptions: Vec<String>,
+    pub target_share: f64,
+    pub target_seconds: f64,
+    pub max_occupancy: f64,
+    pub shrinkage: f64,
+    /// Phone contacts per year that kundtjänst answers (handled and forwarded).
+    pub phone_volume_per_year: f64,
+    pub open_hours_per_week: f64,
+    /// The average open hour.
+    pub average: Option<HourStaffing>,
+    /// The busiest hour of the week (log with timestamps).
+    pub peak: Option<HourStaffing>,
+    /// Per open hour of the week (log with timestamps).
+    pub hours: Vec<HourStaffing>,
+    /// Phone contacts per week that arrived outside opening hours (not staffed for).
+    pub outside_opening_per_week: f64,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Annualisation {
+    /// `declared` or `log`.
+    pub mode: &'static str,
+    pub log: Option<String>,
+    pub rows: u64,
+    pub period_days: Option<f64>,
+    /// `timestamps`, `period` or `declared`.
+    pub period_source: &'static str,
+    /// Log counts are multiplied by this to give contacts per year.
+    pub factor: f64,
+    /// In Swedish, for the report.
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnknownType {
+    pub case_type: String,
+    pub volume: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RejectedRow {
+    pub line: u64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rejected {
+    pub total: u64,
+    /// The first rows in detail (at most 1,000).
+    pub rows: Vec<RejectedRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub kommun: String,
+    pub kommunkod: String,
+    pub ruleset: String,
+    pub goal_share: f64,
+    pub meets_goal: bool,
+    pub volumes: Annualisation,
+    pub total: Figures,
+    pub forvaltningar: Vec<ForvaltningRow>,
+    pub arendetyper: Vec<ArendetypRow>,
+    pub staffing: StaffingReport,
+    pub systems: Vec<SystemRow>,
+    pub unknown_case_types: Vec<UnknownType>,
+    pub unknown_case_types_other: f64,
+    pub rejected: Rejected,
+    pub assumptions: Vec<String>,
+    pub comparison: Option<super::compare::Comparison>,
+}
+
+/// Compute the report from the counts.
+pub fn build(engine: &Engine, counted: &Counted, options: &Options) -> Report {
+    let ruleset = engine.ruleset();
+    let tally = &counted.tally;
+    let volumes = annualisation(counted);
+    let factor = volumes.factor;
+    let index = UnitIndex::new(ruleset);
+    let arendetyper: Vec<ArendetypRow> = ruleset
+        .arendetyper
+        .iter()
+        .enumerate()
+        .map(|(t, typ)| arendetyp_row(ruleset, typ, t, &index, tally, factor, options, counted))
+        .collect();
+    let forvaltningar = forvaltning_rows(ruleset, &arendetyper);
+    let mut total = Figures::default();
+    for row in &forvaltningar {
+        total.add(&row.figures);
+    }
+    let unknown_volume: f64 = tally.unknown.values().sum::<f64>() + tally.unknown_other;
+    add_forwarded(
+        &mut total,
+        unknown_volume * factor,
+        options.forward_minutes,
+        &ruleset.policy,
+    );
+    let mut unknown_case_types: Vec<UnknownType> = tally
+        .unknown
+        .iter()
+        .map(|(name, v)| UnknownType {
+            case_type: name.clone(),
+            volume: v * factor,
+        })
+        .collect();
+    unknown_case_types.sort_by(|a, b| {
+        b.volume
+            .total_cmp(&a.volume)
+            .then(a.case_type.cmp(&b.case_type))
+    });
+    Report {
+        kommun: ruleset.policy.kommun.clone(),
+        kommunkod: ruleset.policy.kommunkod.clone(),
+        ruleset: ruleset.id.clone(),
+        goal_share: ruleset.policy.goal_share,
+        meets_goal: total.share >= ruleset.policy.goal_share,
+        staffing: staffing(&ruleset.policy, tally, counted),
+        systems: system_rows(ruleset, &arendetyper, tally, factor),
+        volumes,
+        total,
+        forvaltningar,
+        arendetyper,
+        unknown_case_types,
+        unknown_case_types_other: tally.unknown_other * factor,
+        rejected: Rejected {
+            total: tally.rejected_total,
+            rows: tally
+                .rejected
+                .iter()
+                .map(|(line, reason)| RejectedRow {
+                    line: *line,
+                    reason: reason.clone(),
+                })
+                .collect(),
+        },
+        assumptions: assumptions(counted, options),
+        comparison: None,
+    }
+}
+
+fn annualisation(counted: &Counted) -> Annualisation {
+    match &counted.source {
+        VolumeSource::Declared => Annualisation {
+            mode: "declared",
+            log: None,
+            rows: 0,
+            period_days: None,
+            period_source: "declared",
+            factor: 1.0,
+            description: "deklarerad frekvens per år i regelfilerna (ingen logg)".into(),
+        },
+        VolumeSource::Log {
+            path,
+            period_days,
+            from_timestamps,
+        } => {
+            let factor = DAYS_PER_YEAR / period_days;
+            let how = if *from_timestamps {
+                "enligt tidsstämplarna"
+            } else {
+                "enligt --period"
+            };
+            Annualisation {
+                mode: "log",
+                log: Some(crate::source::display_path(path)),
+                rows: counted.tally.rows,
+                period_days: Some(*period_days),
+                period_source: if *from_timestamps {
+                    "timestamps"
+                } else {
+                    "period"
+                },
+                factor,
+                description: format!(
+                    "logg med {} rader som täcker {} dagar ({how}), uppräknat till ett år med faktorn {}",
+                    super::render::sv(counted.tally.rows as f64, 0),
+                    super::render::sv(*period_days, 0),
+                    super::render::sv(factor, 3)
+                ),
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn arendetyp_row(
+    ruleset: &Ruleset,
+    typ: &Arendetyp,
+    t: usize,
+    index: &UnitIndex,
+    tally: &Tally,
+    factor: f64,
+    options: &Options,
+    counted: &Counted,
+) -> ArendetypRow {
+    let parts: Vec<PartRow> = typ
+        .units
+        .iter()
+        .enumerate()
+        .map(|(u, unit)| {
+            let slot = index.of(t, u);
+            PartRow {
+                part: unit.part.clone(),
+                name: unit.name.clone(),
+                level: unit.level,
+                figures: unit_figures(
+                    unit,
+                    tally.units[slot],
+                    tally.conditional[slot],
+                    factor,
+                    options,
+                    &ruleset.policy,
+                ),
+            }
+        })
+        .collect();
+    let mut figures = Figures::default();
+    for part in &parts {
+        figures.add(&part.figures);
+    }
+    let unknown_part = tally.unknown_part[t] * factor;
+    add_forwarded(
+        &mut figures,
+        unknown_part,
+        options.forward_minutes,
+        &ruleset.policy,
+    );
+    let declared: f64 = (0..typ.units.len()).map(|u| declared_volume(typ, u)).sum();
+    let observed = match counted.source {
+        VolumeSource::Log { .. } => Some(figures.volume),
+        VolumeSource::Declared => None,
+    };
+    ArendetypRow {
+        id: typ.id.clone(),
+        name: typ.name.clone(),
+        forvaltning: ruleset.forvaltningar[typ.forvaltning].id.clone(),
+        figures,
+        declared_per_year: (declared > 0.0).then_some(declared),
+        observed_per_year: observed,
+        unknown_part,
+        parts,
+    }
+}
+
+fn unit_figures(
+    unit: &Unit,
+    counts: [f64; 3],
+    conditional: f64,
+    factor: f64,
+    options: &Options,
+    policy: &Policy,
+) -> Figures {
+    let [kundtjanst, scripted, forwarded] = counts.map(|c| c * factor);
+    let conditional = conditional * factor;
+    let handled = kundtjanst + scripted;
+    // Conditional volume is costed as if handled: staffing errs on the safe side.
+    let minutes =
+        (handled + conditional) * unit.times.kundtjanst + forwarded * options.forward_minutes;
+    let hours = minutes / 60.0;
+    Figures {
+        volume: handled + forwarded + conditional,
+        kundtjanst,
+        scripted,
+        forwarded,
+        conditional,
+        share: share(handled, handled + forwarded + conditional),
+        kundtjanst_hours: hours,
+        kundtjanst_fte: hours / policy.productive_hours_per_fte,
+        handed_over_hours: handled * unit.times.forvaltning / 60.0,
+    }
+}
+
+/// Forwarded contacts outside any unit (unknown types and delmoment).
+fn add_forwarded(figures: &mut Figures, volume: f64, forward_minutes: f64, policy: &Policy) {
+    let hours = volume * forward_minutes / 60.0;
+    figures.add(&Figures {
+        volume,
+        forwarded: volume,
+        kundtjanst_hours: hours,
+        kundtjanst_fte: hours / policy.productive_hours_per_fte,
+        ..Figures::default()
+    });
+}
+
+fn forvaltning_rows(ruleset: &Ruleset, types: &[ArendetypRow]) -> Vec<ForvaltningRow> {
+    ruleset
+        .forvaltningar
+        .iter()
+        .map(|f| {
+            let mut figures = Figures::default();
+            for row in types.iter().filter(|r| r.forvaltning == f.id) {
+                figures.add(&row.figures);
+            }
+            ForvaltningRow {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                figures,
+            }
+        })
+        .collect()
+}
+
+fn system_rows(
+    ruleset: &Ruleset,
+    types: &[ArendetypRow],
+    tally: &Tally,
+    factor: f64,
+) -> Vec<SystemRow> {
+    let mut blocked = tally.blocked.iter();
+    ruleset
+        .systems
+        .iter()
+        .enumerate()
+        .map(|(id, system)| {
+            let handled: f64 = ruleset
+                .arendetyper
+                .iter()
+                .zip(types)
+                .flat_map(|(typ, row)| typ.units.iter().zip(&row.parts))
+                .filter(|(unit, _)| unit.systems.contains(&id))
+                .map(|(_, part)| part.figures.handled())
+                .sum();
+            // Missing systems come in the same order as the tally's `blocked`.
+            let b = if system.access {
+                Default::default()
+            } else {
+                blocked.next().copied().unwrap_or_default()
+            };
+            SystemRow {
+                name: system.name.clone(),
+                access: system.access,
+                handled_volume_using: handled,
+                blocked_volume: b.volume * factor,
+                blocked_handed_over_hours: b.forvaltning_minutes * factor / 60.0,
+            }
+        })
+        .collect()
+}
+
+fn staffing(policy: &Policy, tally: &Tally, counted: &Counted) -> StaffingReport {
+    let open_minutes = f64::from(policy.open_minutes_per_week());
+    let weeks = match &counted.source {
+        VolumeSource::Declared => WEEKS_PER_YEAR,
+        VolumeSource::Log { period_days, .. } => period_days / 7.0,
+    };
+    let mut report = StaffingReport {
+        model: "Erlang C (M/M/N)",
+        assumptions: vec![
+            "inga uppringare lägger på medan de väntar (Erlang C överskattar därför bemanningen något)".into(),
+            "samtalen kommer slumpmässigt och jämnt inom varje timme (Poisson)".into(),
+            format!("bemanningen räknas per timme under öppettiderna ({} timmar per vecka)", super::render::sv(open_minutes / 60.0, 1)),
+        ],
+        target_share: policy.service_level_share,
+        target_seconds: policy.service_level_seconds,
+        max_occupancy: policy.max_occupancy,
+        shrinkage: policy.shrinkage,
+        phone_volume_per_year: tally.phone.calls * WEEKS_PER_YEAR / weeks,
+        open_hours_per_week: open_minutes / 60.0,
+        average: None,
+        peak: None,
+        hours: Vec::new(),
+        outside_opening_per_week: 0.0,
+        error: None,
+    };
+    if open_minutes <= 0.0 || tally.phone.calls <= 0.0 {
+        report.error = Some("inga telefonsamtal eller inga öppettider att bemanna".into());
+        return report;
+    }
+    let average = PhoneHour {
+        calls: tally.phone.calls / weeks / (open_minutes / 60.0),
+        minutes: tally.phone.minutes / weeks / (open_minutes / 60.0),
+    };
+    match hour_staffing(policy, 0, 0, average) {
+        Ok(h) => report.average = Some(h),
+        Err(e) => report.error = Some(e),
+    }
+    let has_times = tally.phone_hours.iter().any(|h| h.calls > 0.0);
+    if has_times {
+        per_hour(policy, tally, weeks, &mut report);
+    } else {
+        report.assumptions.push(
+            "loggen saknar tidsstämplar: samtalen antas fördelade jämnt över öppettiderna".into(),
+        );
+    }
+    report
+}
+
+fn per_hour(policy: &Policy, tally: &Tally, weeks: f64, report: &mut StaffingReport) {
+    for slot in 0..HOURS_PER_WEEK {
+        let (weekday, hour) = ((slot / 24 + 1) as u8, (slot % 24) as u8);
+        let bucket = tally.phone_hours[slot];
+        let per_week = PhoneHour {
+            calls: bucket.calls / weeks,
+            minutes: bucket.minutes / weeks,
+        };
+        if !is_open(policy, weekday, hour) {
+            report.outside_opening_per_week += per_week.calls;
+            continue;
+        }
+        match hour_staffing(policy, weekday, hour, per_week) {
+            Ok(h) => report.hours.push(h),
+            Err(e) => report.error = Some(e),
+        }
+    }
+    report.peak = report.hours.iter().copied().max_by(|a, b| {
+        a.agents
+            .cmp(&b.agents)
+            .then(a.calls_per_hour.total_cmp(&b.calls_per_hour))
+    });
+}
+
+/// An hour counts as open if any part of it is within the opening hours.
+fn is_open(policy: &Policy, weekday: u8, hour: u8) -> bool {
+    let (start, end) = (u32::from(hour) * 60, u32::from(hour) * 60 + 60);
+    policy
+        .opening_hours
+        .iter()
+        .any(|o| o.weekday == weekday && o.opens < end && o.closes > start)
+}
+
+fn hour_staffing(
+    policy: &Policy,
+    weekday: u8,
+    hour: u8,
+    load: PhoneHour,
+) -> Result<HourStaffing, String> {
+    let aht_seconds = if load.calls > 0.0 {
+        load.minutes / load.calls * 60.0
+    } else {
+        60.0
+    };
+    let input = StaffingInput {
+        calls: load.calls,
+        interval_seconds: 3600.0,
+        aht_seconds,
+        target_share: policy.service_level_share,
+        target_seconds: policy.service_level_seconds,
+        max_occupancy: policy.max_occupancy,
+        shrinkage: policy.shrinkage,
+    };
+    let s = required_staff(&input).map_err(|e| format!("bemanningen kunde inte beräknas: {e}"))?;
+    Ok(HourStaffing {
+        weekday,
+        hour,
+        calls_per_hour: load.calls,
+        aht_seconds,
+        agents: s.agents,
+        rostered: s.rostered,
+        service_level: s.service_level,
+        asa_seconds: s.asa_seconds,
+        occupancy: s.occupancy,
+    })
+}
+
+fn assumptions(counted: &Counted, options: &Options) -> Vec<String> {
+    let mut out = vec![
+        format!(
+            "kundtjänst lägger {} min på en kontakt som vidarekopplas (svara, registrera, koppla)",
+            options.forward_minutes
+        ),
+        "avlastad tid för förvaltningen = volym som kundtjänst hanterar × förvaltningens handläggningstid".into(),
+        "årsarbetare = timmar / policyns årsarbetstid".into(),
+        "`per dag` i regelfilerna räknas som per arbetsdag (250 per år)".into(),
+    ];
+    if counted.source == VolumeSource::Declared {
+        out.push(format!(
+            "utan logg antas {:.0} % av kontakterna komma per telefon (--phone-share)",
+            options.phone_share * 100.0
+        ));
+        out.push("ärendetyper vars utfall beror på villkor redovisas som villkorade, inte gissade; deras tid räknas som om kundtjänst hanterar dem".into());
+        out.push(
+            "en ärendetyps frekvens utan eget delmoment avgörs som dess första delmoment".into(),
+        );
+    }
+    out
+}

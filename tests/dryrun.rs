@@ -1,0 +1,387 @@
+//! Dry-run figures on a small fixture (tests/fixtures/dryrun), every figure computed by
+//! hand here, plus the example kommun's bundled log and the command line.
+
+use rosa::Ruleset;
+use rosa::dryrun::erlang::{StaffingInput, required_staff};
+use rosa::dryrun::{Options, Report, run};
+use std::path::PathBuf;
+
+const FIXTURE: &str = "tests/fixtures/dryrun";
+
+fn fixture() -> Ruleset {
+    Ruleset::load(FIXTURE).expect("the dry-run fixture loads")
+}
+
+fn declared() -> Report {
+    run(&fixture(), &Options::default()).expect("declared dry-run")
+}
+
+fn with_log(name: &str) -> Report {
+    let options = Options {
+        log: Some(PathBuf::from(FIXTURE).join(name)),
+        ..Options::default()
+    };
+    run(&fixture(), &options).expect("log dry-run")
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-6 * b.abs().max(1.0)
+}
+
+macro_rules! assert_close {
+    ($a:expr, $b:expr) => {
+        assert!(
+            close($a, $b),
+            "{} = {}, expected {}",
+            stringify!($a),
+            $a,
+            $b
+        )
+    };
+}
+
+#[test]
+fn declared_volumes_by_outcome() {
+    let r = declared();
+    // t1 1200 direct, t2 240 scripted, t3 600 forwarded (no Sys), t4 100 forwarded
+    // (level 5), t5 60 conditional (a guarded rule).
+    assert_close!(r.total.volume, 2200.0);
+    assert_close!(r.total.kundtjanst, 1200.0);
+    assert_close!(r.total.scripted, 240.0);
+    assert_close!(r.total.forwarded, 700.0);
+    assert_close!(r.total.conditional, 60.0);
+    assert_close!(r.total.share, 1440.0 / 2200.0);
+    assert!(r.meets_goal, "65 % against a goal of 50 %");
+}
+
+#[test]
+fn declared_workload_and_handed_over_hours() {
+    let r = declared();
+    // Minutes: t1 1200×2, t2 240×6, t3 600×1 and t4 100×1 (forwarded: 1 min each),
+    // t5 60×5 (conditional: costed as handled, policy default 5 min).
+    let minutes = 1200.0 * 2.0 + 240.0 * 6.0 + 600.0 + 100.0 + 60.0 * 5.0;
+    assert_close!(r.total.kundtjanst_hours, minutes / 60.0);
+    assert_close!(r.total.kundtjanst_fte, minutes / 60.0 / 1000.0);
+    // Förvaltning time no longer spent: t1 1200×6, t2 240×12.
+    assert_close!(
+        r.total.handed_over_hours,
+        (1200.0 * 6.0 + 240.0 * 12.0) / 60.0
+    );
+    let a = &r.forvaltningar[0];
+    assert_eq!(a.id, "a");
+    assert_close!(a.figures.volume, 2200.0);
+}
+
+#[test]
+fn declared_missing_system_blocks_its_volume() {
+    let r = declared();
+    let sys = r
+        .systems
+        .iter()
+        .find(|s| s.name == "Sys")
+        .expect("Sys is reported");
+    assert!(!sys.access);
+    // t3 would be scripted with Sys: 600 contacts, 20 förvaltning minutes each.
+    assert_close!(sys.blocked_volume, 600.0);
+    assert_close!(sys.blocked_handed_over_hours, 600.0 * 20.0 / 60.0);
+    let webb = r.systems.iter().find(|s| s.name == "Webb").expect("Webb");
+    assert!(webb.access);
+    assert_close!(webb.blocked_volume, 0.0);
+}
+
+#[test]
+fn declared_staffing_spreads_phone_volume_over_opening_hours() {
+    let r = declared();
+    let s = &r.staffing;
+    assert_close!(s.open_hours_per_week, 20.0);
+    assert_close!(s.phone_volume_per_year, 2200.0);
+    let calls_per_hour = 2200.0 / 52.0 / 20.0;
+    let aht = (1200.0 * 2.0 + 240.0 * 6.0 + 600.0 + 100.0 + 60.0 * 5.0) / 2200.0 * 60.0;
+    let expected = required_staff(&StaffingInput {
+        calls: calls_per_hour,
+        interval_seconds: 3600.0,
+        aht_seconds: aht,
+        target_share: 0.8,
+        target_seconds: 20.0,
+        max_occupancy: 0.85,
+        shrinkage: 0.3,
+    })
+    .expect("valid input");
+    let average = s.average.expect("an average hour");
+    assert_close!(average.calls_per_hour, calls_per_hour);
+    assert_close!(average.aht_seconds, aht);
+    assert_eq!(
+        (average.agents, average.rostered),
+        (expected.agents, expected.rostered)
+    );
+    assert!(s.hours.is_empty(), "no timestamps, no per-hour staffing");
+    assert!(s.assumptions.iter().any(|a| a.contains("Poisson")));
+}
+
+#[test]
+fn log_rows_are_annualised_by_the_timestamps() {
+    let r = with_log("log.csv");
+    // Timestamps 2026-03-02 … 2026-03-08: 7 days, so each row is 365/7 contacts a year.
+    assert_eq!(r.volumes.mode, "log");
+    assert_eq!(r.volumes.period_source, "timestamps");
+    assert_close!(r.volumes.period_days.expect("days"), 7.0);
+    let f = 365.0 / 7.0;
+    assert_close!(r.volumes.factor, f);
+    // 8 accepted rows: t1 ×3 direct, t2 scripted, t3 forwarded (no Sys), t5 ×2 forwarded
+    // (the rule fires; the attribute is missing), one unknown type forwarded.
+    assert_eq!(r.volumes.rows, 8);
+    assert_close!(r.total.volume, 8.0 * f);
+    assert_close!(r.total.kundtjanst, 3.0 * f);
+    assert_close!(r.total.scripted, 1.0 * f);
+    assert_close!(r.total.forwarded, 4.0 * f);
+    assert_close!(r.total.share, 0.5);
+    assert_close!(r.total.conditional, 0.0);
+}
+
+#[test]
+fn log_declared_versus_observed_frekvens() {
+    let r = with_log("log.csv");
+    let t1 = r.arendetyper.iter().find(|t| t.id == "t1").expect("t1");
+    assert_close!(t1.declared_per_year.expect("declared"), 1200.0);
+    assert_close!(t1.observed_per_year.expect("observed"), 3.0 * 365.0 / 7.0);
+}
+
+#[test]
+fn log_rejected_rows_are_counted_with_line_and_reason() {
+    let r = with_log("log.csv");
+    assert_eq!(r.rejected.total, 4);
+    let lines: Vec<u64> = r.rejected.rows.iter().map(|row| row.line).collect();
+    assert_eq!(lines, vec![9, 10, 11, 12]);
+    let reasons: Vec<&str> = r
+        .rejected
+        .rows
+        .iter()
+        .map(|row| row.reason.as_str())
+        .collect();
+    assert!(reasons[0].contains("ärendetyp saknas"), "{reasons:?}");
+    assert!(reasons[1].contains("timmen"), "{reasons:?}");
+    assert!(reasons[2].contains("okänd kanal `fax`"), "{reasons:?}");
+    assert!(reasons[3].contains("4 fält"), "{reasons:?}");
+}
+
+#[test]
+fn log_unknown_types_and_blocked_systems() {
+    let r = with_log("log.csv");
+    let f = 365.0 / 7.0;
+    assert_eq!(r.unknown_case_types.len(), 1);
+    assert_eq!(r.unknown_case_types[0].case_type, "okand");
+    assert_close!(r.unknown_case_types[0].volume, f);
+    let sys = r.systems.iter().find(|s| s.name == "Sys").expect("Sys");
+    assert_close!(sys.blocked_volume, f);
+}
+
+#[test]
+fn log_staffing_per_hour_of_the_week() {
+    let r = with_log("log.csv");
+    let s = &r.staffing;
+    // Phone rows: t1, t2 (Mon 09), t5, t5, okand (Tue 10), t1 without time, t1 (Sun 11).
+    assert_close!(s.phone_volume_per_year, 7.0 * 52.0);
+    // One week of log: the Sunday call is outside opening hours.
+    assert_close!(s.outside_opening_per_week, 1.0);
+    let monday_9 = s
+        .hours
+        .iter()
+        .find(|h| h.weekday == 1 && h.hour == 9)
+        .expect("Mon 09");
+    assert_close!(monday_9.calls_per_hour, 2.0);
+    // t1 2 min + t2 6 min over two calls: 4 min average.
+    assert_close!(monday_9.aht_seconds, 240.0);
+    let tuesday_10 = s
+        .hours
+        .iter()
+        .find(|h| h.weekday == 2 && h.hour == 10)
+        .expect("Tue 10");
+    assert_close!(tuesday_10.calls_per_hour, 3.0);
+    assert_close!(tuesday_10.aht_seconds, 60.0);
+    assert_eq!(s.hours.len(), 20, "mån–fre 08–12: 20 open hours");
+    let peak = s.peak.expect("a peak hour");
+    assert_eq!((peak.weekday, peak.hour), (2, 10));
+}
+
+#[test]
+fn json_lines_log_gives_the_same_figures_as_csv() {
+    let csv = with_log("log.csv");
+    let jsonl = with_log("log.jsonl");
+    assert_eq!(csv.total, jsonl.total);
+    assert_eq!(csv.rejected.total, jsonl.rejected.total);
+}
+
+#[test]
+fn period_overrides_the_timestamps() {
+    let options = Options {
+        log: Some(PathBuf::from(FIXTURE).join("log.csv")),
+        period_days: Some(36.5),
+        ..Options::default()
+    };
+    let r = run(&fixture(), &options).expect("dry-run");
+    assert_eq!(r.volumes.period_source, "period");
+    assert_close!(r.total.volume, 80.0);
+}
+
+#[test]
+fn strict_stops_at_the_first_rejected_row() {
+    let options = Options {
+        log: Some(PathBuf::from(FIXTURE).join("log.csv")),
+        strict: true,
+        ..Options::default()
+    };
+    let err = run(&fixture(), &options).expect_err("strict fails");
+    assert!(err.0.contains("rad 9"), "{err}");
+}
+
+fn temp_log(name: &str, content: &[u8]) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("rosa-test-{}-{name}", std::process::id()));
+    std::fs::write(&path, content).expect("temp log");
+    path
+}
+
+fn error_for(content: &[u8]) -> String {
+    let path = temp_log("bad.csv", content);
+    let options = Options {
+        log: Some(path.clone()),
+        ..Options::default()
+    };
+    let result = run(&fixture(), &options);
+    let _ = std::fs::remove_file(path);
+    result.expect_err("a bad log is an error").0
+}
+
+#[test]
+fn bad_logs_give_clear_messages() {
+    assert!(error_for(b"").contains("är tom"));
+    assert!(
+        error_for(b"kanal,tid\ntelefon,2026-01-01T10:00\n").contains("saknar kolumnen `arendetyp`")
+    );
+    assert!(error_for(b"arendetyp,kanal\n").contains("inga rader"));
+    assert!(error_for(b"arendetyp,kanal\nt1,telefon\n").contains("--period"));
+    assert!(
+        error_for(b"arendetyp;kanal\nt1;telefon\n").contains("--period"),
+        "semicolons are read too"
+    );
+}
+
+#[test]
+fn latin1_rows_are_rejected_not_dropped() {
+    let path = temp_log("latin1.csv", b"arendetyp,kanal\nt1,bes\xf6k\nt1,telefon\n");
+    let options = Options {
+        log: Some(path.clone()),
+        period_days: Some(1.0),
+        ..Options::default()
+    };
+    let r = run(&fixture(), &options).expect("dry-run");
+    let _ = std::fs::remove_file(path);
+    assert_eq!((r.volumes.rows, r.rejected.total), (1, 1));
+    assert!(r.rejected.rows[0].reason.contains("UTF-8"));
+}
+
+#[test]
+fn compare_shows_what_a_new_system_moves() {
+    let dir = std::env::temp_dir().join(format!("rosa-test-after-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("manus")).expect("temp dir");
+    for file in ["a.rosa", "manus/t2.md"] {
+        std::fs::copy(PathBuf::from(FIXTURE).join(file), dir.join(file)).expect("copy");
+    }
+    let policy =
+        std::fs::read_to_string(PathBuf::from(FIXTURE).join("kundtjanst.rosa")).expect("policy");
+    let policy = policy.replace("system Webb\n    övriga system Sys", "system Webb, Sys");
+    std::fs::write(dir.join("kundtjanst.rosa"), policy).expect("write");
+    let after = run(
+        &Ruleset::load(&dir).expect("after loads"),
+        &Options::default(),
+    )
+    .expect("after");
+    let before = declared();
+    let c = rosa::dryrun::compare::compare(&before, "före", &after, "efter");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_close!(c.moved_volume, 600.0);
+    assert_close!(c.share_delta, 600.0 / 2200.0);
+    assert_close!(c.handed_over_hours_delta, 600.0 * 20.0 / 60.0);
+    assert_eq!(c.changed.len(), 1);
+    assert_eq!(c.changed[0].id, "t3");
+}
+
+#[test]
+fn every_format_renders() {
+    let r = with_log("log.csv");
+    let text = rosa::dryrun::render::text(&r);
+    assert!(
+        text.contains("Per förvaltning")
+            && text.contains("Avvisade rader")
+            && text.contains("50,0 %")
+    );
+    let md = rosa::dryrun::render::markdown(&r);
+    assert!(md.contains("| förvaltning |"));
+    let csv = rosa::dryrun::render::csv(&r).expect("csv");
+    assert_eq!(
+        csv.lines().count(),
+        1 + 5 + 1 + 1,
+        "header, 5 types, 1 förvaltning, total"
+    );
+    let html = rosa::dryrun::html::html(&r);
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg"));
+    assert!(
+        !html.contains("src=") && !html.contains("href="),
+        "no external resources"
+    );
+    assert!(
+        !html.contains("<script"),
+        "the page is self-contained and static"
+    );
+    let json: serde_json::Value = serde_json::to_value(&r).expect("json");
+    for key in [
+        "total",
+        "forvaltningar",
+        "arendetyper",
+        "staffing",
+        "systems",
+        "rejected",
+    ] {
+        assert!(json.get(key).is_some(), "JSON has `{key}`");
+    }
+    for key in ["volume", "kundtjanst", "scripted", "forwarded", "share"] {
+        assert!(json["total"].get(key).is_some(), "total has `{key}`");
+    }
+}
+
+#[test]
+fn bundled_log_matches_its_generator() {
+    let ruleset = Ruleset::load("rulesets/exempelkommun").expect("the example loads");
+    let mut generated = Vec::new();
+    rosa::dryrun::generate::generate(&ruleset, &Default::default(), &mut generated)
+        .expect("generates");
+    let bundled = std::fs::read("rulesets/exempelkommun/logg/2026.csv").expect("the bundled log");
+    assert!(
+        generated == bundled,
+        "rulesets/exempelkommun/logg/2026.csv is stale: run `cargo run --release -- generate-log --out rulesets/exempelkommun/logg/2026.csv`"
+    );
+}
+
+#[test]
+fn bundled_log_dry_run_counts_every_row() {
+    let ruleset = Ruleset::load("rulesets/exempelkommun").expect("the example loads");
+    let options = Options {
+        log: Some(PathBuf::from("rulesets/exempelkommun/logg/2026.csv")),
+        ..Options::default()
+    };
+    let r = run(&ruleset, &options).expect("dry-run");
+    let lines = std::fs::read_to_string("rulesets/exempelkommun/logg/2026.csv")
+        .expect("log")
+        .lines()
+        .count() as u64;
+    assert_eq!(
+        r.volumes.rows + r.rejected.total,
+        lines - 1,
+        "every data row is counted or rejected"
+    );
+    assert!(r.rejected.total > 0 && !r.unknown_case_types.is_empty());
+    assert!(
+        (0.4..0.8).contains(&r.total.share),
+        "share {}",
+        r.total.share
+    );
+}
