@@ -152,15 +152,3 @@ pub fn content_hash(sources: &SourceMap, scripts: &[Script]) -> String {
     }
     format!("{hash:016x}")
 }
-
-/// Report of loading, for `rosa check`: diagnostics whether or not the ruleset loaded.
-pub fn check_dir(dir: &Path) -> (Option<Ruleset>, Diagnostics) {
-    match Ruleset::load(dir) {
-        Ok(mut ruleset) => {
-            let diagnostics = std::mem::take(&mut ruleset.warnings);
-            ruleset.warnings = diagnostics.clone();
-            (Some(ruleset), diagnostics)
-        }
-        Err(diagnostics) => (None, diagnostics),
-    }
-}

@@ -87,6 +87,11 @@ impl Checker<'_> {
         let policy_block = self.single_policy(of_kind(BlockKind::Policy).collect());
         let forvaltning_blocks: Vec<&Block> = of_kind(BlockKind::Forvaltning).collect();
         self.declare_forvaltningar(&forvaltning_blocks);
+        // Every förvaltning's own target first: the policy's `reserv` and any `till`
+        // build on them.
+        for block in &forvaltning_blocks {
+            self.forvaltning_target(block);
+        }
         let policy = policy_block.and_then(|b| self.policy(b))?;
         let arendetyper = self.arendetyper(&forvaltning_blocks, &policy);
         let tests = self.tests(of_kind(BlockKind::Test).collect(), &arendetyper, &policy);

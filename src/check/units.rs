@@ -35,9 +35,6 @@ impl Checker<'_> {
         blocks: &[&Block],
         policy: &model::Policy,
     ) -> Vec<model::Arendetyp> {
-        for block in blocks {
-            self.forvaltning_target(block);
-        }
         let mut first_type: FxHashMap<String, Span> = FxHashMap::default();
         let mut types = Vec::new();
         for block in blocks {
@@ -81,7 +78,7 @@ impl Checker<'_> {
     }
 
     /// `vidarekoppla …` written directly in a förvaltning.
-    fn forvaltning_target(&mut self, block: &Block) {
+    pub(super) fn forvaltning_target(&mut self, block: &Block) {
         let Some(index) = block
             .id
             .as_ref()
@@ -213,6 +210,7 @@ impl Checker<'_> {
     fn draft(&mut self, block: &Block, base_target: &model::Target, scale: u8) -> Draft {
         let mut d = Draft::default();
         let mut seen = FxHashMap::default();
+        let mut rules = Vec::new();
         for stmt in &block.stmts {
             let keyword = keyword_of(&stmt.kind);
             let repeatable = matches!(stmt.kind, StmtKind::Rule(_) | StmtKind::Block(_));
@@ -243,15 +241,18 @@ impl Checker<'_> {
                 StmtKind::Sekretess => d.sekretess = true,
                 StmtKind::Overenskommet(o) => d.agreed = Some((outcome_of(o.value), o.span)),
                 StmtKind::Forward(t) => d.target = self.target(&t.parts, Some(base_target)),
-                StmtKind::Rule(rule) => {
-                    if let Some(id) = self.rule(rule, Some(base_target)) {
-                        d.rules.push((id, rule.outcome.span));
-                    }
-                }
+                StmtKind::Rule(rule) => rules.push(rule),
                 StmtKind::Sokord(words) => {
                     d.search_words = words.iter().map(|w| w.value.clone()).collect()
                 }
                 _ => {}
+            }
+        }
+        // Rules forward relative to this block's own target, wherever `vidarekoppla` stands.
+        let base = d.target.clone().unwrap_or_else(|| base_target.clone());
+        for rule in rules {
+            if let Some(id) = self.rule(rule, Some(&base)) {
+                d.rules.push((id, rule.outcome.span));
             }
         }
         d

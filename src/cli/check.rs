@@ -38,12 +38,12 @@ fn print_text(summary: Option<&str>, diagnostics: &Diagnostics) {
     for d in &diagnostics.items {
         let mut out = String::new();
         diagnostics.render_one(d, &mut out);
-        println!("{out}");
+        outln!("{out}");
     }
     match summary {
-        Some(s) if diagnostics.items.is_empty() => println!("ok: {s}"),
-        Some(s) => println!("{}; {s}", diagnostics.summary()),
-        None => println!(
+        Some(s) if diagnostics.items.is_empty() => outln!("ok: {s}"),
+        Some(s) => outln!("{}; {s}", diagnostics.summary()),
+        None => outln!(
             "{}: regeluppsättningen laddades inte",
             diagnostics.summary()
         ),
@@ -56,7 +56,7 @@ fn print_json(diagnostics: &Diagnostics) {
         "warnings": diagnostics.warnings(),
         "diagnostics": diagnostics.records(),
     });
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&report).unwrap_or_default()
     );
@@ -112,13 +112,13 @@ pub fn fmt(args: FmtArgs) -> u8 {
         }
         let path = crate::source::display_path(&file.path);
         if args.check {
-            println!("inte formaterad: {path}");
+            outln!("inte formaterad: {path}");
             unformatted += 1;
         } else if let Err(e) = std::fs::write(dir.join(&file.path), formatted) {
             eprintln!("fel: kunde inte skriva {path}: {e}");
             return EXIT_USAGE;
         } else {
-            println!("formaterade {path}");
+            outln!("formaterade {path}");
         }
     }
     if !failed.is_empty() {

@@ -60,11 +60,11 @@ pub fn run(args: Args) -> u8 {
     };
     let record = engine.decide_record(&inquiry);
     match args.format {
-        Format::Json => println!(
+        Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&record).unwrap_or_default()
         ),
-        Format::Text => print!("{}", describe(&record, args.explain)),
+        Format::Text => out!("{}", describe(&record, args.explain)),
     }
     0
 }
@@ -83,9 +83,7 @@ fn decide_stream(engine: &crate::Engine) -> u8 {
                 return EXIT_USAGE;
             }
         };
-        if line.trim().is_empty() {
-            continue;
-        }
+        // One output line per input line, so a blank line gets an error record too.
         let json = match serde_json::from_str::<Inquiry>(&line) {
             Ok(inquiry) => serde_json::to_string(&engine.decide_record(&inquiry)),
             Err(e) => {
@@ -93,8 +91,8 @@ fn decide_stream(engine: &crate::Engine) -> u8 {
                 serde_json::to_string(&serde_json::json!({ "line": n + 1, "error": e.to_string() }))
             }
         };
-        if writeln!(out, "{}", json.unwrap_or_default()).is_err() {
-            return EXIT_USAGE;
+        if let Err(e) = writeln!(out, "{}", json.unwrap_or_default()) {
+            return if e.kind() == std::io::ErrorKind::BrokenPipe { 0 } else { EXIT_USAGE };
         }
     }
     if out.flush().is_err() {

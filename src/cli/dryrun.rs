@@ -134,14 +134,14 @@ pub fn run(args: Args) -> u8 {
 }
 
 fn write_out(path: Option<&std::path::Path>, text: &str) -> u8 {
-    let result = match path {
-        Some(p) => std::fs::write(p, text),
-        None => std::io::stdout().lock().write_all(text.as_bytes()),
+    let Some(path) = path else {
+        out!("{text}");
+        return 0;
     };
-    match result {
+    match std::fs::write(path, text) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("fel: kunde inte skriva rapporten: {e}");
+            eprintln!("fel: kunde inte skriva rapporten till {}: {e}", path.display());
             EXIT_USAGE
         }
     }

@@ -1,5 +1,16 @@
 //! The `rosa` command line: thin verbs over the library.
 
+/// `print!` to stdout, but a closed pipe (`rosa … | head`) ends the program quietly
+/// instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::write_stdout(format_args!($($arg)*)) };
+}
+
+/// `println!` with the same care as [`out!`].
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::cli::write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 mod check;
 mod decide;
 mod dryrun;
@@ -65,6 +76,17 @@ pub fn run() -> ExitCode {
         Command::GenerateLog(args) => dryrun::generate_log(args),
     };
     ExitCode::from(code)
+}
+
+pub(crate) fn write_stdout(args: std::fmt::Arguments) {
+    use std::io::Write;
+    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("fel: kunde inte skriva till stdout: {e}");
+            std::process::exit(i32::from(EXIT_USAGE));
+        }
+        std::process::exit(0);
+    }
 }
 
 /// Load a ruleset for a command that needs one, printing diagnostics if it does not load.

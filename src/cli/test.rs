@@ -25,7 +25,7 @@ pub fn run(args: Args) -> u8 {
         Format::Json => {
             let report =
                 serde_json::json!({ "passed": passed, "failed": failed, "results": results });
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&report).unwrap_or_default()
             );
@@ -33,24 +33,28 @@ pub fn run(args: Args) -> u8 {
         Format::Text => {
             for r in &results {
                 if r.passed {
-                    println!("ok      {} ({})", r.name, r.location);
+                    outln!("ok      {} ({})", r.name, r.location);
                 } else {
                     let target = |f: &Option<String>| {
                         f.as_ref().map(|f| format!(" till {f}")).unwrap_or_default()
                     };
-                    println!(
-                        "FAILED  {} ({})\n        förväntat {}{}, fick {}{}\n        {}",
+                    outln!(
+                        "FAILED  {} ({})\n        förväntat {}{}, fick {}{}{}",
                         r.name,
                         r.location,
                         r.expected.keyword(),
                         target(&r.expected_forvaltning),
                         r.got.keyword(),
                         target(&r.got_forvaltning),
-                        r.explanation.as_deref().unwrap_or("")
+                        r.explanation
+                            .as_deref()
+                            .filter(|e| !e.is_empty())
+                            .map(|e| format!("\n        {e}"))
+                            .unwrap_or_default()
                     );
                 }
             }
-            println!("{passed} passed, {failed} failed");
+            outln!("{passed} passed, {failed} failed");
         }
     }
     if failed > 0 { EXIT_PROBLEMS } else { 0 }

@@ -7,6 +7,7 @@
 //! gives the same log, and the log is written day by day, so memory stays small.
 
 use super::declared_volume;
+use crate::clock::{civil_from_days, days_from_civil};
 use crate::model::Ruleset;
 use std::io::{self, Write};
 
@@ -114,14 +115,14 @@ pub fn generate(
 }
 
 struct Day {
-    date: (i32, u32, u32),
+    date: (i64, u32, u32),
     weekday: usize,
     weight: f64,
 }
 
 fn year_days(year: i32) -> Vec<Day> {
-    let first = days_from_civil(year, 1, 1);
-    let last = days_from_civil(year, 12, 31);
+    let first = days_from_civil(i64::from(year), 1, 1);
+    let last = days_from_civil(i64::from(year), 12, 31);
     (first..=last)
         .map(|d| {
             let date = civil_from_days(d);
@@ -346,45 +347,5 @@ impl SplitMix {
 
     fn chance(&mut self, p: f64) -> bool {
         self.unit() < p
-    }
-}
-
-fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
-    let y = i64::from(if m <= 2 { y - 1 } else { y });
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i32, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y as i32, m, d)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_dates_round_trip() {
-        for d in [-1000, 0, 365, 20_000, 20_544] {
-            let (y, m, day) = civil_from_days(d);
-            assert_eq!(days_from_civil(y, m, day), d);
-        }
-        assert_eq!(
-            civil_from_days(days_from_civil(2026, 11, 22)),
-            (2026, 11, 22)
-        );
     }
 }

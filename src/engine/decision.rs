@@ -35,7 +35,8 @@ pub struct Decision<'a> {
     pub target: Option<&'a Target>,
     pub script: Option<&'a Script>,
     pub rule: Option<&'a Rule>,
-    /// Why a condition failed, or why a rule's outcome could not be followed.
+    /// Why a condition failed, or why a rule's outcome could not be followed. (Unknown
+    /// types and parts get theirs in [`Decision::to_record`].)
     pub error: Option<String>,
     /// Index of the ärendetyp and unit in the ruleset, for aggregation.
     pub(crate) position: Option<(usize, usize)>,
@@ -108,6 +109,26 @@ impl Decision<'_> {
         }
     }
 
+    /// In Swedish, why an unknown type or part was forwarded.
+    fn unknown_reason(&self, inquiry: &super::Inquiry) -> Option<String> {
+        match (self.basis, self.case_type) {
+            (Basis::UnknownCaseType, _) => Some(format!(
+                "ärendetypen `{}` finns inte i regeluppsättningen",
+                inquiry.case_type
+            )),
+            (Basis::UnknownPart, Some(t)) => {
+                let parts: Vec<&str> = t.units.iter().filter_map(|u| u.part.as_deref()).collect();
+                Some(format!(
+                    "delmomentet `{}` finns inte i ärendetypen `{}` (den har: {})",
+                    inquiry.part.as_deref().unwrap_or(""),
+                    t.id,
+                    if parts.is_empty() { "inga delmoment".to_string() } else { parts.join(", ") }
+                ))
+            }
+            _ => None,
+        }
+    }
+
     pub fn resolution(&self) -> Resolution {
         let (draken, legacy) = match self.outcome {
             Outcome::Kundtjanst => ("SOLVED", "Informerat"),
@@ -129,19 +150,21 @@ impl Decision<'_> {
     }
 
     /// The owned, serialisable form, with criteria built now.
-    pub fn to_record(&self, case_type: &str, channel: Option<&str>) -> DecisionRecord {
+    pub fn to_record(&self, inquiry: &super::Inquiry) -> DecisionRecord {
         let sources_path = |r: &Rule| crate::source::display_path(&r.location.file);
+        let channel = inquiry.channel.as_deref();
         DecisionRecord {
             outcome: self.outcome,
             basis: self.basis,
-            case_type: case_type.to_string(),
+            case_type: inquiry.case_type.clone(),
             case_type_name: self.case_type.map(|t| t.name.clone()),
-            part: self.unit.and_then(|u| u.part.clone()),
-            forvaltning: self.case_type.map(|t| {
-                self.engine.ruleset().forvaltningar[t.forvaltning]
-                    .id
-                    .clone()
-            }),
+            part: match self.basis {
+                Basis::UnknownPart => inquiry.part.clone(),
+                _ => self.unit.and_then(|u| u.part.clone()),
+            },
+            forvaltning: self
+                .case_type
+                .map(|t| self.engine.ruleset().forvaltningar[t.forvaltning].id.clone()),
             channel: channel.map(str::to_string),
             level: self.unit.map(|u| u.level),
             target: self.target.cloned(),
@@ -150,12 +173,12 @@ impl Decision<'_> {
                 title: s.title.clone(),
             }),
             criteria: self.criteria(channel),
+            error: self.error.clone().or_else(|| self.unknown_reason(inquiry)),
             rule: self.rule.map(|r| RuleRef {
                 file: sources_path(r),
                 line: r.location.line,
                 condition: r.condition.source.clone(),
             }),
-            error: self.error.clone(),
             resolution: self.resolution(),
             ruleset: self.engine.ruleset().id.clone(),
         }

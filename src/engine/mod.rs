@@ -155,28 +155,24 @@ impl Engine {
         base: Decision<'a>,
     ) -> Option<Decision<'a>> {
         let unit = base.unit?;
-        let time = match inquiry.time.as_deref().map(LocalTime::parse) {
-            Some(Ok(t)) => Some(t),
-            Some(Err(e)) => {
-                return Some(self.condition_error(
-                    base,
-                    &self.ruleset.rules[chain[0]],
-                    e.to_string(),
-                ));
-            }
-            None => None,
-        };
+        // A bad time only matters to a rule that reads the time.
+        let time = inquiry.time.as_deref().map(LocalTime::parse);
         let ctx = EvalContext {
             channel: match base.channel {
                 ChannelSlot::Known(c) => Some(c.name()),
                 _ => inquiry.channel.as_deref(),
             },
             part: unit.part.as_deref(),
-            time,
+            time: time.and_then(Result::ok),
             attributes: &inquiry.attributes,
         };
         for &id in chain {
             let rule = &self.ruleset.rules[id];
+            if rule.condition.needs.time
+                && let Some(Err(e)) = time
+            {
+                return Some(self.condition_error(base, rule, e.to_string()));
+            }
             match rule.condition.eval(&ctx) {
                 Ok(false) => continue,
                 Ok(true) => return Some(self.rule_decides(base, rule)),
@@ -268,7 +264,7 @@ impl Engine {
     /// Decide and explain in one step: the owned JSON shape.
     pub fn decide_record(&self, inquiry: &Inquiry) -> DecisionRecord {
         self.decide(inquiry)
-            .to_record(&inquiry.case_type, inquiry.channel.as_deref())
+            .to_record(inquiry)
     }
 }
 

@@ -30,8 +30,38 @@ static SANDBOX: LazyLock<Engine> = LazyLock::new(|| {
         .set_fail_on_invalid_map_property(true)
         .set_allow_looping(false);
     engine.disable_symbol("eval");
+    refuse_mixed_comparisons(&mut engine);
     engine
 });
+
+/// Rhai compares values of different types as simply unequal (`"6000" > 5000` is
+/// false). A rule author who compares an amount sent as text would then get a silent
+/// `false`; instead, such a comparison is an error and the inquiry goes to a person.
+/// Registered functions only win over Rhai's built-in operators without fast operators.
+fn refuse_mixed_comparisons(engine: &mut Engine) {
+    engine.set_fast_operators(false);
+    macro_rules! refuse {
+        ($($a:ty, $an:literal, $b:ty, $bn:literal);* $(;)?) => {$(
+            for op in ["==", "!=", "<", "<=", ">", ">="] {
+                engine.register_fn(op, |_: $a, _: $b| -> Result<bool, Box<rhai::EvalAltResult>> {
+                    Err(format!("villkoret jämför {} med {}", $an, $bn).into())
+                });
+            }
+        )*};
+    }
+    refuse!(
+        ImmutableString, "text", i64, "ett tal";
+        ImmutableString, "text", f64, "ett tal";
+        ImmutableString, "text", bool, "sant/falskt";
+        i64, "ett tal", ImmutableString, "text";
+        f64, "ett tal", ImmutableString, "text";
+        bool, "sant/falskt", ImmutableString, "text";
+        i64, "ett tal", bool, "sant/falskt";
+        f64, "ett tal", bool, "sant/falskt";
+        bool, "sant/falskt", i64, "ett tal";
+        bool, "sant/falskt", f64, "ett tal";
+    );
+}
 
 /// What a condition reads from the inquiry, found at compile time so that a missing
 /// field gives a clear reason instead of a silent `false`.
@@ -391,7 +421,8 @@ fn eval_error(error: &rhai::EvalAltResult) -> String {
         E::ErrorTooManyOperations(_) => {
             format!("villkoret avbröts efter {MAX_OPERATIONS} steg (gränsen för villkor)")
         }
-        E::ErrorDataTooLarge(what, _) => format!("villkoret avbröts: {what} blev för stor"),
+        E::ErrorDataTooLarge(..) => "villkoret avbröts: ett värde blev för stort".into(),
+        E::ErrorRuntime(message, _) => format!("villkoret kan inte beräknas: {message}"),
         E::ErrorStackOverflow(_) => "villkoret avbröts: för djup nästling".into(),
         E::ErrorMismatchOutputType(expected, actual, _) => {
             format!("villkoret gav `{actual}` men måste ge sant eller falskt ({expected})")
@@ -485,6 +516,18 @@ mod tests {
         assert!(Condition::compile(r#"eval("1")"#, &[]).is_err());
         let long = format!("{}true", "!".repeat(200));
         assert!(Condition::compile(&long, &[]).is_err());
+    }
+
+    #[test]
+    fn comparing_values_of_different_types_is_an_error() {
+        let c = Condition::compile("attr.belopp > 5000", &["belopp".into()]).unwrap();
+        let text = attrs(&[("belopp", AttrValue::Text("6 000".into()))]);
+        let err = c.eval(&ctx(None, &text)).unwrap_err();
+        assert!(err.contains("jämför text med ett tal"), "{err}");
+        let number = attrs(&[("belopp", AttrValue::Number(6000.5))]);
+        assert_eq!(c.eval(&ctx(None, &number)), Ok(true));
+        let c = Condition::compile(r#"kanal == "besök""#, &[]).unwrap();
+        assert_eq!(c.eval(&ctx(Some("telefon"), &BTreeMap::new())), Ok(false));
     }
 
     #[test]
