@@ -554,7 +554,10 @@ fn stdin_blank_lines_get_error_records_so_output_lines_match_input_lines() {
     let (code, out) = stdin(&format!("\n{}\n   \n{}\n", GOOD[0], GOOD[2]));
     assert_eq!(code, 1);
     assert_eq!(out.len(), 4);
-    assert_eq!((out[0]["line"].as_u64(), out[2]["line"].as_u64()), (Some(1), Some(3)));
+    assert_eq!(
+        (out[0]["line"].as_u64(), out[2]["line"].as_u64()),
+        (Some(1), Some(3))
+    );
     assert_eq!((&out[1], &out[3]), (&expected(GOOD[0]), &expected(GOOD[2])));
 }
 

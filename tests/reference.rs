@@ -36,6 +36,7 @@ fn target_of(t: &Target) -> Option<(String, Option<String>)> {
 }
 
 /// Step 1: forwarded without looking further.
+/// Unknown types and parts are forwarded with an explanation in `error`.
 fn forwarded(basis: &'static str, target: &Target) -> Expected {
     Expected {
         outcome: Outcome::Forwarded,
@@ -43,7 +44,7 @@ fn forwarded(basis: &'static str, target: &Target) -> Expected {
         target: target_of(target),
         script: None,
         rule: None,
-        error: false,
+        error: true,
         criteria: Vec::new(),
     }
 }

@@ -92,7 +92,11 @@ fn decide_stream(engine: &crate::Engine) -> u8 {
             }
         };
         if let Err(e) = writeln!(out, "{}", json.unwrap_or_default()) {
-            return if e.kind() == std::io::ErrorKind::BrokenPipe { 0 } else { EXIT_USAGE };
+            return if e.kind() == std::io::ErrorKind::BrokenPipe {
+                0
+            } else {
+                EXIT_USAGE
+            };
         }
     }
     if out.flush().is_err() {

@@ -141,7 +141,10 @@ fn write_out(path: Option<&std::path::Path>, text: &str) -> u8 {
     match std::fs::write(path, text) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("fel: kunde inte skriva rapporten till {}: {e}", path.display());
+            eprintln!(
+                "fel: kunde inte skriva rapporten till {}: {e}",
+                path.display()
+            );
             EXIT_USAGE
         }
     }

@@ -141,7 +141,11 @@ fn declared_total(ruleset: &Ruleset) -> u64 {
     let total: f64 = ruleset
         .arendetyper
         .iter()
-        .map(|t| (0..t.units.len()).map(|u| declared_volume(t, u)).sum::<f64>())
+        .map(|t| {
+            (0..t.units.len())
+                .map(|u| declared_volume(t, u))
+                .sum::<f64>()
+        })
         .sum();
     ((total / 1000.0).round() * 1000.0) as u64
 }
@@ -288,12 +292,20 @@ fn sample_unit(units: &[(f64, usize, usize)], rng: &mut SplitMix) -> (usize, usi
 
 /// A channel from the overall mix; for a unit with its own `kanaler`, mostly one of
 /// those (people do sometimes write about a phone-only matter).
-fn pick_channel(rng: &mut SplitMix, allowed: Option<crate::model::ChannelSet>) -> (&'static str, f64, bool) {
+fn pick_channel(
+    rng: &mut SplitMix,
+    allowed: Option<crate::model::ChannelSet>,
+) -> (&'static str, f64, bool) {
     let fits = |c: &(&str, f64, bool)| {
-        allowed.is_none_or(|set| crate::model::Channel::parse(c.0).is_some_and(|ch| set.contains(ch)))
+        allowed
+            .is_none_or(|set| crate::model::Channel::parse(c.0).is_some_and(|ch| set.contains(ch)))
     };
     let restrict = allowed.is_some() && CHANNELS.iter().any(fits) && rng.chance(0.9);
-    let candidates: Vec<(&str, f64, bool)> = CHANNELS.iter().copied().filter(|c| !restrict || fits(c)).collect();
+    let candidates: Vec<(&str, f64, bool)> = CHANNELS
+        .iter()
+        .copied()
+        .filter(|c| !restrict || fits(c))
+        .collect();
     let total: f64 = candidates.iter().map(|c| c.1).sum();
     let x = rng.unit() * total;
     let mut acc = 0.0;

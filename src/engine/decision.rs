@@ -122,7 +122,11 @@ impl Decision<'_> {
                     "delmomentet `{}` finns inte i ärendetypen `{}` (den har: {})",
                     inquiry.part.as_deref().unwrap_or(""),
                     t.id,
-                    if parts.is_empty() { "inga delmoment".to_string() } else { parts.join(", ") }
+                    if parts.is_empty() {
+                        "inga delmoment".to_string()
+                    } else {
+                        parts.join(", ")
+                    }
                 ))
             }
             _ => None,
@@ -162,9 +166,11 @@ impl Decision<'_> {
                 Basis::UnknownPart => inquiry.part.clone(),
                 _ => self.unit.and_then(|u| u.part.clone()),
             },
-            forvaltning: self
-                .case_type
-                .map(|t| self.engine.ruleset().forvaltningar[t.forvaltning].id.clone()),
+            forvaltning: self.case_type.map(|t| {
+                self.engine.ruleset().forvaltningar[t.forvaltning]
+                    .id
+                    .clone()
+            }),
             channel: channel.map(str::to_string),
             level: self.unit.map(|u| u.level),
             target: self.target.cloned(),

@@ -263,8 +263,7 @@ impl Engine {
 
     /// Decide and explain in one step: the owned JSON shape.
     pub fn decide_record(&self, inquiry: &Inquiry) -> DecisionRecord {
-        self.decide(inquiry)
-            .to_record(inquiry)
+        self.decide(inquiry).to_record(inquiry)
     }
 }
 

@@ -336,13 +336,17 @@ fn parse_error(source: &str, error: &rhai::ParseError) -> ConditionError {
             format!("villkoret är ofullständigt: `{token}` saknas"),
             1,
         ),
-        ParseErrorType::UnexpectedEOF | ParseErrorType::ExprExpected(_) => {
-            (false, "villkoret tar slut för tidigt: ett värde eller namn saknas".into(), 1)
-        }
+        ParseErrorType::UnexpectedEOF | ParseErrorType::ExprExpected(_) => (
+            false,
+            "villkoret tar slut för tidigt: ett värde eller namn saknas".into(),
+            1,
+        ),
         ParseErrorType::UnknownOperator(op) => (false, format!("okänd operator `{op}`"), op.len()),
-        ParseErrorType::AssignmentToConstant(_) | ParseErrorType::AssignmentToInvalidLHS(_) => {
-            (false, "ett villkor kan inte tilldela värden: jämför med `==`".into(), 1)
-        }
+        ParseErrorType::AssignmentToConstant(_) | ParseErrorType::AssignmentToInvalidLHS(_) => (
+            false,
+            "ett villkor kan inte tilldela värden: jämför med `==`".into(),
+            1,
+        ),
         ParseErrorType::BadInput(lex) => (false, lex_error(lex), 1),
         other => (
             false,
@@ -373,8 +377,16 @@ fn unknown_name(source: &str, offset: usize, name: &str) -> (bool, String, usize
             word.len(),
         );
     }
-    let names = NAMES.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
-    (true, format!("okänt namn `{name}`: ett villkor kan använda {names}"), name.len())
+    let names = NAMES
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    (
+        true,
+        format!("okänt namn `{name}`: ett villkor kan använda {names}"),
+        name.len(),
+    )
 }
 
 fn lex_error(error: &rhai::LexError) -> String {
@@ -384,7 +396,9 @@ fn lex_error(error: &rhai::LexError) -> String {
             "`=` tilldelar ett värde; jämför med `==`".into()
         }
         L::ImproperSymbol(symbol, _) => format!("`{symbol}` kan inte användas i ett villkor"),
-        L::UnexpectedInput(text) if text == "=" => "`=` tilldelar ett värde; jämför med `==`".into(),
+        L::UnexpectedInput(text) if text == "=" => {
+            "`=` tilldelar ett värde; jämför med `==`".into()
+        }
         L::UnexpectedInput(text) => format!("oväntat tecken `{text}` i villkoret"),
         L::UnterminatedString => "en text saknar avslutande citattecken".into(),
         L::StringTooLong(_) => "en text i villkoret är för lång".into(),
@@ -504,7 +518,10 @@ mod tests {
         let e = Condition::compile("kanal = \"besök\"", &[]).unwrap_err();
         assert!(e.message.contains("`==`"), "{e:?}");
         let e = Condition::compile("kanal == besök", &[]).unwrap_err();
-        assert!(e.message.contains("`besök`") && e.message.contains("citattecken"), "{e:?}");
+        assert!(
+            e.message.contains("`besök`") && e.message.contains("citattecken"),
+            "{e:?}"
+        );
         assert_eq!(e.len, "besök".len());
         let e = Condition::compile("kanal == \"besök", &[]).unwrap_err();
         assert!(e.message.contains("citattecken"), "{e:?}");
