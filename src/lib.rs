@@ -28,6 +28,7 @@ pub mod dryrun;
 pub mod engine;
 pub mod load;
 pub mod model;
+pub mod serve;
 pub mod source;
 pub mod syntax;
 

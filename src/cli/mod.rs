@@ -14,6 +14,7 @@ macro_rules! outln {
 mod check;
 mod decide;
 mod dryrun;
+mod serve;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -48,6 +49,8 @@ enum Command {
     DryRun(dryrun::Args),
     /// Skriv en realistisk ärendelogg för en regeluppsättning
     GenerateLog(dryrun::GenerateArgs),
+    /// Servera beslut över HTTP (JSON) för ärendesystemen, med omladdning av reglerna
+    Serve(serve::Args),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -74,6 +77,7 @@ pub fn run() -> ExitCode {
         Command::Test(args) => test::run(args),
         Command::DryRun(args) => dryrun::run(args),
         Command::GenerateLog(args) => dryrun::generate_log(args),
+        Command::Serve(args) => serve::run(args),
     };
     ExitCode::from(code)
 }

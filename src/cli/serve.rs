@@ -1,0 +1,99 @@
+//! `rosa serve`: the HTTP API (see src/serve and docs/integration.md).
+
+use super::{DEFAULT_RULESET, EXIT_PROBLEMS, EXIT_USAGE};
+use crate::serve::{Config, ServeError};
+use clap::ValueEnum;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Kataloger med regelfiler, en per kommun (standard: rulesets/exempelkommun)
+    dirs: Vec<PathBuf>,
+    /// Adress och port att lyssna på
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Skriv varje beslut som JSON Lines till filen (utan personuppgifter och attributvärden)
+    #[arg(long, value_name = "FIL")]
+    decision_log: Option<PathBuf>,
+    /// Loggformat på stderr
+    #[arg(long, value_enum, default_value_t)]
+    log_format: LogFormat,
+    /// Bevaka inte katalogerna (SIGHUP läser ändå om reglerna)
+    #[arg(long)]
+    no_watch: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum LogFormat {
+    #[default]
+    Compact,
+    Json,
+}
+
+pub fn run(args: Args) -> u8 {
+    init_logging(args.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("fel: kunde inte starta tokio: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let addr = args.addr;
+    let config = config(args);
+    let result = runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        crate::serve::serve(listener, config).await
+    });
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            if let ServeError::Ruleset { diagnostics, .. } = &e {
+                eprint!("{}", diagnostics.render());
+            }
+            tracing::error!("{e}");
+            exit_code(&e)
+        }
+    }
+}
+
+fn config(args: Args) -> Config {
+    let dirs = if args.dirs.is_empty() {
+        vec![PathBuf::from(DEFAULT_RULESET)]
+    } else {
+        args.dirs
+    };
+    let mut config = Config::new(dirs);
+    config.decision_log = args.decision_log;
+    config.watch = !args.no_watch;
+    config
+}
+
+fn exit_code(error: &ServeError) -> u8 {
+    match error {
+        ServeError::Ruleset { diagnostics, .. } => super::exit_for(diagnostics),
+        ServeError::DuplicateKommunkod { .. } => EXIT_PROBLEMS,
+        _ => EXIT_USAGE,
+    }
+}
+
+/// Logs go to stderr; `RUST_LOG` overrides the default level `info`.
+fn init_logging(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    let installed = match format {
+        LogFormat::Compact => builder.compact().try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+    if let Err(e) = installed {
+        eprintln!("varning: loggningen kunde inte startas: {e}");
+    }
+}

@@ -1,0 +1,154 @@
+//! Reading a JSON request body: content type, size, and serde errors that say which
+//! field is wrong.
+
+use super::problem::Problem;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::http::{HeaderMap, StatusCode, header};
+use serde::de::DeserializeOwned;
+use serde_json::error::Category;
+
+/// Check the content type, then the body, then parse it.
+pub fn parse_json<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    body_limit: usize,
+) -> Result<T, Problem> {
+    if !is_json(headers) {
+        return Err(Problem::unsupported_media_type());
+    }
+    let bytes = body.map_err(|rejection| body_problem(&rejection, body_limit))?;
+    from_slice(&bytes)
+}
+
+/// `application/json`, with or without parameters such as `charset=utf-8`.
+pub fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
+
+fn body_problem(rejection: &BytesRejection, body_limit: usize) -> Problem {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        Problem::body_too_large(body_limit)
+    } else {
+        Problem::unreadable_body(rejection.body_text())
+    }
+}
+
+pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    // Tracking the path costs an allocation per key: only do it to explain an error.
+    match serde_json::from_slice(bytes) {
+        Ok(value) => Ok(value),
+        Err(_) => Err(explain::<T>(bytes)),
+    }
+}
+
+/// Parse again, tracking where in the document the error is.
+fn explain<T: DeserializeOwned>(bytes: &[u8]) -> Problem {
+    match from_slice_tracked::<T>(bytes) {
+        Err(problem) => problem,
+        Ok(_) => Problem::internal("the body failed to parse only once".into()),
+    }
+}
+
+fn from_slice_tracked<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let pointer = pointer(e.path(), e.inner());
+        json_problem(e.into_inner(), pointer)
+    })?;
+    // Reject `{...} trailing text`: the body must be one JSON value.
+    deserializer
+        .end()
+        .map_err(|e| json_problem(e, String::new()))?;
+    Ok(value)
+}
+
+fn json_problem(error: serde_json::Error, pointer: String) -> Problem {
+    let detail = error.to_string();
+    match error.classify() {
+        Category::Data => Problem::invalid_inquiry(format!("the inquiry is not valid: {detail}"))
+            .with_error(pointer, detail),
+        Category::Syntax | Category::Eof | Category::Io => {
+            Problem::invalid_json(format!("the body is not valid JSON: {detail}"))
+        }
+    }
+}
+
+/// The JSON Pointer to the wrong value. For a missing field serde reports the object
+/// that lacks it, so the field's name is added from the message.
+fn pointer(path: &serde_path_to_error::Path, error: &serde_json::Error) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => push_token(&mut out, &index.to_string()),
+            Segment::Map { key } => push_token(&mut out, key),
+            Segment::Enum { variant } => push_token(&mut out, variant),
+            Segment::Unknown => push_token(&mut out, "?"),
+        }
+    }
+    if let Some(field) = missing_field(&error.to_string()) {
+        push_token(&mut out, field);
+    }
+    out
+}
+
+fn missing_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("missing field `")?;
+    rest.split('`').next()
+}
+
+fn push_token(out: &mut String, token: &str) {
+    out.push('/');
+    out.push_str(&token.replace('~', "~0").replace('/', "~1"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Inquiry;
+
+    fn problem_for<T: DeserializeOwned + std::fmt::Debug>(json: &str) -> Problem {
+        from_slice::<T>(json.as_bytes()).unwrap_err()
+    }
+
+    #[test]
+    fn pointers_name_the_wrong_field() {
+        let p = problem_for::<Inquiry>(r#"{"case_type": "a", "attributes": {"x/y": null}}"#);
+        assert_eq!(p.errors[0].pointer, "/attributes/x~1y");
+        let p = problem_for::<Inquiry>(r#"{"case_type": "a", "personnummer": "1"}"#);
+        assert_eq!(p.errors[0].pointer, "/personnummer");
+        let p = problem_for::<Inquiry>(r#"{"channel": "telefon"}"#);
+        assert_eq!(p.errors[0].pointer, "/case_type");
+        let p = problem_for::<Vec<Inquiry>>(r#"[{"case_type": "a"}, {"case_type": 5}]"#);
+        assert_eq!(p.errors[0].pointer, "/1/case_type");
+    }
+
+    #[test]
+    fn syntax_errors_are_invalid_json() {
+        for body in ["", "{", "{\"case_type\": \"a\"} x", "nul"] {
+            let p = problem_for::<Inquiry>(body);
+            assert_eq!(p.kind, "urn:rosa:problem:invalid-json", "{body:?}");
+            assert!(p.errors.is_empty());
+        }
+    }
+
+    #[test]
+    fn json_content_types() {
+        let mut h = HeaderMap::new();
+        assert!(!is_json(&h));
+        for (value, ok) in [
+            ("application/json", true),
+            ("Application/JSON; charset=utf-8", true),
+            ("text/plain", false),
+            ("application/jsonx", false),
+        ] {
+            h.insert(header::CONTENT_TYPE, value.parse().unwrap());
+            assert_eq!(is_json(&h), ok, "{value}");
+        }
+    }
+}

@@ -1,0 +1,310 @@
+//! `rosa serve`: the engine over HTTP for kundtjänst case systems.
+//!
+//! Each ruleset directory is served under the kommunkod of its policy
+//! (`/{kommunkod}/decisions`), so several kommuner can share one server. Rule files
+//! reload when they change (checked first, swapped atomically, a broken edit keeps the
+//! old rules serving); errors are `application/problem+json`. docs/integration.md is
+//! the integrator's guide; [`openapi::DOCUMENT`] the contract.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), rosa::serve::ServeError> {
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! let config = rosa::serve::Config::new(vec!["rulesets/exempelkommun".into()]);
+//! rosa::serve::serve(listener, config).await
+//! # }
+//! ```
+
+mod body;
+pub mod decision_log;
+mod http;
+pub mod openapi;
+pub mod problem;
+mod routes;
+pub mod tenant;
+mod time;
+mod watch;
+
+pub use decision_log::{DecisionLog, LogStats};
+pub use problem::Problem;
+pub use tenant::{ReloadOutcome, RulesetStatus, Tenant};
+
+use crate::Diagnostics;
+use routes::AppState;
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use watch::Reloader;
+
+/// Request limits (documented in docs/integration.md and the OpenAPI document).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest request body accepted, in bytes.
+    pub body_bytes: usize,
+    /// Most inquiries in one batch.
+    pub batch_items: usize,
+    /// Time to receive the headers; then again to receive the body and answer.
+    pub request_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            body_bytes: 1024 * 1024,
+            batch_items: 1000,
+            request_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// One ruleset directory per kommun.
+    pub dirs: Vec<PathBuf>,
+    /// JSON Lines audit log of decisions; off when `None`.
+    pub decision_log: Option<PathBuf>,
+    pub limits: Limits,
+    /// Reload when files under a directory change (SIGHUP reloads either way).
+    pub watch: bool,
+    /// Quiet time after the last file event before reloading.
+    pub debounce: Duration,
+}
+
+impl Config {
+    pub fn new(dirs: Vec<PathBuf>) -> Config {
+        Config {
+            dirs,
+            decision_log: None,
+            limits: Limits::default(),
+            watch: true,
+            debounce: Duration::from_millis(200),
+        }
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug)]
+pub enum ServeError {
+    /// A ruleset does not load; the diagnostics say why.
+    Ruleset {
+        dir: PathBuf,
+        diagnostics: Diagnostics,
+    },
+    /// Two directories have the same kommunkod in their policies.
+    DuplicateKommunkod {
+        kommunkod: String,
+        dirs: [PathBuf; 2],
+    },
+    NoRulesets,
+    DecisionLog {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    Watch {
+        dir: PathBuf,
+        error: notify::Error,
+    },
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for ServeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServeError::Ruleset { dir, diagnostics } => write!(
+                f,
+                "the ruleset in `{}` does not load: {}",
+                dir.display(),
+                diagnostics.summary()
+            ),
+            ServeError::DuplicateKommunkod { kommunkod, dirs } => write!(
+                f,
+                "`{}` and `{}` both have kommunkod {kommunkod}; each kommun can be served once",
+                dirs[0].display(),
+                dirs[1].display()
+            ),
+            ServeError::NoRulesets => f.write_str("no ruleset directory given"),
+            ServeError::DecisionLog { path, error } => write!(
+                f,
+                "the decision log `{}` cannot be opened: {error}",
+                path.display()
+            ),
+            ServeError::Watch { dir, error } => {
+                write!(f, "`{}` cannot be watched: {error}", dir.display())
+            }
+            ServeError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for ServeError {}
+
+impl From<std::io::Error> for ServeError {
+    fn from(e: std::io::Error) -> Self {
+        ServeError::Io(e)
+    }
+}
+
+/// Loaded rulesets with their reloaders, ready to serve.
+pub struct Server {
+    state: Arc<AppState>,
+    reloaders: Vec<Reloader>,
+}
+
+impl Server {
+    /// Load every ruleset, open the decision log and start watching. A ruleset that
+    /// does not load stops the start: there is no old version to fall back on.
+    pub async fn start(config: Config) -> Result<Server, ServeError> {
+        if config.dirs.is_empty() {
+            return Err(ServeError::NoRulesets);
+        }
+        let mut tenants: BTreeMap<Arc<str>, Arc<Tenant>> = BTreeMap::new();
+        for dir in &config.dirs {
+            let tenant = Arc::new(load_tenant(dir.clone()).await?);
+            if let Some(other) = tenants.get(&tenant.kommunkod) {
+                return Err(ServeError::DuplicateKommunkod {
+                    kommunkod: tenant.kommunkod.to_string(),
+                    dirs: [other.dir.clone(), dir.clone()],
+                });
+            }
+            tenants.insert(tenant.kommunkod.clone(), tenant);
+        }
+        let log = match &config.decision_log {
+            Some(path) => {
+                Some(
+                    DecisionLog::open(path).map_err(|error| ServeError::DecisionLog {
+                        path: path.clone(),
+                        error,
+                    })?,
+                )
+            }
+            None => None,
+        };
+        let reloaders = tenants
+            .values()
+            .map(|t| {
+                Reloader::start(t.clone(), config.debounce, config.watch).map_err(|error| {
+                    ServeError::Watch {
+                        dir: t.dir.clone(),
+                        error,
+                    }
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let state = Arc::new(AppState {
+            tenants,
+            log,
+            limits: config.limits,
+        });
+        Ok(Server { state, reloaders })
+    }
+
+    /// The kommuner served, by kommunkod.
+    pub fn tenants(&self) -> impl Iterator<Item = &Arc<Tenant>> {
+        self.state.tenants.values()
+    }
+
+    /// Reload every ruleset (what SIGHUP does); returns at once.
+    pub fn reload_all(&self) {
+        for reloader in &self.reloaders {
+            reloader.trigger();
+        }
+    }
+
+    /// Serve on `listener` until `shutdown` completes, then let requests in flight
+    /// finish, stop the reloaders and flush the decision log.
+    pub async fn run(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let app = routes::router(self.state.clone());
+        let header_timeout = self.state.limits.request_timeout;
+        http::serve(listener, app, header_timeout, shutdown).await;
+        for reloader in self.reloaders {
+            reloader.stop();
+        }
+        let state = self.state;
+        let closed = tokio::task::spawn_blocking(move || {
+            if let Some(log) = &state.log {
+                log.close();
+            }
+        });
+        if let Err(e) = closed.await {
+            tracing::error!(error = %e, "closing the decision log failed");
+        }
+        Ok(())
+    }
+}
+
+async fn load_tenant(dir: PathBuf) -> Result<Tenant, ServeError> {
+    let loading = dir.clone();
+    tokio::task::spawn_blocking(move || Tenant::load(&loading))
+        .await
+        .map_err(|e| ServeError::Io(std::io::Error::other(e)))?
+        .map_err(|diagnostics| ServeError::Ruleset { dir, diagnostics })
+}
+
+/// Start, serve on `listener`, reload on SIGHUP, stop gracefully on SIGTERM or Ctrl-C.
+pub async fn serve(listener: TcpListener, config: Config) -> Result<(), ServeError> {
+    let server = Server::start(config).await?;
+    let address = listener.local_addr()?;
+    for tenant in server.tenants() {
+        tracing::info!(
+            kommunkod = %tenant.kommunkod,
+            ruleset = %tenant.current().engine.ruleset().id,
+            dir = %tenant.dir.display(),
+            "serving"
+        );
+    }
+    // Signal handlers are in place before anyone is told where to connect.
+    let shutdown = shutdown_signal()?;
+    let sighup = reload_on_sighup(&server)?;
+    tracing::info!(addr = %address, "listening on http://{address}");
+    let result = server.run(listener, shutdown).await;
+    sighup.abort();
+    tracing::info!("stopped");
+    Ok(result?)
+}
+
+#[cfg(unix)]
+fn reload_on_sighup(server: &Server) -> std::io::Result<tokio::task::JoinHandle<()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut hangups = signal(SignalKind::hangup())?;
+    let triggers: Vec<_> = server.reloaders.iter().map(Reloader::handle).collect();
+    Ok(tokio::spawn(async move {
+        while hangups.recv().await.is_some() {
+            tracing::info!("SIGHUP: reloading every ruleset");
+            for trigger in &triggers {
+                let _ = trigger.try_send(());
+            }
+        }
+    }))
+}
+
+#[cfg(not(unix))]
+fn reload_on_sighup(_: &Server) -> std::io::Result<tokio::task::JoinHandle<()>> {
+    Ok(tokio::spawn(async {}))
+}
+
+#[cfg(unix)]
+fn shutdown_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => tracing::info!("Ctrl-C: shutting down"),
+            _ = terminate.recv() => tracing::info!("SIGTERM: shutting down"),
+        }
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("Ctrl-C: shutting down");
+    })
+}

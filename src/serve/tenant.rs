@@ -1,0 +1,224 @@
+//! One kommun served: its ruleset directory, the engine in use and the reload history.
+//!
+//! The engine sits behind an [`ArcSwap`]: a request loads it once and keeps that
+//! engine to the end, so a reload never changes the rules under a request in flight.
+
+use crate::diagnostics::DiagnosticRecord;
+use crate::{Diagnostics, Engine, Ruleset};
+use arc_swap::ArcSwap;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::SystemTime;
+
+/// A ruleset compiled and in use.
+#[derive(Debug)]
+pub struct Loaded {
+    pub engine: Engine,
+    pub loaded_at: SystemTime,
+}
+
+/// Why the last reload was rejected; cleared by the next successful one.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReloadFailure {
+    pub at: String,
+    pub message: String,
+    pub diagnostics: Vec<DiagnosticRecord>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReloadOutcome {
+    /// The files changed and the new ruleset is now in use.
+    Swapped,
+    /// The files load to the ruleset already in use.
+    Unchanged,
+    /// The files are invalid or change the kommunkod: the old ruleset keeps serving.
+    Rejected,
+}
+
+#[derive(Debug, Default)]
+struct History {
+    last_failure: Option<ReloadFailure>,
+    succeeded: u64,
+    failed: u64,
+}
+
+#[derive(Debug)]
+pub struct Tenant {
+    /// Fixed at start: a reload may not move the ruleset to another kommun.
+    pub kommunkod: Arc<str>,
+    pub dir: PathBuf,
+    current: ArcSwap<Loaded>,
+    /// One reload at a time; held while files load, so never taken by requests.
+    reloading: Mutex<()>,
+    history: Mutex<History>,
+}
+
+impl Tenant {
+    /// Load the ruleset for the first time. Blocking: loading reads and checks files.
+    pub fn load(dir: &Path) -> Result<Tenant, Diagnostics> {
+        let ruleset = Ruleset::load(dir)?;
+        Ok(Tenant {
+            kommunkod: ruleset.policy.kommunkod.as_str().into(),
+            dir: dir.to_path_buf(),
+            current: ArcSwap::from_pointee(loaded(ruleset)),
+            reloading: Mutex::new(()),
+            history: Mutex::new(History::default()),
+        })
+    }
+
+    /// The engine to use for one request or one batch.
+    pub fn current(&self) -> Arc<Loaded> {
+        self.current.load_full()
+    }
+
+    /// Load and check the directory again; swap only if it is valid. Blocking.
+    pub fn reload(&self) -> ReloadOutcome {
+        let _one_at_a_time = self.reloading.lock().unwrap_or_else(|p| p.into_inner());
+        let result = match Ruleset::load(&self.dir) {
+            Err(diagnostics) => Err(rejected_files(&diagnostics)),
+            Ok(ruleset) if *ruleset.policy.kommunkod != *self.kommunkod => Err(changed_kommunkod(
+                &self.kommunkod,
+                &ruleset.policy.kommunkod,
+            )),
+            Ok(ruleset) => Ok(self.swap(ruleset)),
+        };
+        let mut history = self.history();
+        match result {
+            Ok(outcome) => {
+                history.last_failure = None;
+                history.succeeded += 1;
+                outcome
+            }
+            Err(failure) => {
+                tracing::warn!(
+                    kommunkod = %self.kommunkod,
+                    dir = %self.dir.display(),
+                    reason = %failure.message,
+                    "reload rejected: the previous ruleset keeps serving"
+                );
+                history.last_failure = Some(failure);
+                history.failed += 1;
+                ReloadOutcome::Rejected
+            }
+        }
+    }
+
+    fn swap(&self, ruleset: Ruleset) -> ReloadOutcome {
+        let old_id = self.current.load().engine.ruleset().id.clone();
+        if old_id == ruleset.id {
+            tracing::debug!(kommunkod = %self.kommunkod, "reload: files unchanged");
+            return ReloadOutcome::Unchanged;
+        }
+        let (new_id, warnings) = (ruleset.id.clone(), ruleset.warnings.warnings());
+        self.current.store(Arc::new(loaded(ruleset)));
+        tracing::info!(
+            kommunkod = %self.kommunkod,
+            old = %old_id,
+            new = %new_id,
+            warnings,
+            "reload: new ruleset in use"
+        );
+        ReloadOutcome::Swapped
+    }
+
+    /// What `GET /{kommunkod}/ruleset` shows.
+    pub fn status(&self) -> RulesetStatus {
+        let loaded = self.current();
+        let ruleset = loaded.engine.ruleset();
+        let history = self.history();
+        RulesetStatus {
+            kommunkod: self.kommunkod.to_string(),
+            kommun: ruleset.policy.kommun.clone(),
+            id: ruleset.id.clone(),
+            directory: self.dir.display().to_string(),
+            loaded_at: super::time::rfc3339(loaded.loaded_at),
+            counts: Counts::of(ruleset),
+            warnings: ruleset.warnings.warnings(),
+            reloads: Reloads {
+                succeeded: history.succeeded,
+                failed: history.failed,
+            },
+            last_reload_error: history.last_failure.clone(),
+        }
+    }
+
+    pub fn has_reload_error(&self) -> bool {
+        self.history().last_failure.is_some()
+    }
+
+    fn history(&self) -> MutexGuard<'_, History> {
+        // A panic while holding the lock leaves plain counters behind: still usable.
+        self.history.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn loaded(ruleset: Ruleset) -> Loaded {
+    Loaded {
+        engine: Engine::from_arc(Arc::new(ruleset)),
+        loaded_at: SystemTime::now(),
+    }
+}
+
+fn rejected_files(diagnostics: &Diagnostics) -> ReloadFailure {
+    tracing::warn!("reload diagnostics:\n{}", diagnostics.render().trim_end());
+    ReloadFailure {
+        at: super::time::rfc3339(SystemTime::now()),
+        message: format!("the ruleset does not load: {}", diagnostics.summary()),
+        diagnostics: diagnostics.records(),
+    }
+}
+
+fn changed_kommunkod(served: &str, found: &str) -> ReloadFailure {
+    ReloadFailure {
+        at: super::time::rfc3339(SystemTime::now()),
+        message: format!(
+            "the policy now says kommunkod {found}, but this directory is served as {served}; \
+             a kommunkod cannot change while serving (restart the server to move it)"
+        ),
+        diagnostics: Vec::new(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RulesetStatus {
+    pub kommunkod: String,
+    pub kommun: String,
+    pub id: String,
+    pub directory: String,
+    pub loaded_at: String,
+    pub counts: Counts,
+    pub warnings: usize,
+    pub reloads: Reloads,
+    pub last_reload_error: Option<ReloadFailure>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Reloads {
+    pub succeeded: u64,
+    pub failed: u64,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Counts {
+    pub forvaltningar: usize,
+    pub arendetyper: usize,
+    /// Decided units: delmoment, or the ärendetyp itself when it has none.
+    pub units: usize,
+    pub rules: usize,
+    pub scripts: usize,
+    pub tests: usize,
+}
+
+impl Counts {
+    fn of(r: &Ruleset) -> Counts {
+        Counts {
+            forvaltningar: r.forvaltningar.len(),
+            arendetyper: r.arendetyper.len(),
+            units: r.arendetyper.iter().map(|t| t.units.len()).sum(),
+            rules: r.rules.len(),
+            scripts: r.scripts.len(),
+            tests: r.tests.len(),
+        }
+    }
+}
