@@ -24,7 +24,7 @@ use std::path::PathBuf;
 pub use report::Report;
 
 /// Rows per chunk: large enough to keep both cores busy, small enough to keep memory flat.
-const CHUNK_ROWS: usize = 32 * 1024;
+const CHUNK_ROWS: usize = 16 * 1024;
 
 /// What to dry-run.
 #[derive(Debug, Clone)]
