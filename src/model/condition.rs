@@ -231,7 +231,7 @@ fn to_dynamic(value: &AttrValue) -> Dynamic {
 
 /// Every name is declared (with a value of the right type) so that strict variables
 /// reject unknown names at compile time. Plain variables, not constants: the optimiser
-/// would fold constants' placeholder values into the compiled condition.
+/// would fold the constants' stand-in values into the compiled condition.
 fn compile_scope() -> Scope<'static> {
     let mut scope = Scope::new();
     scope.push("kanal", ImmutableString::new());
