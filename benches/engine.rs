@@ -21,7 +21,7 @@ kundtjänst "K" {
     kommun "Benchkommun" kommunkod 9999
     system Webbplats
     kanaler telefon, e-post
-    attribut belopp
+    attribut belopp tal
     frekvensgräns 10 per månad
     reserv vidarekoppla till f
 }

@@ -24,7 +24,7 @@ fn write_ruleset() -> PathBuf {
     .expect("script");
     std::fs::write(
         dir.join("kundtjanst.rosa"),
-        "kundtjänst \"Stor\" {\n    kommun \"Storkommun\" kommunkod 9998\n    system Webbplats, Diarium\n    övriga system Verksamhetssystem\n    kanaler telefon, e-post, chatt, besök\n    attribut belopp, skyddad_identitet\n    frekvensgräns 10 per månad\n    reserv vidarekoppla till f0 kö \"Växeln\"\n}\n",
+        "kundtjänst \"Stor\" {\n    kommun \"Storkommun\" kommunkod 9998\n    system Webbplats, Diarium\n    övriga system Verksamhetssystem\n    kanaler telefon, e-post, chatt, besök\n    attribut belopp tal, skyddad_identitet ja/nej\n    frekvensgräns 10 per månad\n    reserv vidarekoppla till f0 kö \"Växeln\"\n}\n",
     )
     .expect("policy");
     for f in 0..FILES {

@@ -536,3 +536,27 @@ fn one_mistake_gives_one_diagnostic() {
         assert_eq!(&codes, expected, "`{old}` → `{new}`:\n{}", diags.render());
     }
 }
+
+/// Typed attributes: a `test` value must have the declared type (R0017), and the type
+/// is kept in the model.
+#[test]
+fn typed_attributes_are_checked_in_tests() {
+    let mut sources = rosa::source::SourceMap::default();
+    sources.add(rosa::source::SourceFile::new(
+        "k.rosa",
+        "kundtjänst \"K\" {\n    kommun \"K\" kommunkod 1234\n    kanaler telefon\n    attribut belopp tal, akut ja/nej\n    frekvensgräns 1 per månad\n    reserv vidarekoppla till f\n}\nförvaltning f \"F\" {\n    ärendetyp a \"A\" { rosa 1  frekvens 5 per månad }\n}\ntest \"t\" {\n    ärendetyp a\n    attribut belopp = \"mycket\"\n    förväntat direkt\n}\n",
+    ));
+    let diagnostics = rosa::Ruleset::from_sources(".", sources, vec![])
+        .expect_err("the test value has the wrong type");
+    let records = diagnostics.records();
+    assert_eq!(records.len(), 1, "{}", diagnostics.render());
+    assert_eq!(
+        (records[0].code, records[0].line, records[0].column),
+        ("R0017", Some(13), Some(23))
+    );
+    assert!(
+        records[0].message.contains("deklarerat som ett tal"),
+        "{}",
+        records[0].message
+    );
+}

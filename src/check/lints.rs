@@ -217,8 +217,11 @@ fn collect_ids<'a>(block: &'a Block, groups: &mut FxHashMap<&'static str, Vec<&'
             {
                 groups.entry("system").or_default().extend(ids);
             }
-            StmtKind::Attribut(ids) if block.kind == ast::BlockKind::Policy => {
-                groups.entry("attribut").or_default().extend(ids);
+            StmtKind::Attribut(decls) if block.kind == ast::BlockKind::Policy => {
+                groups
+                    .entry("attribut")
+                    .or_default()
+                    .extend(decls.iter().map(|d| &d.name));
             }
             _ => {}
         }

@@ -74,7 +74,7 @@ struct Checker<'a> {
     rules: Vec<model::Rule>,
     scripts: Vec<model::Script>,
     script_index: FxHashMap<String, usize>,
-    attributes: Vec<String>,
+    attributes: Vec<model::Attribute>,
     /// Ärendetyper (or some of their delmoment) left out of the model because of an
     /// error already reported; a test naming them is not reported again.
     broken_types: rustc_hash::FxHashSet<String>,

@@ -116,8 +116,8 @@ impl Checker<'_> {
             let (idents, access) = match &stmt.kind {
                 StmtKind::System(ids) => (ids, true),
                 StmtKind::OvrigaSystem(ids) => (ids, false),
-                StmtKind::Attribut(ids) => {
-                    self.declare_attributes(ids);
+                StmtKind::Attribut(decls) => {
+                    self.declare_attributes(decls);
                     continue;
                 }
                 _ => continue,
@@ -140,8 +140,9 @@ impl Checker<'_> {
         }
     }
 
-    fn declare_attributes(&mut self, idents: &[crate::syntax::ast::Ident]) {
-        for ident in idents {
+    fn declare_attributes(&mut self, decls: &[crate::syntax::ast::AttrDecl]) {
+        for decl in decls {
+            let ident = &decl.name;
             let valid = ident
                 .name
                 .starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
@@ -163,7 +164,7 @@ impl Checker<'_> {
                         "attributnamn skrivs med a–z, siffror och `_`, t.ex. `skyddad_identitet`",
                     ),
                 );
-            } else if self.attributes.contains(&ident.name) {
+            } else if self.attributes.iter().any(|a| a.name == ident.name) {
                 self.error(
                     Diagnostic::new(
                         Code::Duplicate,
@@ -173,7 +174,15 @@ impl Checker<'_> {
                     .help("ta bort det ena"),
                 );
             } else {
-                self.attributes.push(ident.name.clone());
+                use crate::syntax::ast::AttrKind as Word;
+                self.attributes.push(model::Attribute {
+                    name: ident.name.clone(),
+                    kind: decl.kind.map(|k| match k.value {
+                        Word::Tal => model::AttrKind::Number,
+                        Word::Text => model::AttrKind::Text,
+                        Word::JaNej => model::AttrKind::Bool,
+                    }),
+                });
             }
         }
     }

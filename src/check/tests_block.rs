@@ -130,9 +130,11 @@ impl Checker<'_> {
     ) -> bool {
         let mut valid = true;
         for (name, value) in pairs {
-            if !policy.attributes.contains(&name.name) {
-                let hint =
-                    names::did_you_mean(&name.name, policy.attributes.iter().map(String::as_str));
+            let Some(declared) = policy.attributes.iter().find(|a| a.name == name.name) else {
+                let hint = names::did_you_mean(
+                    &name.name,
+                    policy.attributes.iter().map(|a| a.name.as_str()),
+                );
                 self.error(
                     Diagnostic::new(
                         Code::UnknownInTest,
@@ -145,12 +147,35 @@ impl Checker<'_> {
                 );
                 valid = false;
                 continue;
-            }
+            };
+            let span = value.span;
             let value = match &value.value {
                 ast::Value::Text(t) => AttrValue::Text(t.clone()),
                 ast::Value::Number(n) => AttrValue::Number(*n),
                 ast::Value::Bool(b) => AttrValue::Bool(*b),
             };
+            if let Some(kind) = declared.kind
+                && !kind.matches(&value)
+            {
+                self.error(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        span,
+                        format!(
+                            "attributet `{}` är deklarerat som {}",
+                            name.name,
+                            kind.words()
+                        ),
+                    )
+                    .help(format!(
+                        "ge `{}` ett värde som är {}",
+                        name.name,
+                        kind.words()
+                    )),
+                );
+                valid = false;
+                continue;
+            }
             out.insert(name.name.clone(), value);
         }
         valid

@@ -9,6 +9,7 @@
 use super::declared_volume;
 use crate::clock::{civil_from_days, days_from_civil};
 use crate::model::Ruleset;
+use crate::model::{AttrKind, Attribute};
 use std::io::{self, Write};
 
 #[derive(Debug, Clone)]
@@ -91,7 +92,7 @@ pub fn generate(
     if !options.json_lines {
         write!(out, "tid,arendetyp,delmoment,kanal")?;
         for a in attributes {
-            write!(out, ",{a}")?;
+            write!(out, ",{}", a.name)?;
         }
         writeln!(out)?;
     }
@@ -242,7 +243,7 @@ fn json_line(
     case_type: &str,
     part: &str,
     channel: &str,
-    names: &[String],
+    names: &[Attribute],
     values: &[String],
 ) -> String {
     let mut object = serde_json::Map::new();
@@ -258,18 +259,27 @@ fn json_line(
             crate::model::AttrValue::Number(n) => serde_json::json!(n),
             crate::model::AttrValue::Text(t) => serde_json::Value::String(t),
         };
-        object.insert(name.clone(), v);
+        object.insert(name.name.clone(), v);
     }
     format!("{}\n", serde_json::Value::Object(object))
 }
 
-/// Values for declared attributes, by name: amounts and ages are numbers, the rest
-/// are flags that are seldom true.
-fn attribute_value(name: &str, rng: &mut SplitMix) -> String {
-    if ["belopp", "summa", "kostnad"]
+/// Values for declared attributes: by their type, or for an untyped one by its name
+/// (amounts and ages are numbers); flags are seldom true.
+fn attribute_value(attribute: &Attribute, rng: &mut SplitMix) -> String {
+    let name = attribute.name.as_str();
+    let amount = ["belopp", "summa", "kostnad"]
         .iter()
-        .any(|w| name.contains(w))
-    {
+        .any(|w| name.contains(w));
+    match attribute.kind {
+        Some(AttrKind::Number) | None if amount => {
+            return format!("{}", 100 * (1 + rng.below(150)));
+        }
+        Some(AttrKind::Number) => return format!("{}", rng.below(90)),
+        Some(AttrKind::Text) => return ["a", "b", "c"][rng.below(3)].to_string(),
+        _ => {}
+    }
+    if attribute.kind.is_none() && ["alder", "ålder", "antal"].iter().any(|w| name.contains(w)) {
         return format!("{}", 100 * (1 + rng.below(150)));
     }
     if ["alder", "ålder", "antal"].iter().any(|w| name.contains(w)) {

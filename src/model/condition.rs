@@ -3,7 +3,7 @@
 //! loops, and limits on operations, sizes and depth, so a runaway condition ends in an
 //! error (and the inquiry is forwarded), never a hang.
 
-use super::AttrValue;
+use super::{AttrValue, Attribute};
 use crate::clock::LocalTime;
 use rhai::packages::{BasicArrayPackage, BasicStringPackage, LogicPackage, Package};
 use rhai::{Dynamic, Engine, ImmutableString, Map, ParseErrorType, Scope};
@@ -15,7 +15,13 @@ pub const NAMES: &[&str] = &["kanal", "delmoment", "timme", "minut", "veckodag",
 
 const MAX_OPERATIONS: u64 = 10_000;
 
-static SANDBOX: LazyLock<Engine> = LazyLock::new(|| {
+/// Conditions whose attributes are all typed: the types are checked before
+/// evaluation, so Rhai's fast built-in operators are safe.
+static FAST: LazyLock<Engine> = LazyLock::new(|| sandbox(false));
+/// Conditions that read an untyped attribute: comparisons of mixed types must fail.
+static STRICT: LazyLock<Engine> = LazyLock::new(|| sandbox(true));
+
+fn sandbox(strict: bool) -> Engine {
     let mut engine = Engine::new_raw();
     engine.register_global_module(LogicPackage::new().as_shared_module());
     engine.register_global_module(BasicStringPackage::new().as_shared_module());
@@ -30,9 +36,11 @@ static SANDBOX: LazyLock<Engine> = LazyLock::new(|| {
         .set_fail_on_invalid_map_property(true)
         .set_allow_looping(false);
     engine.disable_symbol("eval");
-    refuse_mixed_comparisons(&mut engine);
+    if strict {
+        refuse_mixed_comparisons(&mut engine);
+    }
     engine
-});
+}
 
 /// Rhai compares values of different types as simply unequal (`"6000" > 5000` is
 /// false). A rule author who compares an amount sent as text would then get a silent
@@ -70,7 +78,8 @@ pub struct Needs {
     pub channel: bool,
     pub part: bool,
     pub time: bool,
-    pub attributes: Vec<String>,
+    /// The declared attributes it reads.
+    pub attributes: Vec<Attribute>,
 }
 
 /// A compiled condition.
@@ -78,6 +87,8 @@ pub struct Needs {
 pub struct Condition {
     pub source: String,
     pub needs: Needs,
+    /// Reads an untyped attribute, so it runs in the strict (slower) sandbox.
+    pub strict: bool,
     ast: rhai::AST,
 }
 
@@ -101,7 +112,7 @@ pub struct EvalContext<'a> {
 
 impl Condition {
     /// Compile `source`, allowing `attr.NAME` only for the declared attribute names.
-    pub fn compile(source: &str, attributes: &[String]) -> Result<Condition, ConditionError> {
+    pub fn compile(source: &str, attributes: &[Attribute]) -> Result<Condition, ConditionError> {
         let scanned = scan(source);
         if let Some(offset) = scanned.indexed_attr {
             return Err(ConditionError {
@@ -115,7 +126,7 @@ impl Condition {
         if let Some((name, offset)) = scanned
             .attributes
             .iter()
-            .find(|(name, _)| !attributes.iter().any(|a| a == name))
+            .find(|(name, _)| !attributes.iter().any(|a| &a.name == name))
         {
             return Err(ConditionError {
                 unknown_name: true,
@@ -124,15 +135,21 @@ impl Condition {
                 len: name.len(),
             });
         }
-        let ast = SANDBOX
+        let mut needs = scanned.needs;
+        for (name, _) in &scanned.attributes {
+            let declared = attributes.iter().find(|a| &a.name == name);
+            if let Some(a) = declared.filter(|a| !needs.attributes.contains(a)) {
+                needs.attributes.push(a.clone());
+            }
+        }
+        let strict = needs.attributes.iter().any(|a| a.kind.is_none());
+        let ast = sandbox_for(strict)
             .compile_expression_with_scope(&compile_scope(), source)
             .map_err(|e| parse_error(source, &e))?;
-        let mut needs = scanned.needs;
-        needs.attributes = scanned.attributes.into_iter().map(|(n, _)| n).collect();
-        needs.attributes.dedup();
         Ok(Condition {
             source: source.to_string(),
             needs,
+            strict,
             ast,
         })
     }
@@ -157,7 +174,7 @@ impl Condition {
     pub fn eval(&self, ctx: &EvalContext) -> Result<bool, String> {
         let mut scope = Scope::new();
         self.fill_scope(ctx, &mut scope)?;
-        SANDBOX
+        sandbox_for(self.strict)
             .eval_ast_with_scope::<bool>(&mut scope, &self.ast)
             .map_err(|e| eval_error(&e))
     }
@@ -186,10 +203,21 @@ impl Condition {
             // when) the condition actually reads it, so `kanal == "besök" && attr.x`
             // does not need `x` for a phone call.
             let mut map = Map::new();
-            for name in &needs.attributes {
-                if let Some(value) = ctx.attributes.get(name) {
-                    map.insert(name.as_str().into(), to_dynamic(value));
+            for attribute in &needs.attributes {
+                let Some(value) = ctx.attributes.get(&attribute.name) else {
+                    continue;
+                };
+                if let Some(kind) = attribute.kind
+                    && !kind.matches(value)
+                {
+                    return Err(format!(
+                        "attributet `{}` ska vara {} men frågan har {}",
+                        attribute.name,
+                        kind.words(),
+                        value.kind().words()
+                    ));
                 }
+                map.insert(attribute.name.as_str().into(), to_dynamic(value));
             }
             scope.push_constant("attr", map);
         }
@@ -211,6 +239,10 @@ fn channel_string(name: &str) -> ImmutableString {
         .find(|s| s.as_str() == name)
         .cloned()
         .unwrap_or_else(|| name.into())
+}
+
+fn sandbox_for(strict: bool) -> &'static Engine {
+    if strict { &STRICT } else { &FAST }
 }
 
 pub(crate) fn serialize_source<S: serde::Serializer>(
@@ -480,7 +512,7 @@ mod tests {
             &["belopp".into()],
         )
         .unwrap();
-        assert_eq!(c.needs.attributes, vec!["belopp".to_string()]);
+        assert_eq!(c.needs.attributes, vec![Attribute::from("belopp")]);
         let a = attrs(&[("belopp", AttrValue::Number(6000.0))]);
         assert_eq!(c.eval(&ctx(Some("besök"), &a)), Ok(true));
         assert_eq!(c.eval(&ctx(Some("telefon"), &a)), Ok(false));
@@ -545,6 +577,29 @@ mod tests {
         assert_eq!(c.eval(&ctx(None, &number)), Ok(true));
         let c = Condition::compile(r#"kanal == "besök""#, &[]).unwrap();
         assert_eq!(c.eval(&ctx(Some("telefon"), &BTreeMap::new())), Ok(false));
+    }
+
+    #[test]
+    fn typed_attributes_are_checked_before_the_fast_sandbox_runs() {
+        let belopp = Attribute {
+            name: "belopp".into(),
+            kind: Some(crate::model::AttrKind::Number),
+        };
+        let c = Condition::compile("attr.belopp > 5000", &[belopp]).unwrap();
+        assert!(!c.strict);
+        let text = attrs(&[("belopp", AttrValue::Text("6 000".into()))]);
+        let err = c.eval(&ctx(None, &text)).unwrap_err();
+        assert!(
+            err.contains("ska vara ett tal men frågan har text"),
+            "{err}"
+        );
+        let number = attrs(&[("belopp", AttrValue::Number(6000.0))]);
+        assert_eq!(c.eval(&ctx(None, &number)), Ok(true));
+        assert!(
+            Condition::compile("attr.belopp > 5000", &["belopp".into()])
+                .unwrap()
+                .strict
+        );
     }
 
     #[test]

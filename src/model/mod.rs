@@ -103,6 +103,64 @@ impl serde::de::Visitor<'_> for AttrValueVisitor {
     }
 }
 
+/// The type an attribute is declared with (`belopp tal`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AttrKind {
+    Number,
+    Text,
+    Bool,
+}
+
+impl AttrKind {
+    pub fn matches(self, value: &AttrValue) -> bool {
+        matches!(
+            (self, value),
+            (AttrKind::Number, AttrValue::Number(_))
+                | (AttrKind::Text, AttrValue::Text(_))
+                | (AttrKind::Bool, AttrValue::Bool(_))
+        )
+    }
+
+    /// "ett tal", "text", "ja eller nej", for messages.
+    pub fn words(self) -> &'static str {
+        match self {
+            AttrKind::Number => "ett tal",
+            AttrKind::Text => "text",
+            AttrKind::Bool => "ja eller nej",
+        }
+    }
+}
+
+impl AttrValue {
+    pub fn kind(&self) -> AttrKind {
+        match self {
+            AttrValue::Bool(_) => AttrKind::Bool,
+            AttrValue::Number(_) => AttrKind::Number,
+            AttrValue::Text(_) => AttrKind::Text,
+        }
+    }
+}
+
+/// An inquiry attribute the policy declares; conditions may read only these.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attribute {
+    pub name: String,
+    /// Checked before a condition reads the value; `None` leaves the check to the
+    /// comparison itself (slower: see `condition.rs`).
+    pub kind: Option<AttrKind>,
+}
+
+/// An untyped attribute, as `attribut namn` declares it.
+impl From<&str> for Attribute {
+    fn from(name: &str) -> Self {
+        Attribute {
+            name: name.to_string(),
+            kind: None,
+        }
+    }
+}
+
 /// Where forwarded inquiries go.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Target {
@@ -159,7 +217,7 @@ pub struct Policy {
     /// 6 or 8 levels.
     pub scale: u8,
     pub channels: ChannelSet,
-    pub attributes: Vec<String>,
+    pub attributes: Vec<Attribute>,
     pub frequency_threshold_per_year: f64,
     pub direct_levels: RangeInclusive<u8>,
     pub scripted_levels: RangeInclusive<u8>,

@@ -74,7 +74,7 @@ impl Entry {
             .attributes
             .keys()
             .cloned()
-            .partition(|name| declared.contains(name));
+            .partition(|name| declared.iter().any(|a| &a.name == name));
         if !unknown.is_empty() {
             withheld.push("attributes");
         }

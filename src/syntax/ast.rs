@@ -55,7 +55,7 @@ pub enum StmtKind {
     System(Vec<Ident>),
     OvrigaSystem(Vec<Ident>),
     Kanaler(Vec<Ident>),
-    Attribut(Vec<Ident>),
+    Attribut(Vec<AttrDecl>),
     Frekvensgrans(Quantity),
     DirektRange(LevelRange),
     ManusRange(LevelRange),
@@ -93,6 +93,30 @@ pub enum StmtKind {
         outcome: Word<OutcomeWord>,
         till: Option<Ident>,
     },
+}
+
+/// `belopp tal` in the policy's `attribut` list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttrDecl {
+    pub name: Ident,
+    pub kind: Option<Word<AttrKind>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttrKind {
+    Tal,
+    Text,
+    JaNej,
+}
+
+impl AttrKind {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            AttrKind::Tal => "tal",
+            AttrKind::Text => "text",
+            AttrKind::JaNej => "ja/nej",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -208,7 +208,16 @@ impl Printer<'_> {
             StmtKind::System(list) => format!("system {}", ids(list)),
             StmtKind::OvrigaSystem(list) => format!("övriga system {}", ids(list)),
             StmtKind::Kanaler(list) => format!("kanaler {}", ids(list)),
-            StmtKind::Attribut(list) => format!("attribut {}", ids(list)),
+            StmtKind::Attribut(decls) => {
+                let decls: Vec<String> = decls
+                    .iter()
+                    .map(|d| match &d.kind {
+                        Some(kind) => format!("{} {}", d.name.name, kind.value.keyword()),
+                        None => d.name.name.clone(),
+                    })
+                    .collect();
+                format!("attribut {}", decls.join(", "))
+            }
             StmtKind::Frekvensgrans(x) => format!("frekvensgräns {}", q(x)),
             StmtKind::DirektRange(r) => format!("direkt rosa {}", self.slice(r.span)),
             StmtKind::ManusRange(r) => format!("manus rosa {}", self.slice(r.span)),

@@ -168,7 +168,11 @@ impl Builder<'_> {
             Rule::system_stmt => StmtKind::System(self.ident_list(next())),
             Rule::ovriga_system_stmt => StmtKind::OvrigaSystem(self.ident_list(next())),
             Rule::kanaler_stmt => StmtKind::Kanaler(self.ident_list(next())),
-            Rule::attribut_stmt => StmtKind::Attribut(self.ident_list(next())),
+            Rule::attribut_stmt => {
+                let mut decls = vec![self.attr_decl(next())];
+                decls.extend(args.map(|p| self.attr_decl(p)));
+                StmtKind::Attribut(decls)
+            }
             Rule::frekvensgrans_stmt => StmtKind::Frekvensgrans(self.quantity(next())),
             Rule::direkt_stmt => StmtKind::DirektRange(self.level_range(next())),
             Rule::manusniva_stmt => StmtKind::ManusRange(self.level_range(next())),
@@ -226,6 +230,20 @@ impl Builder<'_> {
             name: pair.as_str().to_string(),
             span: self.span(&pair),
         }
+    }
+
+    fn attr_decl(&self, pair: Pair<Rule>) -> ast::AttrDecl {
+        let mut parts = inner(pair);
+        let name = self.ident(parts.next().expect("an attribute has a name"));
+        let kind = parts.next().map(|k| Word {
+            value: match k.as_str() {
+                "tal" => ast::AttrKind::Tal,
+                "text" => ast::AttrKind::Text,
+                _ => ast::AttrKind::JaNej,
+            },
+            span: self.span(&k),
+        });
+        ast::AttrDecl { name, kind }
     }
 
     fn ident_list(&self, pair: Pair<Rule>) -> Vec<Ident> {
@@ -528,6 +546,8 @@ fn describe(kind: &Rule) -> &'static str {
         timestamp => "en tidpunkt som `2026-03-02T10:00`",
         attr_assign => "`namn = värde`",
         bool_true | bool_false => "`ja` eller `nej`",
+        attr_decl => "ett attributnamn, t.ex. `belopp tal`",
+        attr_kind => "en typ: `tal`, `text` eller `ja/nej`",
         ident | ident_list => "ett id (bokstäver, siffror, `-` och `_`)",
         string | string_text => "en text inom citattecken",
         _ => "något annat",
