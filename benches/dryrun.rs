@@ -5,7 +5,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rosa::Ruleset;
-use rosa::dryrun::generate::{GenerateOptions, generate};
+use rosa::dryrun::{GenerateOptions, generate};
 use rosa::dryrun::{Options, run};
 use std::hint::black_box;
 

@@ -1,12 +1,13 @@
-//! Decision benchmarks (issue 3): a type without conditions, one Rhai condition, a mixed
-//! stream over the example kommun, and side by side a naive baseline that evaluates the
-//! method as a Rhai script per inquiry.
+//! Decision benchmarks: a type without conditions, one Rhai condition, a mixed stream
+//! over the example kommun, and side by side two floors measured in the same run: a
+//! bare FxHash lookup of the same key (what a precomputed outcome costs at best) and a
+//! naive baseline that evaluates the method as a Rhai script per inquiry.
 //!
 //! Run: `cargo bench --bench engine`
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use rosa::source::{SourceFile, SourceMap};
 use rosa::{Engine, Inquiry, Ruleset};
+use rosa::{SourceFile, SourceMap};
 use std::hint::black_box;
 
 const EXAMPLE: &str = "rulesets/exempelkommun";
@@ -64,7 +65,7 @@ impl NaiveBaseline {
 
     fn decide(&self, ruleset: &Ruleset, inquiry: &Inquiry) -> String {
         let Some(typ) = ruleset
-            .arendetyper
+            .arendetyper()
             .iter()
             .find(|t| t.id == inquiry.case_type)
         else {
@@ -79,20 +80,23 @@ impl NaiveBaseline {
         scope.push("level", i64::from(unit.level));
         scope.push(
             "scripted_max",
-            i64::from(*ruleset.policy.scripted_levels.end()),
+            i64::from(*ruleset.policy().scripted_levels.end()),
         );
-        scope.push("direct_max", i64::from(*ruleset.policy.direct_levels.end()));
+        scope.push(
+            "direct_max",
+            i64::from(*ruleset.policy().direct_levels.end()),
+        );
         scope.push("sekretess", unit.sekretess);
         scope.push(
             "channel_served",
-            channel.is_some_and(|c| ruleset.policy.channels.contains(c)),
+            channel.is_some_and(|c| ruleset.policy().channels.contains(c)),
         );
         scope.push(
             "systems_ok",
-            unit.systems.iter().all(|&s| ruleset.systems[s].access),
+            unit.systems.iter().all(|&s| ruleset.systems()[s].access),
         );
         scope.push("frekvens", unit.frekvens.unwrap_or(0.0));
-        scope.push("threshold", ruleset.policy.frequency_threshold_per_year);
+        scope.push("threshold", ruleset.policy().frequency_threshold_per_year);
         scope.push("has_script", unit.script.is_some());
         self.engine
             .eval_ast_with_scope::<String>(&mut scope, &self.ast)
@@ -101,7 +105,7 @@ impl NaiveBaseline {
 }
 
 /// Inquiries from the start of the bundled log, for a realistic mix.
-fn mixed_inquiries(limit: usize) -> Vec<Inquiry> {
+fn mixed_inquiries(limit: usize) -> Vec<Inquiry<'static>> {
     let mut reader =
         csv::Reader::from_path(format!("{EXAMPLE}/logg/2026.csv")).expect("the bundled log exists");
     let headers = reader.headers().expect("a header row").clone();
@@ -111,14 +115,14 @@ fn mixed_inquiries(limit: usize) -> Vec<Inquiry> {
         .filter(|r| !r[1].is_empty())
         .take(limit)
         .map(|r| {
-            let mut inquiry = Inquiry::new(&r[1]).channel(&r[3]).time(&r[0]);
+            let mut inquiry = Inquiry::new(r[1].to_string())
+                .channel(r[3].to_string())
+                .time(r[0].to_string());
             if !r[2].is_empty() {
-                inquiry.part = Some(r[2].to_string());
+                inquiry = inquiry.part(r[2].to_string());
             }
             for (name, value) in headers.iter().zip(r.iter()).skip(4) {
-                inquiry
-                    .attributes
-                    .insert(name.to_string(), rosa::AttrValue::from_text(value));
+                inquiry = inquiry.attr(name.to_string(), rosa::AttrValue::from_text(value));
             }
             inquiry
         })
@@ -144,6 +148,24 @@ fn decisions(c: &mut Criterion) {
     let status = Inquiry::new("bygglov-status").channel("telefon");
     c.bench_function("decide/example_no_conditions", |b| {
         b.iter(|| black_box(engine.decide(black_box(&status)).outcome))
+    });
+    // The API as a case system calls it: the inquiry built from strings it holds.
+    let (case_type, channel) = (String::from("bygglov-status"), String::from("telefon"));
+    c.bench_function("decide/example_borrowed_inquiry", |b| {
+        b.iter(|| {
+            let inquiry =
+                Inquiry::new(black_box(case_type.as_str())).channel(black_box(channel.as_str()));
+            black_box(engine.decide(&inquiry).outcome)
+        })
+    });
+    // The floor: a precomputed outcome behind a bare FxHash lookup of the same key.
+    let floor: rustc_hash::FxHashMap<Box<str>, rosa::Outcome> = example
+        .arendetyper()
+        .iter()
+        .map(|t| (t.id.as_str().into(), rosa::Outcome::Forwarded))
+        .collect();
+    c.bench_function("floor/fxhash_lookup", |b| {
+        b.iter(|| black_box(floor.get(black_box(case_type.as_str())).copied()))
     });
     let baseline = NaiveBaseline::new();
     c.bench_function("baseline_rhai_script/example_no_conditions", |b| {

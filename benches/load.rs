@@ -74,11 +74,11 @@ fn write_ruleset() -> PathBuf {
 fn load(c: &mut Criterion) {
     let dir = write_ruleset();
     let ruleset = Ruleset::load(&dir).expect("the generated ruleset loads");
-    assert_eq!(ruleset.arendetyper.len(), FILES * TYPES_PER_FILE);
+    assert_eq!(ruleset.arendetyper().len(), FILES * TYPES_PER_FILE);
     let mut group = c.benchmark_group("load_5000_types_50_files");
     group.sample_size(20);
     group.bench_function("load_check", |b| {
-        b.iter(|| black_box(Ruleset::load(&dir).map(|r| r.arendetyper.len())))
+        b.iter(|| black_box(Ruleset::load(&dir).map(|r| r.arendetyper().len())))
     });
     group.bench_function("load_check_compile", |b| {
         b.iter(|| {

@@ -159,6 +159,11 @@ pub struct DiagnosticRecord {
 }
 
 impl Diagnostics {
+    /// Diagnostics about files in `sources`, to render or report together.
+    pub fn new(items: Vec<Diagnostic>, sources: SourceMap) -> Self {
+        Diagnostics { items, sources }
+    }
+
     pub fn errors(&self) -> usize {
         self.count(Severity::Error)
     }

@@ -7,6 +7,7 @@ use crate::model::{Ruleset, Script};
 use crate::source::{SourceFile, SourceMap, display_path};
 use crate::syntax;
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 impl Ruleset {
@@ -17,7 +18,7 @@ impl Ruleset {
     ///
     /// ```
     /// let ruleset = rosa::Ruleset::load("rulesets/exempelkommun").expect("the example loads");
-    /// assert_eq!(ruleset.policy.kommunkod, "1299");
+    /// assert_eq!(ruleset.policy().kommunkod, "1299");
     /// assert!(ruleset.arendetyp("bygglov").is_some());
     /// ```
     pub fn load(dir: impl AsRef<Path>) -> Result<Ruleset, Diagnostics> {
@@ -29,7 +30,7 @@ impl Ruleset {
     /// Check rule files already in memory. Script paths are still resolved under `root`.
     ///
     /// ```
-    /// use rosa::source::{SourceFile, SourceMap};
+    /// use rosa::{SourceFile, SourceMap};
     /// let mut sources = SourceMap::default();
     /// sources.add(SourceFile::new("policy.rosa", "kundtjänst \"K\" { kommun \"K\" kommunkod 0000 }"));
     /// let err = rosa::Ruleset::from_sources(".", sources, vec![]).unwrap_err();
@@ -54,12 +55,28 @@ impl Ruleset {
                 Err(d) => problems.push(*d),
             }
         }
-        check::check(root.as_ref(), sources, &files, problems)
+        let mut ruleset = check::check(root.as_ref(), sources, &files, problems)?;
+        ruleset.id = content_hash(&ruleset.sources, &ruleset.scripts);
+        Ok(ruleset)
+    }
+}
+
+impl SourceMap {
+    /// Read every `.rosa` file under `dir`, without checking them (what `rosa fmt` needs).
+    /// Unreadable files become diagnostics; the rest are read.
+    ///
+    /// ```
+    /// let (sources, problems) = rosa::SourceMap::read_dir("rulesets/exempelkommun");
+    /// assert!(problems.is_empty());
+    /// assert!(sources.files().count() > 10);
+    /// ```
+    pub fn read_dir(dir: impl AsRef<Path>) -> (SourceMap, Vec<Diagnostic>) {
+        read_sources(dir.as_ref())
     }
 }
 
 /// Read every `.rosa` file under `dir`. Unreadable files become diagnostics; the rest load.
-pub fn read_sources(dir: &Path) -> (SourceMap, Vec<Diagnostic>) {
+fn read_sources(dir: &Path) -> (SourceMap, Vec<Diagnostic>) {
     let mut sources = SourceMap::default();
     let mut problems = Vec::new();
     let mut paths = Vec::new();
@@ -142,21 +159,27 @@ fn collect_rule_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()>
     Ok(())
 }
 
-/// FNV-1a over every rule file and script, in path order: the ruleset id that every
-/// decision carries, so an answer can be traced to the exact files behind it.
-pub fn content_hash(sources: &SourceMap, scripts: &[Script]) -> String {
+/// SHA-256 over every rule file and script, in path order: the ruleset id that every
+/// decision carries, so an answer can be traced to the exact files behind it. A
+/// cryptographic hash, because auditors compare ids and nobody may forge a match.
+fn content_hash(sources: &SourceMap, scripts: &[Script]) -> String {
     let mut parts: Vec<(String, &str)> = sources
         .files()
-        .map(|(_, f)| (display_path(&f.path), f.text.as_str()))
+        .map(|(_, f)| (f.display_path(), f.text.as_str()))
         .chain(scripts.iter().map(|s| (s.path.clone(), s.text.as_str())))
         .collect();
     parts.sort();
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut hasher = Sha256::new();
     for (path, text) in parts {
-        for byte in path.bytes().chain([0]).chain(text.bytes()).chain([0]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        // Lengths first, so that no two different sets of files hash the same bytes.
+        for field in [path.as_bytes(), text.as_bytes()] {
+            hasher.update((field.len() as u64).to_le_bytes());
+            hasher.update(field);
         }
     }
-    format!("{hash:016x}")
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }

@@ -1,3 +1,7 @@
+//! The `rosa` command line: thin verbs over the library's public API.
+
+mod cli;
+
 fn main() -> std::process::ExitCode {
-    rosa::cli::run()
+    cli::run()
 }

@@ -40,6 +40,11 @@ impl SourceFile {
         }
     }
 
+    /// The path relative to the ruleset root, with forward slashes.
+    pub fn display_path(&self) -> String {
+        display_path(&self.path)
+    }
+
     /// 1-based line and column (counted in characters, as an editor shows them).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());

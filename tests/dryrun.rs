@@ -296,7 +296,7 @@ fn compare_shows_what_a_new_system_moves() {
     )
     .expect("after");
     let before = declared();
-    let c = rosa::dryrun::compare::compare(&before, "före", &after, "efter");
+    let c = rosa::dryrun::compare(&before, "före", &after, "efter");
     let _ = std::fs::remove_dir_all(&dir);
     assert_close!(c.moved_volume, 600.0);
     assert_close!(c.share_delta, 600.0 / 2200.0);
@@ -307,22 +307,22 @@ fn compare_shows_what_a_new_system_moves() {
 
 #[test]
 fn every_format_renders() {
-    let r = with_log("log.csv");
-    let text = rosa::dryrun::render::text(&r);
+    let r: rosa::dryrun::Analysis = with_log("log.csv").into();
+    let text = rosa::dryrun::text(&r);
     assert!(
         text.contains("Per förvaltning")
             && text.contains("Avvisade rader")
             && text.contains("50,0 %")
     );
-    let md = rosa::dryrun::render::markdown(&r);
+    let md = rosa::dryrun::markdown(&r);
     assert!(md.contains("| förvaltning |"));
-    let csv = rosa::dryrun::render::csv(&r).expect("csv");
+    let csv = rosa::dryrun::csv(&r).expect("csv");
     assert_eq!(
         csv.lines().count(),
         1 + 5 + 1 + 1,
         "header, 5 types, 1 förvaltning, total"
     );
-    let html = rosa::dryrun::html::html(&r);
+    let html = rosa::dryrun::html(&r);
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg"));
     assert!(
         !html.contains("src=") && !html.contains("href="),
@@ -352,8 +352,7 @@ fn every_format_renders() {
 fn bundled_log_matches_its_generator() {
     let ruleset = Ruleset::load("rulesets/exempelkommun").expect("the example loads");
     let mut generated = Vec::new();
-    rosa::dryrun::generate::generate(&ruleset, &Default::default(), &mut generated)
-        .expect("generates");
+    rosa::dryrun::generate(&ruleset, &Default::default(), &mut generated).expect("generates");
     let bundled = std::fs::read("rulesets/exempelkommun/logg/2026.csv").expect("the bundled log");
     assert!(
         generated == bundled,

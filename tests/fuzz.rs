@@ -8,8 +8,8 @@ mod common;
 
 use common::{corpus_dir, example_dir, files_with_ext, model_value};
 use proptest::prelude::*;
-use rosa::source::{SourceFile, SourceMap};
-use rosa::syntax::format::format_source;
+use rosa::format_source;
+use rosa::{SourceFile, SourceMap};
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 use std::thread::ThreadId;
@@ -359,7 +359,7 @@ fn exercise_inline(text: &str) -> Result<(), TestCaseError> {
     let loaded = rosa::Ruleset::from_sources(corpus_dir().join("base"), sources, Vec::new());
     // Rendering touches every span: it must not panic either.
     let _ = match &loaded {
-        Ok(r) => r.warnings.render(),
+        Ok(r) => r.warnings().render(),
         Err(d) => d.render(),
     };
 
@@ -371,7 +371,7 @@ fn exercise_inline(text: &str) -> Result<(), TestCaseError> {
         // A ruleset that loads loads to the same model once formatted.
         if let Ok(ruleset) = &loaded {
             let mut sources = SourceMap::default();
-            for (_, file) in ruleset.sources.files() {
+            for (_, file) in ruleset.sources().files() {
                 let text = if file.path.to_str() == Some("fuzz.rosa") {
                     once.clone()
                 } else {

@@ -236,7 +236,7 @@ async fn health_municipalities_ruleset_and_api_docs() {
 
     let ruleset = server.get("/1234/ruleset").await.json();
     assert_eq!(ruleset["id"], first["ruleset"]);
-    assert_eq!(ruleset["id"].as_str().map(str::len), Some(16));
+    assert_eq!(ruleset["id"].as_str().map(str::len), Some(64));
     assert_eq!(ruleset["counts"]["arendetyper"], 2);
     assert_eq!(ruleset["counts"]["rules"], 1);
     assert_eq!(ruleset["last_reload_error"], Value::Null);
@@ -786,7 +786,7 @@ async fn decision_log_has_attribute_names_never_values() {
     assert_eq!(lines[0]["attributes"], json!(["akut", "belopp"]));
     assert_eq!(lines[0]["outcome"], "forwarded");
     assert_eq!(lines[0]["kommunkod"], "1234");
-    assert!(lines[0]["ruleset"].as_str().is_some_and(|r| r.len() == 16));
+    assert!(lines[0]["ruleset"].as_str().is_some_and(|r| r.len() == 64));
     assert!(lines[0]["time"].as_str().is_some_and(|t| t.ends_with('Z')));
     assert_eq!(lines[1]["case_type"], Value::Null);
     assert_eq!(

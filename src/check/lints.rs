@@ -2,7 +2,8 @@
 
 use super::names;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::{Outcome, RuleId, Ruleset, Unit};
+use crate::model::method::{self, ChannelSlot};
+use crate::model::{CriterionKind, Outcome, RuleId, Ruleset, Unit};
 use crate::source::{SourceMap, Span};
 use crate::syntax::ast::{self, Block, StmtKind};
 use rustc_hash::FxHashMap;
@@ -89,49 +90,42 @@ fn rule_list(ruleset: &Ruleset, list: &[RuleId], sources: &SourceMap, out: &mut 
 }
 
 /// An explicit agreement that the default method would not give, because of level,
-/// sekretess, frequency or a missing system. Forwarding is never a contradiction.
+/// sekretess, channel, frequency or a missing system. Forwarding is never a
+/// contradiction. The reasons are the method's own failing criteria (one method, see
+/// `model::method`), so the warning and `--explain` say the same thing.
 fn agreement_against_policy(ruleset: &Ruleset, unit: &Unit, out: &mut Vec<Diagnostic>) {
     let (Some(agreed), Some(span)) = (unit.agreed, unit.agreed_span) else {
         return;
     };
-    if agreed == Outcome::Forwarded {
-        return;
-    }
-    let policy = &ruleset.policy;
-    let allowed = match agreed {
-        Outcome::Kundtjanst => &policy.direct_levels,
-        _ => &(*policy.direct_levels.start()..=*policy.scripted_levels.end()),
+    // A missing script is an error of its own (R0020), not a contradiction.
+    let assessment = method::Assessment {
+        script_ok: true,
+        ..method::assess(ruleset, unit, ChannelSlot::None)
     };
-    let mut reasons = Vec::new();
-    if !allowed.contains(&unit.level) {
-        reasons.push(format!(
-            "nivå {} ligger utanför policyns nivåer {}–{} för `{}`",
-            unit.level,
-            allowed.start(),
-            allowed.end(),
-            agreed.keyword()
-        ));
-    }
-    if unit.sekretess {
-        reasons.push("ärendet omfattas av sekretess".into());
-    }
-    if policy.scripted_levels.contains(&unit.level)
-        && unit
-            .frekvens
-            .is_some_and(|f| f < policy.frequency_threshold_per_year)
-    {
-        reasons.push("frekvensen är under policyns frekvensgräns".into());
-    }
-    for &s in &unit.systems {
-        if !ruleset.systems[s].access {
-            reasons.push(format!(
-                "kundtjänst saknar systemet `{}`",
-                ruleset.systems[s].name
-            ));
-        }
-    }
-    if reasons.is_empty() {
+    let method_gives = assessment.outcome();
+    let consistent = agreed == Outcome::Forwarded
+        || agreed == method_gives
+        || (agreed == Outcome::Scripted && method_gives == Outcome::Kundtjanst);
+    if consistent {
         return;
+    }
+    let mut reasons: Vec<String> = method::criteria(ruleset, unit, ChannelSlot::None, None)
+        .into_iter()
+        .filter(|c| !c.passed && c.criterion != CriterionKind::Script)
+        .map(|c| c.text)
+        .collect();
+    // The method's level criterion passes for a scripted level; `direkt` needs more.
+    if agreed == Outcome::Kundtjanst && assessment.level_scripted {
+        let direct = &ruleset.policy.direct_levels;
+        reasons.insert(
+            0,
+            format!(
+                "nivå {} ligger utanför direktnivåerna {}–{}",
+                unit.level,
+                direct.start(),
+                direct.end()
+            ),
+        );
     }
     out.push(
         Diagnostic::new(Code::AgreementContradictsPolicy, span, format!("överenskommelsen `{}` strider mot policyn: {}", agreed.keyword(), reasons.join("; ")))
@@ -140,19 +134,16 @@ fn agreement_against_policy(ruleset: &Ruleset, unit: &Unit, out: &mut Vec<Diagno
     );
 }
 
-/// A frequent level 3–4 unit that kundtjänst could take, if only it had a script.
+/// A unit that the method would give to kundtjänst with a script, if only it had one.
 fn script_would_move(ruleset: &Ruleset, unit: &Unit, out: &mut Vec<Diagnostic>) {
-    let policy = &ruleset.policy;
-    let candidate = unit.script.is_none()
-        && unit.agreed.is_none()
-        && !unit.sekretess
-        && policy.scripted_levels.contains(&unit.level)
-        && unit
-            .frekvens
-            .is_some_and(|f| f >= policy.frequency_threshold_per_year)
-        && unit.systems.iter().all(|&s| ruleset.systems[s].access)
-        && unit.channels.is_none_or(|c| c.intersects(policy.channels));
-    if candidate {
+    if unit.script.is_some() || unit.agreed.is_some() {
+        return;
+    }
+    let with_script = method::Assessment {
+        script_ok: true,
+        ..method::assess(ruleset, unit, ChannelSlot::None)
+    };
+    if with_script.outcome() == Outcome::Scripted {
         out.push(
             Diagnostic::new(Code::ScriptWouldMove, unit.span, format!("`{}` uppfyller policyn för manus men har inget manus, så den vidarekopplas", unit.name))
                 .help("lägg till `manus \"manus/….md\"` med förvaltningens checklista, eller `överenskommet vidarekoppla` om det är avsikten"),

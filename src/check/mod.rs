@@ -95,7 +95,7 @@ impl Checker<'_> {
         let policy = policy_block.and_then(|b| self.policy(b))?;
         let arendetyper = self.arendetyper(&forvaltning_blocks, &policy);
         let tests = self.tests(of_kind(BlockKind::Test).collect(), &arendetyper, &policy);
-        let mut ruleset = Ruleset {
+        let ruleset = Ruleset {
             id: String::new(),
             root: self.root.to_path_buf(),
             policy,
@@ -109,7 +109,6 @@ impl Checker<'_> {
             sources: SourceMap::default(),
         };
         lints::run(&ruleset, files, self.sources, &mut self.diags);
-        ruleset.id = crate::load::content_hash(self.sources, &ruleset.scripts);
         Some(ruleset)
     }
 

@@ -1,7 +1,7 @@
 //! `rosa check` and `rosa fmt`.
 
 use super::{EXIT_PROBLEMS, EXIT_USAGE, Format, exit_for, ruleset_dir};
-use crate::diagnostics::Diagnostics;
+use rosa::Diagnostics;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -17,8 +17,8 @@ pub struct Args {
 
 pub fn run(args: Args) -> u8 {
     let dir = ruleset_dir(args.dir);
-    let (summary, diagnostics) = match crate::Ruleset::load(&dir) {
-        Ok(ruleset) => (Some(summary(&ruleset)), ruleset.warnings),
+    let (summary, diagnostics) = match rosa::Ruleset::load(&dir) {
+        Ok(ruleset) => (Some(summary(&ruleset)), ruleset.warnings().clone()),
         Err(diagnostics) => (None, diagnostics),
     };
     match args.format {
@@ -62,18 +62,18 @@ fn print_json(diagnostics: &Diagnostics) {
     );
 }
 
-pub fn summary(r: &crate::Ruleset) -> String {
-    let units: usize = r.arendetyper.iter().map(|t| t.units.len()).sum();
+pub fn summary(r: &rosa::Ruleset) -> String {
+    let units: usize = r.arendetyper().iter().map(|t| t.units.len()).sum();
     format!(
         "{} ({}), {} förvaltningar, {} ärendetyper, {} beslutsenheter, {} regler, {} tester, id {}",
-        r.policy.kommun,
-        r.policy.kommunkod,
-        r.forvaltningar.len(),
-        r.arendetyper.len(),
+        r.policy().kommun,
+        r.policy().kommunkod,
+        r.forvaltningar().len(),
+        r.arendetyper().len(),
         units,
-        r.rules.len(),
-        r.tests.len(),
-        r.id
+        r.rules().len(),
+        r.tests().len(),
+        r.short_id()
     )
 }
 
@@ -88,19 +88,16 @@ pub struct FmtArgs {
 
 pub fn fmt(args: FmtArgs) -> u8 {
     let dir = ruleset_dir(args.dir);
-    let (sources, problems) = crate::load::read_sources(&dir);
+    let (sources, problems) = rosa::SourceMap::read_dir(&dir);
     if !problems.is_empty() {
-        let d = Diagnostics {
-            items: problems,
-            sources,
-        };
+        let d = Diagnostics::new(problems, sources);
         eprint!("{}", d.render());
         return EXIT_USAGE;
     }
     let mut unformatted = 0;
     let mut failed = Vec::new();
     for (id, file) in sources.files() {
-        let formatted = match crate::syntax::format::format_source(id, &file.text) {
+        let formatted = match rosa::format_source(id, &file.text) {
             Ok(f) => f,
             Err(d) => {
                 failed.push(*d);
@@ -110,7 +107,7 @@ pub fn fmt(args: FmtArgs) -> u8 {
         if formatted == file.text {
             continue;
         }
-        let path = crate::source::display_path(&file.path);
+        let path = file.display_path();
         if args.check {
             outln!("inte formaterad: {path}");
             unformatted += 1;
@@ -122,10 +119,7 @@ pub fn fmt(args: FmtArgs) -> u8 {
         }
     }
     if !failed.is_empty() {
-        let d = Diagnostics {
-            items: failed,
-            sources,
-        };
+        let d = Diagnostics::new(failed, sources);
         eprint!("{}", d.render());
         return EXIT_PROBLEMS;
     }

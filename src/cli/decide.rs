@@ -1,8 +1,8 @@
 //! `rosa decide`: one inquiry from flags, or JSON Lines from stdin.
 
 use super::{EXIT_PROBLEMS, EXIT_USAGE, Format, load_or_report, ruleset_dir};
-use crate::engine::{DecisionRecord, Inquiry};
-use crate::model::AttrValue;
+use rosa::AttrValue;
+use rosa::{DecisionRecord, Inquiry};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
@@ -47,16 +47,20 @@ pub fn run(args: Args) -> u8 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let engine = crate::Engine::new(&ruleset);
+    let engine = rosa::Engine::new(&ruleset);
     if args.stdin {
         return decide_stream(&engine);
     }
     let inquiry = Inquiry {
-        case_type: args.case_type.unwrap_or_default(),
-        part: args.part,
-        channel: args.channel,
-        time: args.time,
-        attributes: args.attributes.into_iter().collect(),
+        case_type: args.case_type.unwrap_or_default().into(),
+        part: args.part.map(Into::into),
+        channel: args.channel.map(Into::into),
+        time: args.time.map(Into::into),
+        attributes: args
+            .attributes
+            .into_iter()
+            .map(|(name, value)| (name.into(), value))
+            .collect(),
     };
     let record = engine.decide_record(&inquiry);
     match args.format {
@@ -70,7 +74,7 @@ pub fn run(args: Args) -> u8 {
 }
 
 /// One decision per input line, in order; a bad line gets an error record.
-fn decide_stream(engine: &crate::Engine) -> u8 {
+fn decide_stream(engine: &rosa::Engine) -> u8 {
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -110,9 +114,9 @@ pub fn describe(r: &DecisionRecord, explain: bool) -> String {
     use std::fmt::Write as _;
     let mut s = String::new();
     let what = match r.outcome {
-        crate::Outcome::Kundtjanst => "kundtjänst svarar direkt",
-        crate::Outcome::Scripted => "kundtjänst hanterar med manus",
-        crate::Outcome::Forwarded => "vidarekoppla",
+        rosa::Outcome::Kundtjanst => "kundtjänst svarar direkt",
+        rosa::Outcome::Scripted => "kundtjänst hanterar med manus",
+        rosa::Outcome::Forwarded => "vidarekoppla",
     };
     let name = r.case_type_name.as_deref().unwrap_or("okänd ärendetyp");
     let part = r
@@ -164,7 +168,11 @@ pub fn describe(r: &DecisionRecord, explain: bool) -> String {
         for c in &r.criteria {
             let _ = writeln!(s, "  {} {}", if c.passed { "✓" } else { "✗" }, c.text);
         }
-        let _ = writeln!(s, "  regeluppsättning: {}", r.ruleset);
+        let _ = writeln!(
+            s,
+            "  regeluppsättning: {}",
+            r.ruleset.get(..16).unwrap_or(&r.ruleset)
+        );
     }
     s
 }

@@ -1,10 +1,8 @@
 //! `rosa dry-run` and `rosa generate-log`.
 
 use super::{EXIT_PROBLEMS, EXIT_USAGE, load_or_report, ruleset_dir};
-use crate::dryrun::generate::{GenerateOptions, generate};
-use crate::dryrun::reader::LogFormat;
-use crate::dryrun::{self, Options, compare, html, render};
 use clap::ValueEnum;
+use rosa::dryrun::{self, Analysis, GenerateOptions, LogFormat, Options, generate};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -80,8 +78,8 @@ pub fn run(args: Args) -> u8 {
         forward_minutes: args.forward_minutes,
         progress: true,
     };
-    let mut report = match dryrun::run(&ruleset, &options) {
-        Ok(r) => r,
+    let mut analysis: Analysis = match dryrun::run(&ruleset, &options) {
+        Ok(r) => r.into(),
         Err(e) => {
             eprintln!("fel: {e}");
             return if args.strict && e.0.contains("--strict") {
@@ -109,20 +107,20 @@ pub fn run(args: Args) -> u8 {
                 return EXIT_USAGE;
             }
         };
-        let show = |p: &std::path::Path| crate::source::display_path(p);
-        report.comparison = Some(compare::compare(
+        let show = |p: &std::path::Path| p.to_string_lossy().replace('\\', "/");
+        analysis.comparison = Some(dryrun::compare(
             &before,
             &show(other_dir),
-            &report,
+            &analysis.report,
             &show(&dir),
         ));
     }
     let text = match args.format {
-        ReportFormat::Table => render::text(&report),
-        ReportFormat::Md => render::markdown(&report),
-        ReportFormat::Html => html::html(&report),
-        ReportFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
-        ReportFormat::Csv => match render::csv(&report) {
+        ReportFormat::Table => dryrun::text(&analysis),
+        ReportFormat::Md => dryrun::markdown(&analysis),
+        ReportFormat::Html => dryrun::html(&analysis),
+        ReportFormat::Json => serde_json::to_string_pretty(&analysis).unwrap_or_default() + "\n",
+        ReportFormat::Csv => match dryrun::csv(&analysis) {
             Ok(text) => text,
             Err(e) => {
                 eprintln!("fel: kunde inte skriva CSV: {e}");

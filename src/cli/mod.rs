@@ -94,15 +94,15 @@ pub(crate) fn write_stdout(args: std::fmt::Arguments) {
 }
 
 /// Load a ruleset for a command that needs one, printing diagnostics if it does not load.
-fn load_or_report(dir: &std::path::Path) -> Result<crate::Ruleset, u8> {
-    crate::Ruleset::load(dir).map_err(|diagnostics| {
+fn load_or_report(dir: &std::path::Path) -> Result<rosa::Ruleset, u8> {
+    rosa::Ruleset::load(dir).map_err(|diagnostics| {
         eprint!("{}", diagnostics.render());
         exit_for(&diagnostics)
     })
 }
 
-fn exit_for(diagnostics: &crate::Diagnostics) -> u8 {
-    use crate::diagnostics::Code;
+fn exit_for(diagnostics: &rosa::Diagnostics) -> u8 {
+    use rosa::Code;
     let io = diagnostics
         .items
         .iter()

@@ -1,8 +1,8 @@
 //! `rosa serve`: the HTTP API (see src/serve and docs/integration.md).
 
 use super::{DEFAULT_RULESET, EXIT_PROBLEMS, EXIT_USAGE};
-use crate::serve::{Config, ServeError};
 use clap::ValueEnum;
+use rosa::serve::{Config, ServeError};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -47,7 +47,7 @@ pub fn run(args: Args) -> u8 {
     let config = config(args);
     let result = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await?;
-        crate::serve::serve(listener, config).await
+        rosa::serve::serve(listener, config).await
     });
     match result {
         Ok(()) => 0,

@@ -1,7 +1,7 @@
 //! `rosa test`: the agreement, pinned by the förvaltning's own tests.
 
 use super::{EXIT_PROBLEMS, Format, load_or_report, ruleset_dir};
-use crate::engine::testing::run_tests;
+use rosa::run_tests;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -17,7 +17,7 @@ pub fn run(args: Args) -> u8 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let engine = crate::Engine::new(&ruleset);
+    let engine = rosa::Engine::new(&ruleset);
     let results = run_tests(&engine);
     let failed = results.iter().filter(|r| !r.passed).count();
     let passed = results.len() - failed;

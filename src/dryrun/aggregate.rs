@@ -3,7 +3,7 @@
 
 use crate::clock::LocalTime;
 use crate::engine::{Basis, Decision, Engine, Inquiry};
-use crate::model::{Channel, Outcome, Ruleset, SystemId};
+use crate::model::{Arendetyp, Channel, Outcome, Ruleset, SystemId};
 use rustc_hash::FxHashMap;
 
 /// Keep this many rejected rows in detail; the rest are counted.
@@ -246,4 +246,19 @@ fn max_opt(a: Option<LocalTime>, b: Option<LocalTime>) -> Option<LocalTime> {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     }
+}
+
+/// A delmoment with its own frekvens has that volume; the ärendetyp's frekvens, less
+/// those, is the volume of inquiries that name no delmoment (decided as the first).
+pub fn declared_volume(typ: &Arendetyp, unit: usize) -> f64 {
+    let own = typ.units[unit].own_frekvens.unwrap_or(0.0);
+    if unit > 0 || !typ.has_parts {
+        return if typ.has_parts {
+            own
+        } else {
+            typ.frekvens.unwrap_or(0.0)
+        };
+    }
+    let parts_own: f64 = typ.units.iter().filter_map(|u| u.own_frekvens).sum();
+    own + (typ.frekvens.unwrap_or(0.0) - parts_own).max(0.0)
 }

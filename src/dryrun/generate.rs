@@ -6,7 +6,7 @@
 //! are broken on purpose, so a dry-run shows how it reports them. The same seed always
 //! gives the same log, and the log is written day by day, so memory stays small.
 
-use super::declared_volume;
+use super::aggregate::declared_volume;
 use crate::clock::{civil_from_days, days_from_civil};
 use crate::model::Ruleset;
 use crate::model::{AttrKind, Attribute};

@@ -2,8 +2,10 @@
 //! scripts, no network. Charts: outcome per förvaltning, share against the goal,
 //! staffing per hour. The tables are the same as in the text report.
 
-use super::render::{Table, WEEKDAYS, percent, sections, sv};
+use super::analysis::Analysis;
+use super::render::{Table, WEEKDAYS, sections};
 use super::report::Report;
+use crate::numbers::{percent, sv};
 use std::fmt::Write as _;
 
 const COLORS: [(&str, &str); 4] = [
@@ -13,7 +15,9 @@ const COLORS: [(&str, &str); 4] = [
     ("villkorat", "#f9a825"),
 ];
 
-pub fn html(r: &Report) -> String {
+/// The self-contained HTML page (inline CSS and SVG, no scripts).
+pub fn html(a: &Analysis) -> String {
+    let r = &a.report;
     let mut out = String::with_capacity(64 * 1024);
     let title = format!("Provkörning: {} ({})", r.kommun, r.kommunkod);
     let _ = write!(
@@ -26,7 +30,7 @@ pub fn html(r: &Report) -> String {
     let _ = writeln!(
         out,
         "<p class=\"meta\">Regeluppsättning {} · {}</p>",
-        esc(&r.ruleset),
+        esc(super::render::short_id(&r.ruleset)),
         esc(&r.volumes.description)
     );
     key_figures(r, &mut out);
@@ -36,7 +40,7 @@ pub fn html(r: &Report) -> String {
     out.push_str(&share_chart(r));
     out.push_str("<h2>Telefonbemanning per timme</h2>\n");
     out.push_str(&staffing_chart(r));
-    for table in sections(r).iter().skip(1) {
+    for table in sections(a).iter().skip(1) {
         html_table(table, &mut out);
     }
     out.push_str("</body>\n</html>\n");

@@ -4,74 +4,35 @@
 //! and decided in parallel. [`report`] turns the counts into figures, [`render`] and
 //! [`html`] write them out.
 
-pub mod aggregate;
-pub mod compare;
+mod aggregate;
+mod analysis;
+mod compare;
 pub mod erlang;
-pub mod generate;
-pub mod html;
-pub mod reader;
-pub mod render;
-pub mod report;
+mod generate;
+mod html;
+mod options;
+mod reader;
+mod render;
+mod report;
 
 use crate::engine::{Engine, Inquiry};
 use crate::model::{Outcome, Ruleset};
-use aggregate::{Tally, TallyContext, UnitIndex, outcome_slot};
+use aggregate::{Tally, TallyContext, UnitIndex, declared_volume, outcome_slot};
 use rayon::prelude::*;
-use reader::{Chunk, LogFormat, LogReader, RawRow};
+use reader::{Chunk, LogReader, RawRow};
 use std::io::IsTerminal;
-use std::path::PathBuf;
 
+pub use analysis::Analysis;
+pub use compare::{Comparison, compare};
+pub use generate::{GenerateOptions, GenerateStats, generate};
+pub use html::html;
+pub use options::{Counted, Options, VolumeSource};
+pub use reader::LogFormat;
+pub use render::{csv, markdown, text};
 pub use report::Report;
 
 /// Rows per chunk: large enough to keep both cores busy, small enough to keep memory flat.
 const CHUNK_ROWS: usize = 16 * 1024;
-
-/// What to dry-run.
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub log: Option<PathBuf>,
-    pub log_format: Option<LogFormat>,
-    /// Days the log covers; otherwise taken from its timestamps.
-    pub period_days: Option<f64>,
-    /// Stop at the first rejected row.
-    pub strict: bool,
-    /// Declared mode: share of contacts assumed to come by phone, for staffing.
-    pub phone_share: f64,
-    /// Minutes kundtjänst spends on a contact it forwards (answer, register, connect).
-    pub forward_minutes: f64,
-    pub progress: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            log: None,
-            log_format: None,
-            period_days: None,
-            strict: false,
-            phone_share: 1.0,
-            forward_minutes: 1.0,
-            progress: false,
-        }
-    }
-}
-
-/// Counts before they become figures: the tally and where the volumes came from.
-pub struct Counted {
-    pub tally: Tally,
-    pub source: VolumeSource,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum VolumeSource {
-    Declared,
-    Log {
-        path: PathBuf,
-        /// Days the volumes cover, and whether from `--period` or the timestamps.
-        period_days: f64,
-        from_timestamps: bool,
-    },
-}
 
 /// A dry-run that cannot produce a report.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,7 +96,7 @@ fn declared(ctx: &TallyContext, phone_share: f64) -> Tally {
             }
             let slot = ctx.index.of(t, u);
             let mut inquiry = Inquiry::new(typ.id.as_str());
-            inquiry.part = unit.part.clone();
+            inquiry.part = unit.part.as_deref().map(Into::into);
             if ctx.engine.has_conditions(t, u) {
                 tally.conditional[slot] += volume;
                 tally.phone_call(None, unit.times.kundtjanst, volume * phone_share);
@@ -155,21 +116,6 @@ fn declared(ctx: &TallyContext, phone_share: f64) -> Tally {
         }
     }
     tally
-}
-
-/// A delmoment with its own frekvens has that volume; the ärendetyp's frekvens, less
-/// those, is the volume of inquiries that name no delmoment (decided as the first).
-pub fn declared_volume(typ: &crate::model::Arendetyp, unit: usize) -> f64 {
-    let own = typ.units[unit].own_frekvens.unwrap_or(0.0);
-    if unit > 0 || !typ.has_parts {
-        return if typ.has_parts {
-            own
-        } else {
-            typ.frekvens.unwrap_or(0.0)
-        };
-    }
-    let parts_own: f64 = typ.units.iter().filter_map(|u| u.own_frekvens).sum();
-    own + (typ.frekvens.unwrap_or(0.0) - parts_own).max(0.0)
 }
 
 fn from_log(
@@ -263,7 +209,7 @@ fn tally_raw(
     ctx: &TallyContext,
     columns: Option<&reader::Columns>,
     raw: &RawRow,
-    inquiry: &mut Inquiry,
+    inquiry: &mut Inquiry<'static>,
     tally: &mut Tally,
 ) {
     let (line, filled) = match (raw, columns) {

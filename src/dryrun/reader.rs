@@ -8,6 +8,7 @@
 use crate::clock::LocalTime;
 use crate::engine::Inquiry;
 use crate::model::{AttrValue, Channel};
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -300,15 +301,11 @@ impl Columns {
         })
     }
 
-    pub fn has_time(&self) -> bool {
-        self.time.is_some()
-    }
-
     /// Turn a CSV record into `inquiry` (reusing its allocations) and its time.
     pub fn fill(
         &self,
         record: &csv::ByteRecord,
-        inquiry: &mut Inquiry,
+        inquiry: &mut Inquiry<'static>,
     ) -> Result<Option<LocalTime>, String> {
         let text = |i: usize| -> Result<&str, String> {
             std::str::from_utf8(record.get(i).unwrap_or(&[]))
@@ -324,13 +321,13 @@ impl Columns {
         for (i, name) in &self.attributes {
             let value = text(*i)?;
             if value.is_empty() {
-                inquiry.attributes.remove(name);
-            } else if let Some(slot) = inquiry.attributes.get_mut(name) {
+                inquiry.attributes.remove(name.as_str());
+            } else if let Some(slot) = inquiry.attributes.get_mut(name.as_str()) {
                 *slot = AttrValue::from_text(value);
             } else {
                 inquiry
                     .attributes
-                    .insert(name.clone(), AttrValue::from_text(value));
+                    .insert(name.clone().into(), AttrValue::from_text(value));
             }
         }
         parse_time(time, inquiry)
@@ -343,7 +340,7 @@ const PART: &[&str] = &["delmoment", "part"];
 const TIME: &[&str] = &["tid", "time", "tidpunkt", "timestamp"];
 
 fn set_fields(
-    inquiry: &mut Inquiry,
+    inquiry: &mut Inquiry<'static>,
     case_type: &str,
     channel: &str,
     part: &str,
@@ -363,7 +360,7 @@ fn set_fields(
     Ok(())
 }
 
-fn parse_time(time: &str, inquiry: &mut Inquiry) -> Result<Option<LocalTime>, String> {
+fn parse_time(time: &str, inquiry: &mut Inquiry<'static>) -> Result<Option<LocalTime>, String> {
     if time.is_empty() {
         inquiry.time = None;
         return Ok(None);
@@ -373,25 +370,26 @@ fn parse_time(time: &str, inquiry: &mut Inquiry) -> Result<Option<LocalTime>, St
     Ok(Some(parsed))
 }
 
-fn replace(target: &mut String, value: &str) {
-    target.clear();
-    target.push_str(value);
+fn replace(target: &mut Cow<'static, str>, value: &str) {
+    let owned = target.to_mut();
+    owned.clear();
+    owned.push_str(value);
 }
 
-fn set_optional(target: &mut Option<String>, value: &str) {
+fn set_optional(target: &mut Option<Cow<'static, str>>, value: &str) {
     if value.is_empty() {
         *target = None;
     } else {
         match target {
             Some(s) => replace(s, value),
-            None => *target = Some(value.to_string()),
+            None => *target = Some(Cow::Owned(value.to_string())),
         }
     }
 }
 
 /// Turn one JSON Lines object into `inquiry`. Known keys as in CSV; `attributes` (or
 /// `attribut`) may hold the attributes, and any other key is an attribute too.
-pub fn fill_json(text: &str, inquiry: &mut Inquiry) -> Result<Option<LocalTime>, String> {
+pub fn fill_json(text: &str, inquiry: &mut Inquiry<'static>) -> Result<Option<LocalTime>, String> {
     let object: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(text).map_err(|e| format!("ogiltig JSON: {e}"))?;
     let mut fields = [""; 4];
@@ -417,7 +415,7 @@ pub fn fill_json(text: &str, inquiry: &mut Inquiry) -> Result<Option<LocalTime>,
 }
 
 fn insert_json_attr(
-    inquiry: &mut Inquiry,
+    inquiry: &mut Inquiry<'static>,
     name: &str,
     value: &serde_json::Value,
 ) -> Result<(), String> {
@@ -432,7 +430,7 @@ fn insert_json_attr(
             ));
         }
     };
-    inquiry.attributes.insert(name.to_string(), value);
+    inquiry.attributes.insert(name.to_string().into(), value);
     Ok(())
 }
 

@@ -1,7 +1,9 @@
 //! The dry-run report as a terminal table, Markdown or CSV. Tables are built once
 //! ([`sections`]) and written in either text form, so the two never disagree.
 
+use super::analysis::Analysis;
 use super::report::{Figures, HourStaffing, Report};
+use crate::numbers::{percent, sv};
 
 /// A titled table with right-aligned numeric columns.
 pub struct Table {
@@ -91,33 +93,6 @@ fn pad(text: &str, width: usize, right: bool) -> String {
     }
 }
 
-/// A number the Swedish way: `153 790`, `63,5`.
-pub fn sv(value: f64, decimals: usize) -> String {
-    let text = format!("{:.*}", decimals, value.abs());
-    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(' ');
-        }
-        grouped.push(c);
-    }
-    let sign = if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
-        "-"
-    } else {
-        ""
-    };
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped},{frac}")
-    }
-}
-
-pub fn percent(share: f64) -> String {
-    format!("{} %", sv(share * 100.0, 1))
-}
-
 const FIGURE_HEADERS: [&str; 10] = [
     "volym/år",
     "direkt",
@@ -156,7 +131,8 @@ fn with_figures(first: &[&'static str]) -> Vec<&'static str> {
 pub const WEEKDAYS: [&str; 7] = ["mån", "tis", "ons", "tor", "fre", "lör", "sön"];
 
 /// Every section of the report, in reading order.
-pub fn sections(r: &Report) -> Vec<Table> {
+pub fn sections(a: &Analysis) -> Vec<Table> {
+    let r = &a.report;
     let mut out = vec![
         summary(r),
         forvaltningar(r),
@@ -169,7 +145,7 @@ pub fn sections(r: &Report) -> Vec<Table> {
         out.push(t);
     }
     out.push(rejected(r));
-    if let Some(t) = comparison(r) {
+    if let Some(t) = comparison(a) {
         out.push(t);
     }
     out.push(Table {
@@ -192,7 +168,9 @@ fn summary(r: &Report) -> Table {
     Table {
         title: format!(
             "Provkörning: {} ({}), regeluppsättning {}",
-            r.kommun, r.kommunkod, r.ruleset
+            r.kommun,
+            r.kommunkod,
+            short_id(&r.ruleset)
         ),
         headers: with_figures(&[""]),
         rows: vec![
@@ -456,8 +434,8 @@ fn rejected(r: &Report) -> Table {
     }
 }
 
-fn comparison(r: &Report) -> Option<Table> {
-    let c = r.comparison.as_ref()?;
+fn comparison(a: &Analysis) -> Option<Table> {
+    let c = a.comparison.as_ref()?;
     let signed = |v: f64, d: usize| {
         if v > 0.0 {
             format!("+{}", sv(v, d))
@@ -477,7 +455,11 @@ fn comparison(r: &Report) -> Option<Table> {
     let mut notes = vec![
         format!(
             "före: {} ({}), efter: {} ({}); {}",
-            c.before.dir, c.before.ruleset, c.after.dir, c.after.ruleset, c.note
+            c.before.dir,
+            short_id(&c.before.ruleset),
+            c.after.dir,
+            short_id(&c.after.ruleset),
+            c.note
         ),
         format!(
             "andel {} → {} ({} procentenheter); volym till kundtjänst {} per år",
@@ -542,24 +524,28 @@ fn comparison(r: &Report) -> Option<Table> {
     })
 }
 
-pub fn text(r: &Report) -> String {
-    sections(r)
+/// The terminal table.
+pub fn text(a: &Analysis) -> String {
+    sections(a)
         .iter()
         .map(Table::text)
         .collect::<Vec<_>>()
         .join("\n")
 }
 
-pub fn markdown(r: &Report) -> String {
+/// The report as Markdown.
+pub fn markdown(a: &Analysis) -> String {
+    let r = &a.report;
     let mut out = format!("# Provkörning: {} ({})\n\n", r.kommun, r.kommunkod);
-    for t in sections(r) {
+    for t in sections(a) {
         out.push_str(&t.markdown());
     }
     out
 }
 
 /// One row per ärendetyp, per förvaltning and the total, with a `nivå` column.
-pub fn csv(r: &Report) -> Result<String, csv::Error> {
+pub fn csv(a: &Analysis) -> Result<String, csv::Error> {
+    let r = &a.report;
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "niva",
@@ -622,6 +608,11 @@ pub fn csv(r: &Report) -> Result<String, csv::Error> {
     row("totalt", "", "", &r.kommun, &r.total, None, None)?;
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The first 16 hex digits of a ruleset id: enough to tell rulesets apart on screen.
+pub(super) fn short_id(id: &str) -> &str {
+    id.get(..16).unwrap_or(id)
 }
 
 #[cfg(test)]

@@ -2,9 +2,9 @@
 //! hours and full-time posts, hours handed over, systems, staffing by Erlang C.
 //! Every figure is a plain sum or ratio of the counts, so an analyst can explain it.
 
-use super::aggregate::{HOURS_PER_WEEK, PhoneHour, Tally, UnitIndex};
+use super::aggregate::{HOURS_PER_WEEK, PhoneHour, Tally, UnitIndex, declared_volume};
 use super::erlang::{StaffingInput, required_staff};
-use super::{Counted, Options, VolumeSource, declared_volume};
+use super::options::{Counted, Options, VolumeSource};
 use crate::engine::Engine;
 use crate::model::{Arendetyp, Policy, Ruleset, Unit};
 use serde::Serialize;
@@ -184,7 +184,6 @@ pub struct Report {
     pub unknown_case_types_other: f64,
     pub rejected: Rejected,
     pub assumptions: Vec<String>,
-    pub comparison: Option<super::compare::Comparison>,
 }
 
 /// Compute the report from the counts.
@@ -251,7 +250,6 @@ pub fn build(engine: &Engine, counted: &Counted, options: &Options) -> Report {
                 .collect(),
         },
         assumptions: assumptions(counted, options),
-        comparison: None,
     }
 }
 
@@ -290,9 +288,9 @@ fn annualisation(counted: &Counted) -> Annualisation {
                 factor,
                 description: format!(
                     "logg med {} rader som täcker {} dagar ({how}), uppräknat till ett år med faktorn {}",
-                    super::render::sv(counted.tally.rows as f64, 0),
-                    super::render::sv(*period_days, 0),
-                    super::render::sv(factor, 3)
+                    crate::numbers::sv(counted.tally.rows as f64, 0),
+                    crate::numbers::sv(*period_days, 0),
+                    crate::numbers::sv(factor, 3)
                 ),
             }
         }
@@ -465,7 +463,7 @@ fn staffing(policy: &Policy, tally: &Tally, counted: &Counted) -> StaffingReport
         assumptions: vec![
             "inga uppringare lägger på medan de väntar (Erlang C överskattar därför bemanningen något)".into(),
             "samtalen kommer slumpmässigt och jämnt inom varje timme (Poisson)".into(),
-            format!("bemanningen räknas per timme under öppettiderna ({} timmar per vecka)", super::render::sv(open_minutes / 60.0, 1)),
+            format!("bemanningen räknas per timme under öppettiderna ({} timmar per vecka)", crate::numbers::sv(open_minutes / 60.0, 1)),
         ],
         target_share: policy.service_level_share,
         target_seconds: policy.service_level_seconds,

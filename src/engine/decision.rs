@@ -3,7 +3,7 @@
 //! explanation (criteria in plain Swedish) built on demand.
 
 use super::Engine;
-use super::method::{ChannelSlot, Criterion, criteria};
+use crate::model::method::{ChannelSlot, Criterion, criteria};
 use crate::model::{Arendetyp, Outcome, Rule, Script, Target, Unit};
 use serde::{Deserialize, Serialize};
 
@@ -160,10 +160,10 @@ impl Decision<'_> {
         DecisionRecord {
             outcome: self.outcome,
             basis: self.basis,
-            case_type: inquiry.case_type.clone(),
+            case_type: inquiry.case_type.to_string(),
             case_type_name: self.case_type.map(|t| t.name.clone()),
             part: match self.basis {
-                Basis::UnknownPart => inquiry.part.clone(),
+                Basis::UnknownPart => inquiry.part.as_deref().map(str::to_string),
                 _ => self.unit.and_then(|u| u.part.clone()),
             },
             forvaltning: self.case_type.map(|t| {

@@ -3,58 +3,95 @@
 
 use crate::model::AttrValue;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-/// One inquiry. JSON: `{"case_type": "bygglov", "part": "bedomning", "channel": "telefon",
+/// One inquiry. It borrows its strings where it can, so that asking about a type,
+/// part and channel the caller already holds costs no allocation; the same type is
+/// the owned serde form (`Inquiry<'static>`) for JSON.
+///
+/// JSON: `{"case_type": "bygglov", "part": "bedomning", "channel": "telefon",
 /// "time": "2026-03-02T10:15", "attributes": {"belopp": 5000}}`; only `case_type` is
 /// required. The Swedish names `arendetyp`, `delmoment`, `kanal`, `tid` and `attribut`
 /// are accepted too.
+///
+/// ```
+/// use rosa::Inquiry;
+/// let channel = String::from("telefon");
+/// let inquiry = Inquiry::new("va-faktura").part("avbetalning").channel(&channel).attr("belopp", 12000);
+/// assert_eq!(inquiry.channel.as_deref(), Some("telefon"));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Inquiry {
+pub struct Inquiry<'a> {
+    /// The ärendetyp id.
     #[serde(alias = "arendetyp")]
-    pub case_type: String,
+    pub case_type: Cow<'a, str>,
+    /// The delmoment id, if the inquiry is about one.
     #[serde(default, alias = "delmoment", skip_serializing_if = "Option::is_none")]
-    pub part: Option<String>,
+    pub part: Option<Cow<'a, str>>,
+    /// The channel (`telefon`, `e-post`, …), if known.
     #[serde(default, alias = "kanal", skip_serializing_if = "Option::is_none")]
-    pub channel: Option<String>,
+    pub channel: Option<Cow<'a, str>>,
     /// Local time in ISO 8601 (`2026-03-02T10:15`, or with `Z`/offset).
     #[serde(default, alias = "tid", skip_serializing_if = "Option::is_none")]
-    pub time: Option<String>,
+    pub time: Option<Cow<'a, str>>,
+    /// Attributes that guarded rules may read (declared in the policy).
     #[serde(
         default,
         alias = "attribut",
         skip_serializing_if = "BTreeMap::is_empty"
     )]
-    pub attributes: BTreeMap<String, AttrValue>,
+    pub attributes: BTreeMap<Cow<'a, str>, AttrValue>,
 }
 
-impl Inquiry {
-    pub fn new(case_type: impl Into<String>) -> Self {
+impl<'a> Inquiry<'a> {
+    /// An inquiry about an ärendetyp; the builder methods add the rest.
+    pub fn new(case_type: impl Into<Cow<'a, str>>) -> Self {
         Inquiry {
             case_type: case_type.into(),
             ..Inquiry::default()
         }
     }
 
-    pub fn part(mut self, part: impl Into<String>) -> Self {
+    /// The delmoment.
+    pub fn part(mut self, part: impl Into<Cow<'a, str>>) -> Self {
         self.part = Some(part.into());
         self
     }
 
-    pub fn channel(mut self, channel: impl Into<String>) -> Self {
+    /// The channel.
+    pub fn channel(mut self, channel: impl Into<Cow<'a, str>>) -> Self {
         self.channel = Some(channel.into());
         self
     }
 
-    pub fn time(mut self, time: impl Into<String>) -> Self {
+    /// The local time, ISO 8601.
+    pub fn time(mut self, time: impl Into<Cow<'a, str>>) -> Self {
         self.time = Some(time.into());
         self
     }
 
-    pub fn attr(mut self, name: impl Into<String>, value: impl Into<AttrValue>) -> Self {
+    /// One attribute.
+    pub fn attr(mut self, name: impl Into<Cow<'a, str>>, value: impl Into<AttrValue>) -> Self {
         self.attributes.insert(name.into(), value.into());
         self
+    }
+
+    /// The same inquiry, owning all its strings.
+    pub fn into_owned(self) -> Inquiry<'static> {
+        let own = |c: Cow<'a, str>| Cow::Owned(c.into_owned());
+        Inquiry {
+            case_type: own(self.case_type),
+            part: self.part.map(own),
+            channel: self.channel.map(own),
+            time: self.time.map(own),
+            attributes: self
+                .attributes
+                .into_iter()
+                .map(|(k, v)| (own(k), v))
+                .collect(),
+        }
     }
 }
 

@@ -6,16 +6,15 @@
 
 mod decision;
 mod inquiry;
-pub mod method;
-pub mod testing;
+mod testing;
 
 pub use decision::{Basis, Decision, DecisionRecord, Resolution, RuleRef, ScriptRef};
 pub use inquiry::Inquiry;
-pub use method::{Criterion, CriterionKind};
+pub use testing::{TestResult, run_tests};
 
 use crate::clock::LocalTime;
+use crate::model::method::{self, ChannelSlot};
 use crate::model::{EvalContext, Outcome, RuleId, Ruleset};
-use method::ChannelSlot;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
@@ -89,7 +88,7 @@ impl Engine {
     /// Decide one inquiry (DESIGN.md "Decision semantics").
     pub fn decide(&self, inquiry: &Inquiry) -> Decision<'_> {
         let channel = ChannelSlot::parse(inquiry.channel.as_deref());
-        let Some(&t) = self.index.get(inquiry.case_type.as_str()) else {
+        let Some(&t) = self.index.get(&*inquiry.case_type) else {
             return self.forward(
                 Basis::UnknownCaseType,
                 None,

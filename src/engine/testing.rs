@@ -3,6 +3,7 @@
 use super::{Engine, Inquiry};
 use crate::model::{Outcome, TestCase};
 use serde::Serialize;
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TestResult {
@@ -18,13 +19,17 @@ pub struct TestResult {
     pub explanation: Option<String>,
 }
 
-pub fn inquiry_of(test: &TestCase) -> Inquiry {
+fn inquiry_of(test: &TestCase) -> Inquiry<'_> {
     Inquiry {
-        case_type: test.case_type.clone(),
-        part: test.part.clone(),
-        channel: test.channel.clone(),
-        time: test.time.clone(),
-        attributes: test.attributes.clone(),
+        case_type: Cow::Borrowed(&test.case_type),
+        part: test.part.as_deref().map(Cow::Borrowed),
+        channel: test.channel.as_deref().map(Cow::Borrowed),
+        time: test.time.as_deref().map(Cow::Borrowed),
+        attributes: test
+            .attributes
+            .iter()
+            .map(|(name, value)| (Cow::Borrowed(name.as_str()), value.clone()))
+            .collect(),
     }
 }
 

@@ -107,7 +107,7 @@ pub struct EvalContext<'a> {
     pub channel: Option<&'a str>,
     pub part: Option<&'a str>,
     pub time: Option<LocalTime>,
-    pub attributes: &'a BTreeMap<String, AttrValue>,
+    pub attributes: &'a BTreeMap<std::borrow::Cow<'a, str>, AttrValue>,
 }
 
 impl Condition {
@@ -204,7 +204,7 @@ impl Condition {
             // does not need `x` for a phone call.
             let mut map = Map::new();
             for attribute in &needs.attributes {
-                let Some(value) = ctx.attributes.get(&attribute.name) else {
+                let Some(value) = ctx.attributes.get(attribute.name.as_str()) else {
                     continue;
                 };
                 if let Some(kind) = attribute.kind
@@ -486,16 +486,17 @@ fn eval_error(error: &rhai::EvalAltResult) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
 
-    fn attrs(list: &[(&str, AttrValue)]) -> BTreeMap<String, AttrValue> {
+    fn attrs<'a>(list: &[(&'a str, AttrValue)]) -> BTreeMap<Cow<'a, str>, AttrValue> {
         list.iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
+            .map(|&(k, ref v)| (Cow::Borrowed(k), v.clone()))
             .collect()
     }
 
     fn ctx<'a>(
         channel: Option<&'a str>,
-        attributes: &'a BTreeMap<String, AttrValue>,
+        attributes: &'a BTreeMap<Cow<'a, str>, AttrValue>,
     ) -> EvalContext<'a> {
         EvalContext {
             channel,

@@ -4,9 +4,11 @@
 
 pub mod channel;
 pub mod condition;
+pub(crate) mod method;
 
 pub use channel::{Channel, ChannelSet};
 pub use condition::{Condition, EvalContext};
+pub use method::{Criterion, CriterionKind};
 
 use crate::diagnostics::Diagnostics;
 use crate::source::{Location, SourceMap, Span};
@@ -336,38 +338,105 @@ pub struct TestCase {
     pub location: Location,
 }
 
-/// A checked ruleset, ready to compile into an [`crate::engine::Engine`].
+/// A checked ruleset, ready to compile into an [`crate::Engine`].
+///
+/// Only [`Ruleset::load`] and [`Ruleset::from_sources`] make one, after every check has
+/// passed, so its contents can be trusted; they are read through the accessors.
 #[derive(Debug, Clone, Serialize)]
 pub struct Ruleset {
-    /// Content hash of every file in the ruleset (16 hex digits).
-    pub id: String,
-    pub root: PathBuf,
-    pub policy: Policy,
-    pub systems: Vec<System>,
-    pub forvaltningar: Vec<Forvaltning>,
-    pub arendetyper: Vec<Arendetyp>,
-    pub rules: Vec<Rule>,
-    pub scripts: Vec<Script>,
-    pub tests: Vec<TestCase>,
+    /// SHA-256 of every rule file and script, in path order (64 hex digits).
+    pub(crate) id: String,
+    pub(crate) root: PathBuf,
+    pub(crate) policy: Policy,
+    pub(crate) systems: Vec<System>,
+    pub(crate) forvaltningar: Vec<Forvaltning>,
+    pub(crate) arendetyper: Vec<Arendetyp>,
+    pub(crate) rules: Vec<Rule>,
+    pub(crate) scripts: Vec<Script>,
+    pub(crate) tests: Vec<TestCase>,
     /// Warnings found while loading (errors prevent loading).
     #[serde(skip)]
-    pub warnings: Diagnostics,
+    pub(crate) warnings: Diagnostics,
     #[serde(skip)]
-    pub sources: SourceMap,
+    pub(crate) sources: SourceMap,
 }
 
 impl Ruleset {
+    /// The ruleset id: SHA-256 of every rule file and script, in path order, as 64 hex
+    /// digits. Every decision carries it, so an answer can be traced to the exact files.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The first 16 hex digits of [`Ruleset::id`], for text meant for people.
+    pub fn short_id(&self) -> &str {
+        &self.id[..16.min(self.id.len())]
+    }
+
+    /// The directory the ruleset was loaded from.
+    pub fn root(&self) -> &std::path::Path {
+        &self.root
+    }
+
+    /// The kommun-wide kundtjänst policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Every system the policy names, with whether kundtjänst has access to it.
+    pub fn systems(&self) -> &[System] {
+        &self.systems
+    }
+
+    /// The förvaltningar, in file order.
+    pub fn forvaltningar(&self) -> &[Forvaltning] {
+        &self.forvaltningar
+    }
+
+    /// The ärendetyper, in file order.
+    pub fn arendetyper(&self) -> &[Arendetyp] {
+        &self.arendetyper
+    }
+
+    /// Every guarded rule; [`RuleId`]s index this list.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Every script (manus) the rules refer to; [`ScriptId`]s index this list.
+    pub fn scripts(&self) -> &[Script] {
+        &self.scripts
+    }
+
+    /// The tests written in the ruleset (`rosa test`).
+    pub fn tests(&self) -> &[TestCase] {
+        &self.tests
+    }
+
+    /// Warnings found while loading (errors prevent loading).
+    pub fn warnings(&self) -> &Diagnostics {
+        &self.warnings
+    }
+
+    /// The rule files as read, for rendering diagnostics and formatting.
+    pub fn sources(&self) -> &SourceMap {
+        &self.sources
+    }
+
+    /// The ärendetyp with this id.
     pub fn arendetyp(&self, id: &str) -> Option<&Arendetyp> {
         self.arendetyper.iter().find(|t| t.id == id)
     }
 
+    /// The index of the system with this name.
     pub fn system_id(&self, name: &str) -> Option<SystemId> {
         self.systems.iter().position(|s| s.name == name)
     }
 
     /// The same ruleset as if kundtjänst also had access to `system`: what a dry-run
     /// uses to show how much volume a missing system keeps from moving.
-    pub fn with_system_access(&self, system: SystemId) -> Ruleset {
+    #[cfg_attr(not(feature = "dryrun"), allow(dead_code))]
+    pub(crate) fn with_system_access(&self, system: SystemId) -> Ruleset {
         let mut copy = self.clone();
         copy.systems[system].access = true;
         copy

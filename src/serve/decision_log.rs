@@ -73,7 +73,7 @@ impl Entry {
         let (attributes, unknown): (Vec<String>, Vec<String>) = inquiry
             .attributes
             .keys()
-            .cloned()
+            .map(|name| name.to_string())
             .partition(|name| declared.iter().any(|a| &a.name == name));
         if !unknown.is_empty() {
             withheld.push("attributes");

@@ -15,12 +15,12 @@
 //! ```
 
 mod body;
-pub mod decision_log;
+mod decision_log;
 mod http;
-pub mod openapi;
-pub mod problem;
+mod openapi;
+mod problem;
 mod routes;
-pub mod tenant;
+mod tenant;
 mod time;
 mod watch;
 

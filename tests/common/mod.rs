@@ -7,7 +7,7 @@
 
 #![allow(dead_code)]
 
-use rosa::diagnostics::Diagnostics;
+use rosa::Diagnostics;
 use rosa::{Diagnostic, Ruleset};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -47,7 +47,7 @@ impl TempDir {
 
     /// `path` with forward slashes, as diagnostics show it.
     pub fn display(&self) -> String {
-        rosa::source::display_path(&self.path)
+        self.path.to_string_lossy().replace('\\', "/")
     }
 }
 
@@ -159,7 +159,7 @@ impl Case {
 /// The diagnostics of a load, whether it succeeded (warnings) or not.
 pub fn diagnostics(result: &Result<Ruleset, Diagnostics>) -> &Diagnostics {
     match result {
-        Ok(ruleset) => &ruleset.warnings,
+        Ok(ruleset) => ruleset.warnings(),
         Err(diagnostics) => diagnostics,
     }
 }

@@ -1,8 +1,9 @@
-//! The default method (DESIGN.md "Decision semantics", step 5): level, sekretess,
-//! channel, systems, frequency and script. [`assess`] is what the engine precomputes
-//! per channel; [`criteria`] turns the same assessment into plain Swedish on demand.
+//! The default method (`docs/semantik.md` §5): level, sekretess, channel, systems,
+//! frequency and script, written once. [`assess`] is what the engine precomputes per
+//! channel and what the checker's warnings (R0102, R0105) reason with; [`criteria`]
+//! turns the same assessment into plain Swedish for explanations.
 
-use crate::model::{Channel, Outcome, Ruleset, Unit};
+use super::{Channel, Outcome, Ruleset, Unit};
 use serde::{Deserialize, Serialize};
 
 /// The channel of an inquiry, as the method sees it.

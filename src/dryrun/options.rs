@@ -1,0 +1,52 @@
+//! What a dry-run is asked to do, and the counts it gathers before they become figures.
+
+use super::aggregate::Tally;
+use super::reader::LogFormat;
+use std::path::PathBuf;
+
+/// What to dry-run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub log: Option<PathBuf>,
+    pub log_format: Option<LogFormat>,
+    /// Days the log covers; otherwise taken from its timestamps.
+    pub period_days: Option<f64>,
+    /// Stop at the first rejected row.
+    pub strict: bool,
+    /// Declared mode: share of contacts assumed to come by phone, for staffing.
+    pub phone_share: f64,
+    /// Minutes kundtjänst spends on a contact it forwards (answer, register, connect).
+    pub forward_minutes: f64,
+    pub progress: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            log: None,
+            log_format: None,
+            period_days: None,
+            strict: false,
+            phone_share: 1.0,
+            forward_minutes: 1.0,
+            progress: false,
+        }
+    }
+}
+
+/// Counts before they become figures: the tally and where the volumes came from.
+pub struct Counted {
+    pub tally: Tally,
+    pub source: VolumeSource,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum VolumeSource {
+    Declared,
+    Log {
+        path: PathBuf,
+        /// Days the volumes cover, and whether from `--period` or the timestamps.
+        period_days: f64,
+        from_timestamps: bool,
+    },
+}
