@@ -1,9 +1,10 @@
-//! Diagnostics for rule authors: every code in one catalogue, rendered like rustc
-//! (file, line, column, a caret under the problem) or as JSON for tools.
+//! Diagnostics for rule authors: every code in one catalogue, rendered like rustc (file,
+//! line, column, the problem marked; by rustc's own `annotate-snippets`) or as JSON for tools.
 //!
 //! Messages are Swedish; user input is quoted in backticks; codes never change meaning.
 
-use crate::source::{SourceMap, Span, display_path};
+use crate::source::{FileId, SourceMap, Span, display_path, floor_char_boundary};
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -246,47 +247,45 @@ impl Diagnostics {
     }
 
     pub fn render_one(&self, d: &Diagnostic, out: &mut String) {
-        let kind = match d.severity() {
-            Severity::Error => "fel",
-            Severity::Warning => "varning",
+        let (level, name) = match d.severity() {
+            Severity::Error => (Level::ERROR, "fel"),
+            Severity::Warning => (Level::WARNING, "varning"),
         };
-        let _ = writeln!(out, "{kind}[{}]: {}", d.code, d.message);
-        match d.span {
-            Some(span) => self.render_excerpt(span, d.label.as_deref(), '^', out),
-            None => {
-                let path = d.path.as_deref().map(display_path).unwrap_or_default();
-                let _ = writeln!(out, "  --> {path}");
+        let Some(span) = d.span else {
+            // Nothing to excerpt; the renderer would put the path flush left.
+            let path = d.path.as_deref().map(display_path).unwrap_or_default();
+            let _ = writeln!(out, "{name}[{}]: {}\n  --> {path}", d.code, d.message);
+            if let Some(help) = &d.help {
+                let _ = writeln!(out, "   = hjälp: {help}");
             }
-        }
-        for (span, text) in &d.related {
-            self.render_excerpt(*span, Some(text), '-', out);
-        }
-        if let Some(help) = &d.help {
-            let _ = writeln!(out, "   = hjälp: {help}");
-        }
-    }
-
-    fn render_excerpt(&self, span: Span, label: Option<&str>, mark: char, out: &mut String) {
-        let source = self.sources.get(span.file);
-        let (line, column) = source.line_col(span.start);
-        let (end_line, end_column) = source.line_col(span.end);
-        let text = source.line_text(line);
-        let width = if end_line == line {
-            end_column.saturating_sub(column).max(1)
-        } else {
-            (text.chars().count() + 1).saturating_sub(column).max(1)
+            return;
         };
-        let gutter = " ".repeat(line.to_string().len());
-        let _ = writeln!(
-            out,
-            "{gutter}--> {}:{line}:{column}",
-            display_path(&source.path)
-        );
-        let _ = writeln!(out, "{gutter} |");
-        let _ = writeln!(out, "{line} | {}", text.replace('\t', " "));
-        let marks: String = std::iter::repeat_n(mark, width).collect();
-        let label = label.map(|l| format!(" {l}")).unwrap_or_default();
-        let _ = writeln!(out, "{gutter} | {}{marks}{label}", " ".repeat(column - 1));
+        let mut marks = vec![(span, AnnotationKind::Primary, d.label.as_deref())];
+        for (s, text) in &d.related {
+            marks.push((*s, AnnotationKind::Context, Some(text.as_str())));
+        }
+        // One excerpt per file; the primary span's file first, as it gives the `-->` line.
+        let mut files: Vec<FileId> = marks.iter().map(|(s, ..)| s.file).collect();
+        files.sort_by_key(|&f| (f != span.file, f));
+        files.dedup();
+        let snippets = files.into_iter().map(|file| {
+            let source = self.sources.get(file);
+            // A condition error's span may end inside a character; the renderer needs boundaries.
+            let at = |offset| floor_char_boundary(&source.text, offset);
+            let marks = marks.iter().filter(|(s, ..)| s.file == file);
+            let marks = marks.map(|&(s, kind, text)| kind.span(at(s.start)..at(s.end)).label(text));
+            // The renderer has no line after a final line break, where an error at the end
+            // of the file points (as in an editor and the JSON form): give it one.
+            let text = format!("{} ", source.text);
+            let snippet = Snippet::source(text).path(display_path(&source.path));
+            snippet.annotations(marks)
+        });
+        let title = level.with_name(name).primary_title(&d.message);
+        let mut group = title.id(d.code.as_str()).elements(snippets);
+        if let Some(help) = &d.help {
+            group = group.element(Level::HELP.with_name("hjälp").message(help));
+        }
+        let _ = writeln!(out, "{}", Renderer::plain().render(&[group]));
     }
 }
 

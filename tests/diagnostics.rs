@@ -9,7 +9,7 @@
 mod common;
 
 use common::{Case, diagnostics, looks_swedish, position};
-use rosa::{Code, Severity};
+use rosa::{Code, Diagnostic, Diagnostics, FileId, Severity, SourceFile, SourceMap, Span};
 use std::collections::BTreeSet;
 
 /// Where a case's diagnostic must point: file, and line and column (1-based) unless the
@@ -465,7 +465,7 @@ fn records_carry_file_line_column_code_severity_message() {
     );
 }
 
-/// The guide for rule authors shows every code, with the message `rosa check` really gives.
+/// The guide for rule authors shows every code, as `rosa check` really prints it.
 #[test]
 fn the_guide_documents_every_code_with_its_real_message() {
     let guide = std::fs::read_to_string(common::manifest_dir().join("docs/regelsprak.md"))
@@ -480,10 +480,11 @@ fn the_guide_documents_every_code_with_its_real_message() {
         let (result, dir) = Case::new(e.case).load();
         let diags = diagnostics(&result);
         let rendered = diags.render().replace(&dir.display(), "<regelkatalog>");
-        let first_line = rendered.lines().next().unwrap_or_default();
+        // The whole diagnostic, so that the guide's excerpts follow the renderer.
+        let shown = rendered.split("\n\n").next().unwrap_or_default();
         assert!(
-            guide.contains(first_line),
-            "docs/regelsprak.md does not show `{first_line}` ({})",
+            guide.contains(shown),
+            "docs/regelsprak.md does not show exactly this ({}):\n{shown}",
             e.case
         );
     }
@@ -559,4 +560,63 @@ fn typed_attributes_are_checked_in_tests() {
         "{}",
         records[0].message
     );
+}
+
+/// A hand-made `bygg.rosa` with one diagnostic in it.
+fn one_in(text: &str, diagnostic: impl FnOnce(FileId) -> Diagnostic) -> Diagnostics {
+    let mut sources = SourceMap::default();
+    let file = sources.add(SourceFile::new("bygg.rosa", text));
+    Diagnostics {
+        items: vec![diagnostic(file)],
+        sources,
+    }
+}
+
+/// A span over several lines shows every line, with the markers joining its start and
+/// end; å/ä/ö before the end do not shift the caret.
+#[test]
+fn a_span_over_three_lines_renders_whole() {
+    let text = "förvaltning bygg \"Bygg\" {\n    ärendetyp bygglov \"Bygglov\" {\n        frekvens 40 per månad\n        tid 4 min, förvaltning 9 min }\n}\n";
+    let start = text.find("ärendetyp").unwrap();
+    let end = text.find("min }").unwrap() + "min }".len();
+    let diagnostics = one_in(text, |file| {
+        Diagnostic::new(
+            Code::Level,
+            Span::new(file, start, end),
+            "ärendetypen saknar nivå",
+        )
+        .label("hela ärendetypen")
+        .help("ange `rosa N`")
+    });
+    assert_eq!(
+        diagnostics.render(),
+        "\
+fel[R0016]: ärendetypen saknar nivå
+ --> bygg.rosa:2:5
+  |
+2 | /     ärendetyp bygglov \"Bygglov\" {
+3 | |         frekvens 40 per månad
+4 | |         tid 4 min, förvaltning 9 min }
+  | |______________________________________^ hela ärendetypen
+  |
+  = hjälp: ange `rosa N`
+
+1 fel
+"
+    );
+}
+
+/// The renderer has no line after a file's last line break, where an error at the end
+/// of the file points: the text must still say what the JSON form (and an editor) says.
+#[test]
+fn an_error_at_the_end_of_the_file_points_past_the_last_line() {
+    let text = "förvaltning bygg \"Bygg\" {\n";
+    let diagnostics = one_in(text, |file| {
+        let at_end = Span::new(file, text.len(), text.len());
+        Diagnostic::new(Code::Syntax, at_end, "väntade mig `}`").help("lägg till `}`")
+    });
+    let record = &diagnostics.records()[0];
+    assert_eq!((record.line, record.column), (Some(2), Some(1)));
+    let rendered = diagnostics.render();
+    assert!(rendered.contains(" --> bygg.rosa:2:1\n"), "{rendered}");
 }
