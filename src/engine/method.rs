@@ -1,6 +1,6 @@
-//! The default method (DESIGN.md "Decision semantics", step 5): level, sekretess,
-//! channel, systems, frequency and script. [`assess`] is what the engine precomputes
-//! per channel; [`criteria`] turns the same assessment into plain Swedish on demand.
+//! The default method (docs/semantik.md §8): level, sekretess, channel, systems,
+//! frequency and script. [`assess`] is what the engine precomputes per channel;
+//! [`criteria`] turns the same assessment into plain Swedish on demand.
 
 use crate::model::{Channel, Outcome, Ruleset, Unit};
 use serde::{Deserialize, Serialize};
