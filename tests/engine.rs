@@ -1,11 +1,12 @@
-//! The decision engine against DESIGN.md "Decision semantics", step by step, on small
+//! The decision engine against docs/semantik.md, section by section, on small
 //! fixtures (tests/fixtures/engine/ and rule files written inline) and on the example
 //! kommun, plus insta snapshots of the JSON of representative decisions.
 //!
 //! Inquiries are written in one string, `"type[/part] [channel] [tid=TIME] [attr=value …]"`
 //! (values as on the command line: `ja`/`nej`, numbers, text), so that each test reads
 //! as one line: `decide(&EXAMPLE, "sotning/omboka telefon akut=ja", "forwarded/rule")`.
-//! The tests are grouped in modules by step of the semantics.
+//! The tests are grouped in modules by section of docs/semantik.md, which each module
+//! names.
 
 use rosa::{AttrValue, Engine, Inquiry, Ruleset};
 use rosa::{Criterion, DecisionRecord};
@@ -228,7 +229,10 @@ fn resolution(r: &DecisionRecord) -> String {
     format!("{}/{}", r.resolution.draken, r.resolution.legacy)
 }
 
-/// What every decision carries, whatever decided it.
+/// What every decision carries, whatever decided it (docs/semantik.md §9): a target
+/// exactly when forwarded, a script exactly when scripted, the rule exactly for `rule`
+/// and `condition_error`, criteria except for an unknown type or part, the resolution
+/// codes that go with the outcome, and the ruleset id.
 #[track_caller]
 fn assert_consistent(engine: &Engine, r: &DecisionRecord) {
     let basis = basis(r);
@@ -255,8 +259,8 @@ fn assert_consistent(engine: &Engine, r: &DecisionRecord) {
 // The tests proper, one line each where possible: rustfmt would spread every call over
 // five lines, so these modules keep the layout of a table.
 
-/// Step 1: an unknown ärendetyp goes to the policy's fallback, an unknown delmoment to
-/// the type's target.
+/// docs/semantik.md §3 (step 1): an unknown ärendetyp goes to the policy's fallback, an
+/// unknown delmoment to the type's target.
 #[rustfmt::skip]
 mod unknown {
     use super::*;
@@ -280,7 +284,8 @@ mod unknown {
     #[test] fn example_part_of_another_type() { decide(&EXAMPLE, "bygglov-status/regler telefon", "forwarded/unknown_part"); }
 }
 
-/// Step 2: the named delmoment, the type itself, or its first delmoment.
+/// docs/semantik.md §4 (step 2): the named delmoment, the type itself, or its first
+/// delmoment.
 #[rustfmt::skip]
 mod unit {
     use super::*;
@@ -303,8 +308,8 @@ mod unit {
     }
 }
 
-/// Step 3: guarded rules, innermost first (delmoment, ärendetyp, förvaltning, policy),
-/// each level in file order; the first true one decides.
+/// docs/semantik.md §5 (step 3): guarded rules, innermost first (delmoment, ärendetyp,
+/// förvaltning, policy), each level in file order; the first true one decides.
 #[rustfmt::skip]
 mod rules {
     use super::*;
@@ -398,7 +403,8 @@ mod rules {
     }
 }
 
-/// Step 3: a condition that cannot be evaluated forwards, with the error as the reason.
+/// docs/semantik.md §6 (step 3): a condition that cannot be evaluated forwards, with the
+/// error as the reason.
 #[rustfmt::skip]
 mod conditions {
     use super::*;
@@ -413,9 +419,9 @@ mod conditions {
         decide(&VILLKOR, "skyddad besök skyddad_identitet=1", "forwarded/condition_error");
         decide(&VILLKOR, "med-manus telefon akut=kanske", "forwarded/condition_error");
     }
-    /// DESIGN.md: "a condition that fails to evaluate (missing attribute, wrong type, …)
-    /// makes the decision forwarded": comparing text or a boolean with a number is an
-    /// error, not a silent `false` (`belopp = "6000"` must not stay in kundtjänst).
+    /// docs/semantik.md §6: an untyped attribute compared with a value of another kind is
+    /// a condition error that forwards, not a silent `false` (`belopp = "6000"` must not
+    /// stay in kundtjänst).
     #[test]
     fn comparing_the_wrong_type() {
         decide(&VILLKOR, "belopp telefon belopp=mycket", "forwarded/condition_error");
@@ -468,7 +474,7 @@ mod conditions {
     }
 }
 
-/// Step 4: an explicit agreed outcome decides, before the method.
+/// docs/semantik.md §7 (step 4): an explicit agreed outcome decides, before the method.
 #[rustfmt::skip]
 mod agreement {
     use super::*;
@@ -496,7 +502,7 @@ mod agreement {
     #[test] fn example_when_the_rule_is_false() { decide(&EXAMPLE, "sotning/omboka telefon akut=nej", "scripted/agreement"); }
 }
 
-/// Step 5: the default method, criterion by criterion.
+/// docs/semantik.md §8 (step 5): the default method, criterion by criterion.
 #[rustfmt::skip]
 mod method {
     use super::*;
@@ -589,7 +595,8 @@ mod method {
     }
 }
 
-/// What every decision carries: target, script, resolution codes, ruleset id.
+/// docs/semantik.md §9: what every decision carries: target, script, resolution codes,
+/// ruleset id.
 #[rustfmt::skip]
 mod carries {
     use super::*;
@@ -640,9 +647,9 @@ mod carries {
     }
 }
 
-/// Insta snapshots of the JSON of representative decisions on the example kommun. The
-/// ruleset id changes with every edit of the example: `assert_consistent` checks it,
-/// the snapshots leave it out.
+/// Insta snapshots of the JSON (docs/semantik.md §9) of representative decisions on the
+/// example kommun. The ruleset id changes with every edit of the example:
+/// `assert_consistent` checks it, the snapshots leave it out.
 #[rustfmt::skip]
 mod snapshots {
     use super::*;

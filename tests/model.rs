@@ -1,37 +1,67 @@
-//! The validated model: a snapshot of the example kommun's, and the normalisation rules
-//! (frekvens per year, times in minutes, shares as fractions, inheritance) on the corpus.
+//! The validated model: the example kommun's exact size (and the README's figures for
+//! it), focused snapshots of its policy, one förvaltning and one ärendetyp with delmoment,
+//! and the normalisation rules (frekvens per year, times in minutes, shares as fractions,
+//! inheritance) on the corpus.
 
 mod common;
 
 use common::{TempDir, copy_dir, corpus_dir};
 use rosa::Ruleset;
+use serde_json::{Value, json};
+use std::sync::LazyLock;
 
-/// The whole model of the example kommun, as `serde` gives it. Loaded by its relative
-/// path (tests run in the crate root) so that `root` is the same on every machine.
-#[test]
-fn example_kommun_model() {
-    let ruleset = Ruleset::load("rulesets/exempelkommun").unwrap_or_else(|d| panic!("{d}"));
-    insta::assert_yaml_snapshot!("exempelkommun", ruleset);
+/// Loaded by its relative path (tests run in the crate root) so that `root` and every
+/// `location.file` are the same on every machine.
+static EXAMPLE: LazyLock<Ruleset> =
+    LazyLock::new(|| Ruleset::load("rulesets/exempelkommun").unwrap_or_else(|d| panic!("{d}")));
+
+/// The example kommun's size, counted from the model. A unit is what gets decided
+/// (`docs/semantik.md` §2): one per delmoment, or the ärendetyp itself when it has none.
+/// So "delmoment" counts the units with a part, not all units.
+fn example_counts() -> Vec<(&'static str, usize)> {
+    let r = &*EXAMPLE;
+    let units = r.arendetyper().iter().flat_map(|t| &t.units);
+    let delmoment = units.filter(|u| u.part.is_some()).count();
+    vec![
+        ("förvaltningar", r.forvaltningar().len()),
+        ("ärendetyper", r.arendetyper().len()),
+        ("delmoment", delmoment),
+        ("checklists", r.scripts().len()),
+        ("guarded rules", r.rules().len()),
+        ("tests", r.tests().len()),
+    ]
 }
 
-/// What issue 2 asks of the example kommun.
+/// The exact size of the example kommun. A change to the example that adds or removes
+/// anything must update this test, and the README (see the next test).
 #[test]
-fn example_kommun_is_complete() {
-    let r = Ruleset::load("rulesets/exempelkommun").unwrap_or_else(|d| panic!("{d}"));
-    assert_eq!(r.policy().kommunkod.len(), 4);
-    assert!(
-        r.forvaltningar().len() >= 8,
-        "{} förvaltningar",
-        r.forvaltningar().len()
+fn example_kommun_has_exactly_these_parts() {
+    assert_eq!(
+        example_counts(),
+        [
+            ("förvaltningar", 10),
+            ("ärendetyper", 132),
+            ("delmoment", 160),
+            ("checklists", 53),
+            ("guarded rules", 12),
+            ("tests", 55),
+        ]
     );
-    assert!(
-        r.arendetyper().len() >= 80,
-        "{} ärendetyper",
-        r.arendetyper().len()
-    );
-    assert!(r.arendetyper().iter().any(|t| t.has_parts), "delmoment");
-    assert!(!r.rules().is_empty(), "guarded rules");
-    assert!(!r.tests().is_empty(), "tests");
+    let r = &*EXAMPLE;
+    // 59 ärendetyper are split into the 160 delmoment; the other 73 are one unit each.
+    let with_parts = r.arendetyper().iter().filter(|t| t.has_parts).count();
+    let units: usize = r.arendetyper().iter().map(|t| t.units.len()).sum();
+    assert_eq!((with_parts, units), (59, 160 + (132 - 59)));
+    // Scripts are loaded when a unit names them; in the example each checklist belongs
+    // to exactly one unit, so 53 checklists are 53 units that can be scripted.
+    let scripted_units = r
+        .arendetyper()
+        .iter()
+        .flat_map(|t| &t.units)
+        .filter(|u| u.script.is_some())
+        .count();
+    assert_eq!(scripted_units, r.scripts().len());
+    assert_eq!((r.systems().len(), r.policy().kommunkod.as_str()), (20, "1299"));
     for script in r.scripts() {
         let lines = script.text.lines().filter(|l| !l.trim().is_empty()).count();
         assert!(
@@ -41,6 +71,115 @@ fn example_kommun_is_complete() {
         );
         assert!(!script.title.is_empty(), "{} has a title", script.path);
     }
+}
+
+/// README.md quotes the example's size ("(10 förvaltningar, 132 ärendetyper, …)"); the
+/// figures are read from the README and compared with the model, so they cannot drift.
+#[test]
+fn readme_counts_match_the_example() {
+    let readme = std::fs::read_to_string("README.md").expect("README.md");
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    let anchor = "`rulesets/exempelkommun/` (";
+    let start = readme.find(anchor).expect("the README names the example") + anchor.len();
+    let list = &readme[start..start + readme[start..].find(')').expect("a closing `)`")];
+    let quoted: Vec<(&str, usize)> = list
+        .split(", ")
+        .map(|item| {
+            let (number, what) = item.split_once(' ').expect("`N what`");
+            let number = number.replace(',', "").parse().expect("a count");
+            (what, number)
+        })
+        .collect();
+    assert_eq!(quoted, example_counts(), "README.md: ({list})");
+}
+
+/// The model as a reviewer reads it: system, script and rule indices replaced by what
+/// they point at.
+fn readable(value: Value, r: &Ruleset) -> Value {
+    match value {
+        Value::Object(map) => map
+            .into_iter()
+            .map(|(key, v)| {
+                let v = resolve(&key, v, r);
+                (key, v)
+            })
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+        Value::Array(items) => items.into_iter().map(|v| readable(v, r)).collect(),
+        other => other,
+    }
+}
+
+/// An index field (`systems`, `script`, `rules`) as what it points at; any other field
+/// made readable inside.
+fn resolve(key: &str, value: Value, r: &Ruleset) -> Value {
+    if !matches!(key, "systems" | "script" | "rules") {
+        return readable(value, r);
+    }
+    let index = |v: &Value| v.as_u64().map(|i| i as usize);
+    match (key, &value) {
+        // `systems` in the policy snapshot is the list of systems itself, not indices.
+        ("systems", Value::Array(ids)) if ids.iter().all(Value::is_u64) => {
+            json!(
+                ids.iter()
+                    .map(|i| &r.systems()[index(i).unwrap()].name)
+                    .collect::<Vec<_>>()
+            )
+        }
+        ("script", Value::Number(i)) => json!(r.scripts()[index(&i.clone().into()).unwrap()].path),
+        ("rules", Value::Array(ids)) => {
+            json!(
+                ids.iter()
+                    .map(|i| &r.rules()[index(i).expect("a rule index")])
+                    .collect::<Vec<_>>()
+            )
+        }
+        _ => readable(value, r),
+    }
+}
+
+/// The policy: levels, channels, typed attributes, threshold per year, fallback, and the
+/// staffing parameters, with the systems it declares (`access: false` = `övriga system`).
+#[test]
+fn example_policy() {
+    let r = &*EXAMPLE;
+    let value = json!({ "policy": r.policy(), "systems": r.systems() });
+    insta::assert_yaml_snapshot!("exempelkommun_policy", readable(value, r));
+}
+
+/// One förvaltning: its forward target and the guarded rule that applies to all its
+/// ärendetyper (`attr.akut` goes to 112), and which ärendetyper it has.
+#[test]
+fn example_forvaltning() {
+    let r = &*EXAMPLE;
+    let (index, forvaltning) = r
+        .forvaltningar()
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f.id == "raddningstjansten")
+        .expect("raddningstjansten");
+    let types: Vec<&str> = r
+        .arendetyper()
+        .iter()
+        .filter(|t| t.forvaltning == index)
+        .map(|t| t.id.as_str())
+        .collect();
+    let value = json!({ "forvaltning": forvaltning, "arendetyper": types });
+    insta::assert_yaml_snapshot!("exempelkommun_forvaltning", readable(value, r));
+}
+
+/// One ärendetyp with delmoment, after inheritance: each delmoment's level, frekvens per
+/// year (own or the type's), systems (own replace the type's), channels, sekretess,
+/// times, target, and its own rules; the type's rule applies to every delmoment.
+#[test]
+fn example_arendetyp_with_delmoment() {
+    let r = &*EXAMPLE;
+    let typ = r
+        .arendetyp("ekonomiskt-bistand")
+        .expect("ekonomiskt-bistand");
+    let mut value = serde_json::to_value(typ).unwrap();
+    value["forvaltning"] = json!(r.forvaltningar()[typ.forvaltning].id);
+    insta::assert_yaml_snapshot!("exempelkommun_arendetyp", readable(value, r));
 }
 
 fn base() -> Ruleset {

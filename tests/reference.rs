@@ -1,7 +1,8 @@
-//! A plain reference evaluation of DESIGN.md "Decision semantics", written from the text
-//! and the validated model alone (it reads `rosa::model` fields and evaluates conditions
-//! with `Condition::eval`, but uses neither the engine nor `rosa::engine::method`), and
+//! A plain reference evaluation of docs/semantik.md (§3–§9), written from the text and
+//! the validated model alone (it reads `rosa::model` fields and evaluates conditions with
+//! `Condition::eval`, but uses neither the engine nor `rosa::engine::method`), and
 //! properties: for random inquiries the compiled engine decides exactly as the reference.
+//! Each function and test names the sections it implements or checks.
 
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -16,7 +17,7 @@ use std::sync::LazyLock;
 
 // ---------------------------------------------------------------- the reference
 
-/// What a decision must say, in a form both sides can produce.
+/// What a decision must say (docs/semantik.md §9), in a form both sides can produce.
 #[derive(Debug, Clone, PartialEq)]
 struct Expected {
     outcome: Outcome,
@@ -35,7 +36,7 @@ fn target_of(t: &Target) -> Option<(String, Option<String>)> {
     Some((t.forvaltning.clone(), t.queue.clone()))
 }
 
-/// Step 1: forwarded without looking further.
+/// docs/semantik.md §3 (step 1): forwarded without looking further, no rule, no criteria.
 /// Unknown types and parts are forwarded with an explanation in `error`.
 fn forwarded(basis: &'static str, target: &Target) -> Expected {
     Expected {
@@ -49,8 +50,8 @@ fn forwarded(basis: &'static str, target: &Target) -> Expected {
     }
 }
 
-/// The inquiry's channel: absent, a known channel (aliases resolved), or a name that is
-/// not a channel.
+/// The inquiry's channel (docs/semantik.md §1): absent, a known channel (aliases
+/// resolved), or a name that is not a channel.
 #[derive(Debug, Clone, Copy)]
 enum Kanal<'a> {
     Absent,
@@ -65,7 +66,8 @@ fn kanal<'a>(inquiry: &'a Inquiry<'_>) -> Kanal<'a> {
     }
 }
 
-/// Step 5 as a list of criteria, each true when it does not stand in the way.
+/// docs/semantik.md §8 (step 5) as a list of criteria, each true when it does not stand
+/// in the way, in the order the section reports them.
 struct Method {
     direct: bool,
     scripted: bool,
@@ -77,8 +79,8 @@ impl Method {
         let policy = &ruleset.policy();
         let direct = policy.direct_levels.contains(&unit.level);
         let scripted = policy.scripted_levels.contains(&unit.level);
-        // Kundtjänst handles a unit in a channel if the policy serves the channel and the
-        // unit (when it names channels at all) allows it.
+        // §8 `channel`: kundtjänst handles a unit in a channel if the policy serves the
+        // channel and the unit (when it names channels at all) allows it.
         let handles = |c: Channel| {
             policy.channels.iter().any(|s| s == c)
                 && unit.channels.is_none_or(|own| own.iter().any(|o| o == c))
@@ -96,7 +98,7 @@ impl Method {
         for &system in &unit.systems {
             criteria.push(("system", ruleset.systems()[system].access));
         }
-        // Frekvens and script only matter in the scripted range, and are only reported there.
+        // §8: frekvens and script only matter in the scripted range, and are only reported there.
         if scripted {
             let often = unit
                 .frekvens
@@ -115,6 +117,7 @@ impl Method {
         self.criteria.iter().filter(|c| c.0 == name).all(|c| c.1)
     }
 
+    /// §8 "The outcome follows from the criteria".
     fn outcome(&self) -> Outcome {
         let blocked = !(self.direct || self.scripted)
             || !self.passed("sekretess")
@@ -140,9 +143,9 @@ fn location(rule: &Rule) -> Option<String> {
     ))
 }
 
-/// DESIGN.md "Decision semantics", step by step.
+/// docs/semantik.md, step by step (§3–§8), with what the decision carries (§9).
 fn reference(ruleset: &Ruleset, inquiry: &Inquiry) -> Expected {
-    // 1. Unknown ärendetyp or delmoment.
+    // §3 (step 1): unknown ärendetyp or delmoment.
     let Some(typ) = ruleset
         .arendetyper()
         .iter()
@@ -150,7 +153,7 @@ fn reference(ruleset: &Ruleset, inquiry: &Inquiry) -> Expected {
     else {
         return forwarded("unknown_case_type", &ruleset.policy().fallback);
     };
-    // 2. The unit: the named delmoment, the type itself, or its first delmoment.
+    // §4 (step 2): the unit: the named delmoment, the type itself, or its first delmoment.
     let unit = match inquiry.part.as_deref() {
         None => &typ.units[0],
         Some(part) => match typ.units.iter().find(|u| u.part.as_deref() == Some(part)) {
@@ -160,6 +163,8 @@ fn reference(ruleset: &Ruleset, inquiry: &Inquiry) -> Expected {
     };
     let kanal = kanal(inquiry);
     let method = Method::new(ruleset, unit, kanal);
+    // §9: a target exactly when forwarded (the unit's, §2), the unit's script exactly when
+    // scripted, and the method's criteria whatever decided.
     let decided = |outcome: Outcome, basis: &'static str| Expected {
         outcome,
         basis,
@@ -174,7 +179,7 @@ fn reference(ruleset: &Ruleset, inquiry: &Inquiry) -> Expected {
         criteria: method.criteria.clone(),
     };
 
-    // 3. Guarded rules, innermost first, each level in file order.
+    // §5 (step 3): guarded rules, innermost first, each level in file order.
     let chain: Vec<&Rule> = unit
         .rules
         .iter()
@@ -183,13 +188,14 @@ fn reference(ruleset: &Ruleset, inquiry: &Inquiry) -> Expected {
         .chain(&ruleset.policy().rules)
         .map(|&id| &ruleset.rules()[id])
         .collect();
+    // §6: a condition error forwards to the unit's target, naming the rule.
     let failed = |rule: &Rule| Expected {
         rule: location(rule),
         error: true,
         ..decided(Outcome::Forwarded, "condition_error")
     };
     if !chain.is_empty() {
-        // A time that does not parse fails the first rule that reads the time.
+        // §6: a time that does not parse fails the first rule that reads the time.
         let parsed = inquiry.time.as_deref().map(LocalTime::parse);
         let bad_time = matches!(parsed, Some(Err(_)));
         let time = parsed.and_then(Result::ok);
@@ -211,6 +217,7 @@ fn reference(ruleset: &Ruleset, inquiry: &Inquiry) -> Expected {
                 Ok(false) => continue,
                 Err(_) => return failed(rule),
                 Ok(true) => {
+                    // §5 "What a true rule gives", including `manus` without a script.
                     let outcome = rule.outcome;
                     let no_script = outcome == Outcome::Scripted && unit.script.is_none();
                     if outcome == Outcome::Forwarded || no_script {
@@ -231,16 +238,16 @@ fn reference(ruleset: &Ruleset, inquiry: &Inquiry) -> Expected {
         }
     }
 
-    // 4. An explicit agreed outcome.
+    // §7 (step 4): an explicit agreed outcome, in any channel.
     if let Some(outcome) = unit.agreed {
         return decided(outcome, "agreement");
     }
 
-    // 5. The default method.
+    // §8 (step 5): the default method.
     decided(method.outcome(), "method")
 }
 
-/// Every basis and criterion name of the JSON shape.
+/// Every basis (docs/semantik.md §1) and criterion (§8) name of the JSON shape.
 const NAMES: [&str; 12] = [
     "unknown_case_type",
     "unknown_part",
@@ -256,7 +263,7 @@ const NAMES: [&str; 12] = [
     "script",
 ];
 
-/// The engine's decision in the same form.
+/// The engine's decision in the same form (docs/semantik.md §9).
 fn actual(engine: &Engine, inquiry: &Inquiry) -> Expected {
     let r: DecisionRecord = engine.decide_record(inquiry);
     let name = |v: serde_json::Value| -> &'static str {
@@ -466,12 +473,15 @@ const CASES: u32 = 4_000;
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(CASES))]
 
+    /// docs/semantik.md §3–§9 on the example kommun: every field of §9 (outcome, basis,
+    /// target, script, rule, error, criteria) equals the reference's.
     #[test]
     fn engine_decides_as_the_reference_on_the_example(inquiry in inquiries(&EXAMPLE.0)) {
         let (ruleset, engine) = &*EXAMPLE;
         prop_assert_eq!(actual(engine, &inquiry), reference(ruleset, &inquiry), "{:?}", inquiry);
     }
 
+    /// docs/semantik.md §8 above all: the `metod` fixture fails each criterion in turn.
     #[test]
     fn engine_decides_as_the_reference_on_the_method_fixture(inquiry in inquiries(&METOD.0)) {
         let (ruleset, engine) = &*METOD;
@@ -482,12 +492,16 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(CASES / 2))]
 
+    /// docs/semantik.md §5: rule order (delmoment, ärendetyp, förvaltning, policy; file
+    /// order within each) on the `ordning` fixture.
     #[test]
     fn engine_decides_as_the_reference_on_the_rule_order_fixture(inquiry in inquiries(&ORDNING.0)) {
         let (ruleset, engine) = &*ORDNING;
         prop_assert_eq!(actual(engine, &inquiry), reference(ruleset, &inquiry), "{:?}", inquiry);
     }
 
+    /// docs/semantik.md §5 and §6: what conditions read and every kind of condition error,
+    /// on the `villkor` fixture.
     #[test]
     fn engine_decides_as_the_reference_on_the_condition_fixture(inquiry in inquiries(&VILLKOR.0)) {
         let (ruleset, engine) = &*VILLKOR;
@@ -497,8 +511,9 @@ proptest! {
 
 // ---------------------------------------------------------------- exhaustive and coverage
 
-/// Every unit of every type (named, and by default), in every channel spelling, unknown
-/// and absent, without time or attributes.
+/// Every unit of every type (named, and by default: §4), in every channel spelling of §1,
+/// unknown and absent, without time or attributes: the method's channel criterion (§8)
+/// and the fast path for every unit.
 fn sweep(ruleset: &Ruleset, engine: &Engine) -> usize {
     let mut count = 0;
     let channels = CHANNELS
@@ -528,20 +543,23 @@ fn sweep(ruleset: &Ruleset, engine: &Engine) -> usize {
     count
 }
 
+/// docs/semantik.md §4 and §8 on every unit of the example kommun.
 #[test]
 fn every_unit_in_every_channel_on_the_example() {
     let (ruleset, engine) = &*EXAMPLE;
     assert!(sweep(ruleset, engine) > 4_000);
 }
 
+/// docs/semantik.md §4 and §8 on every unit of the `metod` fixture.
 #[test]
 fn every_unit_in_every_channel_on_the_method_fixture() {
     let (ruleset, engine) = &*METOD;
     assert!(sweep(ruleset, engine) > 350);
 }
 
-/// The random inquiries reach every step of the semantics, every outcome and every
-/// failing criterion often enough for the property to mean something.
+/// The random inquiries reach every step of docs/semantik.md (every basis of §1: §3, §5,
+/// §6, §7, §8), every outcome and every failing criterion of §8 often enough for the
+/// properties above to mean something.
 #[test]
 fn random_inquiries_cover_every_step() {
     let (ruleset, engine) = &*EXAMPLE;
@@ -584,8 +602,9 @@ fn random_inquiries_cover_every_step() {
 
 // ---------------------------------------------------------------- the reference itself
 
-/// The reference agrees with the example's own tests (written by the förvaltningar),
-/// so it is not merely a copy of whatever the engine does.
+/// The reference (docs/semantik.md §3–§8) agrees with the example's own tests (written by
+/// the förvaltningar), outcome and target förvaltning, so it is not merely a copy of
+/// whatever the engine does.
 #[test]
 fn reference_passes_the_examples_tests() {
     let (ruleset, _) = &*EXAMPLE;

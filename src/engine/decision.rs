@@ -44,7 +44,9 @@ pub struct Decision<'a> {
     pub(super) engine: &'a Engine,
 }
 
-/// Case-system resolution codes for an outcome (see DOMAIN.md "How the case systems talk").
+/// Case-system resolution codes for an outcome (docs/semantik.md §9): Sundsvall's
+/// open-source case system Draken, and the Informerat / Kopplat / Eskalerat of older
+/// requirements.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Resolution {
     /// Sundsvall Draken: `SOLVED`, `CONNECTED` or `REGISTERED_EXTERNAL_SYSTEM`.

@@ -85,7 +85,7 @@ impl Engine {
         !self.units[arendetyp][unit].chain.is_empty()
     }
 
-    /// Decide one inquiry (DESIGN.md "Decision semantics").
+    /// Decide one inquiry: the steps of docs/semantik.md §3–§8, carrying what §9 lists.
     pub fn decide(&self, inquiry: &Inquiry) -> Decision<'_> {
         let channel = ChannelSlot::parse(inquiry.channel.as_deref());
         let Some(&t) = self.index.get(&*inquiry.case_type) else {

@@ -1,4 +1,4 @@
-//! The default method (`docs/semantik.md` §5): level, sekretess, channel, systems,
+//! The default method (`docs/semantik.md` §8): level, sekretess, channel, systems,
 //! frequency and script, written once. [`assess`] is what the engine precomputes per
 //! channel and what the checker's warnings (R0102, R0105) reason with; [`criteria`]
 //! turns the same assessment into plain Swedish for explanations.
