@@ -61,7 +61,10 @@ fn example_kommun_has_exactly_these_parts() {
         .filter(|u| u.script.is_some())
         .count();
     assert_eq!(scripted_units, r.scripts().len());
-    assert_eq!((r.systems().len(), r.policy().kommunkod.as_str()), (20, "1299"));
+    assert_eq!(
+        (r.systems().len(), r.policy().kommunkod.as_str()),
+        (20, "1299")
+    );
     for script in r.scripts() {
         let lines = script.text.lines().filter(|l| !l.trim().is_empty()).count();
         assert!(
