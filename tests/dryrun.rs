@@ -315,8 +315,9 @@ fn latin1_rows_are_rejected_not_dropped() {
 
 #[test]
 fn compare_shows_what_a_new_system_moves() {
-    let dir = std::env::temp_dir().join(format!("rosa-test-after-{}", std::process::id()));
-    std::fs::create_dir_all(dir.join("manus")).expect("temp dir");
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = temp.path();
+    std::fs::create_dir_all(dir.join("manus")).expect("manus dir");
     for file in ["a.rosa", "manus/t2.md"] {
         std::fs::copy(PathBuf::from(FIXTURE).join(file), dir.join(file)).expect("copy");
     }
@@ -325,13 +326,12 @@ fn compare_shows_what_a_new_system_moves() {
     let policy = policy.replace("system Webb\n    övriga system Sys", "system Webb, Sys");
     std::fs::write(dir.join("kundtjanst.rosa"), policy).expect("write");
     let after = run(
-        &Ruleset::load(&dir).expect("after loads"),
+        &Ruleset::load(dir).expect("after loads"),
         &Options::default(),
     )
     .expect("after");
     let before = declared();
     let c = rosa::dryrun::compare(&before, "före", &after, "efter");
-    let _ = std::fs::remove_dir_all(&dir);
     assert_close!(c.moved_volume, 600.0);
     assert_close!(c.share_delta, 600.0 / 2200.0);
     assert_close!(c.handed_over_hours_delta, 600.0 * 20.0 / 60.0);

@@ -269,3 +269,45 @@ fn the_model_serialises_without_spans_or_sources() {
     assert!(!text.contains("\"sources\""));
     assert_eq!(value["tests"][0]["expected"], "scripted");
 }
+
+/// The id is SHA-256 over the files exactly as docs/semantik.md §9 describes, so an
+/// auditor can recompute it with any SHA-256 tool.
+#[test]
+fn ruleset_id_is_the_documented_sha256() {
+    use sha2::{Digest, Sha256};
+    let dir = TempDir::new("model-id");
+    copy_dir(&common::example_dir(), &dir.path);
+    let ruleset = Ruleset::load(&dir.path).unwrap_or_else(|d| panic!("{d}"));
+    let mut files: Vec<(String, Vec<u8>)> = ruleset
+        .sources()
+        .files()
+        .map(|(_, f)| (f.display_path(), f.text.clone().into_bytes()))
+        .chain(
+            ruleset
+                .scripts()
+                .iter()
+                .map(|s| (s.path.clone(), s.text.clone().into_bytes())),
+        )
+        .collect();
+    files.sort();
+    let mut hasher = Sha256::new();
+    for (path, text) in &files {
+        for field in [path.as_bytes(), text.as_slice()] {
+            hasher.update((field.len() as u64).to_le_bytes());
+            hasher.update(field);
+        }
+    }
+    let expected: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(ruleset.id(), expected);
+    assert_eq!(ruleset.short_id(), &expected[..16]);
+    // Any edit gives another id.
+    let first = &dir.path.join(&files[0].0);
+    let text = std::fs::read_to_string(&first).expect("read") + "\n// en kommentar\n";
+    std::fs::write(&first, text).expect("write");
+    let edited = Ruleset::load(&dir.path).unwrap_or_else(|d| panic!("{d}"));
+    assert_ne!(edited.id(), ruleset.id());
+}

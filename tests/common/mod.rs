@@ -25,35 +25,27 @@ pub fn example_dir() -> PathBuf {
     manifest_dir().join("rulesets/exempelkommun")
 }
 
-/// A directory under the system temp dir, removed when dropped. Only std, no crate.
+/// A fresh directory under the system temp dir, removed when dropped (`tempfile`).
 pub struct TempDir {
     pub path: PathBuf,
+    _dir: tempfile::TempDir,
 }
 
 impl TempDir {
     pub fn new(label: &str) -> TempDir {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let path = std::env::temp_dir().join(format!(
-            "rosa-test-{label}-{}-{}-{nanos}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&path).expect("create temp dir");
-        TempDir { path }
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("rosa-test-{label}-"))
+            .tempdir()
+            .expect("create temp dir");
+        TempDir {
+            path: dir.path().to_path_buf(),
+            _dir: dir,
+        }
     }
 
     /// `path` with forward slashes, as diagnostics show it.
     pub fn display(&self) -> String {
         self.path.to_string_lossy().replace('\\', "/")
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
     }
 }
 
