@@ -49,7 +49,9 @@ fn deciding_without_conditions_allocates_nothing() {
             if engine.has_conditions(t, u) {
                 continue;
             }
-            let channels = Channel::all().map(|c| Some(c.name())).chain([None, Some("fax")]);
+            let channels = Channel::all()
+                .map(|c| Some(c.name()))
+                .chain([None, Some("fax")]);
             for channel in channels {
                 let count = allocations_during(|| {
                     let mut inquiry = Inquiry::new(typ.id.as_str());

@@ -24,9 +24,8 @@ mod tenant;
 mod time;
 mod watch;
 
-pub use decision_log::{DecisionLog, LogStats};
-pub use problem::Problem;
-pub use tenant::{ReloadOutcome, RulesetStatus, Tenant};
+use decision_log::DecisionLog;
+use tenant::Tenant;
 
 use crate::Diagnostics;
 use routes::AppState;
@@ -201,7 +200,7 @@ impl Server {
     }
 
     /// The kommuner served, by kommunkod.
-    pub fn tenants(&self) -> impl Iterator<Item = &Arc<Tenant>> {
+    pub(crate) fn tenants(&self) -> impl Iterator<Item = &Arc<Tenant>> {
         self.state.tenants.values()
     }
 
