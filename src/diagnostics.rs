@@ -9,26 +9,41 @@ use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+/// How serious a diagnostic is; fixed per [`Code`]. JSON: `"error"` or `"warning"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The ruleset does not load ([`crate::Ruleset::load`] returns `Err`). Codes `R00xx`.
     Error,
+    /// The ruleset loads, but something is probably not meant ([`crate::Ruleset::warnings`]).
+    /// Codes `R01xx`.
     Warning,
 }
 
 macro_rules! codes {
-    ($($variant:ident = $code:literal, $severity:ident, $title:literal;)*) => {
-        /// Every diagnostic code. `docs/regelsprak.md` shows a wrong and a corrected example of each.
+    ($($(#[doc = $doc:literal])* $variant:ident = $code:literal, $severity:ident, $title:literal;)*) => {
+        /// Every diagnostic code. `docs/regelsprak.md` §15 shows a wrong and a corrected
+        /// example of each.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum Code { $($variant,)* }
+        pub enum Code {
+            $(
+                $(#[doc = $doc])*
+                #[doc = ""]
+                #[doc = concat!("`", $code, "`, [`Severity::", stringify!($severity), "`], titled «", $title, "».")]
+                $variant,
+            )*
+        }
 
         impl Code {
+            /// Every code, in catalogue order (`R0001` first).
             pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
 
+            /// The code as shown to rule authors and in JSON, e.g. `"R0003"`.
             pub fn as_str(self) -> &'static str {
                 match self { $(Code::$variant => $code,)* }
             }
 
+            /// Whether the code is an error or a warning; never changes for a code.
             pub fn severity(self) -> Severity {
                 match self { $(Code::$variant => Severity::$severity,)* }
             }
@@ -42,31 +57,67 @@ macro_rules! codes {
 }
 
 codes! {
+    /// A line does not follow the grammar: a word missing or out of order, or an
+    /// unclosed brace or quote. The rest of that file is not checked.
     Syntax = "R0001", Error, "syntaxfel";
+    /// An id (förvaltning, ärendetyp, delmoment within its ärendetyp, system, attribute,
+    /// test name) is defined twice.
     Duplicate = "R0002", Error, "samma id eller uppgift finns två gånger";
+    /// A unit needs a system that the policy lists neither under `system` nor under
+    /// `övriga system`.
     UnknownSystem = "R0003", Error, "okänt system";
+    /// `till` names a förvaltning that is not in the ruleset.
     UnknownTarget = "R0004", Error, "okänd mottagare";
+    /// A `manus` file does not exist under the ruleset directory, or its path leaves it.
     MissingScript = "R0005", Error, "manusfilen finns inte";
+    /// A level (`rosa N`, or a range in `direkt rosa`/`manus rosa`) is outside the
+    /// policy's scale.
     LevelOutOfScale = "R0006", Error, "nivån ligger utanför skalan";
+    /// A unit in the scripted range has no frekvens, so the method cannot weigh it
+    /// (`docs/semantik.md` §2).
     MissingFrekvens = "R0007", Error, "nivå 3–4 utan frekvens";
+    /// A number without a unit (`frekvens 60`).
     MissingUnit = "R0008", Error, "tal utan enhet";
+    /// A unit that does not fit the statement (`frekvens 60 min`).
     WrongUnit = "R0009", Error, "fel enhet";
+    /// A guarded rule's condition does not parse.
     ConditionSyntax = "R0010", Error, "villkoret går inte att tolka";
+    /// A condition uses a name it cannot read: not `kanal`, `delmoment`, `timme`,
+    /// `minut`, `veckodag` or `attr.NAME` of a declared attribute.
     ConditionName = "R0011", Error, "okänt namn i villkor";
+    /// A test names an ärendetyp, delmoment or attribute that does not exist.
     UnknownInTest = "R0012", Error, "testet nämner något som inte finns";
+    /// The kundtjänst policy is missing, given twice, or lacks a required statement
+    /// (`kommun`, `kanaler`, `frekvensgräns`, `reserv`).
     Policy = "R0013", Error, "kundtjänstpolicyn saknas eller finns flera gånger";
+    /// A channel name that is neither a channel nor one of its aliases.
     UnknownChannel = "R0014", Error, "okänd kanal";
+    /// A statement that may appear once is repeated in a block.
     RepeatedStatement = "R0015", Error, "uppgiften står två gånger";
+    /// A unit has no level, or an ärendetyp with delmoment has a `rosa` line of its own.
     Level = "R0016", Error, "nivå saknas eller är dubbel";
+    /// A value that cannot be used: a kommunkod without four digits, a share over
+    /// 100 %, a zero time, a backwards range, an invalid time in a test, …
     InvalidValue = "R0017", Error, "ogiltigt värde";
+    /// A file or directory cannot be read (missing, no permission, not UTF-8).
     Unreadable = "R0018", Error, "filen går inte att läsa";
+    /// The directory holds no `.rosa` files.
     NoRuleFiles = "R0019", Error, "inga regelfiler";
+    /// `överenskommet manus` or a rule `=> manus` for a unit without a script.
     ScriptedWithoutScript = "R0020", Error, "manus utan manusfil";
+    /// A test lacks `ärendetyp` or `förväntat`.
     IncompleteTest = "R0021", Error, "testet är ofullständigt";
+    /// A guarded rule can never decide: it repeats an earlier condition, follows a rule
+    /// that is always true, or its condition is always false.
     UnreachableRule = "R0101", Warning, "regeln kan aldrig avgöra";
+    /// A `direkt` or `manus` agreement that the default method would not give.
     AgreementContradictsPolicy = "R0102", Warning, "överenskommelsen strider mot policyn";
+    /// An id mixes writing systems (a Cyrillic `а` among Latin letters).
     MixedScripts = "R0103", Warning, "id blandar skriftsystem";
+    /// Two ids differ only in ways that are easy to confuse (`-`/`_`, case, å/a, 0/o, …).
     ConfusableIds = "R0104", Warning, "id som är lätta att förväxla";
+    /// A unit in the scripted range would move to kundtjänst if the förvaltning
+    /// supplied a script: frekvens, systems and channels already allow it.
     ScriptWouldMove = "R0105", Warning, "nivå 3–4 som kunde hanteras med manus";
 }
 
@@ -79,7 +130,9 @@ impl std::fmt::Display for Code {
 /// One problem found in a ruleset.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
+    /// What kind of problem; also gives the [`Severity`].
     pub code: Code,
+    /// The problem in one Swedish sentence, user input quoted in backticks.
     pub message: String,
     /// Where the problem is; `None` for problems with a whole file or directory.
     pub span: Option<Span>,
@@ -94,6 +147,8 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A problem at `span` in a loaded file; add a label, help and related places with
+    /// the builder methods.
     pub fn new(code: Code, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
@@ -106,6 +161,8 @@ impl Diagnostic {
         }
     }
 
+    /// A problem with a whole file or directory (unreadable, no rule files), where there
+    /// is no text to point into.
     pub fn for_path(code: Code, path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
@@ -118,21 +175,26 @@ impl Diagnostic {
         }
     }
 
+    /// Set the short text shown under the marked span.
     pub fn label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
         self
     }
 
+    /// Set what the rule author can do about it (shown as `hjälp:`).
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// Add another place that explains the problem, such as the first definition of a
+    /// duplicate id, with a short text for it.
     pub fn related(mut self, span: Span, text: impl Into<String>) -> Self {
         self.related.push((span, text.into()));
         self
     }
 
+    /// The severity of its code.
     pub fn severity(&self) -> Severity {
         self.code.severity()
     }
@@ -141,21 +203,33 @@ impl Diagnostic {
 /// All diagnostics of one load, with the sources needed to show them.
 #[derive(Debug, Clone, Default)]
 pub struct Diagnostics {
+    /// The problems, errors and warnings together, in the order found (see
+    /// [`Diagnostics::sort`]).
     pub items: Vec<Diagnostic>,
+    /// The files the spans in `items` point into.
     pub sources: SourceMap,
 }
 
 /// A diagnostic as written by `rosa check --format json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct DiagnosticRecord {
+    /// The file or directory, relative to the ruleset root, with forward slashes.
     pub file: String,
+    /// 1-based line of the start of the problem; `None` for a whole file or directory.
     pub line: Option<usize>,
+    /// 1-based column of the start, counted in characters; `None` as for `line`.
     pub column: Option<usize>,
+    /// 1-based line of the end of the marked text.
     pub end_line: Option<usize>,
+    /// 1-based column just after the marked text, counted in characters.
     pub end_column: Option<usize>,
+    /// The code, e.g. `"R0003"` ([`Code::as_str`]).
     pub code: &'static str,
+    /// `"error"` or `"warning"`.
     pub severity: Severity,
+    /// The Swedish message ([`Diagnostic::message`]).
     pub message: String,
+    /// What to do about it, if the diagnostic says.
     pub help: Option<String>,
 }
 
@@ -165,10 +239,12 @@ impl Diagnostics {
         Diagnostics { items, sources }
     }
 
+    /// How many errors.
     pub fn errors(&self) -> usize {
         self.count(Severity::Error)
     }
 
+    /// How many warnings.
     pub fn warnings(&self) -> usize {
         self.count(Severity::Warning)
     }
@@ -180,6 +256,7 @@ impl Diagnostics {
             .count()
     }
 
+    /// Whether any diagnostic is an error (a ruleset with errors does not load).
     pub fn has_errors(&self) -> bool {
         self.errors() > 0
     }
@@ -190,6 +267,8 @@ impl Diagnostics {
             .sort_by_key(|d| (d.span.map(|s| (s.file, s.start)), d.path.clone(), d.code));
     }
 
+    /// Every diagnostic as a [`DiagnosticRecord`], in the current order: the JSON of
+    /// `rosa check --format json`.
     pub fn records(&self) -> Vec<DiagnosticRecord> {
         self.items.iter().map(|d| self.record(d)).collect()
     }
@@ -224,6 +303,32 @@ impl Diagnostics {
     }
 
     /// Render every diagnostic as text, like rustc, followed by a summary line.
+    ///
+    /// ```
+    /// use rosa::{Code, Diagnostic, Diagnostics, SourceFile, SourceMap, Span};
+    /// let text = "ärendetyp bygglov-status \"Status på bygglovsärende\" {\n    system Bygg\n}\n";
+    /// let mut sources = SourceMap::default();
+    /// let file = sources.add(SourceFile::new("bygg.rosa", text));
+    /// let start = text.find("Bygg\n").unwrap();
+    /// let problem = Diagnostic::new(Code::UnknownSystem, Span::new(file, start, start + 4), "okänt system `Bygg`")
+    ///     .label("finns inte i policyn")
+    ///     .help("lägg till `Bygg` i policyn under `system` eller `övriga system`");
+    /// let diagnostics = Diagnostics::new(vec![problem], sources);
+    /// assert_eq!(
+    ///     diagnostics.render(),
+    ///     "\
+    /// fel[R0003]: okänt system `Bygg`
+    ///  --> bygg.rosa:2:12
+    ///   |
+    /// 2 |     system Bygg
+    ///   |            ^^^^ finns inte i policyn
+    ///   |
+    ///   = hjälp: lägg till `Bygg` i policyn under `system` eller `övriga system`
+    ///
+    /// 1 fel
+    /// "
+    /// );
+    /// ```
     pub fn render(&self) -> String {
         let mut out = String::new();
         for d in &self.items {
@@ -246,6 +351,8 @@ impl Diagnostics {
         }
     }
 
+    /// Render one diagnostic (one of [`Diagnostics::items`], or any whose spans point
+    /// into [`Diagnostics::sources`]) as text, appended to `out`, without the summary.
     pub fn render_one(&self, d: &Diagnostic, out: &mut String) {
         let (level, name) = match d.severity() {
             Severity::Error => (Level::ERROR, "fel"),

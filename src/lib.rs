@@ -30,7 +30,7 @@
 //! ```
 
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 mod check;
 mod clock;
@@ -47,7 +47,7 @@ pub mod dryrun;
 #[cfg(feature = "serve")]
 pub mod serve;
 
-pub use clock::LocalTime;
+pub use clock::{LocalTime, TimeError, TimeErrorKind};
 pub use diagnostics::{Code, Diagnostic, DiagnosticRecord, Diagnostics, Severity};
 pub use engine::{
     Basis, Decision, DecisionRecord, Engine, Inquiry, Resolution, RuleRef, ScriptRef, TestResult,

@@ -8,12 +8,16 @@ pub type FileId = u32;
 /// A byte range in one source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Span {
+    /// The file, in the [`SourceMap`] the span came with.
     pub file: FileId,
+    /// Byte offset of the first byte, from the start of the file's text.
     pub start: usize,
+    /// Byte offset just past the last byte (`start..end`, so `start == end` is a point).
     pub end: usize,
 }
 
 impl Span {
+    /// The bytes `start..end` of `file`.
     pub fn new(file: FileId, start: usize, end: usize) -> Self {
         Span { file, start, end }
     }
@@ -22,12 +26,15 @@ impl Span {
 /// One loaded file: its path relative to the ruleset root, and its text.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
+    /// The path relative to the ruleset root, as read (see [`SourceFile::display_path`]).
     pub path: PathBuf,
+    /// The whole text of the file.
     pub text: String,
     line_starts: Vec<usize>,
 }
 
 impl SourceFile {
+    /// A file with this path (relative to the ruleset root) and text.
     pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
         let text = text.into();
         let line_starts = std::iter::once(0)
@@ -71,15 +78,22 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
+    /// Add a file; returns its id, the next in order (the first file is 0).
     pub fn add(&mut self, file: SourceFile) -> FileId {
         self.files.push(file);
         (self.files.len() - 1) as FileId
     }
 
+    /// The file with this id.
+    ///
+    /// # Panics
+    ///
+    /// If `id` was not returned by [`SourceMap::add`] on this map.
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id as usize]
     }
 
+    /// Every file with its id, in the order added (path order for a loaded ruleset).
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files.iter().enumerate().map(|(i, f)| (i as FileId, f))
     }
@@ -99,8 +113,11 @@ impl SourceMap {
 /// A human-readable position: file relative to the ruleset root, 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Location {
+    /// The file, relative to the ruleset root.
     pub file: PathBuf,
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, counted in characters.
     pub column: usize,
 }
 

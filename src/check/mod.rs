@@ -366,7 +366,6 @@ impl Checker<'_> {
                 target,
                 rules: Vec::new(),
                 location: self.location(block.keyword),
-                span: block.keyword,
             });
         }
     }

@@ -202,7 +202,6 @@ impl Checker<'_> {
             has_parts: units.iter().any(|u| u.part.is_some()),
             units,
             location: self.location(block.keyword),
-            span: block.keyword,
         })
     }
 

@@ -39,25 +39,43 @@ pub struct TypeChange {
     pub moved_hours: f64,
 }
 
-/// Before = the ruleset given with `--compare`, after = the main ruleset.
+/// Two reports side by side: before = the ruleset given with `--compare`, after = the
+/// main ruleset. Every delta is after − before; volumes are contacts per year.
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
+    /// The headline figures of the earlier ruleset: its id and directory, share,
+    /// volume, kundtjänst hours and posts, hours handed over, agents.
     pub before: Side,
+    /// The same figures for the later ruleset.
     pub after: Side,
+    /// Change in the share kundtjänst handles (0–1; 0.05 is five percentage points).
     pub share_delta: f64,
+    /// Change in kundtjänst working hours per year.
     pub kundtjanst_hours_delta: f64,
+    /// Change in kundtjänst full-time posts.
     pub kundtjanst_fte_delta: f64,
+    /// Change in förvaltning hours per year handed over to kundtjänst.
     pub handed_over_hours_delta: f64,
+    /// Change in the volume kundtjänst handles (positive: moved to kundtjänst).
     pub moved_volume: f64,
+    /// Change in phone agents in the average open hour; `None` when either side has no
+    /// staffing figure.
     pub average_agents_delta: Option<i64>,
+    /// Change in phone agents in the busiest hour (log with timestamps only).
     pub peak_agents_delta: Option<i64>,
+    /// The ärendetyper in both rulesets whose volume by outcome changed.
     pub changed: Vec<TypeChange>,
-    /// Ärendetyper only in one of the rulesets.
+    /// Ärendetyp ids only in the earlier ruleset.
     pub only_before: Vec<String>,
+    /// Ärendetyp ids only in the later ruleset.
     pub only_after: Vec<String>,
+    /// In Swedish, which volumes both sides were computed from.
     pub note: String,
 }
 
+/// Compare two reports: `before` (from the ruleset in `before_dir`) with `after`. With a
+/// log, both should come from the same log; without one, each uses its own frekvens.
+/// The directories are only shown.
 pub fn compare(before: &Report, before_dir: &str, after: &Report, after_dir: &str) -> Comparison {
     let side = |r: &Report, dir: &str| Side {
         ruleset: r.ruleset.clone(),

@@ -169,6 +169,26 @@ pub fn asa(agents: u32, traffic: f64, aht_seconds: f64) -> f64 {
 /// Returns the [`StaffingError`] naming the first field out of range, or
 /// [`StaffingError::TooManyAgents`] if the result would exceed
 /// [`MAX_AGENTS`].
+///
+/// ```
+/// use rosa::dryrun::erlang::{StaffingInput, required_staff};
+/// // The textbook case: 100 calls in half an hour, 3 minutes each (10 erlangs); 80 %
+/// // answered within 20 s, occupancy at most 85 %, 30 % of paid time off the phone.
+/// let staffing = required_staff(&StaffingInput {
+///     calls: 100.0,
+///     interval_seconds: 1800.0,
+///     aht_seconds: 180.0,
+///     target_share: 0.8,
+///     target_seconds: 20.0,
+///     max_occupancy: 0.85,
+///     shrinkage: 0.3,
+/// })?;
+/// assert_eq!(staffing.agents, 14);
+/// assert!((staffing.service_level - 0.888).abs() < 0.0005);
+/// assert!((staffing.asa_seconds - 7.84).abs() < 0.005);
+/// assert_eq!(staffing.rostered, 20); // ⌈14 / (1 − 0.3)⌉
+/// # Ok::<(), rosa::dryrun::erlang::StaffingError>(())
+/// ```
 pub fn required_staff(input: &StaffingInput) -> Result<Staffing, StaffingError> {
     validate(input)?;
 

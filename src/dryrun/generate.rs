@@ -12,16 +12,21 @@ use crate::model::Ruleset;
 use crate::model::{AttrKind, Attribute};
 use std::io::{self, Write};
 
+/// What log [`generate`] writes. The default: CSV, the year 2026, seed 2026, as many
+/// rows as the declared yearly volume, 0.5 % unknown ärendetyper and 0.1 % broken rows.
 #[derive(Debug, Clone)]
 pub struct GenerateOptions {
     /// Rows to write; `None`: the ruleset's declared yearly volume (a year of inquiries).
     pub rows: Option<u64>,
+    /// Seed of the random numbers: the same seed and ruleset give the same log.
     pub seed: u64,
+    /// The calendar year the rows' times fall in.
     pub year: i32,
     /// Share of rows with an ärendetyp the ruleset does not know.
     pub unknown_share: f64,
     /// Share of rows that are broken (missing type, bad time, unknown channel, short row).
     pub broken_share: f64,
+    /// Write JSON Lines instead of CSV with a header row.
     pub json_lines: bool,
 }
 
@@ -38,10 +43,14 @@ impl Default for GenerateOptions {
     }
 }
 
+/// What [`generate`] wrote.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GenerateStats {
+    /// Rows written (without the header row).
     pub rows: u64,
+    /// Rows naming an ärendetyp the ruleset does not have.
     pub unknown: u64,
+    /// Rows broken on purpose (missing ärendetyp, bad time, unknown channel, short row).
     pub broken: u64,
 }
 
@@ -73,7 +82,11 @@ const SEASON: [f64; 12] = [
 /// Relative volume per weekday (Monday first).
 const WEEKDAY: [f64; 7] = [1.25, 1.05, 1.0, 0.95, 0.8, 0.15, 0.1];
 
-/// Write the log; returns what was written.
+/// Write a log for `ruleset` to `out`; returns what was written.
+///
+/// # Errors
+///
+/// Writing to `out` fails, or the ruleset declares no frekvens to draw rows from.
 pub fn generate(
     ruleset: &Ruleset,
     options: &GenerateOptions,

@@ -1,8 +1,9 @@
 //! Dry-run for analysts: what a workshop outcome means in volume, staff and systems.
 //!
 //! Volumes come from the declared frekvens, or from an inquiry log streamed in chunks
-//! and decided in parallel. [`report`] turns the counts into figures, [`render`] and
-//! [`html`] write them out.
+//! and decided in parallel. [`run`] decides them and computes a [`Report`]; [`text`],
+//! [`markdown`], [`csv()`] and [`html`] write it out, and [`compare`] sets two reports
+//! side by side.
 
 mod aggregate;
 mod analysis;
@@ -26,7 +27,8 @@ pub use analysis::Analysis;
 pub use compare::{Comparison, compare};
 pub use generate::{GenerateOptions, GenerateStats, generate};
 pub use html::html;
-pub use options::{Counted, Options, VolumeSource};
+pub use options::Options;
+use options::{Counted, VolumeSource};
 pub use reader::LogFormat;
 pub use render::{csv, markdown, text};
 pub use report::Report;
@@ -46,7 +48,26 @@ impl std::fmt::Display for DryRunError {
 
 impl std::error::Error for DryRunError {}
 
-/// Run the dry-run and compute the report.
+/// Run the dry-run and compute the report: decide every unit's declared volume (no
+/// [`Options::log`]) or every row of the log, and turn the counts into figures per year.
+///
+/// # Errors
+///
+/// A log that cannot be read, has no rows or no period (neither timestamps nor
+/// [`Options::period_days`]), or, with [`Options::strict`], a rejected row.
+///
+/// ```
+/// use rosa::Ruleset;
+/// use rosa::dryrun::{self, Options};
+/// let ruleset = Ruleset::load("rulesets/exempelkommun").unwrap();
+/// // Without a log, the volumes are each unit's declared frekvens per year.
+/// let report = dryrun::run(&ruleset, &Options::default()).expect("the example has frekvens");
+/// assert_eq!(report.volumes.mode, "declared");
+/// let total = &report.total;
+/// assert!(total.volume > 100_000.0);
+/// assert!((total.share - (total.kundtjanst + total.scripted) / total.volume).abs() < 1e-9);
+/// assert_eq!(report.meets_goal, total.share >= report.goal_share);
+/// ```
 pub fn run(ruleset: &Ruleset, options: &Options) -> Result<Report, DryRunError> {
     let engine = Engine::new(ruleset);
     let counted = count(&engine, options)?;
@@ -54,7 +75,7 @@ pub fn run(ruleset: &Ruleset, options: &Options) -> Result<Report, DryRunError> 
 }
 
 /// Count volumes through one engine (declared, or from the log).
-pub fn count(engine: &Engine, options: &Options) -> Result<Counted, DryRunError> {
+fn count(engine: &Engine, options: &Options) -> Result<Counted, DryRunError> {
     let with_system = engines_with_missing_systems(engine.ruleset());
     let index = UnitIndex::new(engine.ruleset());
     let ctx = TallyContext {
@@ -73,7 +94,7 @@ pub fn count(engine: &Engine, options: &Options) -> Result<Counted, DryRunError>
 }
 
 /// One engine per system kundtjänst lacks, as if it had that system.
-pub fn engines_with_missing_systems(ruleset: &Ruleset) -> Vec<(usize, Engine)> {
+fn engines_with_missing_systems(ruleset: &Ruleset) -> Vec<(usize, Engine)> {
     ruleset
         .systems
         .iter()

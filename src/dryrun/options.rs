@@ -7,7 +7,10 @@ use std::path::PathBuf;
 /// What to dry-run.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The inquiry log to decide row by row; `None` (the default): each unit's
+    /// declared frekvens.
     pub log: Option<PathBuf>,
+    /// The log's format; `None`: by its extension ([`LogFormat::of_path`]).
     pub log_format: Option<LogFormat>,
     /// Days the log covers; otherwise taken from its timestamps.
     pub period_days: Option<f64>,
@@ -17,6 +20,8 @@ pub struct Options {
     pub phone_share: f64,
     /// Minutes kundtjänst spends on a contact it forwards (answer, register, connect).
     pub forward_minutes: f64,
+    /// Show a progress bar on standard error while reading a log (only on a terminal,
+    /// never under `CI`).
     pub progress: bool,
 }
 
@@ -35,13 +40,13 @@ impl Default for Options {
 }
 
 /// Counts before they become figures: the tally and where the volumes came from.
-pub struct Counted {
+pub(crate) struct Counted {
     pub tally: Tally,
     pub source: VolumeSource,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum VolumeSource {
+pub(crate) enum VolumeSource {
     Declared,
     Log {
         path: PathBuf,

@@ -15,9 +15,15 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+/// The format of an inquiry log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
+    /// CSV with a header row, `,` or `;` between fields: `arendetyp` (or `case_type`),
+    /// and optionally `delmoment`/`part`, `kanal`/`channel` and `tid`/`time`; every
+    /// other column is an attribute.
     Csv,
+    /// One JSON object per line, with the same fields; other keys, or an `attributes`
+    /// object, are attributes.
     JsonLines,
 }
 

@@ -524,7 +524,16 @@ fn comparison(a: &Analysis) -> Option<Table> {
     })
 }
 
-/// The terminal table.
+/// The report as plain-text tables for a terminal (`rosa dry-run`, the default format).
+///
+/// ```
+/// use rosa::dryrun::{self, Analysis, Options};
+/// let ruleset = rosa::Ruleset::load("rulesets/exempelkommun").unwrap();
+/// let report = dryrun::run(&ruleset, &Options::default()).unwrap();
+/// let text = dryrun::text(&Analysis::from(report));
+/// assert!(text.starts_with("Provkörning: Exempelkommun (1299), regeluppsättning "));
+/// assert!(text.contains("Per förvaltning"));
+/// ```
 pub fn text(a: &Analysis) -> String {
     sections(a)
         .iter()

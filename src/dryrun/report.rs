@@ -167,22 +167,47 @@ pub struct Rejected {
     pub rows: Vec<RejectedRow>,
 }
 
+/// The dry-run's figures for one ruleset, as [`run`](super::run) computes them and
+/// `rosa dry-run --format json` writes them. Volumes are contacts per year (a log is
+/// scaled to a year, see `volumes`), hours are per year, shares are 0–1.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// The kommun's name, from the policy.
     pub kommun: String,
+    /// The kommunkod, from the policy.
     pub kommunkod: String,
+    /// The [ruleset id](crate::Ruleset::id) the figures come from.
     pub ruleset: String,
+    /// The policy's goal for the share kundtjänst handles (`mål`).
     pub goal_share: f64,
+    /// Whether `total.share` reaches `goal_share`.
     pub meets_goal: bool,
+    /// Where the volumes come from (`mode`: `declared` or `log`) and how a log is scaled
+    /// to a year (`factor`, `period_days`, `period_source`).
     pub volumes: Annualisation,
+    /// All contacts: `volume`, by outcome (`kundtjanst`, `scripted`, `forwarded`,
+    /// `conditional`), `share` handled by kundtjänst, `kundtjanst_hours`,
+    /// `kundtjanst_fte` and `handed_over_hours`; unknown ärendetyper count as forwarded.
     pub total: Figures,
+    /// The same figures per förvaltning, in file order.
     pub forvaltningar: Vec<ForvaltningRow>,
+    /// The same figures per ärendetyp, in file order, with each delmoment in `parts`.
     pub arendetyper: Vec<ArendetypRow>,
+    /// Phone staffing by Erlang C for the average open hour and, with timestamps, per
+    /// hour of the week; `error` says why it could not be computed.
     pub staffing: StaffingReport,
+    /// Per system in the policy: the volume handled with it, and for a system
+    /// kundtjänst lacks, the forwarded volume and förvaltning hours access would move.
     pub systems: Vec<SystemRow>,
+    /// Ärendetyp ids in the log that the ruleset does not have, largest volume first.
     pub unknown_case_types: Vec<UnknownType>,
+    /// Volume of unknown ärendetyper beyond the first 10,000 distinct ids, counted
+    /// together.
     pub unknown_case_types_other: f64,
+    /// Log rows that could not be used: how many, and the first 1,000 with line number
+    /// and reason.
     pub rejected: Rejected,
+    /// The assumptions behind the figures, in Swedish, for the report's reader.
     pub assumptions: Vec<String>,
 }
 

@@ -25,15 +25,27 @@ pub enum Basis {
     Method,
 }
 
-/// A decision for one inquiry, borrowing from the [`Engine`].
+/// A decision for one inquiry, borrowing from the [`Engine`]: what [`Engine::decide`]
+/// returns. [`Decision::to_record`] (or [`Engine::decide_record`]) gives the owned JSON
+/// form with the criteria; `docs/semantik.md` §9 lists what each part holds.
 #[derive(Debug, Clone)]
 pub struct Decision<'a> {
+    /// Who handles the inquiry (`docs/semantik.md` §1).
     pub outcome: Outcome,
+    /// Which step decided it (§3–§8).
     pub basis: Basis,
+    /// The ärendetyp asked about; `None` when it is not in the ruleset.
     pub case_type: Option<&'a Arendetyp>,
+    /// The unit decided: the delmoment named, else the ärendetyp's first delmoment,
+    /// else the ärendetyp itself (§4). `None` for an unknown ärendetyp or delmoment (§3).
     pub unit: Option<&'a Unit>,
+    /// Where to forward it; set exactly when `outcome` is [`Outcome::Forwarded`].
     pub target: Option<&'a Target>,
+    /// The förvaltning's script to follow; set exactly when `outcome` is
+    /// [`Outcome::Scripted`].
     pub script: Option<&'a Script>,
+    /// The guarded rule that decided ([`Basis::Rule`]) or could not be evaluated
+    /// ([`Basis::ConditionError`]); `None` for every other basis.
     pub rule: Option<&'a Rule>,
     /// Why a condition failed, or why a rule's outcome could not be followed. (Unknown
     /// types and parts get theirs in [`Decision::to_record`].)
@@ -55,36 +67,66 @@ pub struct Resolution {
     pub legacy: String,
 }
 
+/// The script of a scripted decision, as [`DecisionRecord::script`] names it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScriptRef {
+    /// Path of the script file relative to the ruleset directory, with forward slashes
+    /// (`manus/bygglov-status.md`).
     pub path: String,
+    /// Its first heading or line, to show to staff.
     pub title: String,
 }
 
+/// The guarded rule behind a decision, as [`DecisionRecord::rule`] names it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleRef {
+    /// The rule file, relative to the ruleset directory, with forward slashes.
     pub file: String,
+    /// 1-based line of the rule in that file.
     pub line: usize,
+    /// The condition as written between the backticks (`kanal == "besök"`).
     pub condition: String,
 }
 
-/// The JSON shape of a decision (stable; documented in docs/integration.md).
+/// The JSON shape of a decision (stable; documented in `docs/integration.md`), as
+/// [`Engine::decide_record`] gives it. Field by field it is `docs/semantik.md` §9.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DecisionRecord {
+    /// Who handles the inquiry: `kundtjanst`, `scripted` or `forwarded`.
     pub outcome: Outcome,
+    /// Which step decided it (`unknown_case_type`, `rule`, `method`, …).
     pub basis: Basis,
+    /// The ärendetyp id as sent in the inquiry.
     pub case_type: String,
+    /// The ärendetyp's name from the ruleset; `None` for an unknown ärendetyp.
     pub case_type_name: Option<String>,
+    /// The delmoment decided: the one named (also when unknown, as sent), the first one
+    /// when none was named; `None` for an ärendetyp without delmoment and for an unknown
+    /// ärendetyp.
     pub part: Option<String>,
+    /// The id of the ärendetyp's förvaltning; `None` for an unknown ärendetyp.
     pub forvaltning: Option<String>,
+    /// The channel as sent (an alias stays as written).
     pub channel: Option<String>,
+    /// The unit's ROSA level; `None` for an unknown ärendetyp or delmoment.
     pub level: Option<u8>,
+    /// Where to forward it; set exactly when `outcome` is `forwarded`.
     pub target: Option<Target>,
+    /// The script to follow; set exactly when `outcome` is `scripted`.
     pub script: Option<ScriptRef>,
+    /// The default method's criteria for the unit in the channel, in the order of
+    /// `docs/semantik.md` §8, whatever decided; empty only for an unknown ärendetyp or
+    /// delmoment.
     pub criteria: Vec<Criterion>,
+    /// The guarded rule that decided or could not be evaluated (basis `rule` or
+    /// `condition_error`).
     pub rule: Option<RuleRef>,
+    /// Why, in Swedish, for a condition error, a `manus` rule for a unit without a
+    /// script, or an unknown ärendetyp or delmoment; else `None`.
     pub error: Option<String>,
+    /// The outcome as case-system resolution codes.
     pub resolution: Resolution,
+    /// The [ruleset id](crate::Ruleset::id) (64 hex digits) of the files that decided.
     pub ruleset: String,
 }
 
@@ -97,13 +139,15 @@ impl Decision<'_> {
         }
     }
 
-    /// Index of the ärendetyp in [`crate::Ruleset::arendetyper`] and of the unit in it.
+    /// Index of the ärendetyp in [`crate::Ruleset::arendetyper`] and of the unit in its
+    /// [`units`](Arendetyp::units); `None` for an unknown ärendetyp or delmoment.
     pub fn position(&self) -> Option<(usize, usize)> {
         self.position
     }
 
     /// The method's criteria for the unit decided, whatever decided the outcome, so an
     /// analyst sees what it would take to move it. Empty for unknown types and parts.
+    /// `channel_text` is the inquiry's channel as sent, quoted when it is unknown.
     pub fn criteria(&self, channel_text: Option<&str>) -> Vec<Criterion> {
         match self.unit {
             Some(unit) => criteria(self.engine.ruleset(), unit, self.channel, channel_text),
@@ -135,6 +179,9 @@ impl Decision<'_> {
         }
     }
 
+    /// The outcome as case-system resolution codes (`docs/semantik.md` §9): Draken's
+    /// code depends on whether the unit needs a system, the older wording on whether a
+    /// forwarded inquiry came by a written channel.
     pub fn resolution(&self) -> Resolution {
         let (draken, legacy) = match self.outcome {
             Outcome::Kundtjanst => ("SOLVED", "Informerat"),

@@ -43,10 +43,29 @@ struct CompiledUnit {
 }
 
 impl Engine {
+    /// Compile a ruleset for deciding (the engine keeps its own copy; [`Engine::from_arc`]
+    /// shares one instead). Compiling precomputes the default method's outcome for every
+    /// unit and channel, so build one engine per ruleset and share it: it is immutable,
+    /// `Send` and `Sync`.
+    ///
+    /// ```
+    /// use rosa::{Engine, Inquiry, Outcome, Ruleset};
+    /// use std::sync::Arc;
+    /// let ruleset = Ruleset::load("rulesets/exempelkommun").expect("the example loads");
+    /// let engine = Arc::new(Engine::new(&ruleset));
+    /// assert_eq!(engine.ruleset().id(), ruleset.id());
+    /// let worker = {
+    ///     let engine = Arc::clone(&engine);
+    ///     std::thread::spawn(move || engine.decide(&Inquiry::new("bygglov-status")).outcome)
+    /// };
+    /// assert_eq!(worker.join().unwrap(), Outcome::Scripted);
+    /// ```
     pub fn new(ruleset: &Ruleset) -> Engine {
         Engine::from_arc(Arc::new(ruleset.clone()))
     }
 
+    /// Compile a ruleset that is already shared behind an `Arc`, without copying it
+    /// (what `rosa serve` does with each reloaded ruleset).
     pub fn from_arc(ruleset: Arc<Ruleset>) -> Engine {
         let index = ruleset
             .arendetyper
@@ -71,21 +90,55 @@ impl Engine {
         }
     }
 
+    /// The ruleset this engine decides with.
     pub fn ruleset(&self) -> &Ruleset {
         &self.ruleset
     }
 
+    /// The ruleset as the shared `Arc`, to keep it (cheaply cloned) beyond the engine.
     pub fn ruleset_arc(&self) -> &Arc<Ruleset> {
         &self.ruleset
     }
 
     /// Whether any guarded rule can decide this unit, so that its outcome depends on
-    /// the inquiry beyond type, part and channel.
+    /// the inquiry beyond type, part and channel. `arendetyp` indexes
+    /// [`Ruleset::arendetyper`], `unit` that ärendetyp's [`units`](crate::model::Arendetyp::units)
+    /// (as in [`Decision::position`]).
+    ///
+    /// # Panics
+    ///
+    /// If either index is out of range.
     pub fn has_conditions(&self, arendetyp: usize, unit: usize) -> bool {
         !self.units[arendetyp][unit].chain.is_empty()
     }
 
-    /// Decide one inquiry: the steps of docs/semantik.md §3–§8, carrying what §9 lists.
+    /// Decide one inquiry: the steps of `docs/semantik.md` §3–§8, carrying what §9 lists.
+    ///
+    /// Never fails: an unknown ärendetyp or delmoment, an unknown channel or a condition
+    /// that cannot be evaluated all give [`Outcome::Forwarded`], with the [`Basis`] and
+    /// [`Decision::error`] saying why. Without guarded rules in the way it does not
+    /// allocate. [`Engine::decide_record`] gives the owned JSON form with the criteria.
+    ///
+    /// ```
+    /// use rosa::{Basis, Engine, Inquiry, Outcome, Ruleset};
+    /// let engine = Engine::new(&Ruleset::load("rulesets/exempelkommun").unwrap());
+    ///
+    /// // Level 3, frequent enough, with a script and a system kundtjänst has: the method
+    /// // gives it to kundtjänst with the förvaltning's script.
+    /// let d = engine.decide(&Inquiry::new("bygglov-status").channel("telefon"));
+    /// assert_eq!((d.outcome, d.basis), (Outcome::Scripted, Basis::Method));
+    /// assert_eq!(d.script.unwrap().path, "manus/bygglov-status.md");
+    ///
+    /// // A guarded rule in the ärendetyp: visitors with protected identity go to a
+    /// // queue of their own.
+    /// let visit = Inquiry::new("bygglov")
+    ///     .part("regler")
+    ///     .channel("besök")
+    ///     .attr("skyddad_identitet", true);
+    /// let d = engine.decide(&visit);
+    /// assert_eq!((d.outcome, d.basis), (Outcome::Forwarded, Basis::Rule));
+    /// assert_eq!(d.target.unwrap().queue.as_deref(), Some("Bygglov, skyddade personuppgifter"));
+    /// ```
     pub fn decide(&self, inquiry: &Inquiry) -> Decision<'_> {
         let channel = ChannelSlot::parse(inquiry.channel.as_deref());
         let Some(&t) = self.index.get(&*inquiry.case_type) else {
@@ -260,7 +313,37 @@ impl Engine {
         }
     }
 
-    /// Decide and explain in one step: the owned JSON shape.
+    /// Decide and explain in one step: the owned, serialisable [`DecisionRecord`] (the JSON
+    /// shape of `rosa decide` and `rosa serve`), with the method's criteria in Swedish.
+    ///
+    /// ```
+    /// use rosa::{CriterionKind, Engine, Inquiry, Outcome, Ruleset};
+    /// let engine = Engine::new(&Ruleset::load("rulesets/exempelkommun").unwrap());
+    /// let inquiry = Inquiry::new("bygglov").part("bedomning").channel("telefon");
+    /// let record = engine.decide_record(&inquiry);
+    /// assert_eq!(record.outcome, Outcome::Forwarded);
+    /// assert_eq!(record.level, Some(5));
+    /// assert_eq!(record.target.as_ref().unwrap().queue.as_deref(), Some("Bygg och miljö"));
+    ///
+    /// // The criteria say why, in the order of docs/semantik.md §8: the level fails,
+    /// // sekretess, channel and the system pass.
+    /// let kinds: Vec<_> = record.criteria.iter().map(|c| (c.criterion, c.passed)).collect();
+    /// assert_eq!(kinds, [
+    ///     (CriterionKind::Level, false),
+    ///     (CriterionKind::Sekretess, true),
+    ///     (CriterionKind::Channel, true),
+    ///     (CriterionKind::System, true),
+    /// ]);
+    /// assert_eq!(
+    ///     record.criteria[0].text,
+    ///     "nivå 5 ligger över manusnivåerna (högst 4): förvaltningen handlägger"
+    /// );
+    ///
+    /// // Serialised, it is what a case system receives.
+    /// let json = serde_json::to_value(&record).unwrap();
+    /// assert_eq!(json["criteria"][0]["criterion"], "level");
+    /// assert_eq!(json["resolution"]["draken"], "CONNECTED");
+    /// ```
     pub fn decide_record(&self, inquiry: &Inquiry) -> DecisionRecord {
         self.decide(inquiry).to_record(inquiry)
     }

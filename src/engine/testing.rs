@@ -5,15 +5,23 @@ use crate::model::{Outcome, TestCase};
 use serde::Serialize;
 use std::borrow::Cow;
 
+/// The result of one test written in the ruleset (a `test` block), as [`run_tests`]
+/// gives it and `rosa test --format json` writes it.
 #[derive(Debug, Clone, Serialize)]
 pub struct TestResult {
+    /// The test's name as written (`test "…"`).
     pub name: String,
     /// `file:line` of the test.
     pub location: String,
+    /// Whether the outcome, and the förvaltning when the test names one, were as expected.
     pub passed: bool,
+    /// The outcome the test expects (`förväntat`).
     pub expected: Outcome,
+    /// The förvaltning id the test expects the inquiry to be forwarded to, if it says.
     pub expected_forvaltning: Option<String>,
+    /// The outcome the engine gave.
     pub got: Outcome,
+    /// The förvaltning id of the target the engine forwarded to; `None` unless forwarded.
     pub got_forvaltning: Option<String>,
     /// What decided, in Swedish, for a failing test.
     pub explanation: Option<String>,
@@ -33,6 +41,20 @@ fn inquiry_of(test: &TestCase) -> Inquiry<'_> {
     }
 }
 
+/// Run every test written in the engine's ruleset ([`crate::Ruleset::tests`]), in file
+/// order: each test's inquiry is decided as by [`Engine::decide_record`] and compared
+/// with what the förvaltning agreed. What `rosa test` runs.
+///
+/// ```
+/// use rosa::{Engine, Ruleset, run_tests};
+/// let engine = Engine::new(&Ruleset::load("rulesets/exempelkommun").unwrap());
+/// let results = run_tests(&engine);
+/// assert_eq!(results.len(), engine.ruleset().tests().len());
+/// for failed in results.iter().filter(|r| !r.passed) {
+///     eprintln!("{} ({}): {}", failed.name, failed.location, failed.explanation.as_deref().unwrap_or(""));
+/// }
+/// assert!(results.iter().all(|r| r.passed), "the example's tests pass");
+/// ```
 pub fn run_tests(engine: &Engine) -> Vec<TestResult> {
     engine
         .ruleset()

@@ -3,7 +3,15 @@
 
 use serde::{Serialize, Serializer};
 
-/// One contact channel.
+/// One contact channel: `telefon`, `e-post`, `chatt`, `besök`, `webb`, `brev`,
+/// `sociala-medier` or `sms` (`docs/semantik.md` §1). Serialised as its name.
+///
+/// ```
+/// use rosa::Channel;
+/// let visit = Channel::parse("besok").expect("an alias of besök");
+/// assert_eq!(visit.name(), "besök");
+/// assert_eq!(Channel::parse("Telefon"), None); // names are matched exactly
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Channel(u8);
 
@@ -19,10 +27,12 @@ const NAMES: [&str; 8] = [
 ];
 
 impl Channel {
-    pub const COUNT: usize = NAMES.len();
-    pub const TELEFON: Channel = Channel(0);
+    pub(crate) const COUNT: usize = NAMES.len();
+    #[cfg_attr(not(feature = "dryrun"), allow(dead_code))]
+    pub(crate) const TELEFON: Channel = Channel(0);
 
-    /// The channel for a name as written in rule files, logs or API calls.
+    /// The channel for a name as written in rule files, logs or API calls: a canonical
+    /// name or one of its aliases, matched exactly; `None` for anything else.
     pub fn parse(name: &str) -> Option<Channel> {
         if let Some(i) = NAMES.iter().position(|n| *n == name) {
             return Some(Channel(i as u8));
@@ -43,20 +53,22 @@ impl Channel {
             .map(|i| Channel(i as u8))
     }
 
+    /// The canonical name (`besök`, not an alias), also its `Display` and JSON form.
     pub fn name(self) -> &'static str {
         NAMES[self.0 as usize]
     }
 
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self.0 as usize
     }
 
+    /// Every channel, in the order listed above.
     pub fn all() -> impl Iterator<Item = Channel> {
         (0..Channel::COUNT as u8).map(Channel)
     }
 
     /// The known channel names, for error messages.
-    pub fn known_names() -> String {
+    pub(crate) fn known_names() -> String {
         NAMES.join(", ")
     }
 }
@@ -73,27 +85,31 @@ impl Serialize for Channel {
     }
 }
 
-/// A set of channels, as a bit set.
+/// A set of channels, as a bit set; serialised as a list of names. Build one with
+/// `collect()` from [`Channel`]s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct ChannelSet(u16);
 
 impl ChannelSet {
-    pub fn insert(&mut self, channel: Channel) {
+    pub(crate) fn insert(&mut self, channel: Channel) {
         self.0 |= 1 << channel.0;
     }
 
+    /// Whether `channel` is in the set.
     pub fn contains(self, channel: Channel) -> bool {
         self.0 & (1 << channel.0) != 0
     }
 
-    pub fn intersects(self, other: ChannelSet) -> bool {
+    pub(crate) fn intersects(self, other: ChannelSet) -> bool {
         self.0 & other.0 != 0
     }
 
+    /// Whether the set has no channel.
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
 
+    /// The channels in the set, in [`Channel::all`] order.
     pub fn iter(self) -> impl Iterator<Item = Channel> {
         Channel::all().filter(move |c| self.contains(*c))
     }

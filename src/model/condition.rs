@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// The names a condition may use, as documented in the rule-language guide.
-pub const NAMES: &[&str] = &["kanal", "delmoment", "timme", "minut", "veckodag", "attr"];
+pub(crate) const NAMES: &[&str] = &["kanal", "delmoment", "timme", "minut", "veckodag", "attr"];
 
 const MAX_OPERATIONS: u64 = 10_000;
 
@@ -75,26 +75,33 @@ fn refuse_mixed_comparisons(engine: &mut Engine) {
 /// field gives a clear reason instead of a silent `false`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Needs {
+    /// The text uses `kanal`: without a channel the condition cannot be evaluated.
     pub channel: bool,
+    /// The text uses `delmoment`.
     pub part: bool,
+    /// The text uses `timme`, `minut` or `veckodag`: without a (valid) time the condition
+    /// cannot be evaluated.
     pub time: bool,
     /// The declared attributes it reads.
     pub attributes: Vec<Attribute>,
 }
 
-/// A compiled condition.
+/// A compiled condition: a Rhai expression over `kanal`, `delmoment`, `timme`,
+/// `minut`, `veckodag` and `attr.NAME` (`docs/semantik.md` §5, §6).
 #[derive(Debug, Clone)]
 pub struct Condition {
+    /// The condition as written between the backticks.
     pub source: String,
+    /// What it reads from the inquiry.
     pub needs: Needs,
     /// Reads an untyped attribute, so it runs in the strict (slower) sandbox.
-    pub strict: bool,
+    pub(crate) strict: bool,
     ast: rhai::AST,
 }
 
 /// Why a condition does not compile. `offset` and `len` are bytes into the source.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ConditionError {
+pub(crate) struct ConditionError {
     pub unknown_name: bool,
     pub message: String,
     pub offset: usize,
@@ -104,15 +111,24 @@ pub struct ConditionError {
 /// The inquiry as a condition sees it.
 #[derive(Debug, Clone, Copy)]
 pub struct EvalContext<'a> {
+    /// `kanal`: a known channel's canonical name, an unknown one as sent; `None` when
+    /// the inquiry has no channel.
     pub channel: Option<&'a str>,
+    /// `delmoment`: the id of the unit decided; `None` (read as `""`) for an ärendetyp
+    /// without delmoment.
     pub part: Option<&'a str>,
+    /// `timme`, `minut`, `veckodag`: the inquiry's local time, if it has a valid one.
     pub time: Option<LocalTime>,
+    /// `attr.NAME`: the inquiry's attributes by name.
     pub attributes: &'a BTreeMap<std::borrow::Cow<'a, str>, AttrValue>,
 }
 
 impl Condition {
     /// Compile `source`, allowing `attr.NAME` only for the declared attribute names.
-    pub fn compile(source: &str, attributes: &[Attribute]) -> Result<Condition, ConditionError> {
+    pub(crate) fn compile(
+        source: &str,
+        attributes: &[Attribute],
+    ) -> Result<Condition, ConditionError> {
         let scanned = scan(source);
         if let Some(offset) = scanned.indexed_attr {
             return Err(ConditionError {
@@ -155,7 +171,7 @@ impl Condition {
     }
 
     /// A condition that uses no inquiry field has the same value for every inquiry.
-    pub fn constant_value(&self) -> Option<bool> {
+    pub(crate) fn constant_value(&self) -> Option<bool> {
         let n = &self.needs;
         if n.channel || n.part || n.time || !n.attributes.is_empty() {
             return None;
@@ -170,7 +186,8 @@ impl Condition {
         .ok()
     }
 
-    /// Evaluate for one inquiry. The error is a Swedish sentence for the decision's reasons.
+    /// Evaluate for one inquiry: `Ok(true)` when the rule applies. The error is a Swedish
+    /// sentence for the decision's reasons (`docs/semantik.md` §6).
     pub fn eval(&self, ctx: &EvalContext) -> Result<bool, String> {
         let mut scope = Scope::new();
         self.fill_scope(ctx, &mut scope)?;

@@ -97,22 +97,34 @@ fn channel_ok(ruleset: &Ruleset, unit: &Unit, channel: ChannelSlot) -> bool {
     }
 }
 
+/// Which criterion of the default method (`docs/semantik.md` §8); JSON in snake case
+/// (`level`, `sekretess`, …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CriterionKind {
+    /// The unit's level is in the direct or the scripted range.
     Level,
+    /// The unit is not marked `sekretess`.
     Sekretess,
+    /// Kundtjänst serves the inquiry's channel and the unit allows it.
     Channel,
+    /// Kundtjänst has access to one system the unit needs (one criterion per system).
     System,
+    /// The unit's frekvens per year reaches the policy's `frekvensgräns`; only for a
+    /// level in the scripted range.
     Frequency,
+    /// The unit has a script; only for a level in the scripted range.
     Script,
 }
 
 /// One criterion of the method, with a plain Swedish sentence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Criterion {
+    /// Which criterion.
     pub criterion: CriterionKind,
+    /// Whether it allows kundtjänst to handle the unit (a failed one forwards it, §8).
     pub passed: bool,
+    /// Why, in Swedish (`kundtjänst saknar åtkomst till Procapita`).
     pub text: String,
 }
 

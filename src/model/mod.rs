@@ -30,8 +30,10 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome, from most to least handled by kundtjänst.
     pub const ALL: [Outcome; 3] = [Outcome::Kundtjanst, Outcome::Scripted, Outcome::Forwarded];
 
+    /// The JSON name: `kundtjanst`, `scripted` or `forwarded` (also its `Display`).
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Kundtjanst => "kundtjanst",
@@ -49,6 +51,8 @@ impl Outcome {
         }
     }
 
+    /// Whether kundtjänst handles the inquiry itself (directly or with the script),
+    /// i.e. it is not forwarded.
     pub fn handled_by_kundtjanst(self) -> bool {
         self != Outcome::Forwarded
     }
@@ -60,12 +64,17 @@ impl std::fmt::Display for Outcome {
     }
 }
 
-/// An inquiry attribute value: text, number or boolean.
+/// An inquiry attribute value: text, number or boolean. In JSON it is the plain value
+/// (`true`, `5000`, `"Norr"`); on a command line or in a log it is read with
+/// [`AttrValue::from_text`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum AttrValue {
+    /// `ja`/`nej`: JSON `true`/`false`; `true` and `false` in a condition.
     Bool(bool),
+    /// A number; JSON integers are read as `f64` too.
     Number(f64),
+    /// Any text.
     Text(String),
 }
 
@@ -109,13 +118,16 @@ impl serde::de::Visitor<'_> for AttrValueVisitor {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AttrKind {
+    /// `tal`: the value must be a [`AttrValue::Number`].
     Number,
+    /// `text`: the value must be a [`AttrValue::Text`].
     Text,
+    /// `ja/nej`: the value must be a [`AttrValue::Bool`].
     Bool,
 }
 
 impl AttrKind {
-    pub fn matches(self, value: &AttrValue) -> bool {
+    pub(crate) fn matches(self, value: &AttrValue) -> bool {
         matches!(
             (self, value),
             (AttrKind::Number, AttrValue::Number(_))
@@ -125,7 +137,7 @@ impl AttrKind {
     }
 
     /// "ett tal", "text", "ja eller nej", for messages.
-    pub fn words(self) -> &'static str {
+    pub(crate) fn words(self) -> &'static str {
         match self {
             AttrKind::Number => "ett tal",
             AttrKind::Text => "text",
@@ -135,7 +147,7 @@ impl AttrKind {
 }
 
 impl AttrValue {
-    pub fn kind(&self) -> AttrKind {
+    pub(crate) fn kind(&self) -> AttrKind {
         match self {
             AttrValue::Bool(_) => AttrKind::Bool,
             AttrValue::Number(_) => AttrKind::Number,
@@ -147,6 +159,7 @@ impl AttrValue {
 /// An inquiry attribute the policy declares; conditions may read only these.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Attribute {
+    /// The name a condition reads as `attr.NAME` and an inquiry sends in `attributes`.
     pub name: String,
     /// Checked before a condition reads the value; `None` leaves the check to the
     /// comparison itself (slower: see `condition.rs`).
@@ -163,13 +176,20 @@ impl From<&str> for Attribute {
     }
 }
 
-/// Where forwarded inquiries go.
+/// Where forwarded inquiries go (`vidarekoppla`), resolved at load: the parts a
+/// delmoment or ärendetyp does not write are inherited from the ärendetyp and the
+/// förvaltning (`docs/semantik.md` §2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Target {
+    /// The receiving förvaltning's id.
     pub forvaltning: String,
+    /// The receiving förvaltning's name, as written in its `förvaltning` block.
     pub forvaltning_name: String,
+    /// The queue in the förvaltning (`kö`), if given.
     pub queue: Option<String>,
+    /// The phone number to connect to (`telefon`), as written, if given.
     pub phone: Option<String>,
+    /// The e-mail address to forward to (`e-post`), if given.
     pub email: Option<String>,
 }
 
@@ -180,9 +200,12 @@ pub struct Script {
     pub path: String,
     /// The first heading or line, shown to staff.
     pub title: String,
+    /// The whole file (it counts towards the ruleset id).
     pub text: String,
 }
 
+/// Handling times per contact (`tid N min, förvaltning M min`), used by the dry-run's
+/// workload and staffing figures, never by decisions.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct HandlingTimes {
     /// Minutes per contact when kundtjänst handles it.
@@ -191,47 +214,83 @@ pub struct HandlingTimes {
     pub forvaltning: f64,
 }
 
+/// Index into [`Ruleset::systems`].
 pub type SystemId = usize;
+/// Index into [`Ruleset::rules`].
 pub type RuleId = usize;
+/// Index into [`Ruleset::scripts`].
 pub type ScriptId = usize;
 
+/// A case system named in the policy (`system` or `övriga system`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct System {
+    /// The name as written, e.g. `ByggR`; units name it exactly so.
     pub name: String,
-    /// Whether kundtjänst has access to it.
+    /// Whether kundtjänst has access to it: listed under `system` (true) or
+    /// `övriga system` (false).
     pub access: bool,
 }
 
 /// An opening period in one weekday: 1 = måndag … 7 = söndag, minutes after midnight.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct OpeningHours {
+    /// 1 = måndag … 7 = söndag.
     pub weekday: u8,
+    /// Opening time, minutes after midnight (08:00 is 480).
     pub opens: u32,
+    /// Closing time, minutes after midnight (16:30 is 990).
     pub closes: u32,
 }
 
-/// The kommun-wide kundtjänst policy.
+/// The kommun-wide kundtjänst policy (the `kundtjänst` block; `docs/semantik.md` §2).
+/// Shares are 0–1 (`65 %` is 0.65).
 #[derive(Debug, Clone, Serialize)]
 pub struct Policy {
+    /// The name of the kundtjänst, as in `kundtjänst "Kontaktcenter Exempelkommun"`.
     pub name: String,
+    /// The kommun's name (`kommun "Exempelkommun"`).
     pub kommun: String,
+    /// SCB's four-digit kommunkod, as text so that leading zeros stay (`"0180"`);
+    /// `rosa serve` serves the ruleset under it.
     pub kommunkod: String,
     /// 6 or 8 levels.
     pub scale: u8,
+    /// The channels kundtjänst serves (`kanaler`).
     pub channels: ChannelSet,
+    /// The inquiry attributes conditions may read (`attribut`), in declaration order.
     pub attributes: Vec<Attribute>,
+    /// `frekvensgräns`, per year: a unit in the scripted range moves to kundtjänst only
+    /// at or above it (§8).
     pub frequency_threshold_per_year: f64,
+    /// Levels kundtjänst answers directly (`direkt rosa`, default 1–2).
     pub direct_levels: RangeInclusive<u8>,
+    /// Levels kundtjänst handles with a script (`manus rosa`, default 3–4); above
+    /// `direct_levels`.
     pub scripted_levels: RangeInclusive<u8>,
+    /// Where inquiries about an unknown ärendetyp go (`reserv`; §3).
     pub fallback: Target,
+    /// The share of contacts kundtjänst aims to handle itself (`mål`, default 0.7),
+    /// which the dry-run compares with.
     pub goal_share: f64,
+    /// Working hours per full-time post and year (`årsarbetstid`, default 1600), for
+    /// turning hours into posts.
     pub productive_hours_per_fte: f64,
+    /// When kundtjänst answers the phone (`öppettider`, default måndag–fredag 08–17):
+    /// the hours the dry-run staffs.
     pub opening_hours: Vec<OpeningHours>,
+    /// Share of calls to answer within `service_level_seconds` (`servicenivå`,
+    /// default 0.8).
     pub service_level_share: f64,
+    /// Target answer time in seconds (`servicenivå … inom N s`, default 20).
     pub service_level_seconds: f64,
+    /// Highest share of time an agent may be busy with calls (`maxbeläggning`,
+    /// default 0.85).
     pub max_occupancy: f64,
+    /// Share of paid time not on the phone (`frånvaro`, default 0.3).
     pub shrinkage: f64,
+    /// Handling times for units that give none (`tid`, default 5 and 10 minutes).
     pub default_times: HandlingTimes,
+    /// The policy's own guarded rules, tried last for every unit (§5).
     pub rules: Vec<RuleId>,
 }
 
@@ -245,15 +304,20 @@ impl Policy {
     }
 }
 
+/// A förvaltning (`förvaltning id "Namn" { … }`): the ärendetyper it owns and where
+/// they are forwarded.
 #[derive(Debug, Clone, Serialize)]
 pub struct Forvaltning {
+    /// The id used in `till` and in decisions (`samhallsbyggnad`).
     pub id: String,
+    /// The name as written (`Samhällsbyggnadsförvaltningen`).
     pub name: String,
+    /// Where its ärendetyper forward unless they say otherwise (its `vidarekoppla`).
     pub target: Target,
+    /// Its guarded rules, tried for every unit of its ärendetyper after theirs (§5).
     pub rules: Vec<RuleId>,
+    /// Where the block starts.
     pub location: Location,
-    #[serde(skip)]
-    pub span: Span,
 }
 
 /// The part of an ärendetyp that gets decided: one delmoment, or the type itself.
@@ -261,36 +325,54 @@ pub struct Forvaltning {
 pub struct Unit {
     /// The delmoment id, or `None` when the ärendetyp has no delmoment.
     pub part: Option<String>,
+    /// The delmoment's name, or the ärendetyp's when it has no delmoment.
     pub name: String,
+    /// The ROSA level (`rosa N`), 1 to the policy's scale.
     pub level: u8,
     /// Effective frekvens per year (own, or inherited from the ärendetyp).
     pub frekvens: Option<f64>,
     /// The delmoment's own frekvens per year, if it declares one.
     pub own_frekvens: Option<f64>,
+    /// The systems it needs, in written order: the delmoment's list, else the
+    /// ärendetyp's.
     pub systems: Vec<SystemId>,
     /// Channels in which kundtjänst may handle it; `None` means all the policy serves.
     pub channels: Option<ChannelSet>,
+    /// Its script (`manus`), the delmoment's else the ärendetyp's.
     pub script: Option<ScriptId>,
+    /// Its handling times: the delmoment's, else the ärendetyp's, else the policy's.
     pub times: HandlingTimes,
+    /// Whether the delmoment or the ärendetyp is marked `sekretess`; such a unit is
+    /// always forwarded by the method (§8).
     pub sekretess: bool,
+    /// The explicitly agreed outcome (`överenskommet`), which decides before the
+    /// method in every channel (§7).
     pub agreed: Option<Outcome>,
     #[serde(skip)]
-    pub agreed_span: Option<Span>,
+    pub(crate) agreed_span: Option<Span>,
+    /// Where it is forwarded (§2): its own `vidarekoppla`, else the ärendetyp's, else
+    /// the förvaltning's.
     pub target: Target,
     /// The delmoment's own guarded rules (empty for an ärendetyp without delmoment).
     pub rules: Vec<RuleId>,
+    /// Where the delmoment (or the ärendetyp without delmoment) is written.
     pub location: Location,
     #[serde(skip)]
-    pub span: Span,
+    pub(crate) span: Span,
 }
 
+/// An ärendetyp (`ärendetyp id "Namn" { … }`): what an inquiry names in `case_type`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Arendetyp {
+    /// The id inquiries send (`bygglov`); matched exactly.
     pub id: String,
+    /// The name as written (`Bygglov`).
     pub name: String,
+    /// Its förvaltning: an index into [`Ruleset::forvaltningar`].
     pub forvaltning: usize,
     /// Declared frekvens per year of the ärendetyp as a whole.
     pub frekvens: Option<f64>,
+    /// Search words (`sökord`) for staff looking for the ärendetyp.
     pub search_words: Vec<String>,
     /// Where the ärendetyp forwards (its own `vidarekoppla`, or its förvaltning's).
     pub target: Target,
@@ -298,13 +380,15 @@ pub struct Arendetyp {
     pub rules: Vec<RuleId>,
     /// The delmoment in file order, or one unit for the type itself.
     pub units: Vec<Unit>,
+    /// Whether it has delmoment (otherwise `units` holds one unit for the type itself).
     pub has_parts: bool,
+    /// Where the block starts.
     pub location: Location,
-    #[serde(skip)]
-    pub span: Span,
 }
 
 impl Arendetyp {
+    /// The delmoment with this id; `None` if there is none (always, for an ärendetyp
+    /// without delmoment).
     pub fn unit(&self, part: &str) -> Option<&Unit> {
         self.units.iter().find(|u| u.part.as_deref() == Some(part))
     }
@@ -313,28 +397,39 @@ impl Arendetyp {
 /// A guarded rule: `om `villkor` => utfall`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Rule {
+    /// The compiled condition (`villkor`), with its source text.
     #[serde(rename = "condition", serialize_with = "condition::serialize_source")]
     pub condition: Condition,
+    /// What the rule gives when its condition is true (`docs/semantik.md` §5).
     pub outcome: Outcome,
     /// Its own forward target, when it forwards somewhere else than the unit would.
     pub target: Option<Target>,
+    /// Where the rule is written; decisions cite it as `file:line`.
     pub location: Location,
     #[serde(skip)]
-    pub span: Span,
+    pub(crate) span: Span,
 }
 
 /// A test written in the ruleset: an inquiry and the outcome the förvaltning agreed.
 #[derive(Debug, Clone, Serialize)]
 pub struct TestCase {
+    /// The test's name (`test "…"`).
     pub name: String,
+    /// The ärendetyp id of the inquiry.
     pub case_type: String,
+    /// The delmoment id, if the test names one.
     pub part: Option<String>,
+    /// The channel as written, if the test names one.
     pub channel: Option<String>,
+    /// The local time (ISO 8601), if the test names one.
     pub time: Option<String>,
+    /// The inquiry's attributes.
     pub attributes: BTreeMap<String, AttrValue>,
+    /// The outcome the förvaltning agreed (`förväntat`).
     pub expected: Outcome,
     /// The förvaltning id the inquiry should be forwarded to, if the test says.
     pub expected_forvaltning: Option<String>,
+    /// Where the test is written.
     pub location: Location,
 }
 

@@ -3,8 +3,9 @@
 //! Each ruleset directory is served under the kommunkod of its policy
 //! (`/{kommunkod}/decisions`), so several kommuner can share one server. Rule files
 //! reload when they change (checked first, swapped atomically, a broken edit keeps the
-//! old rules serving); errors are `application/problem+json`. docs/integration.md is
-//! the integrator's guide; [`openapi::DOCUMENT`] the contract.
+//! old rules serving); errors are `application/problem+json`. `docs/integration.md` is
+//! the integrator's guide; the OpenAPI document the server gives at `/api-docs` is the
+//! contract.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), rosa::serve::ServeError> {
@@ -58,12 +59,14 @@ impl Default for Limits {
     }
 }
 
+/// What to serve and how; [`Config::new`] gives the defaults of `rosa serve`.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// One ruleset directory per kommun.
     pub dirs: Vec<PathBuf>,
     /// JSON Lines audit log of decisions; off when `None`.
     pub decision_log: Option<PathBuf>,
+    /// Request limits: body size, batch size, timeout.
     pub limits: Limits,
     /// Reload when files under a directory change (SIGHUP reloads either way).
     pub watch: bool,
@@ -72,6 +75,8 @@ pub struct Config {
 }
 
 impl Config {
+    /// Serve these ruleset directories with the defaults: no decision log, default
+    /// [`Limits`], watching for changes, 200 ms debounce.
     pub fn new(dirs: Vec<PathBuf>) -> Config {
         Config {
             dirs,
@@ -88,23 +93,36 @@ impl Config {
 pub enum ServeError {
     /// A ruleset does not load; the diagnostics say why.
     Ruleset {
+        /// The ruleset directory, as configured.
         dir: PathBuf,
+        /// Every problem found; [`Diagnostics::render`] shows them as `rosa check` does.
         diagnostics: Diagnostics,
     },
     /// Two directories have the same kommunkod in their policies.
     DuplicateKommunkod {
+        /// The kommunkod both policies give.
         kommunkod: String,
+        /// The two directories, in configured order.
         dirs: [PathBuf; 2],
     },
+    /// [`Config::dirs`] is empty.
     NoRulesets,
+    /// The decision log cannot be opened for appending.
     DecisionLog {
+        /// The configured [`Config::decision_log`].
         path: PathBuf,
+        /// Why it cannot be opened.
         error: std::io::Error,
     },
+    /// A ruleset directory cannot be watched for changes ([`Config::watch`]).
     Watch {
+        /// The ruleset directory.
         dir: PathBuf,
+        /// Why it cannot be watched.
         error: notify::Error,
     },
+    /// Any other I/O error: the listener's address, the signal handlers, or a loading
+    /// task that failed.
     Io(std::io::Error),
 }
 
@@ -154,6 +172,29 @@ pub struct Server {
 impl Server {
     /// Load every ruleset, open the decision log and start watching. A ruleset that
     /// does not load stops the start: there is no old version to fall back on.
+    ///
+    /// [`serve`] does this and more (signals, logging); start a server yourself to
+    /// choose when it stops:
+    ///
+    /// ```no_run
+    /// use rosa::serve::{Config, Server};
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut config = Config::new(vec!["rulesets/exempelkommun".into()]);
+    /// config.decision_log = Some("decisions.jsonl".into());
+    /// let server = Server::start(config).await?;
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+    /// let stop = async {
+    ///     let _ = tokio::signal::ctrl_c().await;
+    /// };
+    /// server.run(listener, stop).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`ServeError`] naming the ruleset, decision log or directory that stopped the
+    /// start.
     pub async fn start(config: Config) -> Result<Server, ServeError> {
         if config.dirs.is_empty() {
             return Err(ServeError::NoRulesets);
@@ -245,7 +286,21 @@ async fn load_tenant(dir: PathBuf) -> Result<Tenant, ServeError> {
         .map_err(|diagnostics| ServeError::Ruleset { dir, diagnostics })
 }
 
-/// Start, serve on `listener`, reload on SIGHUP, stop gracefully on SIGTERM or Ctrl-C.
+/// Start, serve on `listener`, reload on SIGHUP, stop gracefully on SIGTERM or Ctrl-C:
+/// what `rosa serve` runs. Logs through `tracing`.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), rosa::serve::ServeError> {
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+/// let config = rosa::serve::Config::new(vec!["rulesets/exempelkommun".into()]);
+/// rosa::serve::serve(listener, config).await
+/// # }
+/// ```
+///
+/// # Errors
+///
+/// The server does not start ([`Server::start`]), or the signal handlers cannot be
+/// installed.
 pub async fn serve(listener: TcpListener, config: Config) -> Result<(), ServeError> {
     let server = Server::start(config).await?;
     let address = listener.local_addr()?;

@@ -13,7 +13,36 @@ use crate::source::FileId;
 const INDENT: &str = "    ";
 const MAX_ONE_LINE: usize = 100;
 
-/// Format one file. Fails only on a syntax error.
+/// Format one rule file in the canonical layout, as `rosa fmt` does: four spaces per
+/// level, one statement per line, every comment kept where it was. Formatting twice
+/// changes nothing. `file` is the id the diagnostic's span points into (see
+/// [`SourceMap::add`](crate::SourceMap::add)).
+///
+/// # Errors
+///
+/// Only a syntax error (R0001), as the diagnostic `rosa check` would give.
+///
+/// ```
+/// let messy = "förvaltning va \"VA och avfall\" {\nvidarekoppla kö \"VA\"\n  \
+///     ärendetyp va-faktura \"Faktura\" { rosa 2 // enkel fråga\n frekvens 40 per månad }\n}\n";
+/// let tidy = rosa::format_source(0, messy).expect("no syntax error");
+/// assert_eq!(
+///     tidy,
+///     "\
+/// förvaltning va \"VA och avfall\" {
+///     vidarekoppla kö \"VA\"
+///     ärendetyp va-faktura \"Faktura\" {
+///         rosa 2 // enkel fråga
+///         frekvens 40 per månad
+///     }
+/// }
+/// "
+/// );
+/// assert_eq!(rosa::format_source(0, &tidy).unwrap(), tidy);
+///
+/// let broken = rosa::format_source(0, "förvaltning va {").unwrap_err();
+/// assert_eq!(broken.code, rosa::Code::Syntax);
+/// ```
 pub fn format_source(file: FileId, text: &str) -> Result<String, Box<Diagnostic>> {
     let parsed = super::parse(file, text)?;
     let mut p = Printer {
