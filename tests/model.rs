@@ -305,7 +305,7 @@ fn ruleset_id_is_the_documented_sha256() {
     assert_eq!(ruleset.id(), expected);
     assert_eq!(ruleset.short_id(), &expected[..16]);
     // Any edit gives another id.
-    let first = &dir.path.join(&files[0].0);
+    let first = dir.path.join(&files[0].0);
     let text = std::fs::read_to_string(&first).expect("read") + "\n// en kommentar\n";
     std::fs::write(&first, text).expect("write");
     let edited = Ruleset::load(&dir.path).unwrap_or_else(|d| panic!("{d}"));

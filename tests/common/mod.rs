@@ -10,7 +10,6 @@
 use rosa::Diagnostics;
 use rosa::{Diagnostic, Ruleset};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The crate root (where `Cargo.toml` is).
 pub fn manifest_dir() -> PathBuf {
