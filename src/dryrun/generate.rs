@@ -7,9 +7,10 @@
 //! gives the same log, and the log is written day by day, so memory stays small.
 
 use super::aggregate::declared_volume;
-use crate::clock::{civil_from_days, days_from_civil};
 use crate::model::Ruleset;
 use crate::model::{AttrKind, Attribute};
+use jiff::ToSpan;
+use jiff::civil::Date;
 use std::io::{self, Write};
 
 /// What log [`generate`] writes. The default: CSV, the year 2026, seed 2026, as many
@@ -109,7 +110,7 @@ pub fn generate(
         }
         writeln!(out)?;
     }
-    let days = year_days(options.year);
+    let days = year_days(options.year)?;
     let total_weight: f64 = days.iter().map(|d| d.weight).sum();
     let mut stats = GenerateStats::default();
     let mut written_target = 0.0;
@@ -129,25 +130,35 @@ pub fn generate(
 }
 
 struct Day {
-    date: (i64, u32, u32),
+    date: Date,
     weekday: usize,
     weight: f64,
 }
 
-fn year_days(year: i32) -> Vec<Day> {
-    let first = days_from_civil(i64::from(year), 1, 1);
-    let last = days_from_civil(i64::from(year), 12, 31);
-    (first..=last)
-        .map(|d| {
-            let date = civil_from_days(d);
-            let weekday = ((d + 3).rem_euclid(7)) as usize; // 1970-01-01 was a Thursday
+fn year_days(year: i32) -> io::Result<Vec<Day>> {
+    // Only years that `LocalTime::parse` reads back.
+    let first = i16::try_from(year)
+        .ok()
+        .filter(|y| (0..=9999).contains(y))
+        .and_then(|y| Date::new(y, 1, 1).ok())
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("året måste vara 0–9999, inte {year}"),
+            )
+        })?;
+    Ok(first
+        .series(1.day())
+        .take_while(|d| d.year() == first.year())
+        .map(|date| {
+            let weekday = date.weekday().to_monday_zero_offset().unsigned_abs() as usize;
             Day {
                 date,
                 weekday,
-                weight: SEASON[date.1 as usize - 1] * WEEKDAY[weekday],
+                weight: SEASON[date.month().unsigned_abs() as usize - 1] * WEEKDAY[weekday],
             }
         })
-        .collect()
+        .collect())
 }
 
 /// The declared contacts of a year, rounded to a thousand.
@@ -193,8 +204,7 @@ fn row(
     let unit = &ruleset.arendetyper[t].units[u];
     let channel = pick_channel(rng, unit.channels);
     let minute = pick_minute(ruleset, day, channel.2, rng);
-    let (y, m, d) = day.date;
-    let mut time = format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}", minute / 60, minute % 60);
+    let mut time = format!("{}T{:02}:{:02}", day.date, minute / 60, minute % 60);
     let mut case_type;
     let mut part = String::new();
     if rng.chance(options.unknown_share) {
@@ -221,7 +231,7 @@ fn row(
         stats.broken += 1;
         match rng.below(4) {
             0 => case_type.clear(),
-            1 => time = format!("{y:04}-{m:02}-{d:02}T25:{:02}", minute % 60),
+            1 => time = format!("{}T25:{:02}", day.date, minute % 60),
             2 => channel_name = "fax".into(),
             _ => short = true,
         }

@@ -263,7 +263,9 @@ fn log_period(
                 "--period måste vara ett positivt antal dagar, inte {days}"
             )));
         }
-        (None, Some(first), Some(last)) => (f64::from(last.days() - first.days() + 1), true),
+        (None, Some(first), Some(last)) => {
+            (f64::from((last.date() - first.date()).get_days() + 1), true)
+        }
         _ => {
             return Err(DryRunError(
                 "loggen har inga tidsstämplar: ange hur många dagar den täcker med --period DAGAR"

@@ -1,27 +1,19 @@
-//! RFC 3339 UTC timestamps for API responses and the decision log, without a date crate.
+//! RFC 3339 UTC timestamps for API responses and the decision log.
 
-use crate::clock::civil_from_days;
-use std::time::{SystemTime, UNIX_EPOCH};
+use jiff::Timestamp;
+use std::time::SystemTime;
 
 /// `2026-11-03T09:15:02.123Z`.
 pub fn rfc3339(t: SystemTime) -> String {
-    let since = t.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = since.as_secs();
-    let (year, month, day) = civil_from_days((secs / 86_400) as i64);
-    let of_day = secs % 86_400;
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        of_day / 3600,
-        of_day % 3600 / 60,
-        of_day % 60,
-        since.subsec_millis()
-    )
+    // Out of jiff's range (beyond year 9999) only with a broken clock.
+    let t = Timestamp::try_from(t).unwrap_or(Timestamp::UNIX_EPOCH);
+    format!("{t:.3}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
+    use std::time::{Duration, UNIX_EPOCH};
 
     #[test]
     fn formats_known_instants() {
