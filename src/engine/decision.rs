@@ -105,9 +105,11 @@ impl Decision<'_> {
     /// The method's criteria for the unit decided, whatever decided the outcome, so an
     /// analyst sees what it would take to move it. Empty for unknown types and parts.
     pub fn criteria(&self, channel_text: Option<&str>) -> Vec<Criterion> {
-        match self.unit {
-            Some(unit) => criteria(self.engine.ruleset(), unit, self.channel, channel_text),
-            None => Vec::new(),
+        match (self.case_type, self.unit) {
+            (Some(typ), Some(unit)) => {
+                criteria(self.engine.ruleset(), typ, unit, self.channel, channel_text)
+            }
+            _ => Vec::new(),
         }
     }
 

@@ -94,6 +94,16 @@ impl ChannelSet {
         self.0 == 0
     }
 
+    /// The channels in `self` but not in `other`.
+    pub fn without(self, other: ChannelSet) -> ChannelSet {
+        ChannelSet(self.0 & !other.0)
+    }
+
+    /// How many channels.
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
     pub fn iter(self) -> impl Iterator<Item = Channel> {
         Channel::all().filter(move |c| self.contains(*c))
     }
@@ -104,6 +114,22 @@ impl ChannelSet {
             .map(Channel::name)
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+impl std::ops::BitOr for ChannelSet {
+    type Output = ChannelSet;
+
+    fn bitor(self, other: ChannelSet) -> ChannelSet {
+        ChannelSet(self.0 | other.0)
+    }
+}
+
+impl std::ops::BitAnd for ChannelSet {
+    type Output = ChannelSet;
+
+    fn bitand(self, other: ChannelSet) -> ChannelSet {
+        ChannelSet(self.0 & other.0)
     }
 }
 
