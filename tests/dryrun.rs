@@ -54,6 +54,49 @@ fn declared_volumes_by_outcome() {
     assert!(r.meets_goal, "65 % against a goal of 50 %");
 }
 
+/// `ej kanaler` is a premise, not a condition: t1 (`ej kanaler e-post`, no guarded rule)
+/// is counted as handled, not as villkorat, and the report names the channel in which
+/// it is forwarded. Written as a guarded rule on the channel instead, the same unit is
+/// villkorat, as t5 is.
+#[test]
+fn declared_ej_kanaler_is_not_villkorat() {
+    let r = declared();
+    let t1 = r.arendetyper.iter().find(|t| t.id == "t1").expect("t1");
+    assert_close!(t1.figures.kundtjanst, 1200.0);
+    assert_close!(t1.figures.conditional, 0.0);
+    let json = serde_json::to_value(t1).expect("json");
+    assert_eq!(json["forwarded_channels"], serde_json::json!(["e-post"]));
+    assert_eq!(
+        json["parts"][0]["forwarded_channels"],
+        serde_json::json!(["e-post"])
+    );
+    for other in r.arendetyper.iter().filter(|t| t.id != "t1") {
+        assert!(other.forwarded_channels.is_empty(), "{}", other.id);
+    }
+    let text = rosa::dryrun::text(&r.clone().into());
+    assert!(text.contains("vidarek. i kanal"), "{text}");
+    assert!(
+        text.contains("som om kontakten kom i en kanal som kundtjänst hanterar"),
+        "{text}"
+    );
+
+    let (files, problems) = rosa::SourceMap::read_dir(std::path::Path::new(FIXTURE));
+    assert!(problems.is_empty());
+    let mut with_rule = rosa::SourceMap::default();
+    for (_, file) in files.files() {
+        let text = file.text.replace(
+            "ej kanaler e-post",
+            "om `kanal == \"e-post\"` => vidarekoppla",
+        );
+        with_rule.add(rosa::SourceFile::new(file.path.clone(), text));
+    }
+    let ruleset = Ruleset::from_sources(FIXTURE, with_rule, vec![]).expect("loads");
+    let r = run(&ruleset, &Options::default()).expect("declared dry-run");
+    let t1 = r.arendetyper.iter().find(|t| t.id == "t1").expect("t1");
+    assert_close!(t1.figures.conditional, 1200.0);
+    assert_close!(t1.figures.kundtjanst, 0.0);
+}
+
 #[test]
 fn declared_workload_and_handed_over_hours() {
     let r = declared();
