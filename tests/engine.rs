@@ -641,6 +641,13 @@ mod premises {
     }
     #[test] fn unknown_channel_stays_unknown() { assert_eq!(texts(&fails(&LOKALER, "direkt fax", &["channel"]))[2], "kanalen `fax` är okänd"); }
     #[test] fn an_agreement_still_holds_in_every_channel() { decide(&LOKALER, "overens besök", "kundtjanst/agreement"); }
+    #[test] fn example_visits_for_va_och_avfall_go_to_its_own_desk() {
+        let r = fails(&EXAMPLE, "sophamtning/information besök", &["channel"]);
+        assert_eq!(target(&r), "va-avfall/VA och avfall kundservice");
+        passes(&EXAMPLE, "sophamtning/information telefon", "kundtjanst");
+        passes(&EXAMPLE, "sophamtning/information", "kundtjanst");
+        passes(&EXAMPLE, "bygglov/regler besök skyddad_identitet=nej", "kundtjanst");
+    }
     #[test] fn explanations_name_who_excluded_the_channel() {
         let channel = |ask: &str| -> String {
             let r = LOKALER.decide_record(&inquiry(ask));
