@@ -230,7 +230,7 @@ fn arendetyper(r: &Report) -> Table {
     if by_channel {
         first.push("vidarek. i kanal");
         notes.push(format!(
-            "vidarek. i kanal: kanaler där ärendetypen (eller ett av dess delmoment) vidarekopplas fast kundtjänst hanterar den i andra (`kanaler`, `ej kanaler`); {}",
+            "vidarek. i kanal: kanaler där ärendetypen (eller ett av dess delmoment) vidarekopplas fast kundtjänst hanterar den i andra (`kanaler`, `ej kanaler`; regler med `om` ej medräknade); {}",
             if log {
                 "i loggen avgörs varje kontakt i sin kanal"
             } else {
