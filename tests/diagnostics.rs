@@ -142,6 +142,13 @@ const CASES: &[Expected] = &[
         26,
     ),
     at(
+        "R0014-okand-kanal-i-ej-kanaler",
+        Code::UnknownChannel,
+        "bygg.rosa",
+        4,
+        16,
+    ),
+    at(
         "R0015-uppgift-tva-ganger",
         Code::RepeatedStatement,
         "bygg.rosa",
@@ -336,6 +343,7 @@ cases! {
     r0013_policy_without_kanaler => "R0013-policy-saknar-kanaler";
     r0013_no_policy => "R0013-policy-saknas";
     r0014_unknown_channel => "R0014-okand-kanal";
+    r0014_unknown_channel_in_ej_kanaler => "R0014-okand-kanal-i-ej-kanaler";
     r0015_statement_twice => "R0015-uppgift-tva-ganger";
     r0016_no_level => "R0016-niva-saknas";
     r0017_invalid_value => "R0017-ogiltigt-varde";
@@ -560,6 +568,36 @@ fn typed_attributes_are_checked_in_tests() {
         "{}",
         records[0].message
     );
+}
+
+/// `ej kanaler` is one statement per block, like `kanaler`: written twice in a
+/// förvaltning, an ärendetyp or a delmoment it is R0015; once in each is fine.
+#[test]
+fn ej_kanaler_twice_in_one_block() {
+    let policy = "kundtjänst \"K\" {\n    kommun \"K\" kommunkod 1234\n    kanaler telefon, besök\n    frekvensgräns 1 per månad\n    reserv vidarekoppla till f\n}\n";
+    let load = |forvaltning: &str| {
+        let mut sources = rosa::SourceMap::default();
+        sources.add(rosa::SourceFile::new("k.rosa", policy));
+        sources.add(rosa::SourceFile::new("f.rosa", forvaltning));
+        rosa::Ruleset::from_sources(".", sources, vec![])
+    };
+    let twice = [
+        "förvaltning f \"F\" {\n    ej kanaler besök\n    ej kanal telefon\n    ärendetyp a \"A\" { rosa 1 }\n}\n",
+        "förvaltning f \"F\" {\n    ärendetyp a \"A\" {\n        rosa 1\n        ej kanaler besök\n        ej kanaler telefon\n    }\n}\n",
+        "förvaltning f \"F\" {\n    ärendetyp a \"A\" {\n        delmoment d \"D\" {\n            rosa 1\n            ej kanaler besök\n            ej kanaler telefon\n        }\n    }\n}\n",
+    ];
+    for text in twice {
+        let diagnostics = load(text).expect_err("written twice");
+        let records = diagnostics.records();
+        let codes: Vec<&str> = records.iter().map(|r| r.code).collect();
+        assert_eq!(codes, ["R0015"], "{}", diagnostics.render());
+        assert_eq!(
+            records[0].message,
+            "`ej kanaler` står två gånger i samma block"
+        );
+    }
+    let once_each = "förvaltning f \"F\" {\n    ej kanaler besök\n    ärendetyp a \"A\" {\n        ej kanaler besök\n        delmoment d \"D\" { rosa 1  ej kanaler telefon }\n    }\n}\n";
+    load(once_each).unwrap_or_else(|d| panic!("{}", d.render()));
 }
 
 /// A hand-made `bygg.rosa` with one diagnostic in it.

@@ -80,6 +80,9 @@ const ORDNING_POLICY: &str = include_str!("fixtures/engine/ordning/kundtjanst.ro
 const ORDNING_LEDNING: &str = include_str!("fixtures/engine/ordning/ledning.rosa");
 const ORDNING_ANNAN: &str = include_str!("fixtures/engine/ordning/annan.rosa");
 
+/// `ej kanaler` at förvaltning, ärendetyp and delmoment level (tests/fixtures/engine/lokaler).
+static LOKALER: LazyLock<Engine> = LazyLock::new(|| load(fixture_dir("lokaler")));
+
 /// Conditions that decide, and conditions that cannot be evaluated.
 static VILLKOR: LazyLock<Engine> = LazyLock::new(|| load(fixture_dir("villkor")));
 const VILLKOR_TEXT: &str = include_str!("fixtures/engine/villkor/ledning.rosa");
@@ -592,6 +595,74 @@ mod method {
         assert_eq!(script(&passes(&EXAMPLE, "bygglov-status telefon", "scripted")), "manus/bygglov-status.md");
         assert_eq!(script(&passes(&EXAMPLE, "franvaro telefon", "scripted")), "manus/franvaro.md");
         fails(&EXAMPLE, "franvaro e-post", &["channel"]);
+    }
+}
+
+/// docs/semantik.md §8, the channel criterion with `ej kanaler`: channels kundtjänst may
+/// not handle (premises), written without a condition. Bygg excludes `besök` for all its
+/// ärendetyper; `utan-chatt` also excludes `chatt`, delmoment `ansokan/blankett` `e-post`.
+#[rustfmt::skip]
+mod premises {
+    use super::*;
+
+    #[test] fn excluded_by_the_forvaltning() {
+        fails(&LOKALER, "direkt besök", &["channel"]);
+        fails(&LOKALER, "direkt besok", &["channel"]);
+        fails(&LOKALER, "ansokan/regler besök", &["channel"]);
+        passes(&LOKALER, "direkt telefon", "kundtjanst");
+        passes(&LOKALER, "direkt chatt", "kundtjanst");
+    }
+    #[test] fn another_forvaltning_is_not_affected() { passes(&LOKALER, "tillsyn besök", "kundtjanst"); }
+    #[test] fn excluded_by_the_arendetyp() {
+        fails(&LOKALER, "utan-chatt chatt", &["channel"]);
+        fails(&LOKALER, "utan-chatt besök", &["channel"]);
+        passes(&LOKALER, "utan-chatt e-post", "kundtjanst");
+    }
+    #[test] fn excluded_by_the_delmoment() {
+        fails(&LOKALER, "ansokan/blankett e-post", &["channel"]);
+        passes(&LOKALER, "ansokan/regler e-post", "kundtjanst");
+        // The first delmoment is decided when none is named.
+        passes(&LOKALER, "ansokan e-post", "kundtjanst");
+    }
+    #[test] fn forwarded_to_the_units_target() {
+        let r = fails(&LOKALER, "direkt besök", &["channel"]);
+        assert_eq!((target(&r), resolution(&r)), ("bygg/Bygg och miljö".into(), "CONNECTED/Kopplat".into()));
+    }
+    #[test] fn no_channel_passes_while_a_channel_is_left() {
+        passes(&LOKALER, "direkt", "kundtjanst");
+        passes(&LOKALER, "utan-chatt", "kundtjanst");
+        passes(&LOKALER, "ansokan/blankett", "kundtjanst");
+    }
+    #[test] fn no_channel_fails_when_every_channel_is_excluded() {
+        // `kanaler besök` in a förvaltning without `besök`; `kanaler telefon, besök` plus `ej kanaler telefon`.
+        fails(&LOKALER, "bara-besok", &["channel"]);
+        fails(&LOKALER, "inget-kvar", &["channel"]);
+        fails(&LOKALER, "inget-kvar telefon", &["channel"]);
+    }
+    #[test] fn unknown_channel_stays_unknown() { assert_eq!(texts(&fails(&LOKALER, "direkt fax", &["channel"]))[2], "kanalen `fax` är okänd"); }
+    #[test] fn an_agreement_still_holds_in_every_channel() { decide(&LOKALER, "overens besök", "kundtjanst/agreement"); }
+    #[test] fn example_visits_for_va_och_avfall_go_to_its_own_desk() {
+        let r = fails(&EXAMPLE, "sophamtning/information besök", &["channel"]);
+        assert_eq!(target(&r), "va-avfall/VA och avfall kundservice");
+        passes(&EXAMPLE, "sophamtning/information telefon", "kundtjanst");
+        passes(&EXAMPLE, "sophamtning/information", "kundtjanst");
+        passes(&EXAMPLE, "bygglov/regler besök skyddad_identitet=nej", "kundtjanst");
+    }
+    #[test] fn explanations_name_who_excluded_the_channel() {
+        let channel = |ask: &str| -> String {
+            let r = LOKALER.decide_record(&inquiry(ask));
+            r.criteria.into_iter().find(|c| kind(c) == "channel").expect("a channel criterion").text
+        };
+        assert_eq!(channel("direkt besök"), "kundtjänst hanterar inte besök för Samhällsbyggnadsförvaltningen (ej kanaler)");
+        assert_eq!(channel("utan-chatt chatt"), "kundtjänst hanterar inte chatt för den här ärendetypen (ej kanaler)");
+        assert_eq!(channel("ansokan/blankett e-post"), "kundtjänst hanterar inte e-post för det här delmomentet (ej kanaler)");
+        // Excluded by the förvaltning and allowed by the ärendetyp: the förvaltning is named.
+        assert_eq!(channel("bara-besok besök"), "kundtjänst hanterar inte besök för Samhällsbyggnadsförvaltningen (ej kanaler)");
+        assert_eq!(channel("direkt"), "ingen kanal angiven; kundtjänst betjänar ärendets kanaler utom besök (ej kanaler)");
+        assert_eq!(channel("utan-chatt"), "ingen kanal angiven; kundtjänst betjänar ärendets kanaler utom chatt, besök (ej kanaler)");
+        assert_eq!(channel("tillsyn"), "ingen kanal angiven; kundtjänst betjänar ärendets kanaler");
+        assert_eq!(channel("bara-besok"), "kundtjänst betjänar ingen av ärendets kanaler: kanalen besök är undantagen (ej kanaler)");
+        assert_eq!(channel("inget-kvar"), "kundtjänst betjänar ingen av ärendets kanaler: kanalerna telefon, besök är undantagna (ej kanaler)");
     }
 }
 

@@ -213,3 +213,25 @@ fn blank_lines_between_statements_are_kept() {
         "kundtjänst \"K\" {\n    system A\n\n    kanaler telefon\n}\n"
     );
 }
+
+/// `ej kanaler` at every level: `ej kanal` and spacing become the canonical form, the
+/// channel names stay as written, comments stay, and the formatted files load to the
+/// same model.
+#[test]
+fn ej_kanaler_round_trips() {
+    let src = "förvaltning f \"F\" {\n  ej  kanal besok ,telefon // receptionen ligger på annat håll\n  arendetyp t \"T\" { frekvens 2 per manad ej kanaler sms\n delmoment d \"D\" { rosa 1  ej kanal chatt } }\n}\n";
+    let out = format_source(0, src).unwrap();
+    assert_eq!(
+        out,
+        "förvaltning f \"F\" {\n    ej kanaler besok, telefon // receptionen ligger på annat håll\n    ärendetyp t \"T\" {\n        frekvens 2 per månad\n        ej kanaler sms\n        delmoment d \"D\" { rosa 1  ej kanaler chatt }\n    }\n}\n"
+    );
+    assert_eq!(format_source(0, &out).unwrap(), out);
+    let policy = "kundtjänst \"K\" {\n    kommun \"K\" kommunkod 1234\n    kanaler telefon, besök, chatt\n    frekvensgräns 1 per månad\n    reserv vidarekoppla till f\n}\n";
+    let load = |text: &str| {
+        let mut sources = SourceMap::default();
+        sources.add(SourceFile::new("k.rosa", policy));
+        sources.add(SourceFile::new("f.rosa", text));
+        Ruleset::from_sources(".", sources, Vec::new()).unwrap_or_else(|d| panic!("{}", d.render()))
+    };
+    assert_eq!(model_value(&load(src)), model_value(&load(&out)));
+}

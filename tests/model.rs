@@ -44,7 +44,7 @@ fn example_kommun_has_exactly_these_parts() {
             ("delmoment", 160),
             ("checklists", 53),
             ("guarded rules", 12),
-            ("tests", 55),
+            ("tests", 57),
         ]
     );
     let r = &*EXAMPLE;

@@ -80,10 +80,15 @@ impl Method {
         let direct = policy.direct_levels.contains(&unit.level);
         let scripted = policy.scripted_levels.contains(&unit.level);
         // §8 `channel`: kundtjänst handles a unit in a channel if the policy serves the
-        // channel and the unit (when it names channels at all) allows it.
+        // channel, the unit (when it names channels at all) allows it, and none of its
+        // förvaltning, ärendetyp or delmoment excludes it (`ej kanaler`, §2).
+        let ej = &unit.excluded_channels;
         let handles = |c: Channel| {
             policy.channels.iter().any(|s| s == c)
                 && unit.channels.is_none_or(|own| own.iter().any(|o| o == c))
+                && ![ej.forvaltning, ej.arendetyp, ej.delmoment]
+                    .iter()
+                    .any(|set| set.iter().any(|e| e == c))
         };
         let channel = match kanal {
             Kanal::Known(c) => handles(c),
@@ -307,6 +312,8 @@ static ORDNING: LazyLock<(Ruleset, Engine)> =
     LazyLock::new(|| load("tests/fixtures/engine/ordning"));
 static VILLKOR: LazyLock<(Ruleset, Engine)> =
     LazyLock::new(|| load("tests/fixtures/engine/villkor"));
+static LOKALER: LazyLock<(Ruleset, Engine)> =
+    LazyLock::new(|| load("tests/fixtures/engine/lokaler"));
 
 // ---------------------------------------------------------------- random inquiries
 
@@ -555,6 +562,14 @@ fn every_unit_in_every_channel_on_the_example() {
 fn every_unit_in_every_channel_on_the_method_fixture() {
     let (ruleset, engine) = &*METOD;
     assert!(sweep(ruleset, engine) > 350);
+}
+
+/// docs/semantik.md §2 and §8, `ej kanaler` at every level, on every unit of the
+/// `lokaler` fixture.
+#[test]
+fn every_unit_in_every_channel_on_the_premises_fixture() {
+    let (ruleset, engine) = &*LOKALER;
+    assert!(sweep(ruleset, engine) > 150);
 }
 
 /// The random inquiries reach every step of docs/semantik.md (every basis of §1: §3, §5,

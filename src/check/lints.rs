@@ -3,7 +3,7 @@
 use super::names;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::method::{self, ChannelSlot};
-use crate::model::{CriterionKind, Outcome, RuleId, Ruleset, Unit};
+use crate::model::{Arendetyp, CriterionKind, Outcome, RuleId, Ruleset, Unit};
 use crate::source::{SourceMap, Span};
 use crate::syntax::ast::{self, Block, StmtKind};
 use rustc_hash::FxHashMap;
@@ -21,7 +21,7 @@ pub(super) fn run(
     unreachable_rules(ruleset, sources, out);
     for typ in &ruleset.arendetyper {
         for unit in &typ.units {
-            agreement_against_policy(ruleset, unit, out);
+            agreement_against_policy(ruleset, typ, unit, out);
             if !has_errors {
                 script_would_move(ruleset, unit, out);
             }
@@ -93,7 +93,12 @@ fn rule_list(ruleset: &Ruleset, list: &[RuleId], sources: &SourceMap, out: &mut 
 /// sekretess, channel, frequency or a missing system. Forwarding is never a
 /// contradiction. The reasons are the method's own failing criteria (one method, see
 /// `model::method`), so the warning and `--explain` say the same thing.
-fn agreement_against_policy(ruleset: &Ruleset, unit: &Unit, out: &mut Vec<Diagnostic>) {
+fn agreement_against_policy(
+    ruleset: &Ruleset,
+    typ: &Arendetyp,
+    unit: &Unit,
+    out: &mut Vec<Diagnostic>,
+) {
     let (Some(agreed), Some(span)) = (unit.agreed, unit.agreed_span) else {
         return;
     };
@@ -109,7 +114,7 @@ fn agreement_against_policy(ruleset: &Ruleset, unit: &Unit, out: &mut Vec<Diagno
     if consistent {
         return;
     }
-    let mut reasons: Vec<String> = method::criteria(ruleset, unit, ChannelSlot::None, None)
+    let mut reasons: Vec<String> = method::criteria(ruleset, typ, unit, ChannelSlot::None, None)
         .into_iter()
         .filter(|c| !c.passed && c.criterion != CriterionKind::Script)
         .map(|c| c.text)

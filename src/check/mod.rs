@@ -90,7 +90,7 @@ impl Checker<'_> {
         // Every förvaltning's own target first: the policy's `reserv` and any `till`
         // build on them.
         for block in &forvaltning_blocks {
-            self.forvaltning_target(block);
+            self.forvaltning_settings(block);
         }
         let policy = policy_block.and_then(|b| self.policy(b))?;
         let arendetyper = self.arendetyper(&forvaltning_blocks, &policy);
@@ -364,6 +364,7 @@ impl Checker<'_> {
                 id: id.name.clone(),
                 name: name.value.clone(),
                 target,
+                excluded_channels: model::ChannelSet::default(),
                 rules: Vec::new(),
                 location: self.location(block.keyword),
             });
@@ -587,6 +588,7 @@ fn keyword_of(kind: &StmtKind) -> &'static str {
         StmtKind::Franvaro(_) => "frånvaro",
         StmtKind::Tid { .. } | StmtKind::TestTid(_) => "tid",
         StmtKind::Forward(_) => "vidarekoppla",
+        StmtKind::EjKanaler(_) => "ej kanaler",
         StmtKind::Rule(_) => "om",
         StmtKind::Rosa(_) => "rosa",
         StmtKind::Frekvens(_) => "frekvens",

@@ -19,6 +19,8 @@ struct Draft {
     frekvens_written: bool,
     systems: Option<Vec<usize>>,
     channels: Option<ChannelSet>,
+    /// `ej kanaler`; empty when not written (exclusions add up, nothing to inherit).
+    excluded: ChannelSet,
     script: Option<usize>,
     times_kundtjanst: Option<f64>,
     times_forvaltning: Option<f64>,
@@ -77,8 +79,8 @@ impl Checker<'_> {
         types
     }
 
-    /// `vidarekoppla …` written directly in a förvaltning.
-    pub(super) fn forvaltning_target(&mut self, block: &Block) {
+    /// `vidarekoppla …` and `ej kanaler …` written directly in a förvaltning.
+    pub(super) fn forvaltning_settings(&mut self, block: &Block) {
         let Some(index) = block
             .id
             .as_ref()
@@ -88,14 +90,20 @@ impl Checker<'_> {
         };
         let mut seen = FxHashMap::default();
         for stmt in &block.stmts {
-            if let StmtKind::Forward(t) = &stmt.kind {
-                if !self.first_time(&mut seen, "vidarekoppla", stmt.span) {
-                    continue;
+            match &stmt.kind {
+                StmtKind::Forward(t) => {
+                    if !self.first_time(&mut seen, "vidarekoppla", stmt.span) {
+                        continue;
+                    }
+                    let base = self.forvaltningar[index].target.clone();
+                    if let Some(target) = self.target(&t.parts, Some(&base)) {
+                        self.forvaltningar[index].target = target;
+                    }
                 }
-                let base = self.forvaltningar[index].target.clone();
-                if let Some(target) = self.target(&t.parts, Some(&base)) {
-                    self.forvaltningar[index].target = target;
+                StmtKind::EjKanaler(ids) if self.first_time(&mut seen, "ej kanaler", stmt.span) => {
+                    self.forvaltningar[index].excluded_channels = self.channels(ids);
                 }
+                _ => {}
             }
         }
     }
@@ -113,6 +121,7 @@ impl Checker<'_> {
             .map(|n| n.value.clone())
             .unwrap_or_default();
         let base_target = self.forvaltningar[forvaltning].target.clone();
+        let forvaltning_excluded = self.forvaltningar[forvaltning].excluded_channels;
         let own = self.draft(block, &base_target, policy.scale);
         let parts: Vec<&Block> = block
             .stmts
@@ -143,6 +152,7 @@ impl Checker<'_> {
                 &own,
                 &Draft::default(),
                 &type_target,
+                forvaltning_excluded,
                 policy,
                 block.keyword,
             )?);
@@ -182,6 +192,7 @@ impl Checker<'_> {
                     &own,
                     &draft,
                     &type_target,
+                    forvaltning_excluded,
                     policy,
                     part.keyword,
                 ) {
@@ -227,6 +238,7 @@ impl Checker<'_> {
                 }
                 StmtKind::System(ids) => d.systems = Some(self.system_ids(ids)),
                 StmtKind::Kanaler(ids) => d.channels = Some(self.channels(ids)),
+                StmtKind::EjKanaler(ids) => d.excluded = self.channels(ids),
                 StmtKind::Manus(path) => d.script = self.script(path),
                 StmtKind::Tid {
                     kundtjanst,
@@ -257,7 +269,8 @@ impl Checker<'_> {
         d
     }
 
-    /// One decision unit: the part's own settings over the type's over the policy's.
+    /// One decision unit: the part's own settings over the type's over the policy's;
+    /// channels excluded anywhere above it stay excluded.
     #[allow(clippy::too_many_arguments)]
     fn unit(
         &mut self,
@@ -266,6 +279,7 @@ impl Checker<'_> {
         typ: &Draft,
         own: &Draft,
         type_target: &model::Target,
+        forvaltning_excluded: ChannelSet,
         policy: &model::Policy,
         keyword: Span,
     ) -> Option<model::Unit> {
@@ -312,6 +326,11 @@ impl Checker<'_> {
                 .or_else(|| typ.systems.clone())
                 .unwrap_or_default(),
             channels: own.channels.or(typ.channels),
+            excluded_channels: model::ExcludedChannels {
+                forvaltning: forvaltning_excluded,
+                arendetyp: typ.excluded,
+                delmoment: own.excluded,
+            },
             script,
             times: HandlingTimes {
                 kundtjanst: own

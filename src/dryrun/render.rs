@@ -223,7 +223,22 @@ fn arendetyper(r: &Report) -> Table {
             .then(a.id.cmp(&b.id))
     });
     let log = r.volumes.mode == "log";
-    let mut headers = with_figures(&["ärendetyp", "förv."]);
+    // Only when some unit differs by channel, so that other reports stay as they were.
+    let by_channel = rows.iter().any(|t| !t.forwarded_channels.is_empty());
+    let mut first = vec!["ärendetyp", "förv."];
+    let mut notes = vec![];
+    if by_channel {
+        first.push("vidarek. i kanal");
+        notes.push(format!(
+            "vidarek. i kanal: kanaler där ärendetypen (eller ett av dess delmoment) vidarekopplas fast kundtjänst hanterar den i andra (`kanaler`, `ej kanaler`; regler med `om` ej medräknade); {}",
+            if log {
+                "i loggen avgörs varje kontakt i sin kanal"
+            } else {
+                "de deklarerade volymerna avgörs utan kanal, alltså som om kontakten kom i en kanal som kundtjänst hanterar"
+            }
+        ));
+    }
+    let mut headers = with_figures(&first);
     if log {
         headers.push("deklarerat/år");
     }
@@ -234,6 +249,13 @@ fn arendetyper(r: &Report) -> Table {
             .iter()
             .map(|t| {
                 let mut row: Vec<String> = vec![t.id.clone(), t.forvaltning.clone()];
+                if by_channel {
+                    row.push(if t.forwarded_channels.is_empty() {
+                        "–".into()
+                    } else {
+                        t.forwarded_channels.names()
+                    });
+                }
                 row.extend(figure_cells(&t.figures));
                 if log {
                     row.push(t.declared_per_year.map_or("–".into(), |d| sv(d, 0)));
@@ -241,8 +263,8 @@ fn arendetyper(r: &Report) -> Table {
                 row
             })
             .collect(),
-        notes: vec![],
-        text_columns: 2,
+        notes,
+        text_columns: first.len(),
     }
 }
 

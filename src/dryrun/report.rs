@@ -6,7 +6,7 @@ use super::aggregate::{HOURS_PER_WEEK, PhoneHour, Tally, UnitIndex, declared_vol
 use super::erlang::{StaffingInput, required_staff};
 use super::options::{Counted, Options, VolumeSource};
 use crate::engine::Engine;
-use crate::model::{Arendetyp, Policy, Ruleset, Unit};
+use crate::model::{Arendetyp, ChannelSet, Policy, Ruleset, Unit};
 use serde::Serialize;
 
 const DAYS_PER_YEAR: f64 = 365.0;
@@ -68,6 +68,10 @@ pub struct PartRow {
     pub level: u8,
     #[serde(flatten)]
     pub figures: Figures,
+    /// Served channels in which it is forwarded although kundtjänst handles it in others
+    /// (`kanaler`, `ej kanaler`), when no guarded rule decides. Declared volumes are
+    /// decided without a channel, so they do not show this.
+    pub forwarded_channels: ChannelSet,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -83,6 +87,8 @@ pub struct ArendetypRow {
     pub observed_per_year: Option<f64>,
     /// Inquiries naming a delmoment the type does not have (forwarded).
     pub unknown_part: f64,
+    /// Every channel in which one of its units is forwarded although handled in others.
+    pub forwarded_channels: ChannelSet,
     pub parts: Vec<PartRow>,
 }
 
@@ -222,7 +228,7 @@ pub fn build(engine: &Engine, counted: &Counted, options: &Options) -> Report {
         .arendetyper
         .iter()
         .enumerate()
-        .map(|(t, typ)| arendetyp_row(ruleset, typ, t, &index, tally, factor, options, counted))
+        .map(|(t, typ)| arendetyp_row(engine, typ, t, &index, tally, factor, options, counted))
         .collect();
     let forvaltningar = forvaltning_rows(ruleset, &arendetyper);
     let mut total = Figures::default();
@@ -324,7 +330,7 @@ fn annualisation(counted: &Counted) -> Annualisation {
 
 #[allow(clippy::too_many_arguments)]
 fn arendetyp_row(
-    ruleset: &Ruleset,
+    engine: &Engine,
     typ: &Arendetyp,
     t: usize,
     index: &UnitIndex,
@@ -333,6 +339,7 @@ fn arendetyp_row(
     options: &Options,
     counted: &Counted,
 ) -> ArendetypRow {
+    let ruleset = engine.ruleset();
     let parts: Vec<PartRow> = typ
         .units
         .iter()
@@ -351,6 +358,7 @@ fn arendetyp_row(
                     options,
                     &ruleset.policy,
                 ),
+                forwarded_channels: engine.forwarded_channels(t, u),
             }
         })
         .collect();
@@ -378,6 +386,9 @@ fn arendetyp_row(
         declared_per_year: (declared > 0.0).then_some(declared),
         observed_per_year: observed,
         unknown_part,
+        forwarded_channels: parts
+            .iter()
+            .fold(ChannelSet::default(), |all, p| all | p.forwarded_channels),
         parts,
     }
 }

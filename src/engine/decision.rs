@@ -149,9 +149,11 @@ impl Decision<'_> {
     /// analyst sees what it would take to move it. Empty for unknown types and parts.
     /// `channel_text` is the inquiry's channel as sent, quoted when it is unknown.
     pub fn criteria(&self, channel_text: Option<&str>) -> Vec<Criterion> {
-        match self.unit {
-            Some(unit) => criteria(self.engine.ruleset(), unit, self.channel, channel_text),
-            None => Vec::new(),
+        match (self.case_type, self.unit) {
+            (Some(typ), Some(unit)) => {
+                criteria(self.engine.ruleset(), typ, unit, self.channel, channel_text)
+            }
+            _ => Vec::new(),
         }
     }
 

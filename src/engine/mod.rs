@@ -14,7 +14,7 @@ pub use testing::{TestResult, run_tests};
 
 use crate::clock::LocalTime;
 use crate::model::method::{self, ChannelSlot};
-use crate::model::{EvalContext, Outcome, RuleId, Ruleset};
+use crate::model::{ChannelSet, EvalContext, Outcome, RuleId, Ruleset};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
@@ -110,6 +110,24 @@ impl Engine {
     /// If either index is out of range.
     pub fn has_conditions(&self, arendetyp: usize, unit: usize) -> bool {
         !self.units[arendetyp][unit].chain.is_empty()
+    }
+
+    /// The channels kundtjänst serves in which this unit is forwarded when no guarded
+    /// rule decides, although it is handled in another: what `kanaler` and `ej kanaler`
+    /// do per channel. Empty when the outcome is the same in every served channel.
+    #[cfg_attr(not(feature = "dryrun"), allow(dead_code))]
+    pub(crate) fn forwarded_channels(&self, arendetyp: usize, unit: usize) -> ChannelSet {
+        let fast = &self.units[arendetyp][unit].fast;
+        let served = self.ruleset.policy.channels;
+        let forwarded: ChannelSet = served
+            .iter()
+            .filter(|c| fast[c.index()].0 == Outcome::Forwarded)
+            .collect();
+        if forwarded == served {
+            ChannelSet::default()
+        } else {
+            forwarded
+        }
     }
 
     /// Decide one inquiry: the steps of `docs/semantik.md` §3–§8, carrying what §9 lists.

@@ -100,13 +100,19 @@ impl ChannelSet {
         self.0 & (1 << channel.0) != 0
     }
 
-    pub(crate) fn intersects(self, other: ChannelSet) -> bool {
-        self.0 & other.0 != 0
-    }
-
     /// Whether the set has no channel.
     pub fn is_empty(self) -> bool {
         self.0 == 0
+    }
+
+    /// The channels in `self` but not in `other`.
+    pub fn without(self, other: ChannelSet) -> ChannelSet {
+        ChannelSet(self.0 & !other.0)
+    }
+
+    /// How many channels.
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
     }
 
     /// The channels in the set, in [`Channel::all`] order.
@@ -120,6 +126,22 @@ impl ChannelSet {
             .map(Channel::name)
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+impl std::ops::BitOr for ChannelSet {
+    type Output = ChannelSet;
+
+    fn bitor(self, other: ChannelSet) -> ChannelSet {
+        ChannelSet(self.0 | other.0)
+    }
+}
+
+impl std::ops::BitAnd for ChannelSet {
+    type Output = ChannelSet;
+
+    fn bitand(self, other: ChannelSet) -> ChannelSet {
+        ChannelSet(self.0 & other.0)
     }
 }
 

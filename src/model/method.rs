@@ -3,7 +3,7 @@
 //! channel and what the checker's warnings (R0102, R0105) reason with; [`criteria`]
 //! turns the same assessment into plain Swedish for explanations.
 
-use super::{Channel, Outcome, Ruleset, Unit};
+use super::{Arendetyp, Channel, ChannelSet, ExcludedBy, Outcome, Ruleset, Unit};
 use serde::{Deserialize, Serialize};
 
 /// The channel of an inquiry, as the method sees it.
@@ -85,14 +85,23 @@ pub fn assess(ruleset: &Ruleset, unit: &Unit, channel: ChannelSlot) -> Assessmen
     }
 }
 
-fn channel_ok(ruleset: &Ruleset, unit: &Unit, channel: ChannelSlot) -> bool {
+/// The channels the unit allows (its `kanaler`, else every one) that kundtjänst serves.
+fn allowed(ruleset: &Ruleset, unit: &Unit) -> ChannelSet {
     let served = ruleset.policy.channels;
+    unit.channels.map_or(served, |u| u & served)
+}
+
+/// The channels kundtjänst may handle the unit in: served, allowed, and not excluded
+/// with `ej kanaler` by its förvaltning, its ärendetyp or its delmoment.
+fn handled_channels(ruleset: &Ruleset, unit: &Unit) -> ChannelSet {
+    allowed(ruleset, unit).without(unit.excluded_channels.all())
+}
+
+fn channel_ok(ruleset: &Ruleset, unit: &Unit, channel: ChannelSlot) -> bool {
     match channel {
-        ChannelSlot::Known(c) => served.contains(c) && unit.channels.is_none_or(|u| u.contains(c)),
-        // No channel given: fine if kundtjänst serves at least one channel the unit allows.
-        ChannelSlot::None => unit
-            .channels
-            .map_or(!served.is_empty(), |u| u.intersects(served)),
+        ChannelSlot::Known(c) => handled_channels(ruleset, unit).contains(c),
+        // No channel given: fine if kundtjänst may handle it in at least one channel.
+        ChannelSlot::None => !handled_channels(ruleset, unit).is_empty(),
         ChannelSlot::Unknown => false,
     }
 }
@@ -131,6 +140,7 @@ pub struct Criterion {
 /// Every criterion, in the order the method checks them, for explanations.
 pub fn criteria(
     ruleset: &Ruleset,
+    typ: &Arendetyp,
     unit: &Unit,
     channel: ChannelSlot,
     channel_text: Option<&str>,
@@ -189,7 +199,7 @@ pub fn criteria(
     push(
         CriterionKind::Channel,
         a.channel_ok,
-        channel_sentence(ruleset, unit, channel, channel_text, a.channel_ok),
+        channel_sentence(ruleset, typ, unit, channel, channel_text, a.channel_ok),
     );
     for &id in &unit.systems {
         let system = &ruleset.systems[id];
@@ -223,25 +233,53 @@ pub fn criteria(
 
 fn channel_sentence(
     ruleset: &Ruleset,
+    typ: &Arendetyp,
     unit: &Unit,
     channel: ChannelSlot,
     text: Option<&str>,
     ok: bool,
 ) -> String {
     let served = ruleset.policy.channels;
+    let excluded = unit.excluded_channels;
     match channel {
         ChannelSlot::Unknown => format!("kanalen `{}` är okänd", text.unwrap_or("")),
         ChannelSlot::Known(c) if ok => format!("kundtjänst hanterar ärendet i kanalen {c}"),
         ChannelSlot::Known(c) if !served.contains(c) => {
             format!("kundtjänst betjänar inte kanalen {c}")
         }
+        ChannelSlot::Known(c) if excluded.by(c).is_some() => {
+            let whose = match excluded.by(c) {
+                Some(ExcludedBy::Forvaltning) => {
+                    ruleset.forvaltningar[typ.forvaltning].name.clone()
+                }
+                Some(ExcludedBy::Arendetyp) => "den här ärendetypen".into(),
+                _ => "det här delmomentet".into(),
+            };
+            format!("kundtjänst hanterar inte {c} för {whose} (ej kanaler)")
+        }
         ChannelSlot::Known(c) => format!(
             "ärendet hanteras av kundtjänst bara i kanalerna {}, inte {c}",
             unit.channels.unwrap_or_default().names()
         ),
-        ChannelSlot::None if ok => {
-            "ingen kanal angiven; kundtjänst betjänar ärendets kanaler".into()
+        ChannelSlot::None => {
+            // The channels `ej kanaler` takes away from those kundtjänst would handle.
+            let taken = allowed(ruleset, unit) & excluded.all();
+            match (ok, taken.len()) {
+                (true, 0) => "ingen kanal angiven; kundtjänst betjänar ärendets kanaler".into(),
+                (true, _) => format!(
+                    "ingen kanal angiven; kundtjänst betjänar ärendets kanaler utom {} (ej kanaler)",
+                    taken.names()
+                ),
+                (false, 0) => "kundtjänst betjänar ingen av ärendets kanaler".into(),
+                (false, 1) => format!(
+                    "kundtjänst betjänar ingen av ärendets kanaler: kanalen {} är undantagen (ej kanaler)",
+                    taken.names()
+                ),
+                (false, _) => format!(
+                    "kundtjänst betjänar ingen av ärendets kanaler: kanalerna {} är undantagna (ej kanaler)",
+                    taken.names()
+                ),
+            }
         }
-        ChannelSlot::None => "kundtjänst betjänar ingen av ärendets kanaler".into(),
     }
 }

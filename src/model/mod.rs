@@ -314,6 +314,8 @@ pub struct Forvaltning {
     pub name: String,
     /// Where its ärendetyper forward unless they say otherwise (its `vidarekoppla`).
     pub target: Target,
+    /// Its own `ej kanaler`: channels kundtjänst may not handle for any of its ärendetyper.
+    pub excluded_channels: ChannelSet,
     /// Its guarded rules, tried for every unit of its ärendetyper after theirs (§5).
     pub rules: Vec<RuleId>,
     /// Where the block starts.
@@ -338,6 +340,8 @@ pub struct Unit {
     pub systems: Vec<SystemId>,
     /// Channels in which kundtjänst may handle it; `None` means all the policy serves.
     pub channels: Option<ChannelSet>,
+    /// Channels kundtjänst may not handle it in (`ej kanaler`), by the block that says so.
+    pub excluded_channels: ExcludedChannels,
     /// Its script (`manus`), the delmoment's else the ärendetyp's.
     pub script: Option<ScriptId>,
     /// Its handling times: the delmoment's, else the ärendetyp's, else the policy's.
@@ -359,6 +363,50 @@ pub struct Unit {
     pub location: Location,
     #[serde(skip)]
     pub(crate) span: Span,
+}
+
+/// The channels excluded with `ej kanaler` for one unit: the union of what its
+/// förvaltning, its ärendetyp and its delmoment say, kept apart so that an explanation
+/// can name who excluded a channel.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ExcludedChannels {
+    /// Written in the förvaltning.
+    pub forvaltning: ChannelSet,
+    /// Written in the ärendetyp.
+    pub arendetyp: ChannelSet,
+    /// Empty for an ärendetyp without delmoment (its exclusions are the ärendetyp's).
+    pub delmoment: ChannelSet,
+}
+
+/// The block whose `ej kanaler` excludes a channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExcludedBy {
+    /// The förvaltning: none of its ärendetyper.
+    Forvaltning,
+    /// The ärendetyp: all its delmoment.
+    Arendetyp,
+    /// The delmoment alone.
+    Delmoment,
+}
+
+impl ExcludedChannels {
+    /// Every excluded channel, whoever excluded it.
+    pub fn all(self) -> ChannelSet {
+        self.forvaltning | self.arendetyp | self.delmoment
+    }
+
+    /// Who excludes `channel`; the widest block when several do.
+    pub fn by(self, channel: Channel) -> Option<ExcludedBy> {
+        if self.forvaltning.contains(channel) {
+            Some(ExcludedBy::Forvaltning)
+        } else if self.arendetyp.contains(channel) {
+            Some(ExcludedBy::Arendetyp)
+        } else if self.delmoment.contains(channel) {
+            Some(ExcludedBy::Delmoment)
+        } else {
+            None
+        }
+    }
 }
 
 /// An ärendetyp (`ärendetyp id "Namn" { … }`): what an inquiry names in `case_type`.

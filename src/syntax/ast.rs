@@ -75,6 +75,8 @@ pub enum StmtKind {
     },
     // förvaltning, ärendetyp, delmoment
     Forward(Target),
+    /// `ej kanaler besök, telefon`: channels kundtjänst may not handle (premises).
+    EjKanaler(Vec<Ident>),
     Rule(Rule),
     Rosa(Level),
     Frekvens(Quantity),

@@ -270,6 +270,7 @@ impl Printer<'_> {
                 None => format!("tid {}", q(kundtjanst)),
             },
             StmtKind::Forward(t) => format!("vidarekoppla {}", target_parts(&t.parts)),
+            StmtKind::EjKanaler(list) => format!("ej kanaler {}", ids(list)),
             StmtKind::Rule(rule) => {
                 let mut s = format!(
                     "om `{}` => {}",

@@ -195,6 +195,7 @@ impl Builder<'_> {
                 forvaltning: args.next().map(|p| self.quantity(p)),
             },
             Rule::forward_stmt => StmtKind::Forward(self.target(next())),
+            Rule::ej_kanaler_stmt => StmtKind::EjKanaler(self.ident_list(next())),
             Rule::rule => StmtKind::Rule(self.rule(next(), args.collect(), span)),
             Rule::rosa_stmt => StmtKind::Rosa(self.level(next())),
             Rule::frekvens_stmt => StmtKind::Frekvens(self.quantity(next())),
@@ -415,6 +416,7 @@ fn is_keyword(kind: Rule) -> bool {
             | kw_system
             | kw_ovriga
             | kw_kanaler
+            | kw_ej
             | kw_attribut
             | kw_frekvensgrans
             | kw_direkt
@@ -504,6 +506,7 @@ fn describe(kind: &Rule) -> &'static str {
         system_stmt | kw_system => "`system`",
         ovriga_system_stmt | kw_ovriga => "`övriga system`",
         kanaler_stmt | kw_kanaler => "`kanaler`",
+        ej_kanaler_stmt | kw_ej => "`ej kanaler`",
         attribut_stmt | kw_attribut | test_attribut => "`attribut`",
         frekvensgrans_stmt | kw_frekvensgrans => "`frekvensgräns`",
         direkt_stmt => "`direkt rosa`",
@@ -653,6 +656,20 @@ mod tests {
             err.message
         );
         assert!(err.message.contains("hittade `{`"), "{}", err.message);
+    }
+
+    #[test]
+    fn ej_kanaler_and_ej_kanal_are_one_statement() {
+        for text in ["ej kanaler besök, telefon", "ej kanal besök, telefon"] {
+            let file = parse(0, &format!("förvaltning f \"F\" {{ {text} }}")).unwrap();
+            let StmtKind::EjKanaler(ids) = &file.blocks[0].stmts[0].kind else {
+                panic!("expected ej kanaler: {text}")
+            };
+            let names: Vec<&str> = ids.iter().map(|i| i.name.as_str()).collect();
+            assert_eq!(names, ["besök", "telefon"]);
+        }
+        // `ej` needs a list of channels after it.
+        assert!(parse(0, "förvaltning f \"F\" { ej besök }").is_err());
     }
 
     #[test]
