@@ -149,24 +149,70 @@ fn decisions(c: &mut Criterion) {
     c.bench_function("decide/example_no_conditions", |b| {
         b.iter(|| black_box(engine.decide(black_box(&status)).outcome))
     });
-    // The API as a case system calls it: the inquiry built from strings it holds.
-    let (case_type, channel) = (String::from("bygglov-status"), String::from("telefon"));
-    c.bench_function("decide/example_borrowed_inquiry", |b| {
-        b.iter(|| {
-            let inquiry =
-                Inquiry::new(black_box(case_type.as_str())).channel(black_box(channel.as_str()));
-            black_box(engine.decide(&inquiry).outcome)
-        })
-    });
-    // The floor: a precomputed outcome behind a bare FxHash lookup of the same key.
-    let floor: rustc_hash::FxHashMap<Box<str>, rosa::Outcome> = example
+    // The API as a case system calls it: each inquiry built from strings it holds,
+    // over every unit without conditions in every channel, against the floor: a bare
+    // FxHash lookup of the same ärendetyp key in a map of the same size.
+    let keys: Vec<(String, Option<String>, &str)> = example
         .arendetyper()
         .iter()
-        .map(|t| (t.id.as_str().into(), rosa::Outcome::Forwarded))
+        .enumerate()
+        .flat_map(|(t, typ)| {
+            let engine = &engine;
+            typ.units
+                .iter()
+                .enumerate()
+                .filter(move |&(u, _)| !engine.has_conditions(t, u))
+                .flat_map(move |(_, unit)| {
+                    ["telefon", "e-post", "besök", "chatt"]
+                        .into_iter()
+                        .map(move |c| (typ.id.clone(), unit.part.clone(), c))
+                })
+        })
         .collect();
-    c.bench_function("floor/fxhash_lookup", |b| {
-        b.iter(|| black_box(floor.get(black_box(case_type.as_str())).copied()))
+    let mut group = c.benchmark_group("borrowed_inquiry_vs_floor");
+    group.throughput(Throughput::Elements(keys.len() as u64));
+    group.bench_function("decide", |b| {
+        b.iter(|| {
+            let mut handled = 0usize;
+            for (case_type, part, channel) in &keys {
+                let mut inquiry = Inquiry::new(case_type.as_str()).channel(*channel);
+                inquiry.part = part.as_deref().map(Into::into);
+                handled += usize::from(
+                    engine
+                        .decide(black_box(&inquiry))
+                        .outcome
+                        .handled_by_kundtjanst(),
+                );
+            }
+            handled
+        })
     });
+    // The floor: the outcome precomputed per inquiry key (ärendetyp, delmoment,
+    // channel) behind one FxHash lookup, the key hashed from the same borrowed strings.
+    let key_hash = |case_type: &str, part: Option<&str>, channel: &str| {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        (case_type, part, channel).hash(&mut h);
+        h.finish()
+    };
+    let floor: rustc_hash::FxHashMap<u64, rosa::Outcome> = keys
+        .iter()
+        .map(|(t, p, c)| {
+            let outcome = engine.decide(&Inquiry::new(t.as_str()).channel(*c)).outcome;
+            (key_hash(t, p.as_deref(), c), outcome)
+        })
+        .collect();
+    group.bench_function("floor_fxhash_lookup", |b| {
+        b.iter(|| {
+            let mut handled = 0usize;
+            for (case_type, part, channel) in &keys {
+                let key = key_hash(black_box(case_type.as_str()), part.as_deref(), channel);
+                handled += usize::from(floor.get(&key).is_some_and(|o| o.handled_by_kundtjanst()));
+            }
+            handled
+        })
+    });
+    group.finish();
     let baseline = NaiveBaseline::new();
     c.bench_function("baseline_rhai_script/example_no_conditions", |b| {
         b.iter(|| black_box(baseline.decide(&example, black_box(&status))))

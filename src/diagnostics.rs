@@ -107,6 +107,19 @@ codes! {
     ScriptedWithoutScript = "R0020", Error, "manus utan manusfil";
     /// A test lacks `ärendetyp` or `förväntat`.
     IncompleteTest = "R0021", Error, "testet är ofullständigt";
+    /// A condition compares values of different types (a number with a text, a ja/nej
+    /// attribute with `"ja"`), orders what has no order, or uses a non-ja/nej value as
+    /// a condition: it would be silently false at run time, so it never loads.
+    ConditionType = "R0022", Error, "villkorets typer passar inte ihop";
+    /// A condition compares `kanal` or `delmoment` with a value no inquiry can have
+    /// (`kanal == "telefn"`, a delmoment the unit does not have).
+    ConditionImpossible = "R0023", Error, "värdet kan aldrig förekomma";
+    /// A condition calls a function; conditions only compare and combine.
+    ConditionFunction = "R0024", Error, "funktion i villkor";
+    /// A condition has more parts than the bound that keeps every decision's cost known.
+    ConditionTooLarge = "R0025", Error, "villkoret är för stort";
+    /// An attribute is declared without a type, so conditions on it cannot be checked.
+    UntypedAttribute = "R0026", Error, "attribut utan typ";
     /// A guarded rule can never decide: it repeats an earlier condition, follows a rule
     /// that is always true, or its condition is always false.
     UnreachableRule = "R0101", Warning, "regeln kan aldrig avgöra";

@@ -50,8 +50,8 @@ pub mod serve;
 pub use clock::{LocalTime, TimeError, TimeErrorKind};
 pub use diagnostics::{Code, Diagnostic, DiagnosticRecord, Diagnostics, Severity};
 pub use engine::{
-    Basis, Decision, DecisionRecord, Engine, Inquiry, Resolution, RuleRef, ScriptRef, TestResult,
-    run_tests,
+    Basis, Decision, DecisionRecord, Engine, Inquiry, Resolution, RuleRef, RuleResult, RuleTried,
+    ScriptRef, TestResult, run_tests,
 };
 pub use model::{AttrValue, Channel, Criterion, CriterionKind, Outcome, Ruleset};
 pub use source::{FileId, Location, SourceFile, SourceMap, Span};

@@ -171,6 +171,36 @@ fn unknown_name_in_condition(text: &str) -> String {
     insert_in_type(text, "om `kanl == \"besök\"` => vidarekoppla")
 }
 
+fn flag_compared_with_text(text: &str) -> String {
+    insert_in_type(text, "om `attr.akut == \"ja\"` => vidarekoppla")
+}
+
+fn number_compared_with_text(text: &str) -> String {
+    insert_in_type(text, "om `attr.belopp > \"10000\"` => vidarekoppla")
+}
+
+fn channel_compared_with_number(text: &str) -> String {
+    insert_in_type(text, "om `kanal == 5` => vidarekoppla")
+}
+
+fn channel_that_cannot_occur(text: &str) -> String {
+    insert_in_type(text, "om `kanal == \"telefn\"` => vidarekoppla")
+}
+
+/// The hostile condition from issue 9 (functions that cost 20 ms each under Rhai),
+/// 7 KB of it: refused for its size before it is even parsed.
+fn hostile_condition(text: &str) -> String {
+    let part = "[0].pad(999,\"\").to_debug() != \"\"";
+    insert_in_type(
+        text,
+        &format!("om `{}` => vidarekoppla", vec![part; 200].join(" && ")),
+    )
+}
+
+fn function_call(text: &str) -> String {
+    insert_in_type(text, "om `len(attr.belopp) > 3` => vidarekoppla")
+}
+
 fn test_with_unknown_type(text: &str) -> String {
     format!(
         "{text}\ntest \"Okänd ärendetyp\" {{\n    ärendetyp bygglov-statu\n    förväntat manus\n}}\n"
@@ -268,6 +298,54 @@ const INJECTIONS: &[Injection] = &[
     },
     Injection {
         file: FILE,
+        code: "R0022",
+        edit: flag_compared_with_text,
+        anchor: TYPE,
+        needle: "\"ja\"`",
+        offset: 0,
+    },
+    Injection {
+        file: FILE,
+        code: "R0022",
+        edit: number_compared_with_text,
+        anchor: TYPE,
+        needle: "attr.belopp > \"",
+        offset: 0,
+    },
+    Injection {
+        file: FILE,
+        code: "R0022",
+        edit: channel_compared_with_number,
+        anchor: TYPE,
+        needle: "kanal == 5",
+        offset: 0,
+    },
+    Injection {
+        file: FILE,
+        code: "R0023",
+        edit: channel_that_cannot_occur,
+        anchor: TYPE,
+        needle: "\"telefn\"",
+        offset: 0,
+    },
+    Injection {
+        file: FILE,
+        code: "R0025",
+        edit: hostile_condition,
+        anchor: TYPE,
+        needle: "[0]",
+        offset: 0,
+    },
+    Injection {
+        file: FILE,
+        code: "R0024",
+        edit: function_call,
+        anchor: TYPE,
+        needle: "len(",
+        offset: 0,
+    },
+    Injection {
+        file: FILE,
         code: "R0012",
         edit: test_with_unknown_type,
         anchor: "test \"Okänd ärendetyp\"",
@@ -295,6 +373,49 @@ fn the_example_kommun_checks_clean() {
         "{}",
         stdout(&out)
     );
+}
+
+/// Attribute names follow the rules of ids: å, ä and ö included.
+#[test]
+fn an_attribute_with_swedish_letters_loads_and_decides() {
+    let copy = Copy::new("brådskande");
+    let policy = copy
+        .read("kundtjanst.rosa")
+        .replace("akut ja/nej", "akut ja/nej, brådskande ja/nej");
+    copy.write("kundtjanst.rosa", &policy);
+    let edited = insert_in_type(
+        &copy.read(FILE),
+        "om `attr.brådskande || timme >= 16` => vidarekoppla kö \"Jouren\"",
+    );
+    copy.write(FILE, &edited);
+    let out = copy.check(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    let path = copy.path();
+    let decide = |extra: &[&str]| {
+        let mut args = vec![
+            "decide",
+            path.as_str(),
+            "--case",
+            "bygglov-status",
+            "--channel",
+            "telefon",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let out = rosa(&args);
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("json")
+    };
+    // Urgent and no time: the rule fires without reading the time (short circuit).
+    let urgent = decide(&["--attr", "brådskande=ja"]);
+    assert_eq!(
+        (urgent["basis"].as_str(), urgent["target"]["queue"].as_str()),
+        (Some("rule"), Some("Jouren")),
+        "{urgent}"
+    );
+    // Not urgent and no time: the rule needs the time, so a person takes it.
+    let not_urgent = decide(&["--attr", "brådskande=nej"]);
+    assert_eq!(not_urgent["basis"], "condition_error", "{not_urgent}");
 }
 
 #[test]
@@ -426,7 +547,11 @@ fn a_usage_error_exits_2() {
 fn several_errors_in_several_files_are_all_reported() {
     let copy = Copy::new("flera");
     let mut expected = Vec::new();
-    for i in [&INJECTIONS[2], &INJECTIONS[1], &INJECTIONS[11]] {
+    for i in [
+        &INJECTIONS[2],
+        &INJECTIONS[1],
+        &INJECTIONS[INJECTIONS.len() - 1],
+    ] {
         let edited = (i.edit)(&copy.read(i.file));
         copy.write(i.file, &edited);
         let (line, column) = line_col(&edited, find_after(&edited, i.anchor, i.needle) + i.offset);

@@ -337,6 +337,7 @@ fn json_has_every_field() {
         "script",
         "criteria",
         "rule",
+        "rules_tried",
         "error",
         "resolution",
         "ruleset",
@@ -698,13 +699,16 @@ fn wrong_expectations_fail_with_a_clear_message() {
 
     let failed = format!(
         "FAILED  Brev hanteras inte av kundtjänst (tester.rosa:{brev_line})\n        \
-         förväntat direkt, fick vidarekoppla till kommunledning\n        \
-         kundtjänst betjänar inte kanalen brev\n"
+         förväntat direkt, fick vidarekoppla till kommunledning\n          \
+         ✓ nivå 1 ligger i direktnivåerna 1–2: kundtjänst kan svara direkt\n          \
+         ✓ ingen sekretess\n          \
+         ✗ kundtjänst betjänar inte kanalen brev\n"
     );
     assert!(out.contains(&failed), "{out}");
     let failed = format!(
         "FAILED  Växeln kopplar samtal direkt (tester.rosa:{vaxel_line})\n        \
-         förväntat vidarekoppla till tekniska, fick direkt\n"
+         förväntat vidarekoppla till tekniska, fick direkt\n          \
+         ✓ nivå 1 ligger i direktnivåerna 1–2: kundtjänst kan svara direkt\n"
     );
     assert!(out.contains(&failed), "{out}");
     assert_eq!(out.matches("FAILED").count(), 2, "{out}");
@@ -739,7 +743,16 @@ fn wrong_expectation_in_json() {
             &"kommunledning".into()
         )
     );
-    assert_eq!(f["explanation"], "kundtjänst betjänar inte kanalen brev");
+    let why: Vec<&str> = f["explanation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l.as_str())
+        .collect();
+    assert!(
+        why.contains(&"✗ kundtjänst betjänar inte kanalen brev"),
+        "{why:?}"
+    );
 }
 
 #[test]
@@ -756,4 +769,55 @@ fn test_on_a_broken_ruleset_reports_and_exits_1() {
     let run = rosa(&["test", dir.path().to_str().unwrap()]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("finns-inte"), "{}", run.stderr);
+}
+
+/// `--explain` lists every guarded rule in the order tried, and what happened to each
+/// (docs/semantik.md §5, §9); the JSON record carries the same list.
+#[test]
+fn explain_lists_the_rules_tried() {
+    let args = [
+        "decide",
+        "--case",
+        "ekonomiskt-bistand",
+        "--part",
+        "nodprovning",
+        "--channel",
+        "besök",
+        "--time",
+        "2026-03-02T10:00",
+    ];
+    let text = rosa(&[&args[..], &["--explain"]].concat()).stdout;
+    let rules: Vec<&str> = text
+        .lines()
+        .skip_while(|l| *l != "  regler, i den ordning de prövas:")
+        .skip(1)
+        .take_while(|l| l.starts_with("    "))
+        .collect();
+    assert_eq!(rules.len(), 2, "{text}");
+    assert!(rules[0].ends_with("` var falsk"), "{text}");
+    assert!(
+        rules[1].ends_with("` var sann och avgjorde: vidarekoppla"),
+        "{text}"
+    );
+
+    let json = rosa(&[&args[..], &["--explain", "--format", "json"]].concat()).stdout;
+    let record: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let results: Vec<&str> = record["rules_tried"]
+        .as_array()
+        .expect("rules_tried")
+        .iter()
+        .map(|r| r["result"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(results, ["false", "fired"]);
+
+    // Without a time the first rule cannot be evaluated, and the second is not reached.
+    let without_time = rosa(&[&args[..7], &["--format", "json"]].concat()).stdout;
+    let record: serde_json::Value = serde_json::from_str(&without_time).expect("json");
+    let tried = record["rules_tried"].as_array().expect("rules_tried");
+    assert_eq!(tried[0]["result"], "error");
+    assert_eq!(
+        tried[0]["reason"],
+        "frågan saknar tid, som villkoret använder"
+    );
+    assert_eq!(tried[1]["result"], "not_reached");
 }

@@ -117,7 +117,7 @@ const CASES: &[Expected] = &[
         Code::ConditionName,
         "bygg.rosa",
         16,
-        38,
+        33,
     ),
     at(
         "R0012-test-okand-arendetyp",
@@ -178,6 +178,62 @@ const CASES: &[Expected] = &[
         "tester.rosa",
         1,
         1,
+    ),
+    at(
+        "R0022-ja-nej-jamfors-med-text",
+        Code::ConditionType,
+        "bygg.rosa",
+        16,
+        26,
+    ),
+    at(
+        "R0022-tal-inom-citattecken",
+        Code::ConditionType,
+        "bygg.rosa",
+        16,
+        13,
+    ),
+    at(
+        "R0022-kanal-jamfors-med-tal",
+        Code::ConditionType,
+        "bygg.rosa",
+        16,
+        13,
+    ),
+    at(
+        "R0023-okand-kanal-i-villkor",
+        Code::ConditionImpossible,
+        "bygg.rosa",
+        16,
+        22,
+    ),
+    at(
+        "R0023-okant-delmoment",
+        Code::ConditionImpossible,
+        "bygg.rosa",
+        16,
+        26,
+    ),
+    at(
+        "R0024-funktion-i-villkor",
+        Code::ConditionFunction,
+        "bygg.rosa",
+        16,
+        13,
+    ),
+    at(
+        "R0025-villkoret-ar-for-stort",
+        Code::ConditionTooLarge,
+        "bygg.rosa",
+        17,
+        13,
+    ),
+    at(
+        "R0026-attribut-utan-typ",
+        Code::UntypedAttribute,
+        "kundtjanst.rosa",
+        10,
+        52,
     ),
     at(
         "R0101-regeln-kan-aldrig-avgora",
@@ -351,6 +407,14 @@ cases! {
     r0019_no_rule_files => "R0019-inga-regelfiler";
     r0020_scripted_without_script => "R0020-manus-utan-manusfil";
     r0021_incomplete_test => "R0021-ofullstandigt-test";
+    r0022_yes_no_attribute_compared_with_text => "R0022-ja-nej-jamfors-med-text";
+    r0022_number_in_quotes => "R0022-tal-inom-citattecken";
+    r0022_channel_compared_with_number => "R0022-kanal-jamfors-med-tal";
+    r0023_misspelt_channel_in_condition => "R0023-okand-kanal-i-villkor";
+    r0023_delmoment_the_rule_does_not_cover => "R0023-okant-delmoment";
+    r0024_function_in_condition => "R0024-funktion-i-villkor";
+    r0025_condition_too_large => "R0025-villkoret-ar-for-stort";
+    r0026_attribute_without_type => "R0026-attribut-utan-typ";
     r0101_unreachable_rule => "R0101-regeln-kan-aldrig-avgora";
     r0102_agreement_contradicts_policy => "R0102-overenskommelse-strider-mot-policyn";
     r0103_mixed_scripts => "R0103-blandade-skriftsystem";
@@ -543,6 +607,135 @@ fn one_mistake_gives_one_diagnostic() {
         let diags = rosa::Ruleset::load(&dir.path).expect_err("does not load");
         let codes: Vec<&str> = diags.items.iter().map(|d| d.code.as_str()).collect();
         assert_eq!(&codes, expected, "`{old}` → `{new}`:\n{}", diags.render());
+    }
+}
+
+/// The slips that the guide's "Vanliga misstag" (docs/regelsprak.md §10) lists, and a
+/// few more: each gives one diagnostic, with the code and the hint the guide promises.
+#[test]
+fn common_condition_mistakes_get_the_promised_hint() {
+    let cases: &[(&str, &str, &str)] = &[
+        (r#"attr.akut == "ja""#, "R0022", "skriv `attr.akut`"),
+        (r#"attr.akut == "nej""#, "R0022", "skriv `!attr.akut`"),
+        (r#"attr.akut != "ja""#, "R0022", "skriv `!attr.akut`"),
+        (
+            r#"attr.belopp > "10000""#,
+            "R0022",
+            "skriv talet utan citattecken: `10000`",
+        ),
+        (
+            r#"attr.belopp > "10 000""#,
+            "R0022",
+            "skriv talet utan citattecken: `10000`",
+        ),
+        (r#"kanal = "besök""#, "R0010", "skriv `==` för att jämföra"),
+        (r#"kanal == "Besök""#, "R0023", "Menade du `besök`?"),
+        (r#"kanal == "telefn""#, "R0023", "Menade du `telefon`?"),
+        ("akut", "R0011", "`attr.akut`"),
+        (r#"kanal == "besök" && akut"#, "R0011", "`attr.akut`"),
+        ("kanal == “besök”", "R0010", "använd raka citattecken"),
+        ("kanal == 'besök'", "R0010", "raka dubbla citattecken"),
+        ("attr.akut & attr.skyddad_identitet", "R0010", "skriv `&&`"),
+        ("attr.akut | attr.skyddad_identitet", "R0010", "skriv `||`"),
+        ("kanal == besök", "R0011", "text skrivs inom citattecken"),
+        ("kanal == 5", "R0022", "kanalnamn inom citattecken"),
+        (r#"kanal < "besök""#, "R0022", "kan bara jämföra tal"),
+        ("attr.belopp", "R0022", "här behövs ja eller nej"),
+        (
+            "attr.belopp + 100 > 5000",
+            "R0010",
+            "villkor kan inte räkna",
+        ),
+        ("len(attr.kommundel) > 3", "R0024", "funktionen `len`"),
+        // `[` cannot start an operand: a syntax error before any function is seen.
+        (r#"[0].pad(999,"").to_debug() != """#, "R0010", "`[0].pad"),
+        (
+            "attr.brådskande",
+            "R0011",
+            "`brådskande` är inte deklarerat",
+        ),
+        ("", "R0010", "villkoret är tomt"),
+    ];
+    let policy = "attribut skyddad_identitet ja/nej, belopp tal";
+    let typed = "attribut skyddad_identitet ja/nej, belopp tal, akut ja/nej, kommundel text";
+    let rule = "`kanal == \"besök\" && attr.skyddad_identitet`";
+    for (condition, code, hint) in cases {
+        let dir = common::TempDir::new("villkor");
+        common::copy_dir(&common::corpus_dir().join("base"), &dir.path);
+        for (file, old, new) in [
+            ("kundtjanst.rosa", policy, typed.to_string()),
+            ("bygg.rosa", rule, format!("`{condition}`")),
+        ] {
+            let path = dir.path.join(file);
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert_eq!(text.matches(old).count(), 1, "`{old}` once in {file}");
+            std::fs::write(&path, text.replacen(old, &new, 1)).unwrap();
+        }
+        let diags = rosa::Ruleset::load(&dir.path).expect_err("does not load");
+        let records = diags.records();
+        let codes: Vec<&str> = records.iter().map(|r| r.code).collect();
+        assert_eq!(codes, [*code], "`{condition}`:\n{}", diags.render());
+        let said = format!(
+            "{} {}",
+            records[0].message,
+            records[0].help.as_deref().unwrap_or_default()
+        );
+        assert!(
+            said.contains(hint),
+            "`{condition}`: no `{hint}` in\n{}",
+            diags.render()
+        );
+    }
+}
+
+/// Conditions may use every name, operator and `in`; these all load.
+#[test]
+fn well_formed_conditions_load() {
+    let conditions = [
+        r#"kanal == "besök" && attr.skyddad_identitet"#,
+        r#"kanal in ["besök", "chatt"] || !attr.akut"#,
+        r#"!(kanal in ["besok", "mejl"])"#,
+        r#"delmoment == "bedomning" || delmoment in ["regler"]"#,
+        "timme < 8 || timme >= 17 || veckodag >= 6",
+        "timme == 16 && minut >= 30",
+        "veckodag in [6, 7]",
+        "attr.belopp >= 10000.5 && attr.belopp != -1",
+        r#"attr.kommundel == "Norr" || attr.kommundel in ["Söder", "Öster"]"#,
+        "attr.brådskande == true",
+        "(attr.akut || attr.brådskande) && kanal != \"sms\"",
+    ];
+    for condition in conditions {
+        let dir = common::TempDir::new("villkor");
+        common::copy_dir(&common::corpus_dir().join("base"), &dir.path);
+        let policy = dir.path.join("kundtjanst.rosa");
+        let text = std::fs::read_to_string(&policy).unwrap();
+        std::fs::write(
+            &policy,
+            text.replacen(
+                "belopp tal",
+                "belopp tal, akut ja/nej, kommundel text, brådskande ja/nej",
+                1,
+            ),
+        )
+        .unwrap();
+        let rules = dir.path.join("bygg.rosa");
+        let text = std::fs::read_to_string(&rules).unwrap();
+        std::fs::write(
+            &rules,
+            text.replacen(
+                "`kanal == \"besök\" && attr.skyddad_identitet`",
+                &format!("`{condition}`"),
+                1,
+            ),
+        )
+        .unwrap();
+        let ruleset = rosa::Ruleset::load(&dir.path)
+            .unwrap_or_else(|d| panic!("`{condition}`:\n{}", d.render()));
+        assert!(
+            ruleset.warnings().items.is_empty(),
+            "`{condition}`:\n{}",
+            ruleset.warnings().render()
+        );
     }
 }
 

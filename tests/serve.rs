@@ -21,7 +21,7 @@ use tokio::task::JoinHandle;
 const POLICY: &str = r#"kundtjänst "Kontaktcenter Testby" {
     kommun "Testby" kommunkod 1234
     kanaler telefon, e-post
-    attribut belopp, akut
+    attribut belopp tal, akut ja/nej
     frekvensgräns 10 per månad
     reserv vidarekoppla till kansli
 }

@@ -4,6 +4,7 @@
 //! quantities to their normal units, compiles conditions, and applies inheritance
 //! (delmoment ← ärendetyp ← förvaltning ← policy). Warnings come from [`lints`].
 
+mod condition;
 mod lints;
 pub mod names;
 mod policy;
@@ -43,6 +44,7 @@ pub fn check(
         script_index: FxHashMap::default(),
         attributes: Vec::new(),
         broken_types: Default::default(),
+        part_literals: Vec::new(),
     };
     let ruleset = checker.run(files);
     diagnostics.append(&mut checker.diags);
@@ -78,6 +80,9 @@ struct Checker<'a> {
     /// Ärendetyper (or some of their delmoment) left out of the model because of an
     /// error already reported; a test naming them is not reported again.
     broken_types: rustc_hash::FxHashSet<String>,
+    /// The delmoment ids each rule's condition compares with, checked once the model
+    /// says which units the rule applies to.
+    part_literals: Vec<(model::RuleId, Vec<(String, Span)>)>,
 }
 
 impl Checker<'_> {
@@ -108,8 +113,87 @@ impl Checker<'_> {
             warnings: Diagnostics::default(),
             sources: SourceMap::default(),
         };
+        self.check_part_literals(&ruleset);
         lints::run(&ruleset, files, self.sources, &mut self.diags);
         Some(ruleset)
+    }
+
+    /// Where a range of a condition's text is in its file.
+    fn in_condition(&self, condition: &ast::Text, (start, end): (usize, usize)) -> Span {
+        let base = condition.span;
+        let start = (base.start + start).min(base.end);
+        let end = (base.start + end)
+            .max(start + 1)
+            .min(base.end.max(start + 1));
+        Span::new(base.file, start, end)
+    }
+
+    /// `delmoment == "x"` must name a delmoment of a unit the rule applies to: the
+    /// delmoment's own rules see only it, an ärendetyp's its delmoment, a förvaltning's
+    /// those of all its ärendetyper, the policy's every one.
+    fn check_part_literals(&mut self, ruleset: &Ruleset) {
+        // A unit without delmoment has `delmoment == ""` (docs/semantik.md §5).
+        let parts_of = |t: &model::Arendetyp| -> Vec<String> {
+            t.units
+                .iter()
+                .map(|u| u.part.clone().unwrap_or_default())
+                .collect()
+        };
+        let mut scope: FxHashMap<model::RuleId, Vec<String>> = FxHashMap::default();
+        let all: Vec<String> = ruleset.arendetyper.iter().flat_map(parts_of).collect();
+        for &r in &ruleset.policy.rules {
+            scope.insert(r, all.clone());
+        }
+        for (f, forvaltning) in ruleset.forvaltningar.iter().enumerate() {
+            let parts: Vec<String> = ruleset
+                .arendetyper
+                .iter()
+                .filter(|t| t.forvaltning == f)
+                .flat_map(parts_of)
+                .collect();
+            for &r in &forvaltning.rules {
+                scope.insert(r, parts.clone());
+            }
+        }
+        for typ in &ruleset.arendetyper {
+            for &r in &typ.rules {
+                scope.insert(r, parts_of(typ));
+            }
+            for unit in &typ.units {
+                for &r in &unit.rules {
+                    scope.insert(r, vec![unit.part.clone().unwrap_or_default()]);
+                }
+            }
+        }
+        for (rule, literals) in std::mem::take(&mut self.part_literals) {
+            let mut known = scope.get(&rule).cloned().unwrap_or_default();
+            known.sort();
+            known.dedup();
+            for (part, span) in literals {
+                if known.contains(&part) {
+                    continue;
+                }
+                let ids: Vec<&str> = known
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                let close = names::did_you_mean(&part, ids.iter().copied());
+                let listed = if ids.is_empty() {
+                    "regeln gäller inga delmoment (`delmoment` är `\"\"`)".to_string()
+                } else {
+                    format!("regeln gäller delmomenten {}", ids.join(", "))
+                };
+                self.error(
+                    Diagnostic::new(
+                        Code::ConditionImpossible,
+                        span,
+                        format!("delmomentet `{part}` finns inte där regeln gäller, så jämförelsen kan aldrig stämma"),
+                    )
+                    .help(format!("{listed}.{close}")),
+                );
+            }
+        }
     }
 
     fn single_policy<'b>(&mut self, policies: Vec<&'b Block>) -> Option<&'b Block> {
@@ -373,26 +457,17 @@ impl Checker<'_> {
 
     /// Compile a guarded rule into the arena. `base` is the owner's förvaltning target.
     fn rule(&mut self, rule: &ast::Rule, base: Option<&model::Target>) -> Option<model::RuleId> {
-        let condition = match model::Condition::compile(&rule.condition.value, &self.attributes) {
+        let compiled = match condition::compile(&rule.condition.value, &self.attributes) {
             Ok(c) => c,
-            Err(e) => {
-                let start = rule.condition.span.start + e.offset;
-                let span = Span::new(
-                    rule.condition.span.file,
-                    start,
-                    (start + e.len).min(rule.condition.span.end.max(start + 1)),
-                );
-                let code = if e.unknown_name {
-                    Code::ConditionName
-                } else {
-                    Code::ConditionSyntax
-                };
-                let help = if e.unknown_name {
-                    "ett villkor kan använda `kanal`, `delmoment`, `timme`, `minut`, `veckodag` och `attr.namn` för attribut som policyn deklarerar"
-                } else {
-                    "villkor skrivs som Rhai-uttryck, t.ex. `kanal == \"besök\" && attr.belopp > 5000`"
-                };
-                self.error(Diagnostic::new(code, span, e.message).help(help));
+            Err(problems) => {
+                for p in problems {
+                    let span = self.in_condition(&rule.condition, p.range);
+                    let mut d = Diagnostic::new(p.code, span, p.message);
+                    if let Some(help) = p.help {
+                        d = d.help(help);
+                    }
+                    self.error(d);
+                }
                 return None;
             }
         };
@@ -418,8 +493,15 @@ impl Checker<'_> {
             }
             Some(self.target(&rule.target, base)?)
         };
+        let id = self.rules.len();
+        let parts = compiled
+            .part_literals
+            .into_iter()
+            .map(|(part, range)| (part, self.in_condition(&rule.condition, range)))
+            .collect();
+        self.part_literals.push((id, parts));
         self.rules.push(model::Rule {
-            condition,
+            condition: compiled.condition,
             outcome,
             target,
             location: self.location(rule.span),

@@ -143,28 +143,22 @@ impl Checker<'_> {
     fn declare_attributes(&mut self, decls: &[crate::syntax::ast::AttrDecl]) {
         for decl in decls {
             let ident = &decl.name;
-            let valid = ident
-                .name
-                .starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-                && ident
-                    .name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_');
-            if !valid {
+            if decl.kind.is_none() {
+                // Still declared, so that rules using it do not also fail as unknown.
                 self.error(
                     Diagnostic::new(
-                        Code::InvalidValue,
+                        Code::UntypedAttribute,
                         ident.span,
-                        format!(
-                            "attributnamnet `{}` går inte att använda i villkor",
-                            ident.name
-                        ),
+                        format!("attributet `{}` saknar typ", ident.name),
                     )
-                    .help(
-                        "attributnamn skrivs med a–z, siffror och `_`, t.ex. `skyddad_identitet`",
-                    ),
+                    .label("typen saknas")
+                    .help(format!(
+                        "ange vad attributet är, så att villkoren kan kontrolleras: `{0} tal`, `{0} text` eller `{0} ja/nej`",
+                        ident.name
+                    )),
                 );
-            } else if self.attributes.iter().any(|a| a.name == ident.name) {
+            }
+            if self.attributes.iter().any(|a| a.name == ident.name) {
                 self.error(
                     Diagnostic::new(
                         Code::Duplicate,

@@ -165,6 +165,12 @@ pub fn describe(r: &DecisionRecord, explain: bool) -> String {
         r.resolution.draken, r.resolution.legacy
     );
     if explain {
+        if !r.rules_tried.is_empty() {
+            let _ = writeln!(s, "  regler, i den ordning de prövas:");
+            for rule in &r.rules_tried {
+                let _ = writeln!(s, "    {}", rule.describe());
+            }
+        }
         for c in &r.criteria {
             let _ = writeln!(s, "  {} {}", if c.passed { "✓" } else { "✗" }, c.text);
         }

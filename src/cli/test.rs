@@ -47,10 +47,9 @@ pub fn run(args: Args) -> u8 {
                         r.got.keyword(),
                         target(&r.got_forvaltning),
                         r.explanation
-                            .as_deref()
-                            .filter(|e| !e.is_empty())
-                            .map(|e| format!("\n        {e}"))
-                            .unwrap_or_default()
+                            .iter()
+                            .map(|line| format!("\n          {line}"))
+                            .collect::<String>()
                     );
                 }
             }

@@ -77,6 +77,55 @@ pub struct ScriptRef {
     pub title: String,
 }
 
+/// What happened to one guarded rule when a decision was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleResult {
+    /// Its condition was true: it decided.
+    Fired,
+    /// Its condition was false: the next rule was tried.
+    False,
+    /// Its condition could not be evaluated: the inquiry was forwarded (`reason` says why).
+    Error,
+    /// An earlier rule decided, so it was not tried.
+    NotReached,
+}
+
+/// One guarded rule of the unit decided, in the order rules are tried
+/// (docs/semantik.md §5), and what happened to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleTried {
+    /// Rule file, relative to the ruleset directory.
+    pub file: String,
+    /// 1-based line of the rule.
+    pub line: usize,
+    /// The condition as written.
+    pub condition: String,
+    /// The outcome the rule gives when it fires.
+    pub outcome: Outcome,
+    /// What happened.
+    pub result: RuleResult,
+    /// Why the condition could not be evaluated, for [`RuleResult::Error`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl RuleTried {
+    /// What happened, in plain Swedish, for explanations to staff and rule authors.
+    pub fn describe(&self) -> String {
+        let at = format!("regeln på {}:{} `{}`", self.file, self.line, self.condition);
+        match self.result {
+            RuleResult::Fired => format!("{at} var sann och avgjorde: {}", self.outcome.keyword()),
+            RuleResult::False => format!("{at} var falsk"),
+            RuleResult::Error => format!(
+                "{at} kunde inte prövas: {}",
+                self.reason.as_deref().unwrap_or("okänt fel")
+            ),
+            RuleResult::NotReached => format!("{at} prövades inte, en tidigare regel avgjorde"),
+        }
+    }
+}
+
 /// The guarded rule behind a decision, as [`DecisionRecord::rule`] names it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleRef {
@@ -121,6 +170,9 @@ pub struct DecisionRecord {
     /// The guarded rule that decided or could not be evaluated (basis `rule` or
     /// `condition_error`).
     pub rule: Option<RuleRef>,
+    /// Every guarded rule of the unit, in the order they are tried, with what happened
+    /// to each; empty when the unit has none (or the ärendetyp or delmoment is unknown).
+    pub rules_tried: Vec<RuleTried>,
     /// Why, in Swedish, for a condition error, a `manus` rule for a unit without a
     /// script, or an unknown ärendetyp or delmoment; else `None`.
     pub error: Option<String>,
@@ -204,6 +256,42 @@ impl Decision<'_> {
         }
     }
 
+    /// Every guarded rule of the unit decided, in order, with what happened to each:
+    /// the same evaluation as [`Engine::decide`], repeated to explain it.
+    pub fn rules_tried(&self, inquiry: &super::Inquiry) -> Vec<RuleTried> {
+        let (Some((t, u)), Some(unit)) = (self.position, self.unit) else {
+            return Vec::new();
+        };
+        let engine = self.engine;
+        let evaluation = engine.evaluation(inquiry, unit, self.channel);
+        let mut decided = false;
+        engine
+            .chain(t, u)
+            .iter()
+            .map(|&id| {
+                let rule = &engine.ruleset().rules[id];
+                let (result, reason) = if decided {
+                    (RuleResult::NotReached, None)
+                } else {
+                    match rule.condition.eval(&evaluation) {
+                        Ok(false) => (RuleResult::False, None),
+                        Ok(true) => (RuleResult::Fired, None),
+                        Err(e) => (RuleResult::Error, Some(e.to_string())),
+                    }
+                };
+                decided |= result != RuleResult::False;
+                RuleTried {
+                    file: crate::source::display_path(&rule.location.file),
+                    line: rule.location.line,
+                    condition: rule.condition.source.clone(),
+                    outcome: rule.outcome,
+                    result,
+                    reason,
+                }
+            })
+            .collect()
+    }
+
     /// The owned, serialisable form, with criteria built now.
     pub fn to_record(&self, inquiry: &super::Inquiry) -> DecisionRecord {
         let sources_path = |r: &Rule| crate::source::display_path(&r.location.file);
@@ -236,6 +324,7 @@ impl Decision<'_> {
                 line: r.location.line,
                 condition: r.condition.source.clone(),
             }),
+            rules_tried: self.rules_tried(inquiry),
             resolution: self.resolution(),
             ruleset: self.engine.ruleset().id.clone(),
         }

@@ -2,19 +2,21 @@
 //!
 //! For each unit the outcome of the default method (or the agreed outcome) is
 //! precomputed per channel, so an inquiry with no guarded rule in its way is a hash
-//! lookup and a table read, without allocating. Guarded rules run in the Rhai sandbox.
+//! lookup and a table read, without allocating. Guarded rules are typed conditions
+//! evaluated natively (`model::condition`).
 
 mod decision;
 mod inquiry;
 mod testing;
 
-pub use decision::{Basis, Decision, DecisionRecord, Resolution, RuleRef, ScriptRef};
+pub use decision::{
+    Basis, Decision, DecisionRecord, Resolution, RuleRef, RuleResult, RuleTried, ScriptRef,
+};
 pub use inquiry::Inquiry;
 pub use testing::{TestResult, run_tests};
 
-use crate::clock::LocalTime;
 use crate::model::method::{self, ChannelSlot};
-use crate::model::{ChannelSet, EvalContext, Outcome, RuleId, Ruleset};
+use crate::model::{ChannelSet, EvalContext, Evaluation, Outcome, RuleId, Ruleset, Unit};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
@@ -157,6 +159,7 @@ impl Engine {
     /// assert_eq!((d.outcome, d.basis), (Outcome::Forwarded, Basis::Rule));
     /// assert_eq!(d.target.unwrap().queue.as_deref(), Some("Bygglov, skyddade personuppgifter"));
     /// ```
+    #[inline]
     pub fn decide(&self, inquiry: &Inquiry) -> Decision<'_> {
         let channel = ChannelSlot::parse(inquiry.channel.as_deref());
         let Some(&t) = self.index.get(&*inquiry.case_type) else {
@@ -217,39 +220,52 @@ impl Engine {
         })
     }
 
-    /// Try the guarded rules in order; `None` when none applies.
+    /// Try the guarded rules in order; `None` when none applies. Conditions read the
+    /// inquiry lazily and share one step budget (docs/semantik.md §5–§6).
     fn run_rules<'a>(
         &'a self,
         chain: &[RuleId],
-        inquiry: &Inquiry,
+        inquiry: &Inquiry<'_>,
         base: Decision<'a>,
     ) -> Option<Decision<'a>> {
         let unit = base.unit?;
-        // A bad time only matters to a rule that reads the time.
-        let time = inquiry.time.as_deref().map(LocalTime::parse);
-        let ctx = EvalContext {
-            channel: match base.channel {
-                ChannelSlot::Known(c) => Some(c.name()),
-                _ => inquiry.channel.as_deref(),
-            },
-            part: unit.part.as_deref(),
-            time: time.and_then(Result::ok),
-            attributes: &inquiry.attributes,
-        };
+        let evaluation = self.evaluation(inquiry, unit, base.channel);
         for &id in chain {
             let rule = &self.ruleset.rules[id];
-            if rule.condition.needs.time
-                && let Some(Err(e)) = time
-            {
-                return Some(self.condition_error(base, rule, e.to_string()));
-            }
-            match rule.condition.eval(&ctx) {
+            match rule.condition.eval(&evaluation) {
                 Ok(false) => continue,
                 Ok(true) => return Some(self.rule_decides(base, rule)),
-                Err(reason) => return Some(self.condition_error(base, rule, reason)),
+                Err(reason) => {
+                    return Some(self.condition_error(base, rule, reason.to_string()));
+                }
             }
         }
         None
+    }
+
+    /// What guarded rules may read of `inquiry` when `unit` is decided.
+    pub(crate) fn evaluation<'a>(
+        &'a self,
+        inquiry: &'a Inquiry<'_>,
+        unit: &'a Unit,
+        channel: ChannelSlot,
+    ) -> Evaluation<'a> {
+        Evaluation::new(EvalContext {
+            channel: match channel {
+                ChannelSlot::None => None,
+                ChannelSlot::Known(c) => Some(Some(c)),
+                ChannelSlot::Unknown => Some(None),
+            },
+            part: unit.part.as_deref().unwrap_or(""),
+            time: inquiry.time.as_deref(),
+            attributes: &inquiry.attributes,
+            declared: &self.ruleset.policy.attributes,
+        })
+    }
+
+    /// The guarded rules tried for a unit, in order.
+    pub(crate) fn chain(&self, arendetyp: usize, unit: usize) -> &[RuleId] {
+        &self.units[arendetyp][unit].chain
     }
 
     fn rule_decides<'a>(
@@ -299,6 +315,7 @@ impl Engine {
     }
 
     /// Attach the target or the script that goes with the outcome.
+    #[inline]
     fn finish<'a>(&'a self, mut d: Decision<'a>) -> Decision<'a> {
         let unit = d.unit.expect("finish is only called for a known unit");
         match d.outcome {
@@ -309,6 +326,7 @@ impl Engine {
         d
     }
 
+    #[inline]
     fn forward<'a>(
         &'a self,
         basis: Basis,

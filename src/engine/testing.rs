@@ -1,6 +1,6 @@
 //! `rosa test`: run the tests written in a ruleset against its engine.
 
-use super::{Engine, Inquiry};
+use super::{DecisionRecord, Engine, Inquiry, RuleResult};
 use crate::model::{Outcome, TestCase};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -23,8 +23,9 @@ pub struct TestResult {
     pub got: Outcome,
     /// The förvaltning id of the target the engine forwarded to; `None` unless forwarded.
     pub got_forvaltning: Option<String>,
-    /// What decided, in Swedish, for a failing test.
-    pub explanation: Option<String>,
+    /// For a failing test, what the decision became and why, in Swedish, a line each:
+    /// the error, every guarded rule tried and the method's criteria. Empty when passed.
+    pub explanation: Vec<String>,
 }
 
 fn inquiry_of(test: &TestCase) -> Inquiry<'_> {
@@ -51,7 +52,7 @@ fn inquiry_of(test: &TestCase) -> Inquiry<'_> {
 /// let results = run_tests(&engine);
 /// assert_eq!(results.len(), engine.ruleset().tests().len());
 /// for failed in results.iter().filter(|r| !r.passed) {
-///     eprintln!("{} ({}): {}", failed.name, failed.location, failed.explanation.as_deref().unwrap_or(""));
+///     eprintln!("{} ({}): {}", failed.name, failed.location, failed.explanation.join("; "));
 /// }
 /// assert!(results.iter().all(|r| r.passed), "the example's tests pass");
 /// ```
@@ -71,20 +72,7 @@ fn run_one(engine: &Engine, test: &TestCase) -> TestResult {
     let target_ok =
         test.expected_forvaltning.is_none() || test.expected_forvaltning == got_forvaltning;
     let passed = record.outcome == test.expected && target_ok;
-    let explanation = (!passed).then(|| {
-        let mut why: Vec<String> = record.error.iter().cloned().collect();
-        if let Some(rule) = &record.rule {
-            why.push(format!("regeln på {}:{} avgjorde", rule.file, rule.line));
-        }
-        why.extend(
-            record
-                .criteria
-                .iter()
-                .filter(|c| !c.passed)
-                .map(|c| c.text.clone()),
-        );
-        why.join("; ")
-    });
+    let explanation = if passed { Vec::new() } else { explain(&record) };
     TestResult {
         name: test.name.clone(),
         location: test.location.to_string(),
@@ -95,4 +83,28 @@ fn run_one(engine: &Engine, test: &TestCase) -> TestResult {
         got_forvaltning,
         explanation,
     }
+}
+
+/// What the decision became and why, a line each: the error, every guarded rule tried,
+/// and the method's criteria.
+fn explain(record: &DecisionRecord) -> Vec<String> {
+    // A condition error is told by its rule's line; other errors stand on their own.
+    let rule_failed = record
+        .rules_tried
+        .iter()
+        .any(|r| r.result == RuleResult::Error);
+    let mut why: Vec<String> = record
+        .error
+        .iter()
+        .filter(|_| !rule_failed)
+        .cloned()
+        .collect();
+    why.extend(record.rules_tried.iter().map(|r| r.describe()));
+    why.extend(
+        record
+            .criteria
+            .iter()
+            .map(|c| format!("{} {}", if c.passed { "✓" } else { "✗" }, c.text)),
+    );
+    why
 }

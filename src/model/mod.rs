@@ -7,7 +7,7 @@ pub mod condition;
 pub(crate) mod method;
 
 pub use channel::{Channel, ChannelSet};
-pub use condition::{Condition, EvalContext};
+pub use condition::{Condition, EvalContext, EvalError, Evaluation};
 pub use method::{Criterion, CriterionKind};
 
 use crate::diagnostics::Diagnostics;

@@ -230,7 +230,7 @@ pub struct Target {
 /// `om `villkor` => utfall [mottagare]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
-    /// The Rhai expression; its span covers the text between the backticks.
+    /// The condition (`grammar/villkor.pest`); its span covers the text between the backticks.
     pub condition: Text,
     pub outcome: Word<OutcomeWord>,
     pub target: Vec<TargetPart>,

@@ -4,6 +4,7 @@
 //! with the other files so that the author sees every broken file at once.
 
 pub mod ast;
+pub mod condition;
 pub mod format;
 
 use crate::diagnostics::{Code, Diagnostic};
