@@ -32,8 +32,13 @@ use std::sync::Arc;
 pub struct Engine {
     ruleset: Arc<Ruleset>,
     index: FxHashMap<Box<str>, usize>,
-    /// Per ärendetyp, per unit (same order as the model).
-    units: Vec<Vec<CompiledUnit>>,
+    /// Per ärendetyp, its delmoment ids in model order: a compact list to search, so a
+    /// decision does not walk the model's large unit records.
+    parts: Vec<Box<[Box<str>]>>,
+    /// Every unit, ärendetyp by ärendetyp in model order; `first_unit[t]` is where
+    /// ärendetyp `t`'s begin.
+    units: Vec<CompiledUnit>,
+    first_unit: Vec<usize>,
 }
 
 #[derive(Debug)]
@@ -75,20 +80,28 @@ impl Engine {
             .enumerate()
             .map(|(i, t)| (t.id.clone().into_boxed_str(), i))
             .collect();
-        let units = ruleset
+        let parts = ruleset
             .arendetyper
             .iter()
             .map(|t| {
                 t.units
                     .iter()
-                    .map(|u| compile_unit(&ruleset, t, u))
+                    .filter_map(|u| u.part.as_deref().map(Box::from))
                     .collect()
             })
             .collect();
+        let mut first_unit = Vec::with_capacity(ruleset.arendetyper.len());
+        let mut units = Vec::new();
+        for t in &ruleset.arendetyper {
+            first_unit.push(units.len());
+            units.extend(t.units.iter().map(|u| compile_unit(&ruleset, t, u)));
+        }
         Engine {
             ruleset,
             index,
+            parts,
             units,
+            first_unit,
         }
     }
 
@@ -111,7 +124,9 @@ impl Engine {
     ///
     /// If either index is out of range.
     pub fn has_conditions(&self, arendetyp: usize, unit: usize) -> bool {
-        !self.units[arendetyp][unit].chain.is_empty()
+        !self.units[self.first_unit[arendetyp] + unit]
+            .chain
+            .is_empty()
     }
 
     /// The channels kundtjänst serves in which this unit is forwarded when no guarded
@@ -119,7 +134,7 @@ impl Engine {
     /// do per channel. Empty when the outcome is the same in every served channel.
     #[cfg_attr(not(feature = "dryrun"), allow(dead_code))]
     pub(crate) fn forwarded_channels(&self, arendetyp: usize, unit: usize) -> ChannelSet {
-        let fast = &self.units[arendetyp][unit].fast;
+        let fast = &self.units[self.first_unit[arendetyp] + unit].fast;
         let served = self.ruleset.policy.channels;
         let forwarded: ChannelSet = served
             .iter()
@@ -173,11 +188,7 @@ impl Engine {
         let typ = &self.ruleset.arendetyper[t];
         let u = match inquiry.part.as_deref() {
             None => 0,
-            Some(part) => match typ
-                .units
-                .iter()
-                .position(|u| u.part.as_deref() == Some(part))
-            {
+            Some(part) => match self.parts[t].iter().position(|p| **p == *part) {
                 Some(u) => u,
                 None => {
                     return self.forward(Basis::UnknownPart, Some(typ), &typ.target, channel);
@@ -185,8 +196,8 @@ impl Engine {
             },
         };
         let unit = &typ.units[u];
-        let compiled = &self.units[t][u];
-        let base = Decision {
+        let compiled = &self.units[self.first_unit[t] + u];
+        let base = || Decision {
             outcome: Outcome::Forwarded,
             basis: Basis::Method,
             case_type: Some(typ),
@@ -200,7 +211,7 @@ impl Engine {
             engine: self,
         };
         if !compiled.chain.is_empty()
-            && let Some(decision) = self.run_rules(&compiled.chain, inquiry, base.clone())
+            && let Some(decision) = self.run_rules(&compiled.chain, inquiry, base())
         {
             return decision;
         }
@@ -213,11 +224,17 @@ impl Engine {
                 None => (Outcome::Forwarded, Basis::Method),
             },
         };
-        self.finish(Decision {
+        // Built once, in place: this is the path most decisions take.
+        Decision {
             outcome,
             basis,
-            ..base
-        })
+            target: (outcome == Outcome::Forwarded).then_some(&unit.target),
+            script: match outcome {
+                Outcome::Scripted => unit.script.map(|s| &self.ruleset.scripts[s]),
+                _ => None,
+            },
+            ..base()
+        }
     }
 
     /// Try the guarded rules in order; `None` when none applies. Conditions read the
@@ -265,7 +282,7 @@ impl Engine {
 
     /// The guarded rules tried for a unit, in order.
     pub(crate) fn chain(&self, arendetyp: usize, unit: usize) -> &[RuleId] {
-        &self.units[arendetyp][unit].chain
+        &self.units[self.first_unit[arendetyp] + unit].chain
     }
 
     fn rule_decides<'a>(

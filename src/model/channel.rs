@@ -33,6 +33,7 @@ impl Channel {
 
     /// The channel for a name as written in rule files, logs or API calls: a canonical
     /// name or one of its aliases, matched exactly; `None` for anything else.
+    #[inline]
     pub fn parse(name: &str) -> Option<Channel> {
         // One `match`: the compiler turns it into a decision on length and bytes, and
         // every decision parses its channel.

@@ -17,6 +17,7 @@ pub enum ChannelSlot {
 impl ChannelSlot {
     pub const COUNT: usize = Channel::COUNT + 1;
 
+    #[inline]
     pub fn parse(channel: Option<&str>) -> ChannelSlot {
         match channel {
             None => ChannelSlot::None,
@@ -25,6 +26,7 @@ impl ChannelSlot {
     }
 
     /// Index into a per-channel table; unknown channels are not precomputed.
+    #[inline]
     pub fn index(self) -> Option<usize> {
         match self {
             ChannelSlot::Known(c) => Some(c.index()),
