@@ -584,15 +584,7 @@ fn number(op: CompareOp, a: Number, b: Number) -> Expr {
         CompareOp::Ge => NumberOp::Ge,
     };
     if let (Number::Literal(x), Number::Literal(y)) = (&a, &b) {
-        let (x, y) = (*x, *y);
-        return Expr::Const(match op {
-            NumberOp::Eq => x == y,
-            NumberOp::Ne => x != y,
-            NumberOp::Lt => x < y,
-            NumberOp::Le => x <= y,
-            NumberOp::Gt => x > y,
-            NumberOp::Ge => x >= y,
-        });
+        return Expr::Const(op.apply(*x, *y));
     }
     Expr::Number {
         op,

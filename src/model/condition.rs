@@ -45,6 +45,20 @@ pub(crate) enum NumberOp {
     Ge,
 }
 
+impl NumberOp {
+    /// Compare two numbers.
+    pub(crate) fn apply(self, a: f64, b: f64) -> bool {
+        match self {
+            NumberOp::Eq => a == b,
+            NumberOp::Ne => a != b,
+            NumberOp::Lt => a < b,
+            NumberOp::Le => a <= b,
+            NumberOp::Gt => a > b,
+            NumberOp::Ge => a >= b,
+        }
+    }
+}
+
 /// A typed condition tree. Every comparison is resolved to the types it compares.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Expr {
@@ -320,17 +334,7 @@ fn eval<'a>(expr: &'a Expr, ev: &Evaluation<'a>) -> Result<bool, EvalError<'a>> 
             right,
             negate,
         } => (ev.text(left)? == ev.text(right)?) != *negate,
-        Expr::Number { op, left, right } => {
-            let (a, b) = (ev.number(left)?, ev.number(right)?);
-            match op {
-                NumberOp::Eq => a == b,
-                NumberOp::Ne => a != b,
-                NumberOp::Lt => a < b,
-                NumberOp::Le => a <= b,
-                NumberOp::Gt => a > b,
-                NumberOp::Ge => a >= b,
-            }
-        }
+        Expr::Number { op, left, right } => op.apply(ev.number(left)?, ev.number(right)?),
         Expr::NumberIn {
             value,
             any_of,
