@@ -16,7 +16,7 @@
 //! ```
 //!
 //! The engine is the core and always built. Cargo features add the layers above it:
-//! `dryrun` (the analysts' report, [`dryrun`]), `serve` (the HTTP server, [`serve`]) and
+//! `dryrun` (the analysts' report, module `rosa::dryrun`), `serve` (the HTTP server, `rosa::serve`) and
 //! `cli` (the `rosa` binary; implies both). All three are on by default; a case system
 //! that only loads and decides depends on `rosa` with `default-features = false`.
 //!
