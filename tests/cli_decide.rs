@@ -821,3 +821,24 @@ fn explain_lists_the_rules_tried() {
     );
     assert_eq!(tried[1]["result"], "not_reached");
 }
+
+/// `rosa search [DIR] ORD…`: the example, in text and JSON.
+#[test]
+fn search_finds_the_type_from_the_citizens_words() {
+    let run = rosa(&[
+        "search",
+        "rulesets/exempelkommun",
+        "när kommer sopbilen",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let hits: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(hits[0]["case_type"], "sophamtning", "{hits}");
+    for field in ["name", "forvaltning", "score", "matched"] {
+        assert!(hits[0].get(field).is_some(), "{field}: {hits}");
+    }
+    let text = rosa(&["search", "bygglv", "status"]).stdout;
+    assert!(text.starts_with("1. "), "{text}");
+    assert!(text.contains("[bygglov-status]"), "{text}");
+}

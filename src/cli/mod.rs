@@ -14,6 +14,7 @@ macro_rules! outln {
 mod check;
 mod decide;
 mod dryrun;
+mod search;
 mod serve;
 mod test;
 
@@ -45,6 +46,8 @@ enum Command {
     Decide(decide::Args),
     /// Kör testerna som står i regeluppsättningen
     Test(test::Args),
+    /// Hitta ärendetypen från medborgarens ord, t.ex. `rosa search när kommer sopbilen`
+    Search(search::Args),
     /// Provkör utfallet: andel, arbetstid, bemanning och system (deklarerat eller från en logg)
     DryRun(dryrun::Args),
     /// Skriv en realistisk ärendelogg för en regeluppsättning
@@ -75,6 +78,7 @@ pub fn run() -> ExitCode {
         Command::Fmt(args) => check::fmt(args),
         Command::Decide(args) => decide::run(args),
         Command::Test(args) => test::run(args),
+        Command::Search(args) => search::run(args),
         Command::DryRun(args) => dryrun::run(args),
         Command::GenerateLog(args) => dryrun::generate_log(args),
         Command::Serve(args) => serve::run(args),

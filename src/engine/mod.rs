@@ -7,18 +7,20 @@
 
 mod decision;
 mod inquiry;
+mod search;
 mod testing;
 
 pub use decision::{
     Basis, Decision, DecisionRecord, Resolution, RuleRef, RuleResult, RuleTried, ScriptRef,
 };
 pub use inquiry::Inquiry;
+pub use search::SearchHit;
 pub use testing::{TestResult, run_tests};
 
 use crate::model::method::{self, ChannelSlot};
 use crate::model::{ChannelSet, EvalContext, Evaluation, Outcome, RuleId, Ruleset, Unit};
 use rustc_hash::FxHashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A ruleset compiled for deciding.
 ///
@@ -39,6 +41,8 @@ pub struct Engine {
     /// ärendetyp `t`'s begin.
     units: Vec<CompiledUnit>,
     first_unit: Vec<usize>,
+    /// Built on the first search, so engines that only decide never pay for it.
+    search: OnceLock<search::SearchIndex>,
 }
 
 #[derive(Debug)]
@@ -57,7 +61,7 @@ impl Engine {
     ///
     /// ```
     /// use rosa::{Engine, Inquiry, Outcome, Ruleset};
-    /// use std::sync::Arc;
+    /// use std::sync::{Arc, OnceLock};
     /// let ruleset = Ruleset::load("rulesets/exempelkommun").expect("the example loads");
     /// let engine = Arc::new(Engine::new(&ruleset));
     /// assert_eq!(engine.ruleset().id(), ruleset.id());
@@ -102,6 +106,7 @@ impl Engine {
             parts,
             units,
             first_unit,
+            search: OnceLock::new(),
         }
     }
 
@@ -399,6 +404,23 @@ impl Engine {
     /// ```
     pub fn decide_record(&self, inquiry: &Inquiry) -> DecisionRecord {
         self.decide(inquiry).to_record(inquiry)
+    }
+
+    /// The ärendetyper that best match a citizen's words, best first, at most `limit`:
+    /// what a kommunvägledare types at the desk. Swedish endings, compounds, missing
+    /// å/ä/ö, small typos and filler words are handled; the index is built on the first
+    /// call.
+    ///
+    /// ```
+    /// use rosa::{Engine, Ruleset};
+    /// let engine = Engine::new(&Ruleset::load("rulesets/exempelkommun").unwrap());
+    /// let hits = engine.search("när kommer sopbilen", 3);
+    /// assert_eq!(hits[0].case_type, "sophamtning");
+    /// ```
+    pub fn search(&self, text: &str, limit: usize) -> Vec<SearchHit> {
+        self.search
+            .get_or_init(|| search::SearchIndex::new(&self.ruleset))
+            .search(&self.ruleset, text, limit)
     }
 }
 

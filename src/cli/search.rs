@@ -1,0 +1,57 @@
+//! `rosa search`: which ärendetyp is this? The desk's lookup from the citizen's words.
+
+use super::{Format, load_or_report, ruleset_dir};
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Katalogen med regelfilerna (valfri), följd av orden att söka på
+    #[arg(required = true, num_args = 1..)]
+    words: Vec<String>,
+    /// Högst så många förslag
+    #[arg(long, default_value_t = 5)]
+    limit: usize,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+pub fn run(args: Args) -> u8 {
+    // The first word is the ruleset when it names a directory: `rosa search DIR ord…`.
+    let mut words = args.words;
+    let dir = match words.first().map(PathBuf::from) {
+        Some(path) if path.is_dir() && words.len() > 1 => {
+            words.remove(0);
+            Some(path)
+        }
+        _ => None,
+    };
+    let ruleset = match load_or_report(&ruleset_dir(dir)) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let engine = rosa::Engine::new(&ruleset);
+    let hits = engine.search(&words.join(" "), args.limit);
+    match args.format {
+        Format::Json => outln!(
+            "{}",
+            serde_json::to_string_pretty(&hits).unwrap_or_default()
+        ),
+        Format::Text if hits.is_empty() => outln!("inga ärendetyper matchar"),
+        Format::Text => {
+            for (i, hit) in hits.iter().enumerate() {
+                let id = match &hit.part {
+                    Some(part) => format!("{}/{part}", hit.case_type),
+                    None => hit.case_type.clone(),
+                };
+                outln!(
+                    "{}. {} [{id}] ({}), träffar: {}",
+                    i + 1,
+                    hit.name,
+                    hit.forvaltning,
+                    hit.matched.join(", ")
+                );
+            }
+        }
+    }
+    0
+}

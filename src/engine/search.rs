@@ -1,0 +1,354 @@
+//! Finding the ärendetyp from the citizen's words: what a kommunvägledare types at the
+//! desk ("när kommer sopbilen"), ranked against every ärendetyp's name, sökord, its
+//! delmoment and its förvaltning.
+//!
+//! Words are compared the way people write them, not the way förvaltningar name things:
+//! Swedish endings are stemmed (Snowball), å/ä/ö are folded so that "snorojning" finds
+//! "snöröjning", compounds match their parts ("bygglovsansökan" finds "bygglov" and
+//! "ansökan"), small typos are forgiven ("bygglv"), and filler words ("hur", "jag",
+//! "vill") are ignored. Common ärendetyper win ties, as they are the likelier answer.
+
+use crate::model::Ruleset;
+use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+/// One suggested ärendetyp.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    /// The ärendetyp id.
+    pub case_type: String,
+    /// The delmoment that matched best, when the words point at one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<String>,
+    /// The ärendetyp's name (and the delmoment's, after a comma, when one matched).
+    pub name: String,
+    /// The förvaltning's name.
+    pub forvaltning: String,
+    /// How well it matched; higher is better. Only the order is meaningful.
+    pub score: f32,
+    /// The words of the query that matched, as typed.
+    pub matched: Vec<String>,
+}
+
+/// Words that carry no meaning for finding an ärendetyp.
+const FILLER: &[&str] = &[
+    "hej", "hallå", "jag", "vi", "du", "ni", "man", "min", "mitt", "mina", "vår", "vårt", "våra",
+    "din", "ditt", "er", "hur", "vad", "var", "när", "vem", "vilken", "vilket", "varför", "vill",
+    "ska", "skulle", "kan", "kunna", "får", "fått", "måste", "behöver", "undrar", "fråga",
+    "frågar", "veta", "har", "hade", "är", "var", "vara", "blir", "bli", "det", "den", "de", "dem",
+    "detta", "denna", "en", "ett", "och", "eller", "att", "om", "på", "i", "för", "med", "till",
+    "från", "av", "som", "så", "nu", "inte", "ingen", "inget", "också", "bara", "lite", "mycket",
+    "någon", "något", "några", "kommer", "komma", "gör", "göra", "sig", "mig", "oss", "hos", "vid",
+    "efter", "innan", "än", "tack", "snälla", "ja", "nej", "här", "där", "igen", "ännu", "redan",
+];
+
+/// How much a field's words count.
+const NAME: f32 = 3.0;
+const SEARCH_WORD: f32 = 3.0;
+const PART: f32 = 2.0;
+const FORVALTNING: f32 = 0.5;
+
+/// A searchable document: one ärendetyp, or one of its delmoment.
+struct Doc {
+    arendetyp: usize,
+    part: Option<usize>,
+}
+
+/// One normalised word of the index.
+struct Term {
+    text: Box<str>,
+    /// Its length in characters.
+    chars: usize,
+    /// How telling it is: a word in few ärendetyper says more than one in many.
+    idf: f32,
+    /// The documents it stands in, with the weight of the field.
+    postings: Vec<(u32, f32)>,
+}
+
+/// The search index of one ruleset, built once and shared.
+pub(crate) struct SearchIndex {
+    docs: Vec<Doc>,
+    terms: Vec<Term>,
+    ids: FxHashMap<Box<str>, u32>,
+    /// A small bonus per ärendetyp for its declared frekvens: the likelier answer first.
+    prior: Vec<f32>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SearchIndex({} terms)", self.terms.len())
+    }
+}
+
+/// Collects documents and their words while the index is built.
+struct Builder<'s> {
+    stemmer: &'s Stemmer,
+    docs: Vec<Doc>,
+    postings: FxHashMap<String, Vec<(u32, f32)>>,
+}
+
+impl Builder<'_> {
+    fn doc(&mut self, arendetyp: usize, part: Option<usize>) -> u32 {
+        self.docs.push(Doc { arendetyp, part });
+        (self.docs.len() - 1) as u32
+    }
+
+    fn add(&mut self, doc: u32, text: &str, weight: f32) {
+        for word in words(text).filter(|w| !is_filler(w)) {
+            let list = self
+                .postings
+                .entry(normalise(self.stemmer, word))
+                .or_default();
+            match list.iter_mut().find(|(d, _)| *d == doc) {
+                Some(entry) => entry.1 = entry.1.max(weight),
+                None => list.push((doc, weight)),
+            }
+        }
+    }
+}
+
+/// A word as it is compared: lowercase, stemmed, å/ä/ö folded.
+fn normalise(stemmer: &Stemmer, word: &str) -> String {
+    fold(&stemmer.stem(&word.to_lowercase()))
+}
+
+fn fold(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            'å' | 'ä' | 'à' | 'á' | 'â' => 'a',
+            'ö' | 'ø' | 'ó' | 'ô' => 'o',
+            'é' | 'è' | 'ê' => 'e',
+            'ü' | 'ú' => 'u',
+            c => c,
+        })
+        .collect()
+}
+
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// The length of the first part two compounds share, when it is long enough to mean
+/// something: four letters, or three when both words are long ("sopbil", "sopkärl").
+fn shared_head(a: &str, b: &str) -> Option<usize> {
+    let head = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let shortest = a.chars().count().min(b.chars().count());
+    let long_enough = head >= 4 || (head == 3 && shortest >= 6);
+    (long_enough && head < shortest).then_some(head)
+}
+
+fn is_filler(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    FILLER.iter().any(|f| *f == lower || fold(f) == lower)
+}
+
+impl SearchIndex {
+    pub(crate) fn new(ruleset: &Ruleset) -> SearchIndex {
+        let stemmer = Stemmer::create(Algorithm::Swedish);
+        let mut builder = Builder {
+            stemmer: &stemmer,
+            docs: Vec::new(),
+            postings: FxHashMap::default(),
+        };
+        let mut prior = Vec::with_capacity(ruleset.arendetyper.len());
+        for (t, typ) in ruleset.arendetyper.iter().enumerate() {
+            let forvaltning = &ruleset.forvaltningar[typ.forvaltning].name;
+            let frekvens = typ
+                .frekvens
+                .or_else(|| typ.units.iter().filter_map(|u| u.frekvens).reduce(f64::max))
+                .unwrap_or(0.0);
+            prior.push((1.0 + frekvens as f32).ln() * 0.02);
+            let doc = builder.doc(t, None);
+            builder.add(doc, &typ.name, NAME);
+            builder.add(doc, &typ.id.replace('-', " "), NAME);
+            for word in &typ.search_words {
+                builder.add(doc, word, SEARCH_WORD);
+            }
+            builder.add(doc, forvaltning, FORVALTNING);
+            if typ.has_parts {
+                for (u, unit) in typ.units.iter().enumerate() {
+                    let doc = builder.doc(t, Some(u));
+                    builder.add(doc, &unit.name, PART);
+                    if let Some(part) = &unit.part {
+                        builder.add(doc, &part.replace('-', " "), PART);
+                    }
+                }
+            }
+        }
+        let types = ruleset.arendetyper.len().max(1) as f32;
+        let docs = builder.docs;
+        let mut terms: Vec<Term> = builder
+            .postings
+            .into_iter()
+            .map(|(text, postings)| {
+                let mut owners: Vec<usize> = postings
+                    .iter()
+                    .map(|(d, _)| docs[*d as usize].arendetyp)
+                    .collect();
+                owners.sort_unstable();
+                owners.dedup();
+                Term {
+                    chars: text.chars().count(),
+                    idf: (1.0 + types / owners.len() as f32).ln(),
+                    text: text.into_boxed_str(),
+                    postings,
+                }
+            })
+            .collect();
+        terms.sort_by(|a, b| a.text.cmp(&b.text));
+        let ids = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.text.clone(), i as u32))
+            .collect();
+        SearchIndex {
+            docs,
+            terms,
+            ids,
+            prior,
+        }
+    }
+
+    /// The best `limit` ärendetyper for `text`, best first.
+    pub(crate) fn search(&self, ruleset: &Ruleset, text: &str, limit: usize) -> Vec<SearchHit> {
+        let stemmer = Stemmer::create(Algorithm::Swedish);
+        // Per document: score, and which query words matched (a bit each). A query word
+        // counts once per document, by its best match there, however many terms it touches.
+        let query: Vec<&str> = words(text).filter(|w| !is_filler(w)).take(32).collect();
+        let mut score = vec![0.0f32; self.docs.len()];
+        let mut mask = vec![0u32; self.docs.len()];
+        let mut word_best = vec![0.0f32; self.docs.len()];
+        let (mut touched, mut word_touched) = (Vec::new(), Vec::new());
+        for (q, word) in query.iter().enumerate() {
+            let term = normalise(&stemmer, word);
+            word_touched.clear();
+            for (id, strength) in self.matches(&term) {
+                let term = &self.terms[id as usize];
+                for &(doc, weight) in &term.postings {
+                    let best = &mut word_best[doc as usize];
+                    if *best == 0.0 {
+                        word_touched.push(doc);
+                    }
+                    *best = best.max(weight * strength * term.idf);
+                }
+            }
+            for &doc in &word_touched {
+                let d = doc as usize;
+                if mask[d] == 0 {
+                    touched.push(doc);
+                }
+                score[d] += std::mem::take(&mut word_best[d]);
+                mask[d] |= 1 << q;
+            }
+        }
+        // Per ärendetyp: its own score plus half of its delmoment's; the best delmoment.
+        let mut by_type: FxHashMap<usize, (f32, u32, u32)> = FxHashMap::default();
+        for doc in touched {
+            let d = &self.docs[doc as usize];
+            let s = score[doc as usize];
+            let entry = by_type.entry(d.arendetyp).or_insert((0.0, doc, 0));
+            if d.part.is_some() {
+                entry.0 += s * 0.5;
+                let current = &self.docs[entry.1 as usize];
+                if current.part.is_none() || score[entry.1 as usize] < s {
+                    entry.1 = doc;
+                }
+            } else {
+                entry.0 += s;
+            }
+            entry.2 |= mask[doc as usize];
+        }
+        let best = by_type.into_iter().map(|(t, (s, doc, m))| {
+            let matched: Vec<usize> = (0..query.len()).filter(|q| m & (1 << q) != 0).collect();
+            (t, (s, doc, matched))
+        });
+        let mut ranked: Vec<(usize, f32, u32, Vec<usize>)> = best
+            .map(|(t, (score, doc, matched))| (t, score + self.prior[t], doc, matched))
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked
+            .into_iter()
+            .take(limit)
+            .map(|(t, score, doc, mut matched)| {
+                matched.sort_unstable();
+                self.hit(ruleset, t, doc, score, matched, &query)
+            })
+            .collect()
+    }
+
+    /// The terms a query term matches, and how strongly: the same word 1.0; one a part
+    /// of the other (compounds) by the share of the longer one covered; compounds with
+    /// the same first part weakly; a small typo by how small it is.
+    fn matches(&self, term: &str) -> Vec<(u32, f32)> {
+        let len = term.chars().count();
+        if len < 2 {
+            return Vec::new();
+        }
+        let exact = self.ids.get(term).copied();
+        let mut out: Vec<(u32, f32)> = exact.map(|id| (id, 1.0)).into_iter().collect();
+        // Typos only where the word itself is unknown.
+        let allowed = match (exact.is_some(), len) {
+            (true, _) | (_, 0..=4) => 0,
+            (_, 5..=8) => 1,
+            _ => 2,
+        };
+        let first = term.as_bytes()[0];
+        for (id, candidate) in self.terms.iter().enumerate() {
+            let (text, clen): (&str, usize) = (&candidate.text, candidate.chars);
+            if Some(id as u32) == exact {
+                continue;
+            }
+            let (short, long, slen, llen) = if clen < len {
+                (text, term, clen, len)
+            } else {
+                (term, text, len, clen)
+            };
+            let strength = if slen >= 4 && long.contains(short) {
+                0.4 + 0.5 * slen as f32 / llen as f32
+            } else if text.as_bytes()[0] != first {
+                // Compounds share their first part, and typos rarely hit the first letter.
+                continue;
+            } else if let Some(head) = shared_head(term, text) {
+                // Compounds with the same first part: "sopbil" and "sopkärl".
+                0.3 * head as f32 / slen as f32
+            } else if allowed > 0
+                && clen.abs_diff(len) <= allowed
+                && let distance = strsim::damerau_levenshtein(term, text)
+                && distance <= allowed
+            {
+                // One letter wrong in a long word is still nearly the word.
+                1.0 - 1.5 * distance as f32 / len as f32
+            } else {
+                continue;
+            };
+            out.push((id as u32, strength));
+        }
+        out
+    }
+
+    fn hit(
+        &self,
+        ruleset: &Ruleset,
+        t: usize,
+        doc: u32,
+        score: f32,
+        matched: Vec<usize>,
+        query: &[&str],
+    ) -> SearchHit {
+        let typ = &ruleset.arendetyper[t];
+        let unit = self.docs[doc as usize].part.map(|u| &typ.units[u]);
+        SearchHit {
+            case_type: typ.id.clone(),
+            part: unit.and_then(|u| u.part.clone()),
+            name: match unit {
+                Some(u) => format!("{}, {}", typ.name, u.name),
+                None => typ.name.clone(),
+            },
+            forvaltning: ruleset.forvaltningar[typ.forvaltning].name.clone(),
+            score: (score * 100.0).round() / 100.0,
+            matched: matched.into_iter().map(|q| query[q].to_string()).collect(),
+        }
+    }
+}
