@@ -439,3 +439,41 @@ fn dry_run_refuses_a_fifo_as_log() {
     assert_eq!(output.status.code(), Some(2), "{shown}");
     assert!(shown.contains("är inte en vanlig fil (en FIFO)"), "{shown}");
 }
+
+#[test]
+fn size_count_and_depth_limits_name_the_file() {
+    let dir = fixture();
+    std::fs::write(dir.path().join("stor.rosa"), vec![b' '; 5 * 1024 * 1024]).unwrap();
+    let mut deep = dir.path().to_path_buf();
+    for level in 0..17 {
+        deep.push(format!("n{level}"));
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("djup.rosa"), "").unwrap();
+    let (output, _) = check(dir.path());
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("filen är större än gränsen 4 MiB"),
+        "{shown}"
+    );
+    assert!(shown.contains("--> stor.rosa"), "{shown}");
+    assert!(
+        shown.contains("ligger djupare än 16 nivåer och läses inte"),
+        "{shown}"
+    );
+    assert!(!shown.contains("djup.rosa"), "{shown}");
+
+    let many = fixture();
+    for i in 0..2_000 {
+        std::fs::write(many.path().join(format!("tom{i:04}.rosa")), "").unwrap();
+    }
+    let (output, elapsed) = check(many.path());
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("regelkatalogen har fler än 2000 `.rosa`-filer"),
+        "{shown}"
+    );
+    eprintln!("check of 2,002 files: {elapsed:?}");
+}
