@@ -36,6 +36,7 @@ mod check;
 mod clock;
 mod diagnostics;
 mod engine;
+mod files;
 mod load;
 pub mod model;
 mod numbers;

@@ -3,6 +3,7 @@
 
 use crate::check;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::files::{self, Refusal, io_reason};
 use crate::model::{Ruleset, Script};
 use crate::source::{SourceFile, SourceMap, display_path};
 use crate::syntax;
@@ -76,45 +77,68 @@ impl SourceMap {
 }
 
 /// Read every `.rosa` file under `dir`. Unreadable files become diagnostics; the rest load.
+/// The limits in [`files`] bound what a hostile directory can cost.
 fn read_sources(dir: &Path) -> (SourceMap, Vec<Diagnostic>) {
     let mut sources = SourceMap::default();
     let mut problems = Vec::new();
     let mut paths = Vec::new();
-    if let Err(e) = collect_rule_files(dir, &mut paths) {
-        problems.push(
-            Diagnostic::for_path(
-                Code::Unreadable,
-                dir,
-                match e.kind() {
-                    std::io::ErrorKind::NotADirectory => {
-                        format!("`{}` är inte en katalog", display_path(dir))
-                    }
-                    _ => format!("katalogen `{}` {}", display_path(dir), io_reason(&e)),
-                },
-            )
-            .help("ange katalogen med regelfilerna, t.ex. `rulesets/exempelkommun`"),
-        );
-        return (sources, problems);
-    }
+    let root = collect_rule_files(dir, dir, 0, &mut paths, &mut problems)
+        .and_then(|()| dir.canonicalize());
+    let root = match root {
+        Ok(root) => root,
+        Err(e) => {
+            problems.push(
+                Diagnostic::for_path(
+                    Code::Unreadable,
+                    dir,
+                    match e.kind() {
+                        std::io::ErrorKind::NotADirectory => {
+                            format!("`{}` är inte en katalog", display_path(dir))
+                        }
+                        _ => format!("katalogen `{}` {}", display_path(dir), io_reason(&e)),
+                    },
+                )
+                .help("ange katalogen med regelfilerna, t.ex. `rulesets/exempelkommun`"),
+            );
+            return (sources, problems);
+        }
+    };
+    paths.truncate(files::MAX_FILES);
     paths.sort();
+    let mut total = 0u64;
     for path in paths {
         let relative = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
-        match std::fs::read(&path).map(String::from_utf8) {
-            Ok(Ok(text)) => {
-                sources.add(SourceFile::new(relative, text));
+        let bytes = match files::read_inside(&root, &path, files::MAX_FILE_BYTES) {
+            Ok(bytes) => bytes,
+            Err(refusal) => {
+                problems.push(refused(relative, &refusal));
+                continue;
             }
-            Ok(Err(_)) => problems.push(
-                Diagnostic::for_path(Code::Unreadable, relative, "filen är inte UTF-8-text").help(
-                    "spara filen som UTF-8 (de flesta editorer har det som val när man sparar)",
-                ),
-            ),
-            Err(e) => problems.push(
+        };
+        total += bytes.len() as u64;
+        if total > files::MAX_TOTAL_BYTES {
+            problems.push(
                 Diagnostic::for_path(
                     Code::Unreadable,
                     relative,
-                    format!("filen {}", io_reason(&e)),
+                    format!(
+                        "regelfilerna blir tillsammans större än gränsen {} med den här filen, \
+                         så den och de som följer läses inte",
+                        files::mib(files::MAX_TOTAL_BYTES)
+                    ),
                 )
-                .help("kontrollera att filen finns och att du har behörighet att läsa den"),
+                .help("en regeluppsättning är text för människor; ta bort filer som inte hör dit"),
+            );
+            break;
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                sources.add(SourceFile::new(relative, text));
+            }
+            Err(_) => problems.push(
+                Diagnostic::for_path(Code::Unreadable, relative, "filen är inte UTF-8-text").help(
+                    "spara filen som UTF-8 (de flesta editorer har det som val när man sparar)",
+                ),
             ),
         }
     }
@@ -131,29 +155,97 @@ fn read_sources(dir: &Path) -> (SourceMap, Vec<Diagnostic>) {
     (sources, problems)
 }
 
-/// Why a file or directory could not be read, in Swedish (the system's own text is English).
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "finns inte".to_string(),
-        std::io::ErrorKind::PermissionDenied => "går inte att läsa: behörighet saknas".to_string(),
-        std::io::ErrorKind::NotADirectory => "är inte en katalog".to_string(),
-        _ => format!("går inte att läsa ({e})"),
-    }
+/// A rule file that is not read, and why (never anything from its content).
+fn refused(relative: PathBuf, refusal: &Refusal) -> Diagnostic {
+    let help = match refusal {
+        Refusal::Outside => "kopiera filen in i regelkatalogen i stället för att länka till den",
+        Refusal::NotRegular(_) => "ta bort den eller ersätt den med en vanlig textfil",
+        Refusal::TooLarge(_) => "dela upp regelfilen i flera mindre filer",
+        Refusal::Io(_) => "kontrollera att filen finns och att du har behörighet att läsa den",
+    };
+    Diagnostic::for_path(
+        Code::Unreadable,
+        relative,
+        format!("filen {}", refusal.reason()),
+    )
+    .help(help)
 }
 
-fn collect_rule_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
+/// Find the `.rosa` files under `dir`. Symbolic links to directories are not followed
+/// (a link to `.` would make the walk endless); the depth and the number of files are
+/// bounded. Only an unreadable `root` is an error; the rest become diagnostics.
+fn collect_rule_files(
+    root: &Path,
+    dir: &Path,
+    depth: usize,
+    out: &mut Vec<PathBuf>,
+    problems: &mut Vec<Diagnostic>,
+) -> std::io::Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if depth == 0 => return Err(e),
+        Err(e) => {
+            let relative = dir.strip_prefix(root).unwrap_or(dir);
+            problems.push(Diagnostic::for_path(
+                Code::Unreadable,
+                relative,
+                format!("katalogen `{}` {}", display_path(relative), io_reason(&e)),
+            ));
+            return Ok(());
+        }
+    };
+    for entry in entries {
+        if out.len() > files::MAX_FILES {
+            return Ok(());
+        }
+        let entry = entry?;
+        let path = entry.path();
         let hidden = path
             .file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with('.'));
         if hidden {
             continue;
         }
-        if path.is_dir() {
-            collect_rule_files(&path, out)?;
+        // The entry's own type: a symbolic link is not followed here.
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir {
+            if depth >= files::MAX_DEPTH {
+                let relative = path.strip_prefix(root).unwrap_or(&path);
+                problems.push(
+                    Diagnostic::for_path(
+                        Code::Unreadable,
+                        relative,
+                        format!(
+                            "katalogen `{}` ligger djupare än {} nivåer och läses inte",
+                            display_path(relative),
+                            files::MAX_DEPTH
+                        ),
+                    )
+                    .help("flytta regelfilerna närmare regelkatalogen"),
+                );
+                continue;
+            }
+            collect_rule_files(root, &path, depth + 1, out, problems)?;
         } else if path.extension().is_some_and(|e| e == "rosa") {
+            if out.len() == files::MAX_FILES {
+                let relative = path.strip_prefix(root).unwrap_or(&path);
+                problems.push(
+                    Diagnostic::for_path(
+                        Code::Unreadable,
+                        relative,
+                        format!(
+                            "regelkatalogen har fler än {} `.rosa`-filer, så den här och resten läses inte",
+                            files::MAX_FILES
+                        ),
+                    )
+                    .help("en regeluppsättning är text för människor; ta bort filer som inte hör dit"),
+                );
+            }
+            // One past the limit marks it reached; the caller drops that one.
             out.push(path);
+            if out.len() > files::MAX_FILES {
+                return Ok(());
+            }
         }
     }
     Ok(())

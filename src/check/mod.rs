@@ -12,6 +12,7 @@ mod tests_block;
 mod units;
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::files::{self, Refusal};
 use crate::model::{self, Ruleset};
 use crate::source::{SourceMap, Span};
 use crate::syntax::ast::{self, Block, BlockKind, Quantity, StmtKind, Unit};
@@ -45,6 +46,7 @@ pub fn check(
         attributes: Vec::new(),
         broken_types: Default::default(),
         part_literals: Vec::new(),
+        script_bytes: 0,
     };
     let ruleset = checker.run(files);
     diagnostics.append(&mut checker.diags);
@@ -83,6 +85,8 @@ struct Checker<'a> {
     /// The delmoment ids each rule's condition compares with, checked once the model
     /// says which units the rule applies to.
     part_literals: Vec<(model::RuleId, Vec<(String, Span)>)>,
+    /// Bytes of scripts read so far, bounded like the rule files.
+    script_bytes: u64,
 }
 
 impl Checker<'_> {
@@ -528,35 +532,64 @@ impl Checker<'_> {
             );
             return None;
         }
-        match std::fs::read_to_string(self.root.join(&rel)) {
-            Ok(content) => {
-                let title = script_title(&content);
-                self.scripts.push(model::Script {
-                    path: rel.clone(),
-                    title,
-                    text: content,
-                });
-                self.script_index.insert(rel, self.scripts.len() - 1);
-                Some(self.scripts.len() - 1)
+        let read = self
+            .root
+            .canonicalize()
+            .map_err(Refusal::Io)
+            .and_then(|root| files::read_inside(&root, &root.join(&rel), files::MAX_FILE_BYTES));
+        let content = match read.map(String::from_utf8) {
+            Ok(Ok(content)) => content,
+            Ok(Err(_)) => {
+                self.script_unreadable(text, &rel, "är inte UTF-8-text");
+                return None;
             }
-            Err(e) => {
-                let why = match e.kind() {
-                    std::io::ErrorKind::NotFound => "finns inte".to_string(),
-                    std::io::ErrorKind::InvalidData => "är inte UTF-8-text".to_string(),
-                    _ => format!("går inte att läsa ({e})"),
-                };
+            Err(Refusal::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
                 self.error(
                     Diagnostic::new(
                         Code::MissingScript,
                         text.span,
-                        format!("manusfilen `{rel}` {why}"),
+                        format!("manusfilen `{rel}` finns inte"),
                     )
                     .label("manusfil saknas")
                     .help("skapa filen (sökvägen är relativ regelkatalogen) eller rätta sökvägen"),
                 );
-                None
+                return None;
             }
+            Err(refusal) => {
+                self.script_unreadable(text, &rel, &refusal.reason());
+                return None;
+            }
+        };
+        self.script_bytes += content.len() as u64;
+        if self.script_bytes > files::MAX_TOTAL_BYTES {
+            let why = format!(
+                "gör att manusen tillsammans blir större än gränsen {}",
+                files::mib(files::MAX_TOTAL_BYTES)
+            );
+            self.script_unreadable(text, &rel, &why);
+            return None;
         }
+        let title = script_title(&content);
+        self.scripts.push(model::Script {
+            path: rel.clone(),
+            title,
+            text: content,
+        });
+        self.script_index.insert(rel, self.scripts.len() - 1);
+        Some(self.scripts.len() - 1)
+    }
+
+    /// A script that exists but is not read; nothing from its content is shown.
+    fn script_unreadable(&mut self, text: &ast::Text, rel: &str, why: &str) {
+        self.error(
+            Diagnostic::new(
+                Code::Unreadable,
+                text.span,
+                format!("manusfilen `{rel}` {why}"),
+            )
+            .label("manusfilen läses inte")
+            .help("manus ska vara vanliga UTF-8-textfiler inne i regelkatalogen"),
+        );
     }
 }
 

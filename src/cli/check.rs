@@ -26,7 +26,7 @@ pub fn run(args: Args) -> u8 {
         Format::Json => print_json(&diagnostics),
     }
     if diagnostics.has_errors() {
-        exit_for(&diagnostics)
+        exit_for(&diagnostics, &dir)
     } else if args.deny_warnings && diagnostics.warnings() > 0 {
         EXIT_PROBLEMS
     } else {

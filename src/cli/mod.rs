@@ -101,15 +101,18 @@ pub(crate) fn write_stdout(args: std::fmt::Arguments) {
 fn load_or_report(dir: &std::path::Path) -> Result<rosa::Ruleset, u8> {
     rosa::Ruleset::load(dir).map_err(|diagnostics| {
         eprint!("{}", diagnostics.render());
-        exit_for(&diagnostics)
+        exit_for(&diagnostics, dir)
     })
 }
 
-fn exit_for(diagnostics: &rosa::Diagnostics) -> u8 {
+/// 2 when the directory itself cannot be used; a file in it that cannot be read is a
+/// problem in the ruleset (1), like any other.
+fn exit_for(diagnostics: &rosa::Diagnostics, dir: &std::path::Path) -> u8 {
     use rosa::Code;
-    let io = diagnostics
-        .items
-        .iter()
-        .any(|d| matches!(d.code, Code::Unreadable | Code::NoRuleFiles) && d.span.is_none());
+    let io = diagnostics.items.iter().any(|d| {
+        matches!(d.code, Code::Unreadable | Code::NoRuleFiles)
+            && d.span.is_none()
+            && d.path.as_deref() == Some(dir)
+    });
     if io { EXIT_USAGE } else { EXIT_PROBLEMS }
 }

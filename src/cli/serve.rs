@@ -49,6 +49,8 @@ pub fn run(args: Args) -> u8 {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         rosa::serve::serve(listener, config).await
     });
+    // Dropping the runtime would wait for a reload stuck in a read; the process ends.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     match result {
         Ok(()) => 0,
         Err(e) => {
@@ -75,7 +77,7 @@ fn config(args: Args) -> Config {
 
 fn exit_code(error: &ServeError) -> u8 {
     match error {
-        ServeError::Ruleset { diagnostics, .. } => super::exit_for(diagnostics),
+        ServeError::Ruleset { diagnostics, dir } => super::exit_for(diagnostics, dir),
         ServeError::DuplicateKommunkod { .. } => EXIT_PROBLEMS,
         _ => EXIT_USAGE,
     }

@@ -9,7 +9,6 @@ use crate::clock::LocalTime;
 use crate::engine::Inquiry;
 use crate::model::{AttrValue, Channel};
 use std::borrow::Cow;
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
@@ -135,9 +134,15 @@ enum Source {
 
 impl LogReader {
     pub fn open(path: &Path, format: LogFormat) -> Result<LogReader, LogError> {
-        let file = File::open(path)
-            .map_err(|e| LogError(format!("kan inte öppna loggen `{}`: {e}", path.display())))?;
-        let total_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+        // A FIFO or device would block or never end; only a regular file is read.
+        let (file, meta) = crate::files::open_regular(path).map_err(|refusal| {
+            let why = match refusal {
+                crate::files::Refusal::Io(e) => e.to_string(),
+                other => other.reason(),
+            };
+            LogError(format!("kan inte öppna loggen `{}`: {why}", path.display()))
+        })?;
+        let total_bytes = meta.len();
         if total_bytes == 0 {
             return Err(LogError(format!("loggen `{}` är tom", path.display())));
         }

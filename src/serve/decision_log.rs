@@ -12,7 +12,7 @@ use crate::Inquiry;
 use crate::engine::{Basis, DecisionRecord};
 use crate::model::{Channel, Outcome, Ruleset};
 use serde::Serialize;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError};
@@ -24,6 +24,8 @@ use std::time::{Duration, Instant, SystemTime};
 pub const QUEUE_CAPACITY: usize = 16_384;
 /// How often buffered lines reach the file and dropped lines are reported.
 const TICK: Duration = Duration::from_millis(100);
+/// Lines buffered before a write to the file, if the tick has not come first.
+const BUFFER_BYTES: usize = 64 * 1024;
 
 /// One decision as logged.
 #[derive(Debug, Clone)]
@@ -165,25 +167,39 @@ impl std::fmt::Debug for DecisionLog {
 }
 
 impl DecisionLog {
-    /// Append to `path` (created if missing).
+    /// Append to `path` (created if missing). Only a regular file: a FIFO would block
+    /// the start until someone reads it, a device swallows the audit trail.
     pub fn open(path: &Path) -> std::io::Result<DecisionLog> {
-        let file = std::fs::File::options()
-            .create(true)
-            .append(true)
-            .open(path)?;
-        DecisionLog::with_writer(Box::new(BufWriter::new(file)), QUEUE_CAPACITY)
+        let file = crate::files::append_regular(path).map_err(|refusal| match refusal {
+            crate::files::Refusal::Io(e) => e,
+            _ => std::io::Error::other("it is not a regular file (a FIFO, device or socket)"),
+        })?;
+        DecisionLog::start(Box::new(file), QUEUE_CAPACITY, BUFFER_BYTES)
     }
 
-    /// A log writing to any sink, with a queue of `capacity` lines.
+    /// A log writing each line to any sink at once, with a queue of `capacity` lines.
+    #[cfg(test)]
     pub fn with_writer(
         out: Box<dyn Write + Send>,
         capacity: usize,
+    ) -> std::io::Result<DecisionLog> {
+        DecisionLog::start(out, capacity, 0)
+    }
+
+    /// Lines are buffered up to `buffer` bytes (and for at most a tick) before writing.
+    fn start(
+        out: Box<dyn Write + Send>,
+        capacity: usize,
+        buffer: usize,
     ) -> std::io::Result<DecisionLog> {
         let (sender, receiver) = std::sync::mpsc::sync_channel(capacity);
         let counters = Arc::new(Counters::default());
         let closing = Arc::new(AtomicBool::new(false));
         let writer = Writer {
             out,
+            buffer: Vec::with_capacity(buffer),
+            buffered_lines: 0,
+            buffer_bytes: buffer,
             counters: counters.clone(),
             closing: closing.clone(),
             reported_drops: 0,
@@ -230,6 +246,11 @@ impl DecisionLog {
 
 struct Writer {
     out: Box<dyn Write + Send>,
+    /// Lines not yet written: they count as written only once the sink takes them, so
+    /// a failed write (disk full) counts every line it loses as dropped.
+    buffer: Vec<u8>,
+    buffered_lines: u64,
+    buffer_bytes: usize,
     counters: Arc<Counters>,
     closing: Arc<AtomicBool>,
     reported_drops: u64,
@@ -264,22 +285,44 @@ impl Writer {
     }
 
     fn write(&mut self, entry: &Entry) {
-        let result = serde_json::to_writer(&mut self.out, &Line::from(entry))
-            .map_err(std::io::Error::from)
-            .and_then(|()| self.out.write_all(b"\n"));
-        match result {
-            Ok(()) => self.counters.written.fetch_add(1, Ordering::Relaxed),
+        let start = self.buffer.len();
+        match serde_json::to_writer(&mut self.buffer, &Line::from(entry)) {
+            Ok(()) => {
+                self.buffer.push(b'\n');
+                self.buffered_lines += 1;
+            }
             Err(e) => {
+                self.buffer.truncate(start);
                 tracing::error!(error = %e, "a decision log line could not be written");
-                self.counters.dropped.fetch_add(1, Ordering::Relaxed)
+                self.counters.dropped.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        if self.buffer.len() >= self.buffer_bytes {
+            self.write_buffer();
+        }
+    }
+
+    fn write_buffer(&mut self) {
+        if self.buffer.is_empty() {
+            return;
+        }
+        let lines = std::mem::take(&mut self.buffered_lines);
+        let result = self
+            .out
+            .write_all(&self.buffer)
+            .and_then(|()| self.out.flush());
+        self.buffer.clear();
+        match result {
+            Ok(()) => self.counters.written.fetch_add(lines, Ordering::Relaxed),
+            Err(e) => {
+                tracing::error!(error = %e, lines, "decision log lines could not be written");
+                self.counters.dropped.fetch_add(lines, Ordering::Relaxed)
             }
         };
     }
 
     fn flush(&mut self) {
-        if let Err(e) = self.out.flush() {
-            tracing::error!(error = %e, "the decision log could not be flushed");
-        }
+        self.write_buffer();
         let dropped = self.counters.dropped.load(Ordering::Relaxed);
         if dropped > self.reported_drops {
             tracing::warn!(
@@ -354,6 +397,35 @@ mod tests {
         assert!(stats.dropped >= 47, "{stats:?}");
         let text = String::from_utf8(lines.lock().unwrap().clone()).unwrap();
         assert_eq!(text.lines().count() as u64, stats.written);
+    }
+
+    /// A disk that is full: every write fails.
+    struct FullDisk;
+
+    impl Write for FullDisk {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("no space left on device"))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn lines_lost_in_a_failed_write_are_counted_as_dropped() {
+        let log = DecisionLog::start(Box::new(FullDisk), 100, 1 << 20).unwrap();
+        for _ in 0..10 {
+            log.record(entry());
+        }
+        log.close();
+        assert_eq!(
+            log.stats(),
+            LogStats {
+                enabled: true,
+                written: 0,
+                dropped: 10
+            }
+        );
     }
 
     #[test]

@@ -12,6 +12,9 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 
 /// Serve `app` until `shutdown` completes, then wait for requests in flight.
+/// How long a shutdown waits for requests in flight.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+
 pub async fn serve(
     listener: TcpListener,
     app: Router,
@@ -30,7 +33,14 @@ pub async fn serve(
         }
     }
     drop(listener);
-    connections.shutdown().await;
+    // Requests in flight get a moment to finish; a stuck connection does not keep the
+    // process from stopping (each request is bounded by its own timeout anyway).
+    if tokio::time::timeout(SHUTDOWN_GRACE, connections.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("connections still open at shutdown were closed");
+    }
 }
 
 fn serve_connection(

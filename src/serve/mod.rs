@@ -72,11 +72,13 @@ pub struct Config {
     pub watch: bool,
     /// Quiet time after the last file event before reloading.
     pub debounce: Duration,
+    /// Longest a reload may take before it is reported as failed and left behind.
+    pub reload_timeout: Duration,
 }
 
 impl Config {
     /// Serve these ruleset directories with the defaults: no decision log, default
-    /// [`Limits`], watching for changes, 200 ms debounce.
+    /// [`Limits`], watching for changes, 200 ms debounce, 30 s reload timeout.
     pub fn new(dirs: Vec<PathBuf>) -> Config {
         Config {
             dirs,
@@ -84,6 +86,7 @@ impl Config {
             limits: Limits::default(),
             watch: true,
             debounce: Duration::from_millis(200),
+            reload_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -224,11 +227,15 @@ impl Server {
         let reloaders = tenants
             .values()
             .map(|t| {
-                Reloader::start(t.clone(), config.debounce, config.watch).map_err(|error| {
-                    ServeError::Watch {
-                        dir: t.dir.clone(),
-                        error,
-                    }
+                Reloader::start(
+                    t.clone(),
+                    config.debounce,
+                    config.watch,
+                    config.reload_timeout,
+                )
+                .map_err(|error| ServeError::Watch {
+                    dir: t.dir.clone(),
+                    error,
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;

@@ -74,7 +74,17 @@ impl Tenant {
 
     /// Load and check the directory again; swap only if it is valid. Blocking.
     pub fn reload(&self) -> ReloadOutcome {
-        let _one_at_a_time = self.reloading.lock().unwrap_or_else(|p| p.into_inner());
+        let _one_at_a_time = match self.reloading.try_lock() {
+            Ok(guard) => guard,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            // Only a reload that overran its budget and still hangs holds the lock.
+            Err(std::sync::TryLockError::WouldBlock) => {
+                return self.reject(failure(
+                    "an earlier reload is still reading the files; this one was not started"
+                        .to_string(),
+                ));
+            }
+        };
         let result = match Ruleset::load(&self.dir) {
             Err(diagnostics) => Err(rejected_files(&diagnostics)),
             Ok(ruleset) if *ruleset.policy.kommunkod != *self.kommunkod => Err(changed_kommunkod(
@@ -91,17 +101,32 @@ impl Tenant {
                 outcome
             }
             Err(failure) => {
-                tracing::warn!(
-                    kommunkod = %self.kommunkod,
-                    dir = %self.dir.display(),
-                    reason = %failure.message,
-                    "reload rejected: the previous ruleset keeps serving"
-                );
-                history.last_failure = Some(failure);
-                history.failed += 1;
-                ReloadOutcome::Rejected
+                drop(history);
+                self.reject(failure)
             }
         }
+    }
+
+    /// A reload that did not finish within `budget`: reported, and the next may start.
+    pub fn reload_overran(&self, budget: std::time::Duration) {
+        self.reject(failure(format!(
+            "the reload did not finish within {} s (a file or disk that does not answer?); \
+             the previous ruleset keeps serving",
+            budget.as_secs()
+        )));
+    }
+
+    fn reject(&self, failure: ReloadFailure) -> ReloadOutcome {
+        tracing::warn!(
+            kommunkod = %self.kommunkod,
+            dir = %self.dir.display(),
+            reason = %failure.message,
+            "reload rejected: the previous ruleset keeps serving"
+        );
+        let mut history = self.history();
+        history.last_failure = Some(failure);
+        history.failed += 1;
+        ReloadOutcome::Rejected
     }
 
     fn swap(&self, ruleset: Ruleset) -> ReloadOutcome {
@@ -170,12 +195,16 @@ fn rejected_files(diagnostics: &Diagnostics) -> ReloadFailure {
 }
 
 fn changed_kommunkod(served: &str, found: &str) -> ReloadFailure {
+    failure(format!(
+        "the policy now says kommunkod {found}, but this directory is served as {served}; \
+         a kommunkod cannot change while serving (restart the server to move it)"
+    ))
+}
+
+fn failure(message: String) -> ReloadFailure {
     ReloadFailure {
         at: super::time::rfc3339(SystemTime::now()),
-        message: format!(
-            "the policy now says kommunkod {found}, but this directory is served as {served}; \
-             a kommunkod cannot change while serving (restart the server to move it)"
-        ),
+        message,
         diagnostics: Vec::new(),
     }
 }

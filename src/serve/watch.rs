@@ -3,35 +3,36 @@
 
 use super::tenant::Tenant;
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-/// The reload task of one tenant, and its directory watch if any.
+/// The reload task of one tenant; it owns the directory watch, if any.
 pub struct Reloader {
     trigger: mpsc::Sender<()>,
     task: JoinHandle<()>,
-    _watcher: Option<RecommendedWatcher>,
 }
 
 impl Reloader {
-    /// Start the reload task (inside a Tokio runtime); watch `tenant.dir` if `watch`.
-    pub fn start(tenant: Arc<Tenant>, debounce: Duration, watch: bool) -> notify::Result<Self> {
+    /// Start the reload task (inside a Tokio runtime); watch `tenant.dir` if `watch`. A
+    /// reload taking longer than `budget` is reported and left behind.
+    pub fn start(
+        tenant: Arc<Tenant>,
+        debounce: Duration,
+        watch: bool,
+        budget: Duration,
+    ) -> notify::Result<Self> {
         // One pending trigger is enough: the reload that follows reads the latest files.
         let (trigger, triggers) = mpsc::channel(1);
-        let watcher = if watch {
-            Some(watch_dir(&tenant.dir, trigger.clone())?)
+        let watch = if watch {
+            Some(DirWatch::new(&tenant.dir, trigger.clone())?)
         } else {
             None
         };
-        let task = tokio::spawn(reload_on_trigger(tenant, triggers, debounce));
-        Ok(Reloader {
-            trigger,
-            task,
-            _watcher: watcher,
-        })
+        let task = tokio::spawn(reload_on_trigger(tenant, triggers, debounce, budget, watch));
+        Ok(Reloader { trigger, task })
     }
 
     /// Ask for a reload (after the debounce delay); never waits.
@@ -53,13 +54,23 @@ async fn reload_on_trigger(
     tenant: Arc<Tenant>,
     mut triggers: mpsc::Receiver<()>,
     debounce: Duration,
+    budget: Duration,
+    mut watch: Option<DirWatch>,
 ) {
     while triggers.recv().await.is_some() {
         settle(&mut triggers, debounce).await;
-        let tenant = tenant.clone();
-        // Loading reads and checks files: keep it off the request threads.
-        if let Err(e) = tokio::task::spawn_blocking(move || tenant.reload()).await {
-            tracing::error!(error = %e, "the reload task failed");
+        // Before loading: an edit after the new watch is seen, one before it is read.
+        if let Some(watch) = &mut watch {
+            watch.rearm();
+        }
+        let loading = tenant.clone();
+        // Loading reads and checks files: keep it off the request threads. A reload that
+        // hangs (a stalled network disk) must not stop later ones or the shutdown.
+        let job = tokio::task::spawn_blocking(move || loading.reload());
+        match tokio::time::timeout(budget, job).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "the reload task failed"),
+            Err(_) => tenant.reload_overran(budget),
         }
     }
 }
@@ -69,15 +80,82 @@ async fn settle(triggers: &mut mpsc::Receiver<()>, quiet: Duration) {
     while let Ok(Some(())) = tokio::time::timeout(quiet, triggers.recv()).await {}
 }
 
+/// A watch on a ruleset directory that follows the directory being replaced (a deploy
+/// that renames a new directory into place, or swaps a symbolic link): the watch is on
+/// the old directory's inode, so it is made again when the path names another one.
+struct DirWatch {
+    dir: PathBuf,
+    identity: Option<(u64, u64)>,
+    trigger: mpsc::Sender<()>,
+    _watcher: RecommendedWatcher,
+}
+
+impl DirWatch {
+    fn new(dir: &Path, trigger: mpsc::Sender<()>) -> notify::Result<DirWatch> {
+        let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let identity = identity(&dir);
+        let watcher = watch_dir(&dir, trigger.clone())?;
+        Ok(DirWatch {
+            dir,
+            identity,
+            trigger,
+            _watcher: watcher,
+        })
+    }
+
+    /// Watch again if the path now names another directory; else keep the watch (and
+    /// try again at the next reload if the new one cannot be watched yet).
+    fn rearm(&mut self) {
+        let now = identity(&self.dir);
+        if now.is_none() || now == self.identity {
+            return;
+        }
+        match watch_dir(&self.dir, self.trigger.clone()) {
+            Ok(watcher) => {
+                self._watcher = watcher;
+                self.identity = now;
+                tracing::info!(dir = %self.dir.display(), "the ruleset directory was replaced: watching the new one");
+            }
+            Err(e) => tracing::warn!(
+                dir = %self.dir.display(),
+                error = %e,
+                "the replaced ruleset directory cannot be watched yet"
+            ),
+        }
+    }
+}
+
+#[cfg(unix)]
+fn identity(dir: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(dir).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(_: &Path) -> Option<(u64, u64)> {
+    None
+}
+
+/// Watch `dir` and, for its replacement, its parent (only events naming `dir`).
 fn watch_dir(dir: &Path, trigger: mpsc::Sender<()>) -> notify::Result<RecommendedWatcher> {
+    let inside = dir.to_path_buf();
     let mut watcher =
         notify::recommended_watcher(move |event: notify::Result<Event>| match event {
-            Ok(event) if changes_content(&event) => {
+            Ok(event)
+                if changes_content(&event)
+                    && (event.paths.is_empty()
+                        || event.paths.iter().any(|p| p.starts_with(&inside))) =>
+            {
                 let _ = trigger.try_send(());
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "watching a ruleset directory failed"),
         })?;
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty())
+        && let Err(e) = watcher.watch(parent, RecursiveMode::NonRecursive)
+    {
+        tracing::warn!(dir = %parent.display(), error = %e, "cannot watch for the ruleset directory being replaced");
+    }
     watcher.watch(dir, RecursiveMode::Recursive)?;
     Ok(watcher)
 }
