@@ -120,10 +120,10 @@ impl Metrics {
         }
     }
 
-    pub fn decided(&self, kommunkod: &str, outcome: Outcome, n: u64) {
+    pub fn decided(&self, kommunkod: &str, outcome: Outcome) {
         if let Some(counters) = self.decisions.get(kommunkod) {
             let index = Outcome::ALL.iter().position(|o| *o == outcome).unwrap_or(2);
-            counters[index].inc_by(n);
+            counters[index].inc();
         }
     }
 

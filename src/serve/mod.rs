@@ -247,7 +247,7 @@ impl Server {
             log,
             limits: config.limits,
             metrics,
-            batch_threads: tokio::sync::Semaphore::new(cores),
+            batch_threads: Arc::new(tokio::sync::Semaphore::new(cores)),
         });
         Ok(Server { state, reloaders })
     }

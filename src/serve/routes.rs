@@ -20,7 +20,7 @@ use axum::routing::{get, post};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// Batches up to this size are decided on the request thread; larger ones on a
@@ -36,7 +36,7 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Big batches run on blocking threads; at most this many at once, so they queue
     /// (within their deadline) instead of crowding out each other and the runtime.
-    pub batch_threads: tokio::sync::Semaphore,
+    pub batch_threads: Arc<tokio::sync::Semaphore>,
 }
 
 type App = State<Arc<AppState>>;
@@ -132,12 +132,25 @@ impl AppState {
         record: &DecisionRecord,
         id: &RequestId,
     ) {
-        self.metrics.decided(&tenant.kommunkod, record.outcome, 1);
+        self.metrics.decided(&tenant.kommunkod, record.outcome);
         if let Some(log) = &self.log {
             let ruleset = loaded.engine.ruleset();
             let mut entry = Entry::new(tenant.kommunkod.clone(), ruleset, inquiry, record);
             entry.request_id = Some(id.0.clone());
             log.record(entry);
+        }
+    }
+
+    fn log_decisions(
+        &self,
+        tenant: &Tenant,
+        loaded: &Loaded,
+        inquiries: &[Inquiry],
+        records: &[DecisionRecord],
+        id: &RequestId,
+    ) {
+        for (inquiry, record) in inquiries.iter().zip(records) {
+            self.log_decision(tenant, loaded, inquiry, record, id);
         }
     }
 
@@ -187,20 +200,42 @@ async fn decide_batch(
     let indexed = inquiries.iter().enumerate();
     declared_only(&loaded, indexed.map(|(i, q)| (format!("/{i}"), q)))?;
     if inquiries.len() <= INLINE_BATCH {
-        return json(&decide_all(&app, &tenant, &loaded, &inquiries, &id));
+        let records = decide_all(&loaded, &inquiries, &AtomicBool::new(false));
+        let records = records.unwrap_or_default();
+        app.log_decisions(&tenant, &loaded, &inquiries, &records, &id);
+        return json(&records);
     }
     // Waiting here is cancelled by the request's deadline (408), like any other wait.
-    let _thread = app
+    // The thread keeps its permit until it is done, even if the request gave up first.
+    let thread = app
         .batch_threads
-        .acquire()
+        .clone()
+        .acquire_owned()
         .await
         .map_err(|e| Problem::internal(e.to_string()))?;
+    let abandoned = Arc::new(AtomicBool::new(false));
+    let _on_deadline = Abandon(abandoned.clone());
     let worker = app.clone();
     tokio::task::spawn_blocking(move || {
-        json(&decide_all(&worker, &tenant, &loaded, &inquiries, &id))
+        let _thread = thread;
+        // A batch answered with 408 is not decided to the end and leaves no log lines.
+        let Some(records) = decide_all(&loaded, &inquiries, &abandoned) else {
+            return Err(Problem::internal("abandoned at the deadline".into()));
+        };
+        worker.log_decisions(&tenant, &loaded, &inquiries, &records, &id);
+        json(&records)
     })
     .await
     .map_err(|e| Problem::internal(format!("the batch could not be decided: {e}")))?
+}
+
+/// Tells the blocking thread that nobody waits for its batch any more.
+struct Abandon(Arc<AtomicBool>);
+
+impl Drop for Abandon {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 fn declared_only<'a>(
@@ -212,21 +247,20 @@ fn declared_only<'a>(
     wire::undeclared_attributes(inquiries, &names)
 }
 
+/// `None` when `abandoned` is set before the end (checked every 64 inquiries).
 fn decide_all(
-    app: &AppState,
-    tenant: &Tenant,
     loaded: &Loaded,
     inquiries: &[Inquiry],
-    id: &RequestId,
-) -> Vec<DecisionRecord> {
-    inquiries
-        .iter()
-        .map(|inquiry| {
-            let record = loaded.engine.decide_record(inquiry);
-            app.log_decision(tenant, loaded, inquiry, &record, id);
-            record
-        })
-        .collect()
+    abandoned: &AtomicBool,
+) -> Option<Vec<DecisionRecord>> {
+    let mut records = Vec::with_capacity(inquiries.len());
+    for chunk in inquiries.chunks(INLINE_BATCH) {
+        if abandoned.load(Ordering::Relaxed) {
+            return None;
+        }
+        records.extend(chunk.iter().map(|q| loaded.engine.decide_record(q)));
+    }
+    Some(records)
 }
 
 async fn ruleset(State(app): App, kommunkod: Kommunkod) -> Result<Response, Problem> {
