@@ -18,6 +18,9 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+#[path = "support/schema.rs"]
+mod schema;
+
 const POLICY: &str = r#"kundtjänst "Kontaktcenter Testby" {
     kommun "Testby" kommunkod 1234
     kanaler telefon, e-post
@@ -232,7 +235,7 @@ async fn health_municipalities_ruleset_and_api_docs() {
     let first = &list["municipalities"][0];
     assert_eq!(first["kommunkod"], "1234");
     assert_eq!(first["kommun"], "Testby");
-    assert_eq!(first["links"]["decisions"], "/1234/decisions");
+    assert_eq!(first["links"]["decisions"], "/v1/1234/decisions");
 
     let ruleset = server.get("/1234/ruleset").await.json();
     assert_eq!(ruleset["id"], first["ruleset"]);
@@ -245,13 +248,19 @@ async fn health_municipalities_ruleset_and_api_docs() {
             .as_str()
             .is_some_and(|t| t.ends_with('Z'))
     );
-    assert_eq!(ruleset["directory"], dir.path().display().to_string());
+    // The directory's name only: the server's paths are nobody's business.
+    let name = dir.path().file_name().unwrap().to_string_lossy();
+    assert_eq!(ruleset["directory"], *name);
 
     let docs = server.get("/api-docs").await;
     assert_eq!(docs.status, 200);
     let docs = docs.json();
     assert_eq!(docs["openapi"], "3.1.0");
     assert!(docs["paths"]["/{kommunkod}/decisions/batch"]["post"].is_object());
+    assert!(docs["paths"]["/v1/{kommunkod}/decisions/batch"]["post"].is_object());
+    let names =
+        &docs["components"]["schemas"]["Inquiry"]["properties"]["attributes"]["propertyNames"];
+    assert_eq!(names["enum"], json!(["akut", "belopp"]));
     server.stop().await;
 }
 
@@ -602,6 +611,118 @@ async fn stalled_requests_time_out() {
     server.stop().await;
 }
 
+/// A client that sends a whole request and then shuts its write side (as `nc -N` or a
+/// load balancer's health probe may) still gets its answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn half_closed_clients_get_their_answers() {
+    let dir = fixture();
+    let server = TestServer::for_dir(dir.path()).await;
+    let address = server.base.trim_start_matches("http://").to_string();
+    // A batch big enough to be decided on a blocking thread: the answer is not ready
+    // when the server reads the end of the request, which is when hyper would give up.
+    let items: Vec<Value> = (0..200)
+        .map(|_| json!({"case_type": "oppettider", "channel": "telefon"}))
+        .collect();
+    let body = json!(items).to_string();
+    let request = format!(
+        "POST /1234/decisions/batch HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let mut answered = 0;
+    for _ in 0..20 {
+        let request = request.clone();
+        let address = address.clone();
+        let text = tokio::task::spawn_blocking(move || {
+            use std::io::{Read, Write};
+            let mut stream = std::net::TcpStream::connect(address).expect("connect");
+            stream
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .expect("timeout");
+            stream.write_all(request.as_bytes()).expect("write");
+            stream
+                .shutdown(std::net::Shutdown::Write)
+                .expect("half close");
+            let mut response = Vec::new();
+            let _ = stream.read_to_end(&mut response);
+            String::from_utf8_lossy(&response).into_owned()
+        })
+        .await
+        .expect("raw client");
+        if text.starts_with("HTTP/1.1 200") && text.contains("\"outcome\"") {
+            answered += 1;
+        }
+    }
+    assert_eq!(answered, 20, "answers to half-closed clients");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_keep_alive_connections_are_closed() {
+    let dir = fixture();
+    let mut config = Config::new(vec![dir.path().to_path_buf()]);
+    // Longer than the request timeout: hyper's header timeout alone would cut it at that.
+    config.limits.request_timeout = Duration::from_millis(300);
+    config.limits.idle_timeout = Duration::from_millis(1500);
+    let server = TestServer::start(config).await;
+    let address = server.base.trim_start_matches("http://").to_string();
+    let (answer, closed_after) = tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(address).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+        stream
+            .write_all(b"GET /health HTTP/1.1\r\nHost: test\r\n\r\n")
+            .expect("write");
+        let mut buffer = [0u8; 4096];
+        let n = stream.read(&mut buffer).expect("answer");
+        let answer = String::from_utf8_lossy(&buffer[..n]).into_owned();
+        // Keep-alive: the connection stays open after the answer, until it is idle.
+        let idle_from = std::time::Instant::now();
+        let mut rest = Vec::new();
+        let _ = stream.read_to_end(&mut rest);
+        (answer, idle_from.elapsed())
+    })
+    .await
+    .expect("raw client");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(
+        closed_after >= Duration::from_millis(1300) && closed_after < Duration::from_secs(5),
+        "closed after {closed_after:?}"
+    );
+    server.stop().await;
+}
+
+/// At the connection cap a further client waits (in the backlog) rather than failing,
+/// and is served once a connection frees up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_over_the_cap_wait_for_a_free_one() {
+    let dir = fixture();
+    let mut config = Config::new(vec![dir.path().to_path_buf()]);
+    config.limits.max_connections = 1;
+    // The holder below never sends a request, so the request timeout closes it.
+    config.limits.request_timeout = Duration::from_millis(500);
+    let server = TestServer::start(config).await;
+    let address = server.base.trim_start_matches("http://").to_string();
+    let holder = std::net::TcpStream::connect(&address).expect("connect");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = std::time::Instant::now();
+    let (text, _) = raw_exchange(
+        address,
+        "GET /health HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    // Served only after the first connection was closed for sending nothing.
+    assert!(
+        started.elapsed() >= Duration::from_millis(250),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(holder);
+    server.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reload_under_load_loses_no_request() {
     let dir = fixture();
@@ -754,7 +875,7 @@ async fn decision_log_has_attribute_names_never_values() {
     let server = TestServer::start(config).await;
     let inquiries = [
         json!({"case_type": "faktura", "channel": "telefon", "attributes": {"belopp": 987654, "akut": true}}),
-        json!({"case_type": "19121212-1212", "channel": "Anna Andersson", "attributes": {"personnummer": "19121212-1212"}}),
+        json!({"case_type": "19121212-1212", "channel": "Anna Andersson", "attributes": {"akut": false}}),
         json!({"case_type": "faktura", "part": "Anna Andersson 19121212-1212"}),
     ];
     for inquiry in &inquiries {
@@ -763,6 +884,11 @@ async fn decision_log_has_attribute_names_never_values() {
             200
         );
     }
+    // An attribute the policy does not declare is refused, so it never reaches the log.
+    let undeclared =
+        json!({"case_type": "faktura", "attributes": {"personnummer": "19121212-1212"}});
+    let refused = server.post_json("/1234/decisions", &undeclared).await;
+    refused.assert_problem(400, "invalid-inquiry");
     assert_eq!(
         server
             .post_json("/1234/decisions/batch", &json!(inquiries))
@@ -786,13 +912,11 @@ async fn decision_log_has_attribute_names_never_values() {
     assert_eq!(lines[0]["attributes"], json!(["akut", "belopp"]));
     assert_eq!(lines[0]["outcome"], "forwarded");
     assert_eq!(lines[0]["kommunkod"], "1234");
+    assert!(lines[0]["request_id"].is_string(), "{}", lines[0]);
     assert!(lines[0]["ruleset"].as_str().is_some_and(|r| r.len() == 64));
     assert!(lines[0]["time"].as_str().is_some_and(|t| t.ends_with('Z')));
     assert_eq!(lines[1]["case_type"], Value::Null);
-    assert_eq!(
-        lines[1]["withheld"],
-        json!(["case_type", "channel", "attributes"])
-    );
+    assert_eq!(lines[1]["withheld"], json!(["case_type", "channel"]));
     assert_eq!(lines[2]["case_type"], "faktura");
     assert_eq!(lines[2]["part"], Value::Null);
     assert_eq!(lines[2]["withheld"], json!(["part"]));
@@ -897,4 +1021,329 @@ fn signal(pid: u32, name: &str) {
         .status()
         .expect("kill");
     assert!(status.success());
+}
+
+/// The schema of a documented response: `path` as in the document, `status` as text.
+fn response_schema(doc: &schema::Document, path: &str, method: &str, status: u16) -> String {
+    let escaped = path.replace('~', "~0").replace('/', "~1");
+    let operation = format!("/paths/{escaped}/{method}");
+    let mut response = format!("{operation}/responses/{status}");
+    if let Some(target) = doc.schema(&response).get("$ref").and_then(Value::as_str) {
+        response = target.trim_start_matches('#').to_string();
+    }
+    let content = doc.schema(&format!("{response}/content"));
+    let media = content
+        .as_object()
+        .unwrap()
+        .keys()
+        .next()
+        .unwrap()
+        .replace('/', "~1");
+    format!("{response}/content/{media}/schema")
+}
+
+/// A response as the document says: status documented, content type and body schema.
+fn assert_documented(doc: &schema::Document, path: &str, method: &str, reply: &Reply) {
+    let pointer = response_schema(doc, path, method, reply.status);
+    let media = pointer
+        .split("/content/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap();
+    assert_eq!(
+        reply.content_type(),
+        media.replace("~1", "/"),
+        "{method} {path}"
+    );
+    doc.assert_valid(&pointer, &reply.json());
+    assert!(
+        reply.headers.contains_key("x-request-id"),
+        "{method} {path}: no X-Request-Id"
+    );
+}
+
+/// Every kind of response the server sends, from real requests, against the schemas
+/// in src/serve/openapi.json, on both the versioned and the unversioned paths.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn responses_match_the_openapi_document() {
+    let doc = schema::Document::load();
+    let dir = fixture();
+    let mut config = Config::new(vec![dir.path().to_path_buf()]);
+    config.debounce = Duration::from_millis(50);
+    let server = TestServer::start(config).await;
+    for prefix in ["", "/v1"] {
+        let p = |path: &str| format!("{prefix}{path}");
+        let d = |path: &str| format!("/v1{path}");
+        for path in [
+            "/health",
+            "/health/live",
+            "/health/ready",
+            "/municipalities",
+        ] {
+            assert_documented(&doc, &d(path), "get", &server.get(&p(path)).await);
+        }
+        assert_documented(
+            &doc,
+            &d("/{kommunkod}/ruleset"),
+            "get",
+            &server.get(&p("/1234/ruleset")).await,
+        );
+        assert_documented(
+            &doc,
+            &d("/{kommunkod}/ruleset"),
+            "get",
+            &server.get(&p("/9999/ruleset")).await,
+        );
+        let decisions = d("/{kommunkod}/decisions");
+        let inquiries = [
+            json!({"case_type": "oppettider", "channel": "telefon"}),
+            json!({"case_type": "faktura", "channel": "telefon", "attributes": {"belopp": 6000}}),
+            json!({"arendetyp": "faktura", "kanal": "e-post", "tid": "2026-03-02T10:15", "attribut": {"belopp": 1}}),
+            json!({"case_type": "okand", "part": "x", "channel": "brevduva"}),
+            json!({"case_type": "faktura", "attributes": {"belopp": "mycket"}}),
+        ];
+        for inquiry in &inquiries {
+            doc.assert_valid("/components/schemas/Inquiry", inquiry);
+            let reply = server.post_json(&p("/1234/decisions"), inquiry).await;
+            assert_eq!(reply.status, 200);
+            assert_documented(&doc, &decisions, "post", &reply);
+        }
+        let batch = server
+            .post_json(&p("/1234/decisions/batch"), &json!(inquiries))
+            .await;
+        assert_eq!(batch.status, 200);
+        assert_documented(&doc, &d("/{kommunkod}/decisions/batch"), "post", &batch);
+        for (body, status) in [
+            ("{", 400),
+            (r#"["faktura"]"#, 400),
+            (r#"{"case_type": "faktura", "arendetyp": "faktura"}"#, 400),
+            (
+                r#"{"case_type": "faktura", "attributes": {"okand": 1}}"#,
+                400,
+            ),
+        ] {
+            let reply = server
+                .post(&p("/1234/decisions"), "application/json", body)
+                .await;
+            assert_eq!(reply.status, status, "{body}");
+            assert_documented(&doc, &decisions, "post", &reply);
+        }
+        let reply = server.post(&p("/1234/decisions"), "text/plain", "{}").await;
+        assert_documented(&doc, &decisions, "post", &reply);
+        let reply = server.post_json(&p("/9999/decisions"), &inquiries[0]).await;
+        assert_documented(&doc, &decisions, "post", &reply);
+        let too_many: Vec<Value> = (0..=Limits::default().batch_items)
+            .map(|_| json!({"case_type": "x"}))
+            .collect();
+        let reply = server
+            .post_json(&p("/1234/decisions/batch"), &json!(too_many))
+            .await;
+        assert_documented(&doc, &d("/{kommunkod}/decisions/batch"), "post", &reply);
+    }
+    // A rejected reload: the ruleset shows its diagnostics.
+    write(dir.path(), "trasig.rosa", BROKEN_EDIT);
+    let status = wait_for_ruleset(&server, "the rejected reload", |s| {
+        !s["last_reload_error"].is_null()
+    })
+    .await;
+    doc.assert_valid("/components/schemas/RulesetStatus", &status);
+    let health = server.get("/v1/health").await;
+    assert_eq!(health.json()["status"], "degraded");
+    assert_documented(&doc, "/v1/health", "get", &health);
+    server.stop().await;
+}
+
+/// The README's curl examples: each body is valid by the document, and the example
+/// kommun answers each request as documented.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readme_examples_match_the_openapi_document() {
+    let doc = schema::Document::load();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rulesets/exempelkommun");
+    let server = TestServer::for_dir(&root).await;
+    let mut checked = 0;
+    for command in readme.split("curl ").skip(1) {
+        let Some(url) = command
+            .split_whitespace()
+            .find(|w| w.starts_with("http://127.0.0.1:8080"))
+        else {
+            continue;
+        };
+        let path = url
+            .trim_start_matches("http://127.0.0.1:8080")
+            .trim_matches('\'');
+        let body = command
+            .split(" -d '")
+            .nth(1)
+            .map(|rest| rest.split('\'').next().unwrap());
+        let template = path
+            .split('/')
+            .map(|segment| {
+                if segment.len() == 4 && segment.bytes().all(|b| b.is_ascii_digit()) {
+                    "{kommunkod}"
+                } else {
+                    segment
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        let documented = if template.starts_with("/v1") || template == "/metrics" {
+            template.clone()
+        } else {
+            format!("/v1{template}")
+        };
+        let reply = match body {
+            Some(body) => {
+                let value: Value = serde_json::from_str(body)
+                    .unwrap_or_else(|e| panic!("README body for {path}: {e}"));
+                let request = doc.schema(&format!(
+                    "/paths/{}/post/requestBody/content/application~1json/schema",
+                    documented.replace('/', "~1")
+                ));
+                let mut errors = Vec::new();
+                if let Some(target) = request.get("$ref").and_then(Value::as_str) {
+                    errors = doc.errors(target.trim_start_matches('#'), &value);
+                } else if let Some(items) = request.get("items") {
+                    let item = items["$ref"].as_str().unwrap().trim_start_matches('#');
+                    for v in value.as_array().unwrap() {
+                        errors.extend(doc.errors(item, v));
+                    }
+                }
+                assert!(errors.is_empty(), "README body for {path}: {errors:#?}");
+                server
+                    .post(path, "application/json", body.to_string())
+                    .await
+            }
+            None => server.get(path).await,
+        };
+        assert_eq!(
+            reply.status,
+            200,
+            "README: {path}: {}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        let method = if body.is_some() { "post" } else { "get" };
+        if template == "/metrics" {
+            assert!(
+                reply
+                    .content_type()
+                    .starts_with("application/openmetrics-text")
+            );
+        } else if !template.ends_with("/api-docs") {
+            assert_documented(&doc, &documented, method, &reply);
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 8,
+        "only {checked} curl examples found in README.md"
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inquiries_are_objects_with_declared_attributes_and_no_repeats() {
+    let dir = fixture();
+    let server = TestServer::for_dir(dir.path()).await;
+    let post = |body: &'static str| server.post("/v1/1234/decisions", "application/json", body);
+    let p = post(r#"{"case_type": "faktura", "attributes": {"belopp": 1, "okand": 2, "a/b": 3}}"#)
+        .await
+        .assert_problem(400, "invalid-inquiry");
+    let pointers: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["pointer"].as_str().unwrap())
+        .collect();
+    assert_eq!(pointers, ["/attributes/a~1b", "/attributes/okand"]);
+    let detail = p["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("belopp") && detail.contains("akut"),
+        "{detail}"
+    );
+    let p = server
+        .post(
+            "/1234/decisions/batch",
+            "application/json",
+            r#"[{"case_type": "x"}, {"arendetyp": "x", "attribut": {"okand": 1}}]"#,
+        )
+        .await
+        .assert_problem(400, "invalid-inquiry");
+    assert_eq!(p["errors"][0]["pointer"], "/1/attributes/okand");
+    post(r#"["faktura", null, "telefon"]"#)
+        .await
+        .assert_problem(400, "invalid-inquiry");
+    let p = post(r#"{"case_type": "faktura", "case_type": "oppettider"}"#)
+        .await
+        .assert_problem(400, "invalid-inquiry");
+    assert_eq!(p["errors"][0]["pointer"], "/case_type");
+    post(r#"{"case_type": "faktura", "arendetyp": "faktura"}"#)
+        .await
+        .assert_problem(400, "invalid-inquiry");
+    let p = post(r#"{"case_type": "faktura", "attributes": {"belopp": 1, "belopp": 9000}}"#)
+        .await
+        .assert_problem(400, "invalid-inquiry");
+    assert_eq!(p["errors"][0]["pointer"], "/attributes/belopp");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_ids_are_echoed_or_made_up() {
+    let dir = fixture();
+    let server = TestServer::for_dir(dir.path()).await;
+    let request = Request::builder()
+        .uri(format!("{}/v1/health", server.base))
+        .header("x-request-id", "case-4711")
+        .body(Full::new(Bytes::new()))
+        .unwrap();
+    let response = server.client.request(request).await.unwrap();
+    assert_eq!(response.headers()["x-request-id"], "case-4711");
+    let a = server.get("/nowhere").await;
+    let b = server.get("/v1/health").await;
+    let (a, b) = (&a.headers["x-request-id"], &b.headers["x-request-id"]);
+    assert!(!a.is_empty() && a != b, "{a:?} {b:?}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_decisions_reloads_and_latency() {
+    let dir = fixture();
+    let server = TestServer::for_dir(dir.path()).await;
+    for _ in 0..3 {
+        let reply = server
+            .post_json("/v1/1234/decisions", &json!({"case_type": "oppettider"}))
+            .await;
+        assert_eq!(reply.status, 200);
+    }
+    let batch =
+        json!([{"case_type": "faktura", "attributes": {"belopp": 9000}}, {"case_type": "okand"}]);
+    assert_eq!(
+        server
+            .post_json("/1234/decisions/batch", &batch)
+            .await
+            .status,
+        200
+    );
+    let metrics = server.get("/metrics").await;
+    assert_eq!(metrics.status, 200);
+    assert!(
+        metrics
+            .content_type()
+            .starts_with("application/openmetrics-text")
+    );
+    let text = String::from_utf8_lossy(&metrics.body);
+    for line in [
+        r#"rosa_decisions_total{kommunkod="1234",outcome="kundtjanst"} 3"#,
+        r#"rosa_decisions_total{kommunkod="1234",outcome="forwarded"} 2"#,
+        r#"rosa_reloads_total{kommunkod="1234"} 0"#,
+        r#"rosa_reload_failures_total{kommunkod="1234"} 0"#,
+        "rosa_decision_log_dropped_total 0",
+        r#"rosa_http_request_duration_seconds_count{route="/v1/{kommunkod}/decisions",status="200"} 3"#,
+    ] {
+        assert!(text.lines().any(|l| l == line), "no `{line}` in\n{text}");
+    }
+    server.stop().await;
 }

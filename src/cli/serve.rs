@@ -2,9 +2,10 @@
 
 use super::{DEFAULT_RULESET, EXIT_PROBLEMS, EXIT_USAGE};
 use clap::ValueEnum;
-use rosa::serve::{Config, ServeError};
+use rosa::serve::{Config, Limits, ServeError};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -22,6 +23,21 @@ pub struct Args {
     /// Bevaka inte katalogerna (SIGHUP läser ändå om reglerna)
     #[arg(long)]
     no_watch: bool,
+    /// Högsta antal samtidiga anslutningar; fler väntar i kön hos operativsystemet
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_connections)]
+    max_connections: usize,
+    /// Stäng en keep-alive-anslutning som varit tyst så här många sekunder
+    #[arg(long, value_name = "SEK", default_value_t = Limits::default().idle_timeout.as_secs())]
+    idle_timeout: u64,
+    /// Största tillåtna begäran i byte
+    #[arg(long, value_name = "BYTE", default_value_t = Limits::default().body_bytes)]
+    max_body: usize,
+    /// Högsta antal ärenden i en batch
+    #[arg(long, value_name = "N", default_value_t = Limits::default().batch_items)]
+    max_batch: usize,
+    /// Tidsgräns per begäran i sekunder (408 när den överskrids)
+    #[arg(long, value_name = "SEK", default_value_t = Limits::default().request_timeout.as_secs())]
+    request_timeout: u64,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -72,6 +88,14 @@ fn config(args: Args) -> Config {
     let mut config = Config::new(dirs);
     config.decision_log = args.decision_log;
     config.watch = !args.no_watch;
+    // Zero would refuse every connection or close each at once: take 1 as the floor.
+    config.limits = Limits {
+        body_bytes: args.max_body,
+        batch_items: args.max_batch,
+        request_timeout: Duration::from_secs(args.request_timeout.max(1)),
+        max_connections: args.max_connections.max(1),
+        idle_timeout: Duration::from_secs(args.idle_timeout.max(1)),
+    };
     config
 }
 

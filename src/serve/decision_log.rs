@@ -42,6 +42,8 @@ pub struct Entry {
     pub basis: Basis,
     /// Fields whose text was withheld because the ruleset does not know it.
     pub withheld: Vec<&'static str>,
+    /// The request's `X-Request-Id`, to find the HTTP exchange behind a line.
+    pub request_id: Option<Arc<str>>,
 }
 
 impl Entry {
@@ -91,6 +93,7 @@ impl Entry {
             outcome: record.outcome,
             basis: record.basis,
             withheld,
+            request_id: None,
         }
     }
 }
@@ -108,6 +111,8 @@ struct Line<'a> {
     basis: Basis,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     withheld: &'a [&'static str],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<&'a str>,
 }
 
 impl<'a> From<&'a Entry> for Line<'a> {
@@ -123,6 +128,7 @@ impl<'a> From<&'a Entry> for Line<'a> {
             outcome: e.outcome,
             basis: e.basis,
             withheld: &e.withheld,
+            request_id: e.request_id.as_deref(),
         }
     }
 }
@@ -370,6 +376,7 @@ mod tests {
             outcome: Outcome::Forwarded,
             basis: Basis::Rule,
             withheld: vec![],
+            request_id: None,
         }
     }
 

@@ -18,12 +18,14 @@
 mod body;
 mod decision_log;
 mod http;
+mod metrics;
 mod openapi;
 mod problem;
 mod routes;
 mod tenant;
 mod time;
 mod watch;
+mod wire;
 
 use decision_log::DecisionLog;
 use tenant::Tenant;
@@ -47,6 +49,10 @@ pub struct Limits {
     pub batch_items: usize,
     /// Time to receive the headers; then again to receive the body and answer.
     pub request_timeout: Duration,
+    /// Most connections served at once; further clients wait in the listen backlog.
+    pub max_connections: usize,
+    /// A keep-alive connection with no request for this long is closed.
+    pub idle_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -55,6 +61,8 @@ impl Default for Limits {
             body_bytes: 1024 * 1024,
             batch_items: 1000,
             request_timeout: Duration::from_secs(10),
+            max_connections: 1024,
+            idle_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -239,10 +247,14 @@ impl Server {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let metrics = metrics::Metrics::new(tenants.keys());
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
         let state = Arc::new(AppState {
             tenants,
             log,
             limits: config.limits,
+            metrics,
+            batch_threads: Arc::new(tokio::sync::Semaphore::new(cores)),
         });
         Ok(Server { state, reloaders })
     }
@@ -267,8 +279,7 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let app = routes::router(self.state.clone());
-        let header_timeout = self.state.limits.request_timeout;
-        http::serve(listener, app, header_timeout, shutdown).await;
+        http::serve(listener, app, self.state.limits, shutdown).await;
         for reloader in self.reloaders {
             reloader.stop();
         }

@@ -103,6 +103,16 @@ impl Problem {
         )
     }
 
+    /// `/health/ready` while a kommun has no ruleset to decide with.
+    pub fn not_ready() -> Self {
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "urn:rosa:problem:not-ready",
+            "Service Unavailable",
+            "not every kommun has a ruleset loaded yet".into(),
+        )
+    }
+
     pub fn body_too_large(limit: usize) -> Self {
         Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -2,22 +2,25 @@
 
 use super::body::parse_json;
 use super::decision_log::{DecisionLog, Entry, LogStats};
+use super::metrics::{self, Metrics};
 use super::problem::{self, Problem};
 use super::tenant::{Loaded, Tenant};
+use super::wire::{self, WireInquiry};
 use super::{Limits, openapi};
 use crate::Inquiry;
 use crate::engine::DecisionRecord;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Request, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::extract::{DefaultBodyLimit, Extension, MatchedPath, Path, Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// Batches up to this size are decided on the request thread; larger ones on a
@@ -30,21 +33,34 @@ pub struct AppState {
     pub tenants: BTreeMap<Arc<str>, Arc<Tenant>>,
     pub log: Option<DecisionLog>,
     pub limits: Limits,
+    pub metrics: Metrics,
+    /// Big batches run on blocking threads; at most this many at once, so they queue
+    /// (within their deadline) instead of crowding out each other and the runtime.
+    pub batch_threads: Arc<tokio::sync::Semaphore>,
 }
 
 type App = State<Arc<AppState>>;
 type Kommunkod = Result<Path<String>, PathRejection>;
 type Body = Result<Bytes, BytesRejection>;
 
-pub fn router(state: Arc<AppState>) -> Router {
-    let limits = state.limits;
+/// The versioned API; served under `/v1` and, for clients written before it, at the root.
+fn api() -> Router<Arc<AppState>> {
     Router::new()
         .route("/health", get(health))
+        .route("/health/live", get(live))
+        .route("/health/ready", get(ready))
         .route("/municipalities", get(municipalities))
         .route("/api-docs", get(api_docs))
         .route("/{kommunkod}/ruleset", get(ruleset))
         .route("/{kommunkod}/decisions", post(decide))
         .route("/{kommunkod}/decisions/batch", post(decide_batch))
+}
+
+pub fn router(state: Arc<AppState>) -> Router {
+    let limits = state.limits;
+    api()
+        .nest("/v1", api())
+        .route("/metrics", get(metrics_text))
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
         .layer(DefaultBodyLimit::max(limits.body_bytes))
@@ -52,8 +68,51 @@ pub fn router(state: Arc<AppState>) -> Router {
             limits.request_timeout,
             time_limit,
         ))
-        .layer(middleware::from_fn(log_request))
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .layer(middleware::from_fn(request_id))
         .with_state(state)
+}
+
+/// The id of one request: the client's `X-Request-Id`, or one made up here.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub Arc<str>);
+
+static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Echo the client's id (if it is a sane token) or give one, on every response.
+async fn request_id(mut request: Request, next: Next) -> Response {
+    let given = request
+        .headers()
+        .get(&X_REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| valid_request_id(v))
+        .map(Arc::<str>::from);
+    let id = given.unwrap_or_else(new_request_id);
+    request.extensions_mut().insert(RequestId(id.clone()));
+    let mut response = next.run(request).await;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(X_REQUEST_ID.clone(), value);
+    }
+    response
+}
+
+/// Visible ASCII, at most 128 characters: it goes into logs and back into a header.
+fn valid_request_id(id: &str) -> bool {
+    (1..=128).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// Unique within the process, and across restarts thanks to the start time.
+fn new_request_id() -> Arc<str> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    static START: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    let start = *START.get_or_init(|| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        (now.as_micros() as u64) ^ (u64::from(std::process::id()) << 40)
+    });
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("{start:016x}-{n:x}").into()
 }
 
 impl AppState {
@@ -71,15 +130,27 @@ impl AppState {
         loaded: &Loaded,
         inquiry: &Inquiry,
         record: &DecisionRecord,
+        id: &RequestId,
     ) {
+        self.metrics.decided(&tenant.kommunkod, record.outcome);
         if let Some(log) = &self.log {
             let ruleset = loaded.engine.ruleset();
-            log.record(Entry::new(
-                tenant.kommunkod.clone(),
-                ruleset,
-                inquiry,
-                record,
-            ));
+            let mut entry = Entry::new(tenant.kommunkod.clone(), ruleset, inquiry, record);
+            entry.request_id = Some(id.0.clone());
+            log.record(entry);
+        }
+    }
+
+    fn log_decisions(
+        &self,
+        tenant: &Tenant,
+        loaded: &Loaded,
+        inquiries: &[Inquiry],
+        records: &[DecisionRecord],
+        id: &RequestId,
+    ) {
+        for (inquiry, record) in inquiries.iter().zip(records) {
+            self.log_decision(tenant, loaded, inquiry, record, id);
         }
     }
 
@@ -90,53 +161,106 @@ impl AppState {
     }
 }
 
+/// Single decisions stay on the request thread: one takes ~30 ns, far less than a hop
+/// to a blocking thread would cost, so they cannot hold up `/health`.
 async fn decide(
     State(app): App,
+    Extension(id): Extension<RequestId>,
     kommunkod: Kommunkod,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, Problem> {
     let tenant = app.tenant(kommunkod)?;
-    let inquiry: Inquiry = parse_json(&headers, body, app.limits.body_bytes)?;
+    let WireInquiry(inquiry) = parse_json(&headers, body, app.limits.body_bytes)?;
     let loaded = tenant.current();
+    declared_only(&loaded, std::iter::once((String::new(), &inquiry)))?;
     let record = loaded.engine.decide_record(&inquiry);
-    app.log_decision(&tenant, &loaded, &inquiry, &record);
+    app.log_decision(&tenant, &loaded, &inquiry, &record, &id);
     json(&record)
 }
 
 async fn decide_batch(
     State(app): App,
+    Extension(id): Extension<RequestId>,
     kommunkod: Kommunkod,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, Problem> {
     let tenant = app.tenant(kommunkod)?;
-    let inquiries: Vec<Inquiry> = parse_json(&headers, body, app.limits.body_bytes)?;
+    let inquiries: Vec<WireInquiry> = parse_json(&headers, body, app.limits.body_bytes)?;
+    let inquiries: Vec<Inquiry> = inquiries.into_iter().map(|w| w.0).collect();
     if inquiries.len() > app.limits.batch_items {
         return Err(Problem::too_many_items(
             inquiries.len(),
             app.limits.batch_items,
         ));
     }
+    // One engine for the whole batch, so every answer comes from the same ruleset.
+    let loaded = tenant.current();
+    let indexed = inquiries.iter().enumerate();
+    declared_only(&loaded, indexed.map(|(i, q)| (format!("/{i}"), q)))?;
     if inquiries.len() <= INLINE_BATCH {
-        return json(&decide_all(&app, &tenant, &inquiries));
+        let records = decide_all(&loaded, &inquiries, &AtomicBool::new(false));
+        let records = records.unwrap_or_default();
+        app.log_decisions(&tenant, &loaded, &inquiries, &records, &id);
+        return json(&records);
     }
-    tokio::task::spawn_blocking(move || json(&decide_all(&app, &tenant, &inquiries)))
+    // Waiting here is cancelled by the request's deadline (408), like any other wait.
+    // The thread keeps its permit until it is done, even if the request gave up first.
+    let thread = app
+        .batch_threads
+        .clone()
+        .acquire_owned()
         .await
-        .map_err(|e| Problem::internal(format!("the batch could not be decided: {e}")))?
+        .map_err(|e| Problem::internal(e.to_string()))?;
+    let abandoned = Arc::new(AtomicBool::new(false));
+    let _on_deadline = Abandon(abandoned.clone());
+    let worker = app.clone();
+    tokio::task::spawn_blocking(move || {
+        let _thread = thread;
+        // A batch answered with 408 is not decided to the end and leaves no log lines.
+        let Some(records) = decide_all(&loaded, &inquiries, &abandoned) else {
+            return Err(Problem::internal("abandoned at the deadline".into()));
+        };
+        worker.log_decisions(&tenant, &loaded, &inquiries, &records, &id);
+        json(&records)
+    })
+    .await
+    .map_err(|e| Problem::internal(format!("the batch could not be decided: {e}")))?
 }
 
-/// One engine for the whole batch, so every answer comes from the same ruleset.
-fn decide_all(app: &AppState, tenant: &Tenant, inquiries: &[Inquiry]) -> Vec<DecisionRecord> {
-    let loaded = tenant.current();
-    inquiries
-        .iter()
-        .map(|inquiry| {
-            let record = loaded.engine.decide_record(inquiry);
-            app.log_decision(tenant, &loaded, inquiry, &record);
-            record
-        })
-        .collect()
+/// Tells the blocking thread that nobody waits for its batch any more.
+struct Abandon(Arc<AtomicBool>);
+
+impl Drop for Abandon {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+fn declared_only<'a>(
+    loaded: &Loaded,
+    inquiries: impl Iterator<Item = (String, &'a Inquiry<'a>)>,
+) -> Result<(), Problem> {
+    let declared = &loaded.engine.ruleset().policy.attributes;
+    let names: Vec<&str> = declared.iter().map(|a| a.name.as_str()).collect();
+    wire::undeclared_attributes(inquiries, &names)
+}
+
+/// `None` when `abandoned` is set before the end (checked every 64 inquiries).
+fn decide_all(
+    loaded: &Loaded,
+    inquiries: &[Inquiry],
+    abandoned: &AtomicBool,
+) -> Option<Vec<DecisionRecord>> {
+    let mut records = Vec::with_capacity(inquiries.len());
+    for chunk in inquiries.chunks(INLINE_BATCH) {
+        if abandoned.load(Ordering::Relaxed) {
+            return None;
+        }
+        records.extend(chunk.iter().map(|q| loaded.engine.decide_record(q)));
+    }
+    Some(records)
 }
 
 async fn ruleset(State(app): App, kommunkod: Kommunkod) -> Result<Response, Problem> {
@@ -178,9 +302,9 @@ async fn municipalities(State(app): App) -> Result<Response, Problem> {
                 ruleset: ruleset.id.clone(),
                 loaded_at: super::time::rfc3339(loaded.loaded_at),
                 links: Links {
-                    decisions: format!("/{code}/decisions"),
-                    batch: format!("/{code}/decisions/batch"),
-                    ruleset: format!("/{code}/ruleset"),
+                    decisions: format!("/v1/{code}/decisions"),
+                    batch: format!("/v1/{code}/decisions/batch"),
+                    ruleset: format!("/v1/{code}/ruleset"),
                 },
             }
         })
@@ -213,9 +337,43 @@ async fn health(State(app): App) -> Result<Response, Problem> {
     })
 }
 
-async fn api_docs() -> Response {
-    let content_type = HeaderValue::from_static("application/json");
-    ([(header::CONTENT_TYPE, content_type)], openapi::DOCUMENT).into_response()
+#[derive(Serialize)]
+struct Probe {
+    status: &'static str,
+}
+
+/// The process answers: for a liveness probe, which must not depend on the rules.
+async fn live() -> Result<Response, Problem> {
+    json(&Probe { status: "live" })
+}
+
+/// Every kommun has a ruleset to decide with: for a readiness probe.
+async fn ready(State(app): App) -> Result<Response, Problem> {
+    let loaded = !app.tenants.is_empty()
+        && app
+            .tenants
+            .values()
+            .all(|t| !t.current().engine.ruleset().id.is_empty());
+    if loaded {
+        json(&Probe { status: "ready" })
+    } else {
+        Err(Problem::not_ready())
+    }
+}
+
+async fn metrics_text(State(app): App) -> Response {
+    let text = app.metrics.render(app.tenants.values(), app.log_stats());
+    let content_type = HeaderValue::from_static(metrics::CONTENT_TYPE);
+    ([(header::CONTENT_TYPE, content_type)], text).into_response()
+}
+
+async fn api_docs(State(app): App) -> Result<Response, Problem> {
+    let loaded: Vec<_> = app.tenants.values().map(|t| t.current()).collect();
+    let declared = loaded
+        .iter()
+        .flat_map(|l| l.engine.ruleset().policy.attributes.iter())
+        .map(|a| a.name.as_str());
+    json(&openapi::served(declared))
 }
 
 fn json<T: Serialize>(value: &T) -> Result<Response, Problem> {
@@ -232,21 +390,28 @@ async fn time_limit(State(limit): State<Duration>, request: Request, next: Next)
     }
 }
 
-/// One debug line per request: method, route template (never the raw path or body), status.
-async fn log_request(request: Request, next: Next) -> Response {
-    if !tracing::enabled!(tracing::Level::DEBUG) {
-        return next.run(request).await;
-    }
+/// The latency histogram, and one debug line per request: method, route template
+/// (never the raw path or body), status, request id.
+async fn observe(State(app): App, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let route = request.extensions().get::<MatchedPath>().cloned();
+    let id = request.extensions().get::<RequestId>().cloned();
     let response = next.run(request).await;
-    tracing::debug!(
-        %method,
-        route = route.as_ref().map_or("-", MatchedPath::as_str),
-        status = response.status().as_u16(),
-        micros = started.elapsed().as_micros() as u64,
-        "request"
-    );
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+    let status = response.status();
+    let elapsed = started.elapsed();
+    app.metrics
+        .answered(route, status.as_u16(), elapsed.as_secs_f64());
+    if tracing::enabled!(tracing::Level::DEBUG) {
+        tracing::debug!(
+            %method,
+            route,
+            status = status.as_u16(),
+            micros = elapsed.as_micros() as u64,
+            request_id = id.as_ref().map_or("-", |id| &*id.0),
+            "request"
+        );
+    }
     response
 }

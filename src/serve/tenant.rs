@@ -156,7 +156,10 @@ impl Tenant {
             kommunkod: self.kommunkod.to_string(),
             kommun: ruleset.policy.kommun.clone(),
             id: ruleset.id.clone(),
-            directory: self.dir.display().to_string(),
+            directory: self
+                .dir
+                .file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into()),
             loaded_at: super::time::rfc3339(loaded.loaded_at),
             counts: Counts::of(ruleset),
             warnings: ruleset.warnings.warnings(),

@@ -1,0 +1,170 @@
+//! Prometheus metrics at `/metrics` (OpenMetrics text).
+//!
+//! Decision counters are created per kommun and outcome at start, so counting a
+//! decision is one atomic add with no label lookup. Reload and decision-log counts are
+//! kept where they happen (tenant history, log stats) and copied in at scrape time.
+
+use super::decision_log::LogStats;
+use super::tenant::Tenant;
+use crate::model::Outcome;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DecisionLabels {
+    kommunkod: String,
+    outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KommunLabels {
+    kommunkod: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    /// The route template (`/{kommunkod}/decisions`), never the raw path.
+    route: String,
+    status: u16,
+}
+
+type Latency = Family<RequestLabels, Histogram, fn() -> Histogram>;
+
+fn latency_histogram() -> Histogram {
+    // 50 µs … ~1.6 s: single decisions sit at the bottom, big batches near the top.
+    Histogram::new(prometheus_client::metrics::histogram::exponential_buckets(
+        0.000_05, 2.0, 16,
+    ))
+}
+
+#[derive(Debug)]
+pub struct Metrics {
+    registry: Registry,
+    decisions: BTreeMap<Arc<str>, [Counter; 3]>,
+    latency: Latency,
+    reloads: Family<KommunLabels, Counter>,
+    reload_failures: Family<KommunLabels, Counter>,
+    log_written: Counter,
+    log_dropped: Counter,
+}
+
+impl Metrics {
+    pub fn new<'a>(kommuner: impl Iterator<Item = &'a Arc<str>>) -> Metrics {
+        let mut registry = Registry::with_prefix("rosa");
+        let decision_family = Family::<DecisionLabels, Counter>::default();
+        let decisions = kommuner
+            .map(|code| {
+                let counter = |outcome: Outcome| {
+                    decision_family
+                        .get_or_create(&DecisionLabels {
+                            kommunkod: code.to_string(),
+                            outcome: outcome.as_str().to_string(),
+                        })
+                        .clone()
+                };
+                let counters = Outcome::ALL.map(counter);
+                (code.clone(), counters)
+            })
+            .collect();
+        registry.register(
+            "decisions",
+            "Decisions made, by kommun and outcome",
+            decision_family,
+        );
+        let latency: Latency = Family::new_with_constructor(latency_histogram);
+        registry.register(
+            "http_request_duration_seconds",
+            "Time from receiving a request to its answer, by route and status",
+            latency.clone(),
+        );
+        let reloads = Family::<KommunLabels, Counter>::default();
+        registry.register(
+            "reloads",
+            "Reloads that loaded (a new or the same ruleset), by kommun",
+            reloads.clone(),
+        );
+        let reload_failures = Family::<KommunLabels, Counter>::default();
+        registry.register(
+            "reload_failures",
+            "Reloads rejected (the previous ruleset kept serving), by kommun",
+            reload_failures.clone(),
+        );
+        let log_written = Counter::default();
+        registry.register(
+            "decision_log_written",
+            "Decision log lines written",
+            log_written.clone(),
+        );
+        let log_dropped = Counter::default();
+        registry.register(
+            "decision_log_dropped",
+            "Decision log lines lost (queue full or file not writable)",
+            log_dropped.clone(),
+        );
+        Metrics {
+            registry,
+            decisions,
+            latency,
+            reloads,
+            reload_failures,
+            log_written,
+            log_dropped,
+        }
+    }
+
+    pub fn decided(&self, kommunkod: &str, outcome: Outcome) {
+        if let Some(counters) = self.decisions.get(kommunkod) {
+            let index = Outcome::ALL.iter().position(|o| *o == outcome).unwrap_or(2);
+            counters[index].inc();
+        }
+    }
+
+    pub fn answered(&self, route: &str, status: u16, seconds: f64) {
+        self.latency
+            .get_or_create(&RequestLabels {
+                route: route.to_string(),
+                status,
+            })
+            .observe(seconds);
+    }
+
+    /// The text to serve, with the counts kept elsewhere brought up to date.
+    pub fn render<'a>(
+        &self,
+        tenants: impl Iterator<Item = &'a Arc<Tenant>>,
+        log: LogStats,
+    ) -> String {
+        for tenant in tenants {
+            let reloads = tenant.status().reloads;
+            let labels = KommunLabels {
+                kommunkod: tenant.kommunkod.to_string(),
+            };
+            let set = |family: &Family<KommunLabels, Counter>, value: u64| {
+                family
+                    .get_or_create(&labels)
+                    .inner()
+                    .store(value, Ordering::Relaxed);
+            };
+            set(&self.reloads, reloads.succeeded);
+            set(&self.reload_failures, reloads.failed);
+        }
+        self.log_written
+            .inner()
+            .store(log.written, Ordering::Relaxed);
+        self.log_dropped
+            .inner()
+            .store(log.dropped, Ordering::Relaxed);
+        let mut text = String::new();
+        // Writing to a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut text, &self.registry);
+        text
+    }
+}

@@ -1,0 +1,232 @@
+//! The inquiry as the HTTP API reads it: stricter than the engine's serde form.
+//!
+//! The derived `Deserialize` of [`Inquiry`] also takes a positional array
+//! (`["bygglov", null, "telefon"]`) and lets a repeated attribute name silently
+//! overwrite the first; a case system sending either has a bug it should hear about.
+//! Names the policy does not declare are rejected by [`undeclared_attributes`].
+
+use super::problem::Problem;
+use crate::Inquiry;
+use crate::model::AttrValue;
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// One inquiry from a request body.
+#[derive(Debug)]
+pub struct WireInquiry(pub Inquiry<'static>);
+
+const FIELDS: &[&str] = &[
+    "case_type",
+    "arendetyp",
+    "part",
+    "delmoment",
+    "channel",
+    "kanal",
+    "time",
+    "tid",
+    "attributes",
+    "attribut",
+];
+
+#[derive(Clone, Copy)]
+enum Field {
+    CaseType,
+    Part,
+    Channel,
+    Time,
+    Attributes,
+}
+
+impl Field {
+    fn name(self) -> &'static str {
+        match self {
+            Field::CaseType => "case_type",
+            Field::Part => "part",
+            Field::Channel => "channel",
+            Field::Time => "time",
+            Field::Attributes => "attributes",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Field {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Names;
+        impl Visitor<'_> for Names {
+            type Value = Field;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<Field, E> {
+                Ok(match name {
+                    "case_type" | "arendetyp" => Field::CaseType,
+                    "part" | "delmoment" => Field::Part,
+                    "channel" | "kanal" => Field::Channel,
+                    "time" | "tid" => Field::Time,
+                    "attributes" | "attribut" => Field::Attributes,
+                    other => return Err(E::unknown_field(other, FIELDS)),
+                })
+            }
+        }
+        d.deserialize_identifier(Names)
+    }
+}
+
+/// Fails on the value of a key seen before, so the error's pointer names that key.
+struct Duplicate<'a> {
+    name: &'a str,
+    what: &'static str,
+}
+
+impl<'de> DeserializeSeed<'de> for Duplicate<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, _: D) -> Result<(), D::Error> {
+        Err(de::Error::custom(format_args!(
+            "`{}` is given twice{}",
+            self.name, self.what
+        )))
+    }
+}
+
+impl<'de> Deserialize<'de> for WireInquiry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // `deserialize_map`, not `deserialize_struct`: only a JSON object is an inquiry.
+        d.deserialize_map(InquiryVisitor).map(WireInquiry)
+    }
+}
+
+struct InquiryVisitor;
+
+impl<'de> Visitor<'de> for InquiryVisitor {
+    type Value = Inquiry<'static>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an inquiry object such as {\"case_type\": \"bygglov\"}")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut case_type: Option<String> = None;
+        let mut seen = [false; 5];
+        let mut inquiry = Inquiry::default();
+        while let Some(field) = map.next_key::<Field>()? {
+            let slot = &mut seen[field as usize];
+            if *slot {
+                map.next_value_seed(Duplicate {
+                    name: field.name(),
+                    what: " (its English and Swedish names are the same field)",
+                })?;
+            }
+            *slot = true;
+            match field {
+                Field::CaseType => case_type = Some(map.next_value()?),
+                Field::Part => inquiry.part = map.next_value::<Option<String>>()?.map(Cow::Owned),
+                Field::Channel => {
+                    inquiry.channel = map.next_value::<Option<String>>()?.map(Cow::Owned);
+                }
+                Field::Time => inquiry.time = map.next_value::<Option<String>>()?.map(Cow::Owned),
+                Field::Attributes => inquiry.attributes = map.next_value::<Attributes>()?.0,
+            }
+        }
+        let case_type = case_type.ok_or_else(|| de::Error::missing_field("case_type"))?;
+        inquiry.case_type = Cow::Owned(case_type);
+        Ok(inquiry)
+    }
+}
+
+struct Attributes(BTreeMap<Cow<'static, str>, AttrValue>);
+
+impl<'de> Deserialize<'de> for Attributes {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Values;
+        impl<'de> Visitor<'de> for Values {
+            type Value = Attributes;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of attribute names and values")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Attributes, A::Error> {
+                let mut values = BTreeMap::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    if values.contains_key(name.as_str()) {
+                        map.next_value_seed(Duplicate {
+                            name: &name,
+                            what: " in `attributes`",
+                        })?;
+                    }
+                    let value = map.next_value()?;
+                    values.insert(Cow::Owned(name), value);
+                }
+                Ok(Attributes(values))
+            }
+        }
+        d.deserialize_map(Values)
+    }
+}
+
+/// A 400 naming every attribute the policy does not declare, with the declared ones:
+/// an undeclared name is a misspelling or data the rules must not see.
+/// `prefix` is the inquiry's pointer in the body (`""`, or `/3` in a batch).
+pub fn undeclared_attributes<'a>(
+    inquiries: impl Iterator<Item = (String, &'a Inquiry<'a>)>,
+    declared: &[&str],
+) -> Result<(), Problem> {
+    let mut problem: Option<Problem> = None;
+    for (prefix, inquiry) in inquiries {
+        for name in inquiry.attributes.keys() {
+            if declared.contains(&name.as_ref()) {
+                continue;
+            }
+            let detail = format!("the policy declares no attribute `{name}`");
+            let pointer = format!("{prefix}/attributes/{}", escape(name));
+            let current = problem.take().unwrap_or_else(|| {
+                Problem::invalid_inquiry(format!(
+                    "an attribute is not declared in the policy; declared: {}",
+                    if declared.is_empty() {
+                        "none".to_string()
+                    } else {
+                        declared.join(", ")
+                    }
+                ))
+            });
+            problem = Some(current.with_error(pointer, detail));
+        }
+    }
+    problem.map_or(Ok(()), Err)
+}
+
+/// JSON Pointer token escaping (RFC 6901).
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> Result<Inquiry<'static>, String> {
+        serde_json::from_str::<WireInquiry>(json)
+            .map(|w| w.0)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn english_and_swedish_names() {
+        let a = parse(r#"{"arendetyp": "x", "delmoment": "y", "kanal": "telefon", "tid": "2026-03-02T10:15", "attribut": {"belopp": 5}}"#).unwrap();
+        let b = parse(r#"{"case_type": "x", "part": "y", "channel": "telefon", "time": "2026-03-02T10:15", "attributes": {"belopp": 5}}"#).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a, serde_json::from_str::<Inquiry>(r#"{"case_type": "x", "part": "y", "channel": "telefon", "time": "2026-03-02T10:15", "attributes": {"belopp": 5}}"#).unwrap());
+    }
+
+    #[test]
+    fn positional_arrays_and_duplicates_are_refused() {
+        assert!(parse(r#"["x"]"#).is_err());
+        assert!(parse(r#"{"case_type": "x", "case_type": "y"}"#).is_err());
+        assert!(parse(r#"{"case_type": "x", "arendetyp": "y"}"#).is_err());
+        assert!(parse(r#"{"case_type": "x", "attributes": {"a": 1, "a": 2}}"#).is_err());
+        assert!(parse(r#"{"case_type": "x", "personnummer": "1"}"#).is_err());
+        assert!(parse(r#"{"channel": "telefon"}"#).is_err());
+        assert!(parse(r#"{"case_type": "x", "part": null}"#).is_ok());
+    }
+}
