@@ -385,6 +385,11 @@ fn compare_shows_what_a_new_system_moves() {
     assert_close!(c.moved_volume, 600.0);
     assert_close!(c.share_delta, 600.0 / 2200.0);
     assert_close!(c.handed_over_hours_delta, 600.0 * 20.0 / 60.0);
+    // t3's 600 calls now take 5 min instead of 1: 7240 min / 2200 calls = 197.5 s, A =
+    // 2.1154 × 197.5 / 3600 = 0.116 erlangs, still one agent (SL 0.894), rostered 2 in
+    // each of the 20 open hours: the posts do not change.
+    assert_close!(c.fte_total_delta, 0.0);
+    assert_close!(c.after.fte_total, 2.08);
     assert_eq!(c.changed.len(), 1);
     assert_eq!(c.changed[0].id, "t3");
 }

@@ -596,7 +596,8 @@ fn comparison(a: &Analysis) -> Option<Table> {
             signed(c.moved_volume, 0)
         ),
         format!(
-            "kundtjänstens timmar {} ({} åa); förvaltningarnas avlastning {} timmar",
+            "kundtjänst behöver {} årsarbetare; handläggningstid {} timmar ({} åa vid full beläggning); förvaltningarnas avlastning {} timmar",
+            signed(c.fte_total_delta, 1),
             signed(c.kundtjanst_hours_delta, 0),
             signed(c.kundtjanst_fte_delta, 1),
             signed(c.handed_over_hours_delta, 0)

@@ -274,8 +274,8 @@ pub struct Report {
     /// Who pays for kundtjänst: each förvaltning's share of its working hours, in
     /// posts and kronor.
     pub financing: Financing,
-    /// Log rows that could not be used: how many, and the first 1,000 with line number
-    /// and reason.
+    /// Log lines that could not be used: how many (a record that swallowed lines counts
+    /// each), and the first 1,000 rejections with line range and reason.
     pub rejected: Rejected,
     /// The assumptions behind the figures, in Swedish, for the report's reader.
     pub assumptions: Vec<String>,
