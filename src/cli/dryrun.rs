@@ -52,13 +52,21 @@ pub struct Args {
     /// Minuter kundtjänst lägger på en kontakt som vidarekopplas
     #[arg(long, default_value_t = 1.0)]
     forward_minutes: f64,
+    /// Kronor per årsarbetare och år, för finansieringstabellen
+    #[arg(long, value_name = "KR")]
+    cost_per_fte: Option<f64>,
 }
 
 pub fn run(args: Args) -> u8 {
     if !(0.0..=100.0).contains(&args.phone_share)
         || !(0.0..=f64::MAX).contains(&args.forward_minutes)
+        || args
+            .cost_per_fte
+            .is_some_and(|c| !(0.0..=f64::MAX).contains(&c))
     {
-        eprintln!("fel: --phone-share ska vara 0–100 och --forward-minutes 0 eller mer");
+        eprintln!(
+            "fel: --phone-share ska vara 0–100, --forward-minutes och --cost-per-fte 0 eller mer"
+        );
         return EXIT_USAGE;
     }
     let dir = ruleset_dir(args.dir);
@@ -76,6 +84,7 @@ pub fn run(args: Args) -> u8 {
         strict: args.strict,
         phone_share: args.phone_share / 100.0,
         forward_minutes: args.forward_minutes,
+        cost_per_fte: args.cost_per_fte,
         progress: true,
     };
     let mut analysis: Analysis = match dryrun::run(&ruleset, &options) {

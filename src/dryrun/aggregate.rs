@@ -10,6 +10,8 @@ use rustc_hash::FxHashMap;
 pub const REJECTED_DETAIL: usize = 1_000;
 /// Keep this many distinct unknown ärendetyper by name; the rest are counted together.
 pub const UNKNOWN_DISTINCT: usize = 10_000;
+/// Where unknown channels beyond [`UNKNOWN_DISTINCT`] are counted together.
+pub const OTHER_CHANNELS: &str = "(övriga)";
 pub const HOURS_PER_WEEK: usize = 7 * 24;
 
 /// Flat numbering of every unit of every ärendetyp.
@@ -65,7 +67,11 @@ pub struct Tally {
     pub phone_hours: Vec<PhoneHour>,
     pub unknown: FxHashMap<String, f64>,
     pub unknown_other: f64,
-    pub rejected: Vec<(u64, String)>,
+    /// Channels the engine does not know, by name: decided (forwarded) and counted.
+    pub unknown_channels: FxHashMap<String, u64>,
+    /// The first rejected rows: first line, lines covered, reason.
+    pub rejected: Vec<(u64, u64, String)>,
+    /// Physical lines rejected (a record that swallowed lines counts them all).
     pub rejected_total: u64,
     pub rows: u64,
     pub first: Option<LocalTime>,
@@ -94,10 +100,10 @@ impl Tally {
         }
     }
 
-    pub fn reject(&mut self, line: u64, reason: String) {
-        self.rejected_total += 1;
+    pub fn reject(&mut self, line: u64, lines: u64, reason: String) {
+        self.rejected_total += lines;
         if self.rejected.len() < REJECTED_DETAIL {
-            self.rejected.push((line, reason));
+            self.rejected.push((line, lines, reason));
         }
     }
 
@@ -107,6 +113,11 @@ impl Tally {
         if let Some(t) = time {
             self.first = Some(self.first.map_or(t, |f| f.min(t)));
             self.last = Some(self.last.map_or(t, |l| l.max(t)));
+        }
+        if let Some(channel) = inquiry.channel.as_deref()
+            && Channel::parse(channel).is_none()
+        {
+            self.unknown_channel(channel, 1);
         }
         let decision = ctx.engine.decide(inquiry);
         let minutes = match (decision.unit, decision.outcome) {
@@ -183,6 +194,19 @@ impl Tally {
         }
     }
 
+    fn unknown_channel(&mut self, name: &str, rows: u64) {
+        if let Some(n) = self.unknown_channels.get_mut(name) {
+            *n += rows;
+        } else if self.unknown_channels.len() < UNKNOWN_DISTINCT {
+            self.unknown_channels.insert(name.to_string(), rows);
+        } else {
+            *self
+                .unknown_channels
+                .entry(OTHER_CHANNELS.to_string())
+                .or_default() += rows;
+        }
+    }
+
     /// Add another worker's counts.
     pub fn merge(&mut self, other: Tally) {
         add_all(&mut self.units, &other.units, |a, b| {
@@ -206,6 +230,9 @@ impl Tally {
             self.unknown_type(&name, v);
         }
         self.unknown_other += other.unknown_other;
+        for (name, n) in other.unknown_channels {
+            self.unknown_channel(&name, n);
+        }
         self.rejected.extend(other.rejected);
         self.rejected.sort_by_key(|r| r.0);
         self.rejected.truncate(REJECTED_DETAIL);

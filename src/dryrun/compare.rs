@@ -11,6 +11,8 @@ pub struct Side {
     pub volume: f64,
     pub kundtjanst_hours: f64,
     pub kundtjanst_fte: f64,
+    /// The posts kundtjänst needs (`staffing.fte_total`).
+    pub fte_total: f64,
     pub handed_over_hours: f64,
     pub average_agents: Option<u32>,
     pub average_rostered: Option<u32>,
@@ -52,8 +54,10 @@ pub struct Comparison {
     pub share_delta: f64,
     /// Change in kundtjänst working hours per year.
     pub kundtjanst_hours_delta: f64,
-    /// Change in kundtjänst full-time posts.
+    /// Change in kundtjänst handling time in full-time posts (at full occupancy).
     pub kundtjanst_fte_delta: f64,
+    /// Change in the posts kundtjänst needs (`staffing.fte_total`).
+    pub fte_total_delta: f64,
     /// Change in förvaltning hours per year handed over to kundtjänst.
     pub handed_over_hours_delta: f64,
     /// Change in the volume kundtjänst handles (positive: moved to kundtjänst).
@@ -84,6 +88,7 @@ pub fn compare(before: &Report, before_dir: &str, after: &Report, after_dir: &st
         volume: r.total.volume,
         kundtjanst_hours: r.total.kundtjanst_hours,
         kundtjanst_fte: r.total.kundtjanst_fte,
+        fte_total: r.staffing.fte_total,
         handed_over_hours: r.total.handed_over_hours,
         average_agents: r.staffing.average.map(|h| h.agents),
         average_rostered: r.staffing.average.map(|h| h.rostered),
@@ -128,6 +133,7 @@ pub fn compare(before: &Report, before_dir: &str, after: &Report, after_dir: &st
         share_delta: a.share - b.share,
         kundtjanst_hours_delta: a.kundtjanst_hours - b.kundtjanst_hours,
         kundtjanst_fte_delta: a.kundtjanst_fte - b.kundtjanst_fte,
+        fte_total_delta: a.fte_total - b.fte_total,
         handed_over_hours_delta: a.handed_over_hours - b.handed_over_hours,
         moved_volume: after.total.handled() - before.total.handled(),
         average_agents_delta: delta(b.average_agents, a.average_agents),

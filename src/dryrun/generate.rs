@@ -25,7 +25,8 @@ pub struct GenerateOptions {
     pub year: i32,
     /// Share of rows with an ärendetyp the ruleset does not know.
     pub unknown_share: f64,
-    /// Share of rows that are broken (missing type, bad time, unknown channel, short row).
+    /// Share of rows that are broken (missing type, bad time, unknown channel, short row);
+    /// the dry-run decides an unknown channel (forwarded) and rejects the rest.
     pub broken_share: f64,
     /// Write JSON Lines instead of CSV with a header row.
     pub json_lines: bool,
@@ -51,7 +52,8 @@ pub struct GenerateStats {
     pub rows: u64,
     /// Rows naming an ärendetyp the ruleset does not have.
     pub unknown: u64,
-    /// Rows broken on purpose (missing ärendetyp, bad time, unknown channel, short row).
+    /// Rows broken on purpose (missing ärendetyp, bad time, unknown channel, short row);
+    /// those with an unknown channel are decided, not rejected.
     pub broken: u64,
 }
 

@@ -66,9 +66,13 @@ fn key_figures(r: &Report, out: &mut String) {
             format!("{} vidarekopplas", sv(t.forwarded, 0)),
         ),
         (
-            "Kundtjänstens arbete",
-            format!("{} åa", sv(t.kundtjanst_fte, 1)),
-            format!("{} timmar per år", sv(t.kundtjanst_hours, 0)),
+            "Kundtjänst behöver",
+            format!("{} åa", sv(r.staffing.fte_total, 1)),
+            format!(
+                "telefon {} + övriga kanaler {}",
+                sv(r.staffing.fte_phone, 1),
+                sv(r.staffing.fte_other, 1)
+            ),
         ),
         (
             "Avlastar förvaltningarna",

@@ -28,7 +28,7 @@ pub use compare::{Comparison, compare};
 pub use generate::{GenerateOptions, GenerateStats, generate};
 pub use html::html;
 pub use options::Options;
-use options::{Counted, VolumeSource};
+use options::{Counted, Lines, VolumeSource};
 pub use reader::LogFormat;
 pub use render::{csv, markdown, text};
 pub use report::Report;
@@ -88,6 +88,7 @@ fn count(engine: &Engine, options: &Options) -> Result<Counted, DryRunError> {
         None => Ok(Counted {
             tally: declared(&ctx, options.phone_share),
             source: VolumeSource::Declared,
+            lines: None,
         }),
         Some(path) => from_log(&ctx, path, options),
     }
@@ -170,7 +171,7 @@ fn from_log(
             || tally_chunk(ctx, columns.as_ref(), current.rows()),
         );
         if options.strict
-            && let Some((line, reason)) = tally.rejected.first()
+            && let Some((line, _, reason)) = tally.rejected.first()
         {
             return Err(DryRunError(format!(
                 "rad {line} avvisades: {reason} (--strict stoppar vid första felet)"
@@ -200,6 +201,10 @@ fn from_log(
     Ok(Counted {
         tally: total,
         source,
+        lines: Some(Lines {
+            read: reader.lines_read(),
+            header: reader.header_lines(),
+        }),
     })
 }
 
@@ -239,7 +244,17 @@ fn tally_raw(
             columns.fill(record, inquiry),
         ),
         (RawRow::Json { line, text }, _) => (*line, reader::fill_json(text, inquiry)),
-        (RawRow::Broken { line, reason }, _) => (*line, Err(reason.clone())),
+        (
+            RawRow::Broken {
+                line,
+                lines,
+                reason,
+            },
+            _,
+        ) => {
+            tally.reject(*line, *lines, reason.clone());
+            return;
+        }
         (RawRow::Csv(record), None) => (
             record.position().map_or(0, |p| p.line()),
             Err("internt fel: kolumner saknas".into()),
@@ -247,7 +262,7 @@ fn tally_raw(
     };
     match filled {
         Ok(time) => tally.row(ctx, inquiry, time),
-        Err(reason) => tally.reject(line, reason),
+        Err(reason) => tally.reject(line, 1, reason),
     }
 }
 

@@ -20,6 +20,8 @@ pub struct Options {
     pub phone_share: f64,
     /// Minutes kundtjänst spends on a contact it forwards (answer, register, connect).
     pub forward_minutes: f64,
+    /// Kronor per post and year, for the financing table's cost column.
+    pub cost_per_fte: Option<f64>,
     /// Show a progress bar on standard error while reading a log (only on a terminal,
     /// never under `CI`).
     pub progress: bool,
@@ -34,6 +36,7 @@ impl Default for Options {
             strict: false,
             phone_share: 1.0,
             forward_minutes: 1.0,
+            cost_per_fte: None,
             progress: false,
         }
     }
@@ -43,6 +46,15 @@ impl Default for Options {
 pub(crate) struct Counted {
     pub tally: Tally,
     pub source: VolumeSource,
+    /// Log mode: the physical lines of the log, counted apart from the rows.
+    pub lines: Option<Lines>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Lines {
+    pub read: u64,
+    /// The CSV header (0 for JSON Lines).
+    pub header: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]

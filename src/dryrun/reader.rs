@@ -7,7 +7,7 @@
 
 use crate::clock::LocalTime;
 use crate::engine::Inquiry;
-use crate::model::{AttrValue, Channel};
+use crate::model::AttrValue;
 use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -106,8 +106,16 @@ const RECORD_FIELDS: usize = 16;
 #[derive(Debug, Clone)]
 pub enum RawRow {
     Csv(csv::ByteRecord),
-    Json { line: u64, text: String },
-    Broken { line: u64, reason: String },
+    Json {
+        line: u64,
+        text: String,
+    },
+    /// A row that cannot be decided, covering `lines` physical lines from `line`.
+    Broken {
+        line: u64,
+        lines: u64,
+        reason: String,
+    },
 }
 
 /// Which CSV column holds what.
@@ -125,6 +133,16 @@ pub struct LogReader {
     /// Bytes read so far, for a progress bar.
     pub bytes_read: Arc<AtomicU64>,
     pub total_bytes: u64,
+    /// Physical lines seen so far: the reader's own count, so that the report can show
+    /// that every line was decided or rejected.
+    lines: Arc<LineCount>,
+}
+
+/// Newlines read, and whether the last byte read ends a line.
+#[derive(Default)]
+struct LineCount {
+    newlines: AtomicU64,
+    open_line: std::sync::atomic::AtomicBool,
 }
 
 enum Source {
@@ -147,9 +165,11 @@ impl LogReader {
             return Err(LogError(format!("loggen `{}` är tom", path.display())));
         }
         let bytes_read = Arc::new(AtomicU64::new(0));
+        let lines = Arc::new(LineCount::default());
         let counting: Box<dyn Read + Send> = Box::new(Counting {
             inner: file,
             count: bytes_read.clone(),
+            lines: lines.clone(),
         });
         let source = match format {
             LogFormat::Csv => csv_source(counting)?,
@@ -159,7 +179,22 @@ impl LogReader {
             source,
             bytes_read,
             total_bytes,
+            lines,
         })
+    }
+
+    /// Physical lines read so far (a last line without a newline counts).
+    pub fn lines_read(&self) -> u64 {
+        self.lines.newlines.load(Ordering::Relaxed)
+            + u64::from(self.lines.open_line.load(Ordering::Relaxed))
+    }
+
+    /// Lines before the first row: the CSV header.
+    pub fn header_lines(&self) -> u64 {
+        match &self.source {
+            Source::Csv(..) => 1,
+            Source::Json(..) => 0,
+        }
     }
 
     /// The CSV column map, for the workers (`None` for JSON Lines).
@@ -222,26 +257,68 @@ fn read_csv_chunk(
     out: &mut Chunk,
 ) -> Result<bool, LogError> {
     while out.len < max {
-        match reader.read_byte_record(out.next_csv_record()) {
-            Ok(true) => out.len += 1,
+        let record = out.next_csv_record();
+        match reader.read_byte_record(record) {
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| p.line());
+                let lines = physical_lines(record);
+                if lines > 1 {
+                    // A quoted field over several lines is almost always a stray quote
+                    // that swallowed the rows after it: reject them, never merge them.
+                    out.push(RawRow::Broken {
+                        line,
+                        lines,
+                        reason: swallowed(line, lines),
+                    });
+                } else {
+                    out.len += 1;
+                }
+            }
             Ok(false) => return Ok(false),
-            Err(e) => out.push(csv_problem(e)?),
+            Err(e) => {
+                let lines = physical_lines(record);
+                out.push(csv_problem(e, lines)?);
+            }
         }
     }
     Ok(true)
 }
 
+/// Lines a record covers: one, plus every newline inside its (quoted) fields.
+fn physical_lines(record: &csv::ByteRecord) -> u64 {
+    1 + record
+        .iter()
+        .map(|f| f.iter().filter(|b| **b == b'\n').count() as u64)
+        .sum::<u64>()
+}
+
+fn swallowed(line: u64, lines: u64) -> String {
+    format!(
+        "raderna {line}–{}: ett citerat fält sträcker sig över {} rader (ett citattecken som inte avslutas?); alla {} avvisas",
+        line + lines - 1,
+        crate::numbers::sv(lines as f64, 0),
+        crate::numbers::sv(lines as f64, 0)
+    )
+}
+
 /// A malformed record becomes a rejection; an I/O failure stops the run.
-fn csv_problem(e: csv::Error) -> Result<RawRow, LogError> {
+fn csv_problem(e: csv::Error, lines: u64) -> Result<RawRow, LogError> {
     let line = e.position().map_or(0, |p| p.line());
-    let reason = match e.kind() {
+    let mut reason = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => format!("raden har {len} fält men rubrikraden har {expected_len}"),
         csv::ErrorKind::Io(io) => return Err(LogError(format!("loggen går inte att läsa: {io}"))),
         _ => format!("raden går inte att tolka: {e}"),
     };
-    Ok(RawRow::Broken { line, reason })
+    if lines > 1 {
+        reason = format!("{}; {reason}", swallowed(line, lines));
+    }
+    Ok(RawRow::Broken {
+        line,
+        lines,
+        reason,
+    })
 }
 
 fn read_json_chunk(
@@ -266,6 +343,7 @@ fn read_json_chunk(
             Ok(text) => out.push(RawRow::Json { line, text }),
             Err(_) => out.push(RawRow::Broken {
                 line,
+                lines: 1,
                 reason: NOT_UTF8.into(),
             }),
         }
@@ -359,12 +437,6 @@ fn set_fields(
     if case_type.is_empty() {
         return Err("ärendetyp saknas".into());
     }
-    if !channel.is_empty() && Channel::parse(channel).is_none() {
-        return Err(format!(
-            "okänd kanal `{channel}` (kända: {})",
-            Channel::known_names()
-        ));
-    }
     replace(&mut inquiry.case_type, case_type);
     set_optional(&mut inquiry.channel, channel);
     set_optional(&mut inquiry.part, part);
@@ -448,12 +520,20 @@ fn insert_json_attr(
 struct Counting<R> {
     inner: R,
     count: Arc<AtomicU64>,
+    lines: Arc<LineCount>,
 }
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.count.fetch_add(n as u64, Ordering::Relaxed);
+        if let Some(last) = buf[..n].last() {
+            let newlines = buf[..n].iter().filter(|b| **b == b'\n').count() as u64;
+            self.lines.newlines.fetch_add(newlines, Ordering::Relaxed);
+            self.lines
+                .open_line
+                .store(*last != b'\n', Ordering::Relaxed);
+        }
         Ok(n)
     }
 }

@@ -136,6 +136,7 @@ pub fn sections(a: &Analysis) -> Vec<Table> {
     let mut out = vec![
         summary(r),
         forvaltningar(r),
+        financing(r),
         arendetyper(r),
         systems(r),
         staffing(r),
@@ -178,20 +179,114 @@ fn summary(r: &Report) -> Table {
                 .chain(figure_cells(t))
                 .collect(),
         ],
-        notes: vec![
-            format!("volymer: {}", r.volumes.description),
-            format!(
-                "kundtjänst hanterar {} (direkt + manus) mot målet {}: {goal}",
-                percent(t.share),
-                percent(r.goal_share)
-            ),
-            format!(
-                "kundtjänstens arbete: {} timmar per år = {} årsarbetare; förvaltningarna avlastas {} timmar per år",
-                sv(t.kundtjanst_hours, 0),
-                sv(t.kundtjanst_fte, 1),
-                sv(t.handed_over_hours, 0)
-            ),
-        ],
+        notes: summary_notes(r, goal),
+        text_columns: 1,
+    }
+}
+
+fn summary_notes(r: &Report, goal: &str) -> Vec<String> {
+    let t = &r.total;
+    let s = &r.staffing;
+    let mut notes = vec![format!("volymer: {}", r.volumes.description)];
+    let v = &r.volumes;
+    if let (Some(read), Some(decided), Some(rejected)) =
+        (v.lines_read, v.rows_decided, v.rows_rejected)
+    {
+        let mut parts = vec![
+            format!("{} avgjorda", rows(decided)),
+            format!("{} avvisade", rows(rejected)),
+        ];
+        if v.header_lines.unwrap_or(0) > 0 {
+            parts.push("rubrikraden".into());
+        }
+        if let Some(blank) = v.blank_lines.filter(|b| *b > 0) {
+            parts.push(format!("{} tomma", rows(blank)));
+        }
+        notes.push(format!(
+            "loggens rader: {} lästa = {}",
+            rows(read),
+            parts.join(" + ")
+        ));
+    }
+    for c in &r.unknown_channels {
+        notes.push(format!(
+            "okänd kanal `{}`: {}, avgjorda och medräknade (metoden vidarekopplar en okänd kanal)",
+            c.channel,
+            rows(c.rows)
+        ));
+    }
+    notes.push(format!(
+        "kundtjänst hanterar {} (direkt + manus) mot målet {}: {goal}",
+        percent(t.share),
+        percent(r.goal_share)
+    ));
+    notes.push(format!(
+        "kundtjänst behöver {} årsarbetare: telefon {} (Erlang C-schemat alla öppettimmar) + övriga kanaler {}",
+        sv(s.fte_total, 1),
+        sv(s.fte_phone, 1),
+        sv(s.fte_other, 1)
+    ));
+    notes.push(format!(
+        "ren handläggningstid: {} timmar per år = {} årsarbetare vid full beläggning (kolumnen kt åa); förvaltningarna avlastas {} timmar per år",
+        sv(t.kundtjanst_hours, 0),
+        sv(t.kundtjanst_fte, 1),
+        sv(t.handed_over_hours, 0)
+    ));
+    notes
+}
+
+/// "1 rad", "2 rader", with Swedish digit grouping.
+pub(super) fn rows(n: u64) -> String {
+    if n == 1 {
+        "1 rad".into()
+    } else {
+        format!("{} rader", sv(n as f64, 0))
+    }
+}
+
+fn financing(r: &Report) -> Table {
+    let f = &r.financing;
+    let mut headers = vec!["förvaltning", "andel", "kt tim", "årsarbetare"];
+    if f.cost_per_fte.is_some() {
+        headers.push("kr per år");
+    }
+    headers.push("avlastat tim");
+    let rows = f
+        .rows
+        .iter()
+        .map(|row| {
+            let mut cells = vec![
+                row.name.clone(),
+                percent(row.budget_share),
+                sv(row.kundtjanst_hours, 0),
+                sv(row.fte, 1),
+            ];
+            if let Some(cost) = row.cost {
+                cells.push(sv(cost, 0));
+            }
+            cells.push(sv(row.relieved_hours, 0));
+            cells
+        })
+        .collect();
+    let mut notes = vec![
+        format!("andel: {}", f.basis),
+        format!(
+            "årsarbetare: andel × {} årsarbetare som kundtjänst behöver",
+            sv(r.staffing.fte_total, 1)
+        ),
+    ];
+    match f.cost_per_fte {
+        Some(cost) => notes.push(format!(
+            "kronor: årsarbetare × {} kr per årsarbetare",
+            sv(cost, 0)
+        )),
+        None => notes.push("ange --cost-per-fte KR för kostnaden i kronor".into()),
+    }
+    Table {
+        title: "Finansiering per förvaltning".into(),
+        headers,
+        rows,
+        notes,
         text_columns: 1,
     }
 }
@@ -314,6 +409,7 @@ fn staffing(r: &Report) -> Table {
     if let Some(e) = &s.error {
         notes.push(e.clone());
     }
+    notes.extend(s.fte_formula.iter().cloned());
     notes.extend(s.assumptions.iter().map(|a| format!("antagande: {a}")));
     let mut rows = Vec::new();
     if let Some(a) = &s.average {
@@ -432,8 +528,8 @@ fn unknown(r: &Report) -> Option<Table> {
 fn rejected(r: &Report) -> Table {
     let shown = r.rejected.rows.len() as u64;
     let mut notes = vec![format!(
-        "{} rader avvisades och ingår inte i volymerna",
-        r.rejected.total
+        "{} avvisades och ingår inte i volymerna",
+        rows(r.rejected.total)
     )];
     if r.rejected.total > shown {
         notes.push(format!("visar de första {shown}"));
@@ -449,7 +545,16 @@ fn rejected(r: &Report) -> Table {
             .rejected
             .rows
             .iter()
-            .map(|row| vec![format!("rad {}: {}", row.line, row.reason)])
+            .map(|row| {
+                if row.last_line > row.line {
+                    vec![format!(
+                        "rad {}–{}: {}",
+                        row.line, row.last_line, row.reason
+                    )]
+                } else {
+                    vec![format!("rad {}: {}", row.line, row.reason)]
+                }
+            })
             .collect(),
         notes,
         text_columns: 1,
@@ -491,7 +596,8 @@ fn comparison(a: &Analysis) -> Option<Table> {
             signed(c.moved_volume, 0)
         ),
         format!(
-            "kundtjänstens timmar {} ({} åa); förvaltningarnas avlastning {} timmar",
+            "kundtjänst behöver {} årsarbetare; handläggningstid {} timmar ({} åa vid full beläggning); förvaltningarnas avlastning {} timmar",
+            signed(c.fte_total_delta, 1),
             signed(c.kundtjanst_hours_delta, 0),
             signed(c.kundtjanst_fte_delta, 1),
             signed(c.handed_over_hours_delta, 0)

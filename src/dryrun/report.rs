@@ -137,6 +137,46 @@ pub struct StaffingReport {
     /// Phone contacts per week that arrived outside opening hours (not staffed for).
     pub outside_opening_per_week: f64,
     pub error: Option<String>,
+    /// The posts (årsarbetare) kundtjänst needs: `fte_phone + fte_other`.
+    pub fte_total: f64,
+    /// Rostered phone staff-hours per week × 52 / productive hours per post.
+    pub fte_phone: f64,
+    /// Other channels: their hours / max occupancy / (1 − shrinkage) / productive hours.
+    pub fte_other: f64,
+    /// Rostered staff summed over the open hours of a week (per hour of the week with
+    /// timestamps, else the average open hour × open hours).
+    pub phone_rostered_hours_per_week: f64,
+    /// Kundtjänst handling hours per year on phone calls, and on every other channel.
+    pub phone_hours_per_year: f64,
+    pub other_hours_per_year: f64,
+    /// How the posts are computed, in Swedish, with the figures.
+    pub fte_formula: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FinancingRow {
+    /// The förvaltning's id; `okand` for unknown ärendetyper (forwarded by the reserv).
+    pub id: String,
+    pub name: String,
+    /// Share of kundtjänst's working hours spent on this förvaltning's inquiries; the
+    /// rows sum to 1.
+    pub budget_share: f64,
+    pub kundtjanst_hours: f64,
+    /// `budget_share × staffing.fte_total`.
+    pub fte: f64,
+    /// `fte × cost_per_fte`, when a cost per post is given.
+    pub cost: Option<f64>,
+    /// Förvaltning hours per year no longer spent because kundtjänst handles them.
+    pub relieved_hours: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Financing {
+    /// Kronor per post and year (`--cost-per-fte`).
+    pub cost_per_fte: Option<f64>,
+    pub rows: Vec<FinancingRow>,
+    /// What the shares are shares of, in Swedish.
+    pub basis: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -150,6 +190,14 @@ pub struct Annualisation {
     pub period_source: &'static str,
     /// Log counts are multiplied by this to give contacts per year.
     pub factor: f64,
+    /// Log mode: physical lines in the log, which add up as
+    /// `lines_read = header_lines + rows_decided + rows_rejected + blank_lines`.
+    pub lines_read: Option<u64>,
+    pub header_lines: Option<u64>,
+    pub rows_decided: Option<u64>,
+    /// Physical lines rejected: a record that swallowed lines counts each of them.
+    pub rows_rejected: Option<u64>,
+    pub blank_lines: Option<u64>,
     /// In Swedish, for the report.
     pub description: String,
 }
@@ -161,8 +209,18 @@ pub struct UnknownType {
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct UnknownChannel {
+    pub channel: String,
+    /// Log rows in this channel (decided, forwarded), not annualised.
+    pub rows: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct RejectedRow {
     pub line: u64,
+    /// The last line the rejection covers (greater than `line` when a quoted field
+    /// swallowed the lines after it).
+    pub last_line: u64,
     pub reason: String,
 }
 
@@ -210,8 +268,14 @@ pub struct Report {
     /// Volume of unknown ärendetyper beyond the first 10,000 distinct ids, counted
     /// together.
     pub unknown_case_types_other: f64,
-    /// Log rows that could not be used: how many, and the first 1,000 with line number
-    /// and reason.
+    /// Log rows in a channel the engine does not know: decided (forwarded) and counted,
+    /// most rows first.
+    pub unknown_channels: Vec<UnknownChannel>,
+    /// Who pays for kundtjänst: each förvaltning's share of its working hours, in
+    /// posts and kronor.
+    pub financing: Financing,
+    /// Log lines that could not be used: how many (a record that swallowed lines counts
+    /// each), and the first 1,000 rejections with line range and reason.
     pub rejected: Rejected,
     /// The assumptions behind the figures, in Swedish, for the report's reader.
     pub assumptions: Vec<String>,
@@ -255,13 +319,30 @@ pub fn build(engine: &Engine, counted: &Counted, options: &Options) -> Report {
             .total_cmp(&a.volume)
             .then(a.case_type.cmp(&b.case_type))
     });
+    let mut staffing = staffing(&ruleset.policy, tally, counted);
+    let phone_hours = tally.phone.minutes / 60.0 * factor;
+    posts(
+        &ruleset.policy,
+        &mut staffing,
+        total.kundtjanst_hours,
+        phone_hours,
+    );
+    let unknown_hours = unknown_volume * factor * options.forward_minutes / 60.0;
+    let financing = financing(
+        &forvaltningar,
+        unknown_hours,
+        total.kundtjanst_hours,
+        staffing.fte_total,
+        options.cost_per_fte,
+    );
     Report {
         kommun: ruleset.policy.kommun.clone(),
         kommunkod: ruleset.policy.kommunkod.clone(),
         ruleset: ruleset.id.clone(),
         goal_share: ruleset.policy.goal_share,
         meets_goal: total.share >= ruleset.policy.goal_share,
-        staffing: staffing(&ruleset.policy, tally, counted),
+        staffing,
+        financing,
         systems: system_rows(ruleset, &arendetyper, tally, factor),
         volumes,
         total,
@@ -269,19 +350,34 @@ pub fn build(engine: &Engine, counted: &Counted, options: &Options) -> Report {
         arendetyper,
         unknown_case_types,
         unknown_case_types_other: tally.unknown_other * factor,
+        unknown_channels: unknown_channels(tally),
         rejected: Rejected {
             total: tally.rejected_total,
             rows: tally
                 .rejected
                 .iter()
-                .map(|(line, reason)| RejectedRow {
+                .map(|(line, lines, reason)| RejectedRow {
                     line: *line,
+                    last_line: line + lines.saturating_sub(1),
                     reason: reason.clone(),
                 })
                 .collect(),
         },
         assumptions: assumptions(counted, options),
     }
+}
+
+fn unknown_channels(tally: &Tally) -> Vec<UnknownChannel> {
+    let mut out: Vec<UnknownChannel> = tally
+        .unknown_channels
+        .iter()
+        .map(|(channel, rows)| UnknownChannel {
+            channel: channel.clone(),
+            rows: *rows,
+        })
+        .collect();
+    out.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.channel.cmp(&b.channel)));
+    out
 }
 
 fn annualisation(counted: &Counted) -> Annualisation {
@@ -293,6 +389,11 @@ fn annualisation(counted: &Counted) -> Annualisation {
             period_days: None,
             period_source: "declared",
             factor: 1.0,
+            lines_read: None,
+            header_lines: None,
+            rows_decided: None,
+            rows_rejected: None,
+            blank_lines: None,
             description: "deklarerad frekvens per år i regelfilerna (ingen logg)".into(),
         },
         VolumeSource::Log {
@@ -317,6 +418,15 @@ fn annualisation(counted: &Counted) -> Annualisation {
                     "period"
                 },
                 factor,
+                lines_read: counted.lines.map(|l| l.read),
+                header_lines: counted.lines.map(|l| l.header),
+                rows_decided: Some(counted.tally.rows),
+                rows_rejected: Some(counted.tally.rejected_total),
+                blank_lines: counted.lines.map(|l| {
+                    l.read.saturating_sub(
+                        l.header + counted.tally.rows + counted.tally.rejected_total,
+                    )
+                }),
                 description: format!(
                     "logg med {} rader som täcker {} dagar ({how}), uppräknat till ett år med faktorn {}",
                     crate::numbers::sv(counted.tally.rows as f64, 0),
@@ -512,6 +622,13 @@ fn staffing(policy: &Policy, tally: &Tally, counted: &Counted) -> StaffingReport
         hours: Vec::new(),
         outside_opening_per_week: 0.0,
         error: None,
+        fte_total: 0.0,
+        fte_phone: 0.0,
+        fte_other: 0.0,
+        phone_rostered_hours_per_week: 0.0,
+        phone_hours_per_year: 0.0,
+        other_hours_per_year: 0.0,
+        fte_formula: Vec::new(),
     };
     if open_minutes <= 0.0 || tally.phone.calls <= 0.0 {
         report.error = Some("inga telefonsamtal eller inga öppettider att bemanna".into());
@@ -534,6 +651,101 @@ fn staffing(policy: &Policy, tally: &Tally, counted: &Counted) -> StaffingReport
         );
     }
     report
+}
+
+/// The posts kundtjänst needs. The phone is staffed by the Erlang C roster in every
+/// open hour, busy or not; other channels can be worked when there is time, so their
+/// handling hours are enough, at the occupancy and absence the policy states.
+fn posts(policy: &Policy, s: &mut StaffingReport, total_hours: f64, phone_hours: f64) {
+    use crate::numbers::{percent, sv};
+    let per_post = policy.productive_hours_per_fte;
+    s.phone_rostered_hours_per_week = if s.hours.is_empty() {
+        s.average
+            .map_or(0.0, |a| f64::from(a.rostered) * s.open_hours_per_week)
+    } else {
+        s.hours.iter().map(|h| f64::from(h.rostered)).sum()
+    };
+    s.phone_hours_per_year = phone_hours;
+    s.other_hours_per_year = (total_hours - phone_hours).max(0.0);
+    let other_factor = policy.max_occupancy * (1.0 - policy.shrinkage);
+    if per_post > 0.0 {
+        s.fte_phone = s.phone_rostered_hours_per_week * WEEKS_PER_YEAR / per_post;
+        if other_factor > 0.0 {
+            s.fte_other = s.other_hours_per_year / other_factor / per_post;
+        }
+    }
+    s.fte_total = s.fte_phone + s.fte_other;
+    let roster = if s.hours.is_empty() {
+        "schemalagda i genomsnittlig öppettimme × öppettimmar per vecka"
+    } else {
+        "schemalagda summerat över veckans öppettimmar"
+    };
+    s.fte_formula = vec![
+        format!(
+            "telefon: {} schemalagda timmar per vecka ({roster}) × {} veckor / {} tim per årsarbetare = {} årsarbetare",
+            sv(s.phone_rostered_hours_per_week, 0),
+            sv(WEEKS_PER_YEAR, 0),
+            sv(per_post, 0),
+            sv(s.fte_phone, 1)
+        ),
+        format!(
+            "övriga kanaler: {} timmar per år / {} beläggning / (1 − {} frånvaro) / {} tim per årsarbetare = {} årsarbetare",
+            sv(s.other_hours_per_year, 0),
+            percent(policy.max_occupancy),
+            percent(policy.shrinkage),
+            sv(per_post, 0),
+            sv(s.fte_other, 1)
+        ),
+        "telefonen bemannas varje öppettimme hela året enligt Erlang C (schemalagda inkluderar frånvaron); helgdagar är inte borträknade".into(),
+    ];
+}
+
+/// Each förvaltning's share of kundtjänst's working hours; unknown ärendetyper, which
+/// no förvaltning owns, are their own line so that the shares still sum to 1.
+fn financing(
+    forvaltningar: &[ForvaltningRow],
+    unknown_hours: f64,
+    total_hours: f64,
+    fte_total: f64,
+    cost_per_fte: Option<f64>,
+) -> Financing {
+    let row = |id: &str, name: &str, hours: f64, relieved: f64| {
+        let budget_share = share(hours, total_hours);
+        let fte = budget_share * fte_total;
+        FinancingRow {
+            id: id.to_string(),
+            name: name.to_string(),
+            budget_share,
+            kundtjanst_hours: hours,
+            fte,
+            cost: cost_per_fte.map(|c| fte * c),
+            relieved_hours: relieved,
+        }
+    };
+    let mut rows: Vec<FinancingRow> = forvaltningar
+        .iter()
+        .map(|f| {
+            row(
+                &f.id,
+                &f.name,
+                f.figures.kundtjanst_hours,
+                f.figures.handed_over_hours,
+            )
+        })
+        .collect();
+    if unknown_hours > 0.0 {
+        rows.push(row(
+            "okand",
+            "okända ärendetyper (reserven)",
+            unknown_hours,
+            0.0,
+        ));
+    }
+    Financing {
+        cost_per_fte,
+        rows,
+        basis: "andel av kundtjänstens arbetstid (timmar) som går till förvaltningens ärenden; årsarbetare = andel × kundtjänstens behov; okända ärendetyper redovisas på egen rad".into(),
+    }
 }
 
 fn per_hour(policy: &Policy, tally: &Tally, weeks: f64, report: &mut StaffingReport) {
