@@ -274,6 +274,20 @@ impl Diagnostics {
         self.errors() > 0
     }
 
+    /// Whether rosa could not run at all (a directory that does not exist or holds no
+    /// rule files, a file it may not read), as opposed to problems in the rule files
+    /// themselves, which include a file that is not UTF-8 text.
+    pub fn could_not_run(&self) -> bool {
+        self.items.iter().any(|d| {
+            d.span.is_none()
+                && match d.code {
+                    Code::NoRuleFiles => true,
+                    Code::Unreadable => d.message != crate::load::NOT_UTF8,
+                    _ => false,
+                }
+        })
+    }
+
     /// Stable order: by file, position, then code.
     pub fn sort(&mut self) {
         self.items

@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 
 impl Ruleset {
     /// Load, parse and check every `.rosa` file under `dir` (recursively, in path order).
+    /// `dir` may also be a single `.rosa` file: it is then a ruleset of that one file,
+    /// with scripts resolved from the file's directory.
     ///
     /// A ruleset with errors is never returned: the `Err` holds every diagnostic, ready
     /// to print. Warnings of a loaded ruleset are in [`Ruleset::warnings`].
@@ -24,7 +26,7 @@ impl Ruleset {
     pub fn load(dir: impl AsRef<Path>) -> Result<Ruleset, Diagnostics> {
         let dir = dir.as_ref();
         let (sources, problems) = read_sources(dir);
-        Ruleset::from_sources(dir, sources, problems)
+        Ruleset::from_sources(ruleset_root(dir), sources, problems)
     }
 
     /// Check rule files already in memory. Script paths are still resolved under `root`.
@@ -75,19 +77,47 @@ impl SourceMap {
     }
 }
 
-/// Read every `.rosa` file under `dir`. Unreadable files become diagnostics; the rest load.
+/// The directory that paths in a ruleset are relative to: `path` itself, or for a
+/// single `.rosa` file the directory it is in.
+pub fn ruleset_root(path: &Path) -> &Path {
+    if is_rule_file(path) {
+        match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        }
+    } else {
+        path
+    }
+}
+
+fn is_rule_file(path: &Path) -> bool {
+    path.is_file() && path.extension().is_some_and(|e| e == "rosa")
+}
+
+/// Read every `.rosa` file under `dir` (or `dir` itself when it is one). Unreadable
+/// files become diagnostics; the rest load.
 fn read_sources(dir: &Path) -> (SourceMap, Vec<Diagnostic>) {
     let mut sources = SourceMap::default();
     let mut problems = Vec::new();
     let mut paths = Vec::new();
-    if let Err(e) = collect_rule_files(dir, &mut paths) {
+    let listed = if is_rule_file(dir) {
+        paths.push(dir.to_path_buf());
+        Ok(())
+    } else {
+        collect_rule_files(dir, &mut paths)
+    };
+    let root = ruleset_root(dir);
+    if let Err(e) = listed {
         problems.push(
             Diagnostic::for_path(
                 Code::Unreadable,
                 dir,
                 match e.kind() {
                     std::io::ErrorKind::NotADirectory => {
-                        format!("`{}` är inte en katalog", display_path(dir))
+                        format!(
+                            "`{}` är varken en katalog eller en `.rosa`-fil",
+                            display_path(dir)
+                        )
                     }
                     _ => format!("katalogen `{}` {}", display_path(dir), io_reason(&e)),
                 },
@@ -98,13 +128,13 @@ fn read_sources(dir: &Path) -> (SourceMap, Vec<Diagnostic>) {
     }
     paths.sort();
     for path in paths {
-        let relative = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
+        let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         match std::fs::read(&path).map(String::from_utf8) {
             Ok(Ok(text)) => {
                 sources.add(SourceFile::new(relative, text));
             }
             Ok(Err(_)) => problems.push(
-                Diagnostic::for_path(Code::Unreadable, relative, "filen är inte UTF-8-text").help(
+                Diagnostic::for_path(Code::Unreadable, relative, NOT_UTF8).help(
                     "spara filen som UTF-8 (de flesta editorer har det som val när man sparar)",
                 ),
             ),
@@ -130,6 +160,10 @@ fn read_sources(dir: &Path) -> (SourceMap, Vec<Diagnostic>) {
     }
     (sources, problems)
 }
+
+/// The message for a rule file that is not UTF-8: a problem in the rule files, unlike
+/// the other [`Code::Unreadable`] cases (see [`Diagnostics::could_not_run`]).
+pub(crate) const NOT_UTF8: &str = "filen är inte UTF-8-text";
 
 /// Why a file or directory could not be read, in Swedish (the system's own text is English).
 fn io_reason(e: &std::io::Error) -> String {
