@@ -1,6 +1,6 @@
 //! `rosa dry-run` and `rosa generate-log`.
 
-use super::{EXIT_PROBLEMS, EXIT_USAGE, load_or_report, ruleset_dir};
+use super::{EXIT_PROBLEMS, EXIT_USAGE, count, load_or_report, ruleset_dir};
 use clap::ValueEnum;
 use rosa::dryrun::{self, Analysis, GenerateOptions, LogFormat, Options, generate};
 use std::io::Write;
@@ -196,11 +196,15 @@ pub fn generate_log(args: GenerateArgs) -> u8 {
     match result {
         Ok(stats) => {
             eprintln!(
-                "skrev {} rader till {} ({} okända ärendetyper, {} trasiga rader)",
-                stats.rows,
+                "skrev {} till {} ({}, {})",
+                count(stats.rows as usize, "rad", "rader"),
                 args.out.display(),
-                stats.unknown,
-                stats.broken
+                count(
+                    stats.unknown as usize,
+                    "okänd ärendetyp",
+                    "okända ärendetyper"
+                ),
+                count(stats.broken as usize, "trasig rad", "trasiga rader")
             );
             0
         }

@@ -431,10 +431,14 @@ fn unknown(r: &Report) -> Option<Table> {
 
 fn rejected(r: &Report) -> Table {
     let shown = r.rejected.rows.len() as u64;
-    let mut notes = vec![format!(
-        "{} rader avvisades och ingår inte i volymerna",
-        r.rejected.total
-    )];
+    let mut notes = vec![if r.rejected.total == 1 {
+        "1 rad avvisades och ingår inte i volymerna".to_string()
+    } else {
+        format!(
+            "{} rader avvisades och ingår inte i volymerna",
+            r.rejected.total
+        )
+    }];
     if r.rejected.total > shown {
         notes.push(format!("visar de första {shown}"));
     }

@@ -808,6 +808,18 @@ mod tests {
     }
 
     #[test]
+    fn a_long_list_of_what_could_come_is_grouped() {
+        let err = parse(0, "förvaltning f \"F\" {\n  ärendetyp a \"A\" { 42 }\n}").unwrap_err();
+        assert!(
+            err.message
+                .contains("en rad som börjar med ett nyckelord (som `"),
+            "{}",
+            err.message
+        );
+        assert!(err.message.chars().count() < 160, "{}", err.message);
+    }
+
+    #[test]
     fn ej_kanaler_and_ej_kanal_are_one_statement() {
         for text in ["ej kanaler besök, telefon", "ej kanal besök, telefon"] {
             let file = parse(0, &format!("förvaltning f \"F\" {{ {text} }}")).unwrap();
