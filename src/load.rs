@@ -133,11 +133,19 @@ fn read_sources(dir: &Path) -> (SourceMap, Vec<Diagnostic>) {
             Ok(Ok(text)) => {
                 sources.add(SourceFile::new(relative, text));
             }
-            Ok(Err(_)) => problems.push(
-                Diagnostic::for_path(Code::Unreadable, relative, NOT_UTF8).help(
-                    "spara filen som UTF-8 (de flesta editorer har det som val när man sparar)",
-                ),
-            ),
+            Ok(Err(e)) => {
+                // Notepad's "Unicode" is UTF-16 with a byte order mark: name it, since
+                // the author chose it believing it was right.
+                let help = if e.as_bytes().starts_with(&[0xFF, 0xFE])
+                    || e.as_bytes().starts_with(&[0xFE, 0xFF])
+                {
+                    "filen är sparad som UTF-16 (i Anteckningar kallat \"Unicode\"); spara den som UTF-8"
+                } else {
+                    "spara filen som UTF-8 (de flesta editorer har det som val när man sparar)"
+                };
+                problems
+                    .push(Diagnostic::for_path(Code::Unreadable, relative, NOT_UTF8).help(help));
+            }
             Err(e) => problems.push(
                 Diagnostic::for_path(
                     Code::Unreadable,

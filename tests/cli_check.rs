@@ -711,6 +711,17 @@ fn a_rule_file_that_is_not_text_exits_1() {
     let out = binary.check(&[]);
     assert_eq!(out.status.code(), Some(1), "{}", both(&out));
 
+    // Notepad's "Unicode": named, so the author knows which setting to change.
+    let utf16 = Copy::new("utf16");
+    std::fs::write(
+        utf16.dir.path.join("utf16.rosa"),
+        [0xff, 0xfe, b'/', 0, b'/', 0],
+    )
+    .unwrap();
+    let out = utf16.check(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", both(&out));
+    assert!(both(&out).contains("sparad som UTF-16"), "{}", both(&out));
+
     let nul = Copy::new("nul");
     std::fs::write(nul.dir.path.join("nul.rosa"), b"test \"a\" {\0}").unwrap();
     let out = nul.check(&[]);

@@ -65,6 +65,13 @@ const CASES: &[Expected] = &[
         20,
     ),
     at("R0001-niva-med-decimaler", Code::Syntax, "bygg.rosa", 5, 15),
+    at(
+        "R0001-niva-i-stallet-for-rosa",
+        Code::Syntax,
+        "bygg.rosa",
+        5,
+        9,
+    ),
     at("R0001-sekretess-ja", Code::Syntax, "bygg.rosa", 8, 19),
     at(
         "R0002-samma-id-i-tva-filer",
@@ -407,6 +414,7 @@ cases! {
     r0001_i_manaden => "R0001-i-manaden";
     r0001_space_inside_a_number => "R0001-mellanslag-i-tal";
     r0001_level_with_decimals => "R0001-niva-med-decimaler";
+    r0001_niva_instead_of_rosa => "R0001-niva-i-stallet-for-rosa";
     r0001_sekretess_ja => "R0001-sekretess-ja";
     r0002_duplicate_id_across_files => "R0002-samma-id-i-tva-filer";
     r0003_unknown_system => "R0003-okant-system";

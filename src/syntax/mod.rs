@@ -598,7 +598,11 @@ fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) -> D
         span,
         format!("väntade mig {expected}, men hittade {found_text}"),
     )
-    .label(format!("här väntades {expected}"))
+    .label(if expected.chars().count() <= 60 {
+        format!("här väntades {expected}")
+    } else {
+        "det här passar inte här".to_string()
+    })
     .help("se docs/regelsprak.md för hur raden ska skrivas")
 }
 
@@ -669,6 +673,19 @@ fn slip(text: &str, pos: usize, found: &str, positives: &[Rule]) -> Option<Slip>
             format!("rosa skriver tal utan mellanslag: `{previous}{found}{unit}`"),
         );
     }
+    // `nivå 3`: the level is written with the name of the method.
+    let rosa_expected = positives
+        .iter()
+        .any(|r| matches!(r, Rule::rosa_stmt | Rule::kw_rosa));
+    if matches!(found, "nivå" | "niva") && rosa_expected {
+        let level = next_word.trim_end_matches(['}', ',']);
+        let level = if is_number(level) { level } else { "3" };
+        return slip(
+            format!("`{found}` är inget ord i rosa; nivån skrivs med `rosa`"),
+            "skriv `rosa` här",
+            format!("skriv `rosa {level}`"),
+        );
+    }
     // `sekretess ja`: the statement is a flag on its own.
     if matches!(previous, "sekretess") && matches!(found, "ja" | "nej" | "sant" | "falskt") {
         return slip(
@@ -736,6 +753,19 @@ fn expected_list(positives: &[Rule]) -> String {
     if keywords.len() < 3 {
         return join_or(&words);
     }
+    // The statements an author writes most, first: pest lists them in grammar order.
+    const COMMON: [&str; 8] = [
+        "`rosa`",
+        "`frekvens`",
+        "`system`",
+        "`manus`",
+        "`om`",
+        "`vidarekoppla`",
+        "`ärendetyp`",
+        "`kommun`",
+    ];
+    let mut keywords = keywords;
+    keywords.sort_by_key(|k| COMMON.iter().position(|c| c == k).unwrap_or(COMMON.len()));
     let examples = keywords[..3].join(", ");
     let mut groups = vec![format!(
         "en rad som börjar med ett nyckelord (som {examples})"
@@ -817,6 +847,17 @@ mod tests {
             err.message
         );
         assert!(err.message.chars().count() < 160, "{}", err.message);
+    }
+
+    #[test]
+    fn niva_is_written_rosa() {
+        let err = parse(0, "förvaltning f \"F\" { ärendetyp a \"A\" { nivå 4 } }").unwrap_err();
+        assert_eq!(
+            err.help.as_deref(),
+            Some("skriv `rosa 4`"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
