@@ -767,6 +767,14 @@ fn help_and_errors_are_in_swedish() {
     assert!(err.contains("menade du `check`?"), "{err}");
     assert!(!err.contains("error"), "{err}");
 
+    let out = rosa(&["new"]);
+    assert_eq!(out.status.code(), Some(2), "{}", both(&out));
+    assert!(
+        stderr(&out).contains("fel: <KATALOG> saknas"),
+        "{}",
+        stderr(&out)
+    );
+
     let out = rosa(&["check", "--format", "xml"]);
     assert!(
         stderr(&out).contains("`xml` är inget giltigt värde för `--format"),

@@ -177,7 +177,7 @@ fn report(e: &clap::Error, cmd: &Command) -> u8 {
                 .unwrap_or_default();
             format!("`{value}` är inget giltigt värde för `{arg}`{why}")
         }
-        ErrorKind::MissingRequiredArgument => format!("det här saknas: {arg}"),
+        ErrorKind::MissingRequiredArgument => format!("{arg} saknas"),
         ErrorKind::ArgumentConflict => format!(
             "`{arg}` kan inte användas tillsammans med `{}`",
             get(ContextKind::PriorArg)
