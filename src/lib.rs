@@ -54,6 +54,7 @@ pub use engine::{
     Basis, Decision, DecisionRecord, Engine, Inquiry, Resolution, RuleRef, RuleResult, RuleTried,
     ScriptRef, TestResult, run_tests,
 };
+pub use load::ruleset_root;
 pub use model::{AttrValue, Channel, Criterion, CriterionKind, Outcome, Ruleset};
 pub use source::{FileId, Location, SourceFile, SourceMap, Span};
 pub use syntax::format::format_source;

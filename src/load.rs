@@ -25,7 +25,7 @@ impl Ruleset {
     pub fn load(dir: impl AsRef<Path>) -> Result<Ruleset, Diagnostics> {
         let dir = dir.as_ref();
         let (sources, problems) = read_sources(dir);
-        Ruleset::from_sources(dir, sources, problems)
+        Ruleset::from_sources(ruleset_root(dir), sources, problems)
     }
 
     /// Check rule files already in memory. Script paths are still resolved under `root`.
@@ -76,14 +76,37 @@ impl SourceMap {
     }
 }
 
-/// Read every `.rosa` file under `dir`. Unreadable files become diagnostics; the rest load.
-/// The limits in [`files`] bound what a hostile directory can cost.
+/// The directory that paths in a ruleset are relative to: `path` itself, or for a
+/// single `.rosa` file the directory it is in.
+pub fn ruleset_root(path: &Path) -> &Path {
+    if is_rule_file(path) {
+        match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        }
+    } else {
+        path
+    }
+}
+
+fn is_rule_file(path: &Path) -> bool {
+    path.is_file() && path.extension().is_some_and(|e| e == "rosa")
+}
+
+/// Read every `.rosa` file under `dir` (or `dir` itself when it is one). Unreadable
+/// files become diagnostics; the rest load. The limits in [`files`] bound what a hostile
+/// directory can cost.
 fn read_sources(dir: &Path) -> (SourceMap, Vec<Diagnostic>) {
     let mut sources = SourceMap::default();
     let mut problems = Vec::new();
     let mut paths = Vec::new();
-    let root = collect_rule_files(dir, dir, 0, &mut paths, &mut problems)
-        .and_then(|()| dir.canonicalize());
+    let base = ruleset_root(dir);
+    let root = if is_rule_file(dir) {
+        paths.push(dir.to_path_buf());
+        base.canonicalize()
+    } else {
+        collect_rule_files(dir, dir, 0, &mut paths, &mut problems).and_then(|()| dir.canonicalize())
+    };
     let root = match root {
         Ok(root) => root,
         Err(e) => {
@@ -93,7 +116,10 @@ fn read_sources(dir: &Path) -> (SourceMap, Vec<Diagnostic>) {
                     dir,
                     match e.kind() {
                         std::io::ErrorKind::NotADirectory => {
-                            format!("`{}` är inte en katalog", display_path(dir))
+                            format!(
+                                "`{}` är varken en katalog eller en `.rosa`-fil",
+                                display_path(dir)
+                            )
                         }
                         _ => format!("katalogen `{}` {}", display_path(dir), io_reason(&e)),
                     },
@@ -107,7 +133,7 @@ fn read_sources(dir: &Path) -> (SourceMap, Vec<Diagnostic>) {
     paths.sort();
     let mut total = 0u64;
     for path in paths {
-        let relative = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
+        let relative = path.strip_prefix(base).unwrap_or(&path).to_path_buf();
         let bytes = match files::read_inside(&root, &path, files::MAX_FILE_BYTES) {
             Ok(bytes) => bytes,
             Err(refusal) => {
@@ -135,11 +161,21 @@ fn read_sources(dir: &Path) -> (SourceMap, Vec<Diagnostic>) {
             Ok(text) => {
                 sources.add(SourceFile::new(relative, text));
             }
-            Err(_) => problems.push(
-                Diagnostic::for_path(Code::Unreadable, relative, "filen är inte UTF-8-text").help(
-                    "spara filen som UTF-8 (de flesta editorer har det som val när man sparar)",
-                ),
-            ),
+            Err(e) => {
+                // Notepad's "Unicode" is UTF-16 with a byte order mark: name it, since
+                // the author chose it believing it was right.
+                let help = if e.as_bytes().starts_with(&[0xFF, 0xFE])
+                    || e.as_bytes().starts_with(&[0xFE, 0xFF])
+                {
+                    "filen är sparad som UTF-16 (i Anteckningar kallat \"Unicode\"); spara den som UTF-8"
+                } else {
+                    "spara filen som UTF-8 (de flesta editorer har det som val när man sparar)"
+                };
+                problems.push(
+                    Diagnostic::for_path(Code::Unreadable, relative, "filen är inte UTF-8-text")
+                        .help(help),
+                );
+            }
         }
     }
     if sources.files().next().is_none() && problems.is_empty() {

@@ -565,3 +565,231 @@ fn several_errors_in_several_files_are_all_reported() {
     }
     assert!(text.contains("3 fel"), "{text}");
 }
+
+// ---------------------------------------------------------------- the first hour
+
+fn rosa_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_rosa"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run rosa")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn rosa_new_writes_a_ruleset_that_checks_and_tests_green() {
+    let tmp = TempDir::new("ny");
+    let dir = tmp.path.join("min-kommun");
+    let dir_text = dir.to_string_lossy().into_owned();
+    let out = rosa(&[
+        "new",
+        &dir_text,
+        "--kommun",
+        "Lillby",
+        "--kommunkod",
+        "1234",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    let check = rosa(&["check", &dir_text, "--deny-warnings"]);
+    assert_eq!(check.status.code(), Some(0), "{}", both(&check));
+    assert!(
+        stdout(&check).starts_with("ok: Lillby (1234), 1 förvaltning, 1 ärendetyp, 1 beslutsenhet"),
+        "{}",
+        stdout(&check)
+    );
+    let test = rosa(&["test", &dir_text]);
+    assert_eq!(test.status.code(), Some(0), "{}", both(&test));
+    assert!(
+        stdout(&test).ends_with("2 tester gick igenom, 0 misslyckades\n"),
+        "{}",
+        stdout(&test)
+    );
+    let fmt = rosa(&["fmt", "--check", &dir_text]);
+    assert_eq!(
+        fmt.status.code(),
+        Some(0),
+        "the template is formatted: {}",
+        both(&fmt)
+    );
+
+    // Never over an existing ruleset.
+    let again = rosa(&["new", &dir_text]);
+    assert_eq!(again.status.code(), Some(2), "{}", both(&again));
+    assert!(
+        stderr(&again).contains("finns redan och är inte tom"),
+        "{}",
+        both(&again)
+    );
+}
+
+#[test]
+fn without_a_directory_rosa_uses_the_current_one_and_says_so() {
+    let tmp = TempDir::new("cwd");
+    let dir = tmp.path.join("k");
+    let out = rosa(&["new", &dir.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    let check = rosa_in(&dir, &["check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", both(&check));
+    assert!(
+        stderr(&check).contains("använder regelkatalogen ."),
+        "{}",
+        both(&check)
+    );
+    assert!(
+        stdout(&check).contains("Min kommun (0000)"),
+        "{}",
+        both(&check)
+    );
+
+    // In the crate root it is the example kommun.
+    let out = rosa(&["check"]);
+    assert!(
+        stderr(&out).contains("använder regelkatalogen rulesets/exempelkommun"),
+        "{}",
+        both(&out)
+    );
+
+    // Elsewhere there is nothing to use: say so, and what to do.
+    let out = rosa_in(&tmp.path, &["check"]);
+    assert_eq!(out.status.code(), Some(2), "{}", both(&out));
+    assert!(
+        stderr(&out).contains("exempelkommunen (`rulesets/exempelkommun`) finns inte här"),
+        "{}",
+        both(&out)
+    );
+    assert!(stderr(&out).contains("rosa new"), "{}", both(&out));
+}
+
+#[test]
+fn a_single_file_is_checked_as_a_ruleset_of_one_file() {
+    let tmp = TempDir::new("enfil");
+    let out = rosa(&["new", &tmp.path.join("k").to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    // The whole ruleset in one file, next to the others: only that file is read, and
+    // its manus is found from the file's directory.
+    let whole: String = ["kundtjanst.rosa", "bygg.rosa", "tester.rosa"]
+        .iter()
+        .map(|f| std::fs::read_to_string(tmp.path.join("k").join(f)).unwrap() + "\n")
+        .collect();
+    let policy = tmp.path.join("k/alla.rosa");
+    std::fs::write(&policy, whole).unwrap();
+    let out = rosa(&["check", &policy.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    assert!(stdout(&out).contains("1 förvaltning,"), "{}", stdout(&out));
+    let out = rosa(&["test", &policy.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    // A förvaltning alone has no policy: that is what the author sees.
+    let out = rosa(&["check", &tmp.path.join("k/bygg.rosa").to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(1), "{}", both(&out));
+    assert!(stdout(&out).contains("R0013"), "{}", both(&out));
+    let out = rosa(&[
+        "fmt",
+        "--check",
+        &tmp.path.join("k/bygg.rosa").to_string_lossy(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+}
+
+#[test]
+fn a_rule_file_that_is_not_text_exits_1() {
+    let latin1 = Copy::new("latin1");
+    std::fs::write(latin1.dir.path.join("extra.rosa"), b"// f\xf6rvaltning\n").unwrap();
+    let out = latin1.check(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", both(&out));
+    assert!(both(&out).contains("inte UTF-8"), "{}", both(&out));
+
+    let binary = Copy::new("binar");
+    std::fs::write(
+        binary.dir.path.join("bild.rosa"),
+        [0x89, b'P', b'N', b'G', 0, 0xff, 0xfe, 0],
+    )
+    .unwrap();
+    let out = binary.check(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", both(&out));
+
+    // Notepad's "Unicode": named, so the author knows which setting to change.
+    let utf16 = Copy::new("utf16");
+    std::fs::write(
+        utf16.dir.path.join("utf16.rosa"),
+        [0xff, 0xfe, b'/', 0, b'/', 0],
+    )
+    .unwrap();
+    let out = utf16.check(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", both(&out));
+    assert!(both(&out).contains("sparad som UTF-16"), "{}", both(&out));
+
+    let nul = Copy::new("nul");
+    std::fs::write(nul.dir.path.join("nul.rosa"), b"test \"a\" {\0}").unwrap();
+    let out = nul.check(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", both(&out));
+}
+
+#[test]
+fn help_and_errors_are_in_swedish() {
+    let out = rosa(&["--help"]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    let help = stdout(&out);
+    for swedish in [
+        "Användning: rosa [FLAGGOR] <KOMMANDO>",
+        "Kommandon:",
+        "Flaggor:",
+        "Visa den här hjälpen",
+        "Exempel:",
+    ] {
+        assert!(help.contains(swedish), "no `{swedish}` in\n{help}");
+    }
+    for english in [
+        "Usage:",
+        "Options:",
+        "Commands:",
+        "Print help",
+        "Print version",
+    ] {
+        assert!(!help.contains(english), "`{english}` in\n{help}");
+    }
+    let out = rosa(&["check", "--help"]);
+    let help = stdout(&out);
+    assert!(
+        help.contains("Användning: rosa check [FLAGGOR] [KATALOG]"),
+        "{help}"
+    );
+    assert!(help.contains("Argument:"), "{help}");
+    assert!(help.contains("Exempel:"), "{help}");
+
+    let out = rosa(&["chek"]);
+    assert_eq!(out.status.code(), Some(2), "{}", both(&out));
+    let err = stderr(&out);
+    assert!(err.contains("fel: okänt kommando `chek`"), "{err}");
+    assert!(err.contains("menade du `check`?"), "{err}");
+    assert!(!err.contains("error"), "{err}");
+
+    let out = rosa(&["new"]);
+    assert_eq!(out.status.code(), Some(2), "{}", both(&out));
+    assert!(
+        stderr(&out).contains("fel: <KATALOG> saknas"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = rosa(&["check", "--format", "xml"]);
+    assert!(
+        stderr(&out).contains("`xml` är inget giltigt värde för `--format"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn version_names_the_commit() {
+    let out = rosa(&["--version"]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(&format!("rosa {} (", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
+}

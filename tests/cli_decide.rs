@@ -589,7 +589,8 @@ fn stdin_conflicts_with_case() {
     );
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains("'--stdin' cannot be used with '--case"),
+        run.stderr
+            .contains("`--stdin` kan inte användas tillsammans med `--case"),
         "{}",
         run.stderr
     );
@@ -606,7 +607,7 @@ fn test_example_passes() {
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(
         lines.last().copied(),
-        Some(format!("{n} passed, 0 failed").as_str())
+        Some(format!("{n} tester gick igenom, 0 misslyckades").as_str())
     );
     assert_eq!(lines.len(), n + 1);
     assert!(
@@ -693,12 +694,12 @@ fn wrong_expectations_fail_with_a_clear_message() {
     let out = run.stdout;
     let n = ENGINE.ruleset().tests().len();
     assert!(
-        out.ends_with(&format!("\n{} passed, 2 failed\n", n - 2)),
+        out.ends_with(&format!("\n{} tester gick igenom, 2 misslyckades\n", n - 2)),
         "{out}"
     );
 
     let failed = format!(
-        "FAILED  Brev hanteras inte av kundtjänst (tester.rosa:{brev_line})\n        \
+        "FEL     Brev hanteras inte av kundtjänst (tester.rosa:{brev_line})\n        \
          förväntat direkt, fick vidarekoppla till kommunledning\n          \
          ✓ nivå 1 ligger i direktnivåerna 1–2: kundtjänst kan svara direkt\n          \
          ✓ ingen sekretess\n          \
@@ -706,12 +707,16 @@ fn wrong_expectations_fail_with_a_clear_message() {
     );
     assert!(out.contains(&failed), "{out}");
     let failed = format!(
-        "FAILED  Växeln kopplar samtal direkt (tester.rosa:{vaxel_line})\n        \
+        "FEL     Växeln kopplar samtal direkt (tester.rosa:{vaxel_line})\n        \
          förväntat vidarekoppla till tekniska, fick direkt\n          \
          ✓ nivå 1 ligger i direktnivåerna 1–2: kundtjänst kan svara direkt\n"
     );
     assert!(out.contains(&failed), "{out}");
-    assert_eq!(out.matches("FAILED").count(), 2, "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("FEL ")).count(),
+        2,
+        "{out}"
+    );
 }
 
 #[test]

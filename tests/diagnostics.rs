@@ -49,6 +49,31 @@ const fn whole(case: &'static str, code: Code, file: &'static str) -> Expected {
 const CASES: &[Expected] = &[
     at("R0001-syntaxfel", Code::Syntax, "bygg.rosa", 4, 30),
     at(
+        "R0001-citattecken-fran-word",
+        Code::Syntax,
+        "bygg.rosa",
+        8,
+        15,
+    ),
+    at("R0001-felstavat-nyckelord", Code::Syntax, "bygg.rosa", 4, 5),
+    at("R0001-i-manaden", Code::Syntax, "bygg.rosa", 6, 21),
+    at(
+        "R0001-mellanslag-i-tal",
+        Code::Syntax,
+        "kundtjanst.rosa",
+        19,
+        20,
+    ),
+    at("R0001-niva-med-decimaler", Code::Syntax, "bygg.rosa", 5, 15),
+    at(
+        "R0001-niva-i-stallet-for-rosa",
+        Code::Syntax,
+        "bygg.rosa",
+        5,
+        9,
+    ),
+    at("R0001-sekretess-ja", Code::Syntax, "bygg.rosa", 8, 19),
+    at(
         "R0002-samma-id-i-tva-filer",
         Code::Duplicate,
         "miljo.rosa",
@@ -384,6 +409,13 @@ macro_rules! cases {
 
 cases! {
     r0001_syntax_error => "R0001-syntaxfel";
+    r0001_curly_quotes_from_word => "R0001-citattecken-fran-word";
+    r0001_misspelt_keyword => "R0001-felstavat-nyckelord";
+    r0001_i_manaden => "R0001-i-manaden";
+    r0001_space_inside_a_number => "R0001-mellanslag-i-tal";
+    r0001_level_with_decimals => "R0001-niva-med-decimaler";
+    r0001_niva_instead_of_rosa => "R0001-niva-i-stallet-for-rosa";
+    r0001_sekretess_ja => "R0001-sekretess-ja";
     r0002_duplicate_id_across_files => "R0002-samma-id-i-tva-filer";
     r0003_unknown_system => "R0003-okant-system";
     r0004_unknown_forward_target => "R0004-okand-mottagare";

@@ -223,7 +223,7 @@ fn ej_kanaler_round_trips() {
     let out = format_source(0, src).unwrap();
     assert_eq!(
         out,
-        "förvaltning f \"F\" {\n    ej kanaler besok, telefon // receptionen ligger på annat håll\n    ärendetyp t \"T\" {\n        frekvens 2 per månad\n        ej kanaler sms\n        delmoment d \"D\" { rosa 1  ej kanaler chatt }\n    }\n}\n"
+        "förvaltning f \"F\" {\n    ej kanaler besok, telefon // receptionen ligger på annat håll\n    ärendetyp t \"T\" {\n        frekvens 2 per månad\n        ej kanaler sms\n        delmoment d \"D\" { rosa 1 ej kanaler chatt }\n    }\n}\n"
     );
     assert_eq!(format_source(0, &out).unwrap(), out);
     let policy = "kundtjänst \"K\" {\n    kommun \"K\" kommunkod 1234\n    kanaler telefon, besök, chatt\n    frekvensgräns 1 per månad\n    reserv vidarekoppla till f\n}\n";

@@ -1,13 +1,16 @@
 //! `rosa check` and `rosa fmt`.
 
-use super::{EXIT_PROBLEMS, EXIT_USAGE, Format, exit_for, ruleset_dir};
+use super::{EXIT_PROBLEMS, EXIT_USAGE, Format, count, exit_for, ruleset_dir};
 use rosa::Diagnostics;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Katalogen med regelfilerna
+    /// Katalogen med regelfilerna, eller en enda `.rosa`-fil (standard: den aktuella
+    /// katalogen eller exempelkommunen)
+    #[arg(value_name = "KATALOG")]
     dir: Option<PathBuf>,
+    /// Utdataformat: text för människor, json för andra program
     #[arg(long, value_enum, default_value_t)]
     format: Format,
     /// Behandla varningar som fel (avslutar med 1)
@@ -16,7 +19,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let dir = ruleset_dir(args.dir);
+    let dir = match ruleset_dir(args.dir) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
     let (summary, diagnostics) = match rosa::Ruleset::load(&dir) {
         Ok(ruleset) => (Some(summary(&ruleset)), ruleset.warnings().clone()),
         Err(diagnostics) => (None, diagnostics),
@@ -65,21 +71,23 @@ fn print_json(diagnostics: &Diagnostics) {
 pub fn summary(r: &rosa::Ruleset) -> String {
     let units: usize = r.arendetyper().iter().map(|t| t.units.len()).sum();
     format!(
-        "{} ({}), {} förvaltningar, {} ärendetyper, {} beslutsenheter, {} regler, {} tester, id {}",
+        "{} ({}), {}, {}, {} (ärendetyper och delmoment som avgörs var för sig), {}, {}, id {}",
         r.policy().kommun,
         r.policy().kommunkod,
-        r.forvaltningar().len(),
-        r.arendetyper().len(),
-        units,
-        r.rules().len(),
-        r.tests().len(),
+        count(r.forvaltningar().len(), "förvaltning", "förvaltningar"),
+        count(r.arendetyper().len(), "ärendetyp", "ärendetyper"),
+        count(units, "beslutsenhet", "beslutsenheter"),
+        count(r.rules().len(), "regel", "regler"),
+        count(r.tests().len(), "test", "tester"),
         r.short_id()
     )
 }
 
 #[derive(clap::Args, Debug)]
 pub struct FmtArgs {
-    /// Katalogen med regelfilerna
+    /// Katalogen med regelfilerna, eller en enda `.rosa`-fil (standard: den aktuella
+    /// katalogen eller exempelkommunen)
+    #[arg(value_name = "KATALOG")]
     dir: Option<PathBuf>,
     /// Ändra inget; avsluta med 1 om någon fil inte är formaterad
     #[arg(long)]
@@ -87,13 +95,18 @@ pub struct FmtArgs {
 }
 
 pub fn fmt(args: FmtArgs) -> u8 {
-    let dir = ruleset_dir(args.dir);
+    let dir = match ruleset_dir(args.dir) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
     let (sources, problems) = rosa::SourceMap::read_dir(&dir);
     if !problems.is_empty() {
         let d = Diagnostics::new(problems, sources);
         eprint!("{}", d.render());
-        return EXIT_USAGE;
+        return exit_for(&d, &dir);
     }
+    // Paths in `sources` are relative to the ruleset's root (a single file's directory).
+    let root = rosa::ruleset_root(&dir);
     let mut unformatted = 0;
     let mut failed = Vec::new();
     for (id, file) in sources.files() {
@@ -111,7 +124,7 @@ pub fn fmt(args: FmtArgs) -> u8 {
         if args.check {
             outln!("inte formaterad: {path}");
             unformatted += 1;
-        } else if let Err(e) = std::fs::write(dir.join(&file.path), formatted) {
+        } else if let Err(e) = std::fs::write(root.join(&file.path), formatted) {
             eprintln!("fel: kunde inte skriva {path}: {e}");
             return EXIT_USAGE;
         } else {

@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Katalogen med regelfilerna
+    /// Katalogen med regelfilerna (standard: den aktuella katalogen eller exempelkommunen)
+    #[arg(value_name = "KATALOG")]
     dir: Option<PathBuf>,
     /// Ärendetypens id
     #[arg(long = "case", required_unless_present = "stdin")]
@@ -28,6 +29,7 @@ pub struct Args {
     /// Visa varje kriterium
     #[arg(long)]
     explain: bool,
+    /// Utdataformat: text för människor, json för andra program
     #[arg(long, value_enum, default_value_t)]
     format: Format,
     /// Läs frågor som JSON Lines från stdin och skriv beslut som JSON Lines
@@ -43,7 +45,10 @@ fn parse_attr(text: &str) -> Result<(String, AttrValue), String> {
 }
 
 pub fn run(args: Args) -> u8 {
-    let ruleset = match load_or_report(&ruleset_dir(args.dir.clone())) {
+    let ruleset = match load_or_report(&match ruleset_dir(args.dir.clone()) {
+        Ok(d) => d,
+        Err(code) => return code,
+    }) {
         Ok(r) => r,
         Err(code) => return code,
     };

@@ -1,6 +1,6 @@
 //! `rosa dry-run` and `rosa generate-log`.
 
-use super::{EXIT_PROBLEMS, EXIT_USAGE, load_or_report, ruleset_dir};
+use super::{EXIT_PROBLEMS, EXIT_USAGE, count, load_or_report, ruleset_dir};
 use clap::ValueEnum;
 use rosa::dryrun::{self, Analysis, GenerateOptions, LogFormat, Options, generate};
 use std::io::Write;
@@ -24,7 +24,8 @@ pub enum LogFormatArg {
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Katalogen med regelfilerna
+    /// Katalogen med regelfilerna (standard: den aktuella katalogen eller exempelkommunen)
+    #[arg(value_name = "KATALOG")]
     dir: Option<PathBuf>,
     /// Ärendelogg (CSV med rubrikrad eller JSON Lines); utan logg används deklarerad frekvens
     #[arg(long)]
@@ -35,9 +36,10 @@ pub struct Args {
     /// Antal dagar loggen täcker (annars från tidsstämplarna)
     #[arg(long)]
     period: Option<f64>,
-    /// Jämför med en annan regeluppsättning (före workshopen); DIR är efter
+    /// Jämför med en annan regeluppsättning (före workshopen); KATALOG är efter
     #[arg(long)]
     compare: Option<PathBuf>,
+    /// Rapportens format
     #[arg(long, value_enum, default_value_t)]
     format: ReportFormat,
     /// Skriv rapporten till en fil i stället för stdout
@@ -69,7 +71,10 @@ pub fn run(args: Args) -> u8 {
         );
         return EXIT_USAGE;
     }
-    let dir = ruleset_dir(args.dir);
+    let dir = match ruleset_dir(args.dir) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
     let ruleset = match load_or_report(&dir) {
         Ok(r) => r,
         Err(code) => return code,
@@ -159,7 +164,8 @@ fn write_out(path: Option<&std::path::Path>, text: &str) -> u8 {
 
 #[derive(clap::Args, Debug)]
 pub struct GenerateArgs {
-    /// Katalogen med regelfilerna
+    /// Katalogen med regelfilerna (standard: den aktuella katalogen eller exempelkommunen)
+    #[arg(value_name = "KATALOG")]
     dir: Option<PathBuf>,
     /// Fil att skriva (CSV, eller JSON Lines om namnet slutar på .jsonl)
     #[arg(long)]
@@ -176,7 +182,10 @@ pub struct GenerateArgs {
 }
 
 pub fn generate_log(args: GenerateArgs) -> u8 {
-    let ruleset = match load_or_report(&ruleset_dir(args.dir)) {
+    let ruleset = match load_or_report(&match ruleset_dir(args.dir) {
+        Ok(d) => d,
+        Err(code) => return code,
+    }) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -196,11 +205,15 @@ pub fn generate_log(args: GenerateArgs) -> u8 {
     match result {
         Ok(stats) => {
             eprintln!(
-                "skrev {} rader till {} ({} okända ärendetyper, {} trasiga rader)",
-                stats.rows,
+                "skrev {} till {} ({}, {})",
+                count(stats.rows as usize, "rad", "rader"),
                 args.out.display(),
-                stats.unknown,
-                stats.broken
+                count(
+                    stats.unknown as usize,
+                    "okänd ärendetyp",
+                    "okända ärendetyper"
+                ),
+                count(stats.broken as usize, "trasig rad", "trasiga rader")
             );
             0
         }

@@ -14,22 +14,33 @@ macro_rules! outln {
 mod check;
 mod decide;
 mod dryrun;
+mod help;
+mod new;
 mod search;
 mod serve;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// The example kommun that every command uses when no directory is given.
+/// The example kommun, used when no directory is given and the current one has no rules.
 pub const DEFAULT_RULESET: &str = "rulesets/exempelkommun";
+
+/// `0.1.0 (abc1234)`: the commit tells which rules engine an answer came from.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("ROSA_GIT_COMMIT"),
+    ")"
+);
 
 #[derive(Parser, Debug)]
 #[command(
     name = "rosa",
-    version,
-    about = "ROSA-regelmotor för kommunens kundtjänst"
+    version = VERSION,
+    about = "ROSA-regelmotor för kommunens kundtjänst",
+    after_help = "Exempel:\n  rosa new min-kommun --kommun \"Min kommun\" --kommunkod 1234\n  rosa check min-kommun\n\nUtan KATALOG används den aktuella katalogen om den har `.rosa`-filer, annars exempelkommunen.",
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -38,21 +49,41 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Skapa en ny, liten regeluppsättning att börja från
+    #[command(
+        after_help = "Exempel:\n  rosa new min-kommun --kommun \"Min kommun\" --kommunkod 1234"
+    )]
+    New(new::Args),
     /// Kontrollera en regeluppsättning och visa alla fel och varningar
+    #[command(
+        after_help = "Exempel:\n  rosa check rulesets/exempelkommun\n  rosa check min-kommun/bygg.rosa --format json"
+    )]
     Check(check::Args),
     /// Formatera regelfilerna i en kanonisk layout (kommentarer behålls)
+    #[command(after_help = "Exempel:\n  rosa fmt min-kommun\n  rosa fmt --check min-kommun")]
     Fmt(check::FmtArgs),
     /// Avgör en fråga (eller JSON Lines från stdin med --stdin)
+    #[command(
+        after_help = "Exempel:\n  rosa decide rulesets/exempelkommun --case bygglov-status --channel telefon --explain"
+    )]
     Decide(decide::Args),
     /// Kör testerna som står i regeluppsättningen
+    #[command(after_help = "Exempel:\n  rosa test min-kommun")]
     Test(test::Args),
     /// Hitta ärendetypen från medborgarens ord, t.ex. `rosa search när kommer sopbilen`
     Search(search::Args),
     /// Provkör utfallet: andel, arbetstid, bemanning och system (deklarerat eller från en logg)
+    #[command(
+        after_help = "Exempel:\n  rosa dry-run rulesets/exempelkommun\n  rosa dry-run min-kommun --log arenden.csv --format html --out rapport.html"
+    )]
     DryRun(dryrun::Args),
     /// Skriv en realistisk ärendelogg för en regeluppsättning
+    #[command(
+        after_help = "Exempel:\n  rosa generate-log rulesets/exempelkommun --out arenden.csv"
+    )]
     GenerateLog(dryrun::GenerateArgs),
     /// Servera beslut över HTTP (JSON) för ärendesystemen, med omladdning av reglerna
+    #[command(after_help = "Exempel:\n  rosa serve rulesets/exempelkommun --addr 127.0.0.1:8080")]
     Serve(serve::Args),
 }
 
@@ -63,17 +94,55 @@ pub enum Format {
     Json,
 }
 
-/// Exit codes: 0 fine, 1 problems found in the input, 2 usage or I/O error.
+/// Exit codes: 0 fine, 1 problems found in the rule files or input, 2 rosa could not
+/// run (bad arguments, a missing directory, a file it may not read).
 pub const EXIT_PROBLEMS: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
-fn ruleset_dir(dir: Option<PathBuf>) -> PathBuf {
-    dir.unwrap_or_else(|| PathBuf::from(DEFAULT_RULESET))
+/// The ruleset a command works on: the one given, else the current directory if it
+/// holds `.rosa` files, else the example kommun. Says on stderr which it chose, since
+/// the author did not.
+fn ruleset_dir(dir: Option<PathBuf>) -> Result<PathBuf, u8> {
+    if let Some(dir) = dir {
+        return Ok(dir);
+    }
+    let chosen = if has_rule_files(Path::new(".")) {
+        PathBuf::from(".")
+    } else if Path::new(DEFAULT_RULESET).is_dir() {
+        PathBuf::from(DEFAULT_RULESET)
+    } else {
+        eprintln!(
+            "fel: ingen regelkatalog angavs, den aktuella katalogen har inga `.rosa`-filer \
+             och exempelkommunen (`{DEFAULT_RULESET}`) finns inte här\n\
+             hjälp: ange katalogen, t.ex. `rosa check min-kommun`, eller skapa en ny med \
+             `rosa new min-kommun`"
+        );
+        return Err(EXIT_USAGE);
+    };
+    eprintln!("använder regelkatalogen {}", chosen.display());
+    Ok(chosen)
+}
+
+fn has_rule_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.path().extension().is_some_and(|x| x == "rosa"))
+    })
+}
+
+/// `1 regel`, `2 regler`: Swedish counts read wrong with the wrong form.
+pub fn count(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
 }
 
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match help::parse() {
+        Ok(cli) => cli,
+        Err(code) => return ExitCode::from(code),
+    };
     let code = match cli.command {
+        Command::New(args) => new::run(args),
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => check::fmt(args),
         Command::Decide(args) => decide::run(args),
@@ -105,14 +174,24 @@ fn load_or_report(dir: &std::path::Path) -> Result<rosa::Ruleset, u8> {
     })
 }
 
-/// 2 when the directory itself cannot be used; a file in it that cannot be read is a
-/// problem in the ruleset (1), like any other.
+/// 2 when rosa could not run: the directory itself cannot be used, or a file may not be
+/// read (permissions); every other problem with a file in it (not UTF-8, a FIFO, a link
+/// out of the directory, too large) is a problem in the ruleset (1), like any other.
 fn exit_for(diagnostics: &rosa::Diagnostics, dir: &std::path::Path) -> u8 {
     use rosa::Code;
-    let io = diagnostics.items.iter().any(|d| {
-        matches!(d.code, Code::Unreadable | Code::NoRuleFiles)
-            && d.span.is_none()
-            && d.path.as_deref() == Some(dir)
+    let could_not_run = diagnostics.items.iter().any(|d| {
+        d.span.is_none()
+            && match d.code {
+                Code::NoRuleFiles => true,
+                Code::Unreadable => {
+                    d.path.as_deref() == Some(dir) || d.message.contains("behörighet saknas")
+                }
+                _ => false,
+            }
     });
-    if io { EXIT_USAGE } else { EXIT_PROBLEMS }
+    if could_not_run {
+        EXIT_USAGE
+    } else {
+        EXIT_PROBLEMS
+    }
 }

@@ -25,7 +25,11 @@ pub fn run(args: Args) -> u8 {
         }
         _ => None,
     };
-    let ruleset = match load_or_report(&ruleset_dir(dir)) {
+    let dir = match ruleset_dir(dir) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let ruleset = match load_or_report(&dir) {
         Ok(r) => r,
         Err(code) => return code,
     };

@@ -1,6 +1,6 @@
 //! `rosa serve`: the HTTP API (see src/serve and docs/integration.md).
 
-use super::{DEFAULT_RULESET, EXIT_PROBLEMS, EXIT_USAGE};
+use super::{EXIT_PROBLEMS, EXIT_USAGE};
 use clap::ValueEnum;
 use rosa::serve::{Config, Limits, ServeError};
 use std::net::SocketAddr;
@@ -9,7 +9,9 @@ use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Kataloger med regelfiler, en per kommun (standard: rulesets/exempelkommun)
+    /// Kataloger med regelfiler, en per kommun (standard: den aktuella katalogen eller
+    /// exempelkommunen)
+    #[arg(value_name = "KATALOG")]
     dirs: Vec<PathBuf>,
     /// Adress och port att lyssna på
     #[arg(long, default_value = "127.0.0.1:8080")]
@@ -60,7 +62,10 @@ pub fn run(args: Args) -> u8 {
         }
     };
     let addr = args.addr;
-    let config = config(args);
+    let config = match config(args) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
     let result = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         rosa::serve::serve(listener, config).await
@@ -79,9 +84,9 @@ pub fn run(args: Args) -> u8 {
     }
 }
 
-fn config(args: Args) -> Config {
+fn config(args: Args) -> Result<Config, u8> {
     let dirs = if args.dirs.is_empty() {
-        vec![PathBuf::from(DEFAULT_RULESET)]
+        vec![super::ruleset_dir(None)?]
     } else {
         args.dirs
     };
@@ -96,7 +101,7 @@ fn config(args: Args) -> Config {
         max_connections: args.max_connections.max(1),
         idle_timeout: Duration::from_secs(args.idle_timeout.max(1)),
     };
-    config
+    Ok(config)
 }
 
 fn exit_code(error: &ServeError) -> u8 {

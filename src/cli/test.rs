@@ -1,19 +1,25 @@
 //! `rosa test`: the agreement, pinned by the förvaltning's own tests.
 
-use super::{EXIT_PROBLEMS, Format, load_or_report, ruleset_dir};
+use super::{EXIT_PROBLEMS, Format, count, load_or_report, ruleset_dir};
 use rosa::run_tests;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Katalogen med regelfilerna
+    /// Katalogen med regelfilerna, eller en enda `.rosa`-fil (standard: den aktuella
+    /// katalogen eller exempelkommunen)
+    #[arg(value_name = "KATALOG")]
     dir: Option<PathBuf>,
+    /// Utdataformat: text för människor, json för andra program
     #[arg(long, value_enum, default_value_t)]
     format: Format,
 }
 
 pub fn run(args: Args) -> u8 {
-    let ruleset = match load_or_report(&ruleset_dir(args.dir)) {
+    let ruleset = match load_or_report(&match ruleset_dir(args.dir) {
+        Ok(d) => d,
+        Err(code) => return code,
+    }) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -39,7 +45,7 @@ pub fn run(args: Args) -> u8 {
                         f.as_ref().map(|f| format!(" till {f}")).unwrap_or_default()
                     };
                     outln!(
-                        "FAILED  {} ({})\n        förväntat {}{}, fick {}{}{}",
+                        "FEL     {} ({})\n        förväntat {}{}, fick {}{}{}",
                         r.name,
                         r.location,
                         r.expected.keyword(),
@@ -53,7 +59,11 @@ pub fn run(args: Args) -> u8 {
                     );
                 }
             }
-            outln!("{passed} passed, {failed} failed");
+            outln!(
+                "{} gick igenom, {} misslyckades",
+                count(passed, "test", "tester"),
+                failed
+            );
         }
     }
     if failed > 0 { EXIT_PROBLEMS } else { 0 }

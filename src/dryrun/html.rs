@@ -83,14 +83,14 @@ fn key_figures(r: &Report, out: &mut String) {
     if let Some(a) = &r.staffing.average {
         cards.push((
             "Telefon, genomsnittlig timme",
-            format!("{} agenter", a.agents),
+            agents(a.agents),
             format!("{} schemalagda", a.rostered),
         ));
     }
     if let Some(p) = &r.staffing.peak {
         cards.push((
             "Telefon, topptimme",
-            format!("{} agenter", p.agents),
+            agents(p.agents),
             format!("{} schemalagda", p.rostered),
         ));
     }
@@ -330,3 +330,12 @@ h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #dd
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0}\
 th,td{border-bottom:1px solid #eee;padding:3px 8px;text-align:right}th:first-child,td:first-child{text-align:left}\
 svg{font-size:12px;max-width:100%;height:auto}svg text{fill:#222}";
+
+/// `1 agent`, `2 agenter`.
+fn agents(n: u32) -> String {
+    if n == 1 {
+        "1 agent".to_string()
+    } else {
+        format!("{n} agenter")
+    }
+}

@@ -205,7 +205,7 @@ impl Printer<'_> {
         let line = if parts.is_empty() {
             format!("{header} {{ }}")
         } else {
-            format!("{header} {{ {} }}", parts.join("  "))
+            format!("{header} {{ {} }}", parts.join(" "))
         };
         let width = line.chars().count() + self.depth * INDENT.len();
         (width <= MAX_ONE_LINE && !line.contains('\n')).then_some(line)
@@ -400,5 +400,9 @@ mod tests {
             out.contains("        delmoment x \"X\" { rosa 1 }\n"),
             "{out}"
         );
+        // One space between statements, as everywhere else on a line.
+        let out =
+            fmt("förvaltning b \"B\" { ärendetyp a \"A\" { delmoment x { rosa 1\n system S } } }");
+        assert!(out.contains("delmoment x { rosa 1 system S }\n"), "{out}");
     }
 }

@@ -564,23 +564,28 @@ fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) -> D
         pest::error::InputLocation::Span((s, _)) => s,
     };
     let found = found_at(text, pos);
-    let end = pos
+    let end = (pos
         + found
             .len()
-            .max(text[pos..].chars().next().map_or(0, char::len_utf8));
+            .max(text[pos..].chars().next().map_or(0, char::len_utf8)))
+    .min(text.len());
+    let span = Span::new(file, pos, end);
+    let positives: Vec<Rule> = match &error.variant {
+        // A comment may come almost anywhere; it is never what the author missed.
+        pest::error::ErrorVariant::ParsingError { positives, .. } => positives
+            .iter()
+            .copied()
+            .filter(|r| !matches!(r, Rule::COMMENT | Rule::WHITESPACE))
+            .collect(),
+        pest::error::ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    if let Some(slip) = slip(text, pos, found, &positives) {
+        return Diagnostic::new(Code::Syntax, span, slip.message)
+            .label(slip.label)
+            .help(slip.help);
+    }
     let expected = match &error.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            // A comment may come almost anywhere; it is never what the author missed.
-            let mut words: Vec<&str> = positives
-                .iter()
-                .filter(|r| !matches!(r, Rule::COMMENT | Rule::WHITESPACE))
-                .map(describe)
-                .collect();
-            words.dedup();
-            let mut seen = std::collections::HashSet::new();
-            words.retain(|w| seen.insert(*w));
-            join_or(&words)
-        }
+        pest::error::ErrorVariant::ParsingError { .. } => expected_list(&positives),
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
     let found_text = if found.is_empty() {
@@ -590,11 +595,184 @@ fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) -> D
     };
     Diagnostic::new(
         Code::Syntax,
-        Span::new(file, pos, end.min(text.len())),
+        span,
         format!("väntade mig {expected}, men hittade {found_text}"),
     )
-    .label(format!("här väntades {expected}"))
+    .label(if expected.chars().count() <= 60 {
+        format!("här väntades {expected}")
+    } else {
+        "det här passar inte här".to_string()
+    })
     .help("se docs/regelsprak.md för hur raden ska skrivas")
+}
+
+/// A natural slip, recognised so that the message names the cause and shows the fix.
+struct Slip {
+    message: String,
+    label: String,
+    help: String,
+}
+
+fn slip(text: &str, pos: usize, found: &str, positives: &[Rule]) -> Option<Slip> {
+    let before = text[..pos].trim_end_matches([' ', '\t']);
+    let previous = before
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or_default();
+    let next_word = text[pos + found.len()..]
+        .split_whitespace()
+        .next()
+        .unwrap_or_default();
+    let slip = |message: String, label: &str, help: String| {
+        Some(Slip {
+            message,
+            label: label.to_string(),
+            help,
+        })
+    };
+    // Word and Outlook turn "…" into “…” as you type.
+    if found.starts_with(['“', '”', '„', '«', '»', '‘', '’']) {
+        return slip(
+            "typografiska citattecken (“…”) räknas inte som citattecken i rosa".to_string(),
+            "citattecken från Word",
+            "använd raka citattecken `\"…\"`, inte “…” från Word".to_string(),
+        );
+    }
+    let is_number = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
+    // `20 i månaden`: how one says it, not how rosa writes it.
+    if found == "i" && is_number(previous) {
+        let period = match next_word.trim_end_matches([',', '.']) {
+            "månaden" | "månad" | "manaden" => Some("månad"),
+            "veckan" | "vecka" => Some("vecka"),
+            "året" | "år" | "aret" => Some("år"),
+            "dagen" | "dag" => Some("dag"),
+            _ => None,
+        };
+        if let Some(period) = period {
+            return slip(
+                format!("`{previous} i {next_word}` går inte att läsa som en frekvens"),
+                "skriv `per` i stället för `i`",
+                format!("skriv `{previous} per {period}`"),
+            );
+        }
+    }
+    // `1 600 tim`: a thousands separator splits the number in two.
+    if is_number(found) && is_number(previous) && previous.len() <= 3 && found.len() == 3 {
+        let rest: Vec<&str> = text[pos + found.len()..]
+            .split_whitespace()
+            .take(2)
+            .collect();
+        let unit = match rest.as_slice() {
+            ["per", period, ..] => format!(" per {period}"),
+            [unit, ..] if is_unit(unit) => format!(" {unit}"),
+            _ => String::new(),
+        };
+        return slip(
+            format!("`{previous} {found}` är två tal för rosa"),
+            "mellanslag inne i talet",
+            format!("rosa skriver tal utan mellanslag: `{previous}{found}{unit}`"),
+        );
+    }
+    // `nivå 3`: the level is written with the name of the method.
+    let rosa_expected = positives
+        .iter()
+        .any(|r| matches!(r, Rule::rosa_stmt | Rule::kw_rosa));
+    if matches!(found, "nivå" | "niva") && rosa_expected {
+        let level = next_word.trim_end_matches(['}', ',']);
+        let level = if is_number(level) { level } else { "3" };
+        return slip(
+            format!("`{found}` är inget ord i rosa; nivån skrivs med `rosa`"),
+            "skriv `rosa` här",
+            format!("skriv `rosa {level}`"),
+        );
+    }
+    // `sekretess ja`: the statement is a flag on its own.
+    if matches!(previous, "sekretess") && matches!(found, "ja" | "nej" | "sant" | "falskt") {
+        return slip(
+            format!("`sekretess` står ensamt, utan `{found}`"),
+            "ta bort det här ordet",
+            "skriv bara `sekretess`; står raden inte med finns ingen sekretess".to_string(),
+        );
+    }
+    // `rosa 3,5`: a level is a step on the scale, not a measure.
+    let decimal = found.len() > 1
+        && found.starts_with([',', '.'])
+        && found[1..].starts_with(|c: char| c.is_ascii_digit());
+    if decimal && is_number(previous) && positives.iter().all(|r| *r != Rule::number) {
+        let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+        if text[line_start..pos].contains("rosa") {
+            return slip(
+                format!("`{previous}{found}` är ingen nivå"),
+                "nivån har decimaler",
+                format!(
+                    "en nivå är ett heltal 1–8: välj `rosa {previous}` eller `rosa {}`",
+                    previous.parse::<u32>().map_or(0, |n| n + 1)
+                ),
+            );
+        }
+    }
+    // `ärendtyp`: a keyword with a letter too few or too many.
+    let word = found.trim_end_matches(['{', '}', ',', '`']);
+    if word.chars().next().is_some_and(char::is_alphabetic) {
+        let keywords: Vec<&str> = positives
+            .iter()
+            .map(describe)
+            .filter_map(|d| d.strip_prefix('`')?.strip_suffix('`'))
+            .filter(|k| k.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '-'))
+            .collect();
+        if let Some(keyword) = crate::check::names::suggest(word, keywords) {
+            return slip(
+                format!("okänt ord `{word}`. Menade du `{keyword}`?"),
+                "okänt ord",
+                format!("skriv `{keyword}`; se docs/regelsprak.md för vilka ord som finns"),
+            );
+        }
+    }
+    None
+}
+
+fn is_unit(word: &str) -> bool {
+    matches!(
+        word,
+        "%" | "procent" | "min" | "minuter" | "s" | "sek" | "sekunder" | "tim" | "timmar" | "h"
+    )
+}
+
+/// What pest expected, described in Swedish; a long list is grouped into keywords
+/// (with a few examples) and the rest, since 19 alternatives help nobody.
+fn expected_list(positives: &[Rule]) -> String {
+    let mut words: Vec<&str> = positives.iter().map(describe).collect();
+    let mut seen = std::collections::HashSet::new();
+    words.retain(|w| seen.insert(*w));
+    if words.len() <= 4 {
+        return join_or(&words);
+    }
+    let (keywords, rest): (Vec<&str>, Vec<&str>) = words.iter().partition(|w| {
+        w.starts_with('`') && w.ends_with('`') && w[1..w.len() - 1].chars().all(char::is_alphabetic)
+    });
+    if keywords.len() < 3 {
+        return join_or(&words);
+    }
+    // The statements an author writes most, first: pest lists them in grammar order.
+    const COMMON: [&str; 8] = [
+        "`rosa`",
+        "`frekvens`",
+        "`system`",
+        "`manus`",
+        "`om`",
+        "`vidarekoppla`",
+        "`ärendetyp`",
+        "`kommun`",
+    ];
+    let mut keywords = keywords;
+    keywords.sort_by_key(|k| COMMON.iter().position(|c| c == k).unwrap_or(COMMON.len()));
+    let examples = keywords[..3].join(", ");
+    let mut groups = vec![format!(
+        "en rad som börjar med ett nyckelord (som {examples})"
+    )];
+    groups.extend(rest.iter().map(|w| w.to_string()));
+    let groups: Vec<&str> = groups.iter().map(String::as_str).collect();
+    join_or(&groups)
 }
 
 /// The word at `pos`, for "men hittade `…`".
@@ -657,6 +835,29 @@ mod tests {
             err.message
         );
         assert!(err.message.contains("hittade `{`"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_long_list_of_what_could_come_is_grouped() {
+        let err = parse(0, "förvaltning f \"F\" {\n  ärendetyp a \"A\" { 42 }\n}").unwrap_err();
+        assert!(
+            err.message
+                .contains("en rad som börjar med ett nyckelord (som `"),
+            "{}",
+            err.message
+        );
+        assert!(err.message.chars().count() < 160, "{}", err.message);
+    }
+
+    #[test]
+    fn niva_is_written_rosa() {
+        let err = parse(0, "förvaltning f \"F\" { ärendetyp a \"A\" { nivå 4 } }").unwrap_err();
+        assert_eq!(
+            err.help.as_deref(),
+            Some("skriv `rosa 4`"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
