@@ -1096,6 +1096,20 @@ async fn responses_match_the_openapi_document() {
             "get",
             &server.get(&p("/9999/ruleset")).await,
         );
+        // Finding the ärendetyp: hits, nothing, and the query's own mistakes.
+        for (query, status) in [
+            ("/1234/case-types?q=faktura", 200),
+            ("/1234/case-types?q=%C3%B6ppettider&limit=1", 200),
+            ("/1234/case-types?q=xyzzy", 200),
+            ("/1234/case-types", 400),
+            ("/1234/case-types?q=faktura&limit=0", 400),
+            ("/1234/case-types?q=faktura&limit=tio", 400),
+            ("/9999/case-types?q=faktura", 404),
+        ] {
+            let reply = server.get(&p(query)).await;
+            assert_eq!(reply.status, status, "{query}");
+            assert_documented(&doc, &d("/{kommunkod}/case-types"), "get", &reply);
+        }
         let decisions = d("/{kommunkod}/decisions");
         let inquiries = [
             json!({"case_type": "oppettider", "channel": "telefon"}),
@@ -1168,18 +1182,20 @@ async fn readme_examples_match_the_openapi_document() {
     for command in readme.split("curl ").skip(1) {
         let Some(url) = command
             .split_whitespace()
+            .map(|w| w.trim_matches('\''))
             .find(|w| w.starts_with("http://127.0.0.1:8080"))
         else {
             continue;
         };
-        let path = url
-            .trim_start_matches("http://127.0.0.1:8080")
-            .trim_matches('\'');
+        let path = url.trim_start_matches("http://127.0.0.1:8080");
         let body = command
             .split(" -d '")
             .nth(1)
             .map(|rest| rest.split('\'').next().unwrap());
         let template = path
+            .split('?')
+            .next()
+            .unwrap_or(path)
             .split('/')
             .map(|segment| {
                 if segment.len() == 4 && segment.bytes().all(|b| b.is_ascii_digit()) {

@@ -62,6 +62,16 @@ impl Problem {
         )
     }
 
+    /// The query string is missing a parameter or has one out of range.
+    pub fn invalid_query(detail: String) -> Self {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "urn:rosa:problem:invalid-query",
+            "Invalid query",
+            detail,
+        )
+    }
+
     pub fn unknown_municipality() -> Self {
         Problem::new(
             StatusCode::NOT_FOUND,

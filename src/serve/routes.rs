@@ -52,6 +52,7 @@ fn api() -> Router<Arc<AppState>> {
         .route("/municipalities", get(municipalities))
         .route("/api-docs", get(api_docs))
         .route("/{kommunkod}/ruleset", get(ruleset))
+        .route("/{kommunkod}/case-types", get(case_types))
         .route("/{kommunkod}/decisions", post(decide))
         .route("/{kommunkod}/decisions/batch", post(decide_batch))
 }
@@ -261,6 +262,47 @@ fn decide_all(
         records.extend(chunk.iter().map(|q| loaded.engine.decide_record(q)));
     }
     Some(records)
+}
+
+/// `?q=…&limit=…` for [`case_types`].
+#[derive(serde::Deserialize)]
+struct CaseTypeQuery {
+    q: Option<String>,
+    limit: Option<usize>,
+}
+
+/// At most this many suggestions per search.
+const MAX_CASE_TYPES: usize = 50;
+
+/// The ärendetyper that best match a citizen's words: what the desk offers as one types.
+async fn case_types(
+    State(app): App,
+    kommunkod: Kommunkod,
+    query: Result<axum::extract::Query<CaseTypeQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Problem> {
+    let tenant = app.tenant(kommunkod)?;
+    let axum::extract::Query(query) = query.map_err(|e| {
+        Problem::invalid_query(e.body_text())
+            .with_error("/limit".into(), "must be a whole number".into())
+    })?;
+    let text = query.q.unwrap_or_default();
+    if text.trim().is_empty() {
+        return Err(
+            Problem::invalid_query("`q` is required: the citizen's words".into())
+                .with_error("/q".into(), "missing or empty".into()),
+        );
+    }
+    let limit = query.limit.unwrap_or(10);
+    if !(1..=MAX_CASE_TYPES).contains(&limit) {
+        return Err(
+            Problem::invalid_query(format!("`limit` must be 1–{MAX_CASE_TYPES}")).with_error(
+                "/limit".into(),
+                format!("{limit} is outside 1–{MAX_CASE_TYPES}"),
+            ),
+        );
+    }
+    let loaded = tenant.current();
+    json(&loaded.engine.search(&text, limit))
 }
 
 async fn ruleset(State(app): App, kommunkod: Kommunkod) -> Result<Response, Problem> {
