@@ -793,3 +793,41 @@ fn version_names_the_commit() {
         "{text}"
     );
 }
+
+/// Shell completions and the man page come from the same definition as `--help`, so
+/// every command is in them; a closed pipe ends them quietly.
+#[test]
+fn completions_and_man_page_name_every_command() {
+    let commands = [
+        "new",
+        "check",
+        "fmt",
+        "decide",
+        "test",
+        "search",
+        "dry-run",
+        "generate-log",
+        "serve",
+    ];
+    for shell in ["bash", "zsh", "fish"] {
+        let out = rosa(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+        let script = stdout(&out);
+        for command in commands {
+            assert!(script.contains(command), "{shell}: no `{command}`");
+        }
+    }
+    let out = rosa(&["man"]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    let page = stdout(&out);
+    assert!(
+        page.starts_with(".ie") && page.contains(".TH rosa 1"),
+        "{page}"
+    );
+    for command in commands {
+        // roff escapes a hyphen as `\-`.
+        assert!(page.contains(&command.replace('-', "\\-")), "man: no `{command}`");
+    }
+    let out = rosa(&["completions", "powershel"]);
+    assert_eq!(out.status.code(), Some(2), "{}", both(&out));
+}

@@ -85,6 +85,21 @@ enum Command {
     /// Servera beslut över HTTP (JSON) för ärendesystemen, med omladdning av reglerna
     #[command(after_help = "Exempel:\n  rosa serve rulesets/exempelkommun --addr 127.0.0.1:8080")]
     Serve(serve::Args),
+    /// Skriv kompletteringar för skalet (bash, zsh, fish, elvish, powershell)
+    #[command(
+        after_help = "Exempel:\n  rosa completions bash > ~/.local/share/bash-completion/completions/rosa"
+    )]
+    Completions(CompletionsArgs),
+    /// Skriv manualsidan (man-format) för rosa
+    #[command(after_help = "Exempel:\n  rosa man > rosa.1 && man ./rosa.1")]
+    Man,
+}
+
+#[derive(clap::Args, Debug)]
+struct CompletionsArgs {
+    /// Skalet
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -151,8 +166,31 @@ pub fn run() -> ExitCode {
         Command::DryRun(args) => dryrun::run(args),
         Command::GenerateLog(args) => dryrun::generate_log(args),
         Command::Serve(args) => serve::run(args),
+        Command::Completions(args) => {
+            // Into a buffer first: clap_complete panics on a closed pipe (`| head`).
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut help::command(), "rosa", &mut script);
+            out!("{}", String::from_utf8_lossy(&script));
+            0
+        }
+        Command::Man => man(),
     };
     ExitCode::from(code)
+}
+
+/// The man page, from the same definition as `--help`.
+fn man() -> u8 {
+    let mut page = Vec::new();
+    match clap_mangen::Man::new(help::command()).render(&mut page) {
+        Ok(()) => {
+            out!("{}", String::from_utf8_lossy(&page));
+            0
+        }
+        Err(e) => {
+            eprintln!("fel: kunde inte skriva manualsidan: {e}");
+            EXIT_USAGE
+        }
+    }
 }
 
 pub(crate) fn write_stdout(args: std::fmt::Arguments) {
