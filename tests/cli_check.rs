@@ -826,7 +826,10 @@ fn completions_and_man_page_name_every_command() {
     );
     for command in commands {
         // roff escapes a hyphen as `\-`.
-        assert!(page.contains(&command.replace('-', "\\-")), "man: no `{command}`");
+        assert!(
+            page.contains(&command.replace('-', "\\-")),
+            "man: no `{command}`"
+        );
     }
     let out = rosa(&["completions", "powershel"]);
     assert_eq!(out.status.code(), Some(2), "{}", both(&out));

@@ -405,12 +405,25 @@ fn every_format_renders() {
     );
     let md = rosa::dryrun::markdown(&r);
     assert!(md.contains("| förvaltning |"));
-    let csv = rosa::dryrun::csv(&r).expect("csv");
+    let csv = rosa::dryrun::csv(&r, rosa::dryrun::CsvDialect::Plain).expect("csv");
     assert_eq!(
         csv.lines().count(),
         1 + 5 + 1 + 1,
         "header, 5 types, 1 förvaltning, total"
     );
+    // The default is what Swedish Excel opens as columns: BOM, `;`, decimal comma.
+    let excel = rosa::dryrun::csv(&r, rosa::dryrun::CsvDialect::default()).expect("csv");
+    assert!(
+        excel.starts_with("\u{feff}niva;forvaltning;arendetyp;"),
+        "{excel}"
+    );
+    assert_eq!(excel.lines().count(), csv.lines().count());
+    let total = excel.lines().last().expect("a total row");
+    assert!(
+        total.starts_with("totalt;") && total.contains(",000;"),
+        "{total}"
+    );
+    assert!(!csv.starts_with('\u{feff}') && csv.lines().last().expect("total").contains(".000,"));
     let html = rosa::dryrun::html(&r);
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg"));
     assert!(

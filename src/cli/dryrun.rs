@@ -57,6 +57,9 @@ pub struct Args {
     /// Kronor per årsarbetare och år, för finansieringstabellen
     #[arg(long, value_name = "KR")]
     cost_per_fte: Option<f64>,
+    /// CSV med `,` och decimalpunkt utan BOM (för program); annars för svenska Excel
+    #[arg(long)]
+    csv_plain: bool,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -134,7 +137,14 @@ pub fn run(args: Args) -> u8 {
         ReportFormat::Md => dryrun::markdown(&analysis),
         ReportFormat::Html => dryrun::html(&analysis),
         ReportFormat::Json => serde_json::to_string_pretty(&analysis).unwrap_or_default() + "\n",
-        ReportFormat::Csv => match dryrun::csv(&analysis) {
+        ReportFormat::Csv => match dryrun::csv(
+            &analysis,
+            if args.csv_plain {
+                dryrun::CsvDialect::Plain
+            } else {
+                dryrun::CsvDialect::SwedishExcel
+            },
+        ) {
             Ok(text) => text,
             Err(e) => {
                 eprintln!("fel: kunde inte skriva CSV: {e}");

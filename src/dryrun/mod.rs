@@ -30,7 +30,7 @@ pub use html::html;
 pub use options::Options;
 use options::{Counted, Lines, VolumeSource};
 pub use reader::LogFormat;
-pub use render::{csv, markdown, text};
+pub use render::{CsvDialect, csv, markdown, text};
 pub use report::Report;
 
 /// Rows per chunk: large enough to keep both cores busy, small enough to keep memory flat.

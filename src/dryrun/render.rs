@@ -680,10 +680,24 @@ pub fn markdown(a: &Analysis) -> String {
     out
 }
 
+/// How the CSV is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CsvDialect {
+    /// What Swedish Excel opens as columns: UTF-8 with a byte order mark, `;` between
+    /// fields, decimal comma.
+    #[default]
+    SwedishExcel,
+    /// `,` between fields, decimal point, no byte order mark: for programs.
+    Plain,
+}
+
 /// One row per ärendetyp, per förvaltning and the total, with a `nivå` column.
-pub fn csv(a: &Analysis) -> Result<String, csv::Error> {
+pub fn csv(a: &Analysis, dialect: CsvDialect) -> Result<String, csv::Error> {
     let r = &a.report;
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let excel = dialect == CsvDialect::SwedishExcel;
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(if excel { b';' } else { b',' })
+        .from_writer(Vec::new());
     w.write_record([
         "niva",
         "forvaltning",
@@ -701,7 +715,8 @@ pub fn csv(a: &Analysis) -> Result<String, csv::Error> {
         "deklarerad_per_ar",
         "observerad_per_ar",
     ])?;
-    let num = |v: f64| format!("{v:.3}");
+    let decimal = |text: String| if excel { text.replace('.', ",") } else { text };
+    let num = |v: f64| decimal(format!("{v:.3}"));
     let opt = |v: Option<f64>| v.map(num).unwrap_or_default();
     let mut row = |level: &str,
                    forv: &str,
@@ -720,7 +735,7 @@ pub fn csv(a: &Analysis) -> Result<String, csv::Error> {
             num(f.scripted),
             num(f.forwarded),
             num(f.conditional),
-            format!("{:.4}", f.share),
+            decimal(format!("{:.4}", f.share)),
             num(f.kundtjanst_hours),
             num(f.kundtjanst_fte),
             num(f.handed_over_hours),
@@ -744,7 +759,9 @@ pub fn csv(a: &Analysis) -> Result<String, csv::Error> {
     }
     row("totalt", "", "", &r.kommun, &r.total, None, None)?;
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    // The byte order mark is how Excel knows the file is UTF-8 (else "FÃ¶rskoleplats").
+    let bom = if excel { "\u{feff}" } else { "" };
+    Ok(format!("{bom}{}", String::from_utf8_lossy(&bytes)))
 }
 
 /// The first 16 hex digits of a ruleset id: enough to tell rulesets apart on screen.
