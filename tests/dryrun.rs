@@ -720,3 +720,67 @@ fn financing_shares_sum_to_one() {
     assert_close!(r.financing.rows[0].budget_share, 1.0);
     assert!(r.financing.rows[0].cost.is_none());
 }
+
+/// What-if without editing files: granting the system in a scenario moves the same as
+/// editing the policy does (`compare_shows_what_a_new_system_moves`), and the other
+/// decisions change what they should.
+#[test]
+fn a_scenario_compares_with_the_ruleset_as_it_is() {
+    use rosa::dryrun::{Scenario, compare, per_year};
+    let baseline = fixture();
+    let scenario = Scenario {
+        grant_systems: vec!["Sys".into()],
+        ..Scenario::default()
+    };
+    let changed = scenario.apply(&baseline).expect("the scenario applies");
+    let before = run(&baseline, &Options::default()).expect("before");
+    let after = run(&changed, &Options::default()).expect("after");
+    let c = compare(&before, "nuläge", &after, &scenario.describe());
+    assert_close!(c.moved_volume, 600.0);
+    assert_eq!(c.changed.len(), 1);
+    assert_eq!(c.changed[0].id, "t3");
+    assert_eq!(scenario.describe(), "scenario: kundtjänst får Sys");
+
+    // A goal and a threshold change the policy, not the files.
+    let goal = Scenario {
+        goal_share: Some(0.5),
+        threshold_per_year: Some(per_year("1 per år").expect("a frekvens")),
+        ..Scenario::default()
+    };
+    let policy = goal.apply(&baseline).expect("applies");
+    assert_eq!(policy.policy().goal_share, 0.5);
+    assert_eq!(policy.policy().frequency_threshold_per_year, 1.0);
+    assert_eq!(
+        baseline.id(),
+        policy.id(),
+        "the scenario is not a new ruleset"
+    );
+
+    // Mistakes name what is wrong.
+    for (bad, expected) in [
+        (
+            Scenario {
+                grant_systems: vec!["Finns".into()],
+                ..Scenario::default()
+            },
+            "systemet `Finns`",
+        ),
+        (
+            Scenario {
+                set_levels: vec![("t3".into(), None, 9)],
+                ..Scenario::default()
+            },
+            "utanför skalan",
+        ),
+        (
+            Scenario {
+                set_levels: vec![("nej".into(), None, 2)],
+                ..Scenario::default()
+            },
+            "ärendetypen `nej`",
+        ),
+    ] {
+        let err = bad.apply(&baseline).expect_err("refused");
+        assert!(err.contains(expected), "{err}");
+    }
+}

@@ -2,7 +2,9 @@
 
 use super::{EXIT_PROBLEMS, EXIT_USAGE, count, load_or_report, ruleset_dir};
 use clap::ValueEnum;
-use rosa::dryrun::{self, Analysis, GenerateOptions, LogFormat, Options, generate};
+use rosa::dryrun::{
+    self, Analysis, GenerateOptions, LogFormat, Options, Scenario, generate, per_year,
+};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -60,6 +62,48 @@ pub struct Args {
     /// CSV med `,` och decimalpunkt utan BOM (för program); annars för svenska Excel
     #[arg(long)]
     csv_plain: bool,
+    /// Scenario: kundtjänst får systemet (kan upprepas); jämförs med nuläget
+    #[arg(long, value_name = "SYSTEM")]
+    grant_system: Vec<String>,
+    /// Scenario: en annan frekvensgräns, t.ex. "5 per månad"
+    #[arg(long, value_name = "N per PERIOD")]
+    threshold: Option<String>,
+    /// Scenario: en annan nivå för en ärendetyp eller ett delmoment (kan upprepas)
+    #[arg(long, value_name = "ÄRENDETYP[/DELMOMENT]=NIVÅ")]
+    set_level: Vec<String>,
+    /// Scenario: ett annat mål för andelen kundtjänst hanterar, i procent
+    #[arg(long, value_name = "PROCENT")]
+    goal: Option<f64>,
+}
+
+/// The what-if flags as a scenario, or why one of them cannot be read.
+fn scenario(args: &Args) -> Result<Scenario, String> {
+    let threshold_per_year = args.threshold.as_deref().map(per_year).transpose()?;
+    let mut set_levels = Vec::new();
+    for spec in &args.set_level {
+        let (unit, level) = spec.split_once('=').ok_or_else(|| {
+            format!("skriv `--set-level ärendetyp[/delmoment]=nivå`, inte `{spec}`")
+        })?;
+        let level: u8 = level
+            .trim()
+            .parse()
+            .map_err(|_| format!("nivån i `{spec}` ska vara ett heltal"))?;
+        let (typ, part) = match unit.split_once('/') {
+            Some((t, p)) => (t.to_string(), Some(p.to_string())),
+            None => (unit.to_string(), None),
+        };
+        set_levels.push((typ, part, level));
+    }
+    let goal_share = match args.goal {
+        Some(g) if !(0.0..=100.0).contains(&g) => return Err("--goal ska vara 0–100".into()),
+        g => g.map(|g| g / 100.0),
+    };
+    Ok(Scenario {
+        grant_systems: args.grant_system.clone(),
+        threshold_per_year,
+        set_levels,
+        goal_share,
+    })
 }
 
 pub fn run(args: Args) -> u8 {
@@ -74,13 +118,34 @@ pub fn run(args: Args) -> u8 {
         );
         return EXIT_USAGE;
     }
-    let dir = match ruleset_dir(args.dir) {
+    let dir = match ruleset_dir(args.dir.clone()) {
         Ok(d) => d,
         Err(code) => return code,
     };
     let ruleset = match load_or_report(&dir) {
         Ok(r) => r,
         Err(code) => return code,
+    };
+    let what_if = match scenario(&args) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("fel: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    if !what_if.is_empty() && args.compare.is_some() {
+        eprintln!(
+            "fel: välj antingen --compare eller ett scenario (--grant-system, --threshold, --set-level, --goal)"
+        );
+        return EXIT_USAGE;
+    }
+    let baseline = ruleset;
+    let ruleset = match what_if.apply(&baseline) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("fel i scenariot: {e}");
+            return EXIT_USAGE;
+        }
     };
     let options = Options {
         log: args.log,
@@ -106,6 +171,27 @@ pub fn run(args: Args) -> u8 {
             };
         }
     };
+    if !what_if.is_empty() {
+        let before = match dryrun::run(
+            &baseline,
+            &Options {
+                progress: false,
+                ..options.clone()
+            },
+        ) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("fel i nuläget: {e}");
+                return EXIT_USAGE;
+            }
+        };
+        analysis.comparison = Some(dryrun::compare(
+            &before,
+            "nuläge",
+            &analysis.report,
+            &what_if.describe(),
+        ));
+    }
     if let Some(other_dir) = &args.compare {
         let other = match load_or_report(other_dir) {
             Ok(r) => r,

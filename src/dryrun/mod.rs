@@ -15,6 +15,7 @@ mod options;
 mod reader;
 mod render;
 mod report;
+mod scenario;
 
 use crate::engine::{Engine, Inquiry};
 use crate::model::{Outcome, Ruleset};
@@ -32,6 +33,7 @@ use options::{Counted, Lines, VolumeSource};
 pub use reader::LogFormat;
 pub use render::{CsvDialect, csv, markdown, text};
 pub use report::Report;
+pub use scenario::{Scenario, per_year};
 
 /// Rows per chunk: large enough to keep both cores busy, small enough to keep memory flat.
 const CHUNK_ROWS: usize = 16 * 1024;
