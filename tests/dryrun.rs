@@ -784,3 +784,25 @@ fn a_scenario_compares_with_the_ruleset_as_it_is() {
         assert!(err.contains(expected), "{err}");
     }
 }
+
+/// Kandidater till nästa workshop: t3 is forwarded only because kundtjänst lacks `Sys`;
+/// 600 contacts a year × 20 förvaltning minutes = 200 hours would move.
+#[test]
+fn candidates_say_what_it_would_take() {
+    let r = declared();
+    let t3 = r
+        .candidates
+        .iter()
+        .find(|c| c.arendetyp == "t3")
+        .expect("t3 is a candidate");
+    assert_close!(t3.forwarded_volume, 600.0);
+    assert_close!(t3.hours, 600.0 * 20.0 / 60.0);
+    assert_eq!(t3.would_take, ["åtkomst till Sys"]);
+    assert!(
+        t3.blocked_by.iter().any(|b| b.contains("Sys")),
+        "{:?}",
+        t3.blocked_by
+    );
+    // Most hours first.
+    assert!(r.candidates.windows(2).all(|w| w[0].hours >= w[1].hours));
+}

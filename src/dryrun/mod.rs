@@ -7,6 +7,7 @@
 
 mod aggregate;
 mod analysis;
+mod candidates;
 mod compare;
 pub mod erlang;
 mod generate;
@@ -25,6 +26,7 @@ use reader::{Chunk, LogReader, RawRow};
 use std::io::IsTerminal;
 
 pub use analysis::Analysis;
+pub use candidates::Candidate;
 pub use compare::{Comparison, compare};
 pub use generate::{GenerateOptions, GenerateStats, generate};
 pub use html::html;

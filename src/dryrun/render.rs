@@ -139,6 +139,7 @@ pub fn sections(a: &Analysis) -> Vec<Table> {
         financing(r),
         arendetyper(r),
         systems(r),
+        candidates(r),
         staffing(r),
     ];
     out.extend(staffing_grid(r));
@@ -387,6 +388,32 @@ fn systems(r: &Report) -> Table {
             .collect(),
         notes: vec!["stoppad volym: vidarekopplas i dag men skulle hanteras av kundtjänst med åtkomst till systemet".into()],
         text_columns: 2,
+    }
+}
+
+fn candidates(r: &Report) -> Table {
+    Table {
+        title: "Kandidater till nästa workshop".into(),
+        headers: vec!["ärendetyp", "nivå", "vidarekopplas/år", "förv. tim", "kt tim", "kt åa", "det som krävs"],
+        rows: r
+            .candidates
+            .iter()
+            .map(|c| {
+                vec![
+                    c.name.clone(),
+                    c.level.to_string(),
+                    sv(c.forwarded_volume, 0),
+                    sv(c.hours, 0),
+                    sv(c.kundtjanst_hours, 0),
+                    sv(c.kundtjanst_fte, 2),
+                    c.would_take.join("; "),
+                ]
+            })
+            .collect(),
+        notes: vec![
+            "vidarekopplad volym på nivåer som kundtjänst får hantera, flest förvaltningstimmar först; förv. tim: förvaltningens timmar som skulle flyttas; kt tim och kt åa: vad det skulle kräva av kundtjänst".into(),
+        ],
+        text_columns: 1,
     }
 }
 

@@ -3,6 +3,7 @@
 //! Every figure is a plain sum or ratio of the counts, so an analyst can explain it.
 
 use super::aggregate::{HOURS_PER_WEEK, PhoneHour, Tally, UnitIndex, declared_volume};
+use super::candidates::{Candidate, candidates};
 use super::erlang::{StaffingInput, required_staff};
 use super::options::{Counted, Options, VolumeSource};
 use crate::engine::Engine;
@@ -274,6 +275,9 @@ pub struct Report {
     /// Who pays for kundtjänst: each förvaltning's share of its working hours, in
     /// posts and kronor.
     pub financing: Financing,
+    /// Kandidater till nästa workshop: forwarded units at levels kundtjänst may handle,
+    /// most förvaltning hours first, with what blocks each and what it would take.
+    pub candidates: Vec<Candidate>,
     /// Log lines that could not be used: how many (a record that swallowed lines counts
     /// each), and the first 1,000 rejections with line range and reason.
     pub rejected: Rejected,
@@ -344,6 +348,7 @@ pub fn build(engine: &Engine, counted: &Counted, options: &Options) -> Report {
         staffing,
         financing,
         systems: system_rows(ruleset, &arendetyper, tally, factor),
+        candidates: candidates(ruleset, &arendetyper),
         volumes,
         total,
         forvaltningar,
