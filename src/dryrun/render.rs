@@ -133,23 +133,23 @@ pub const WEEKDAYS: [&str; 7] = ["mån", "tis", "ons", "tor", "fre", "lör", "s�
 /// Every section of the report, in reading order.
 pub fn sections(a: &Analysis) -> Vec<Table> {
     let r = &a.report;
-    let mut out = vec![
-        summary(r),
+    let mut out = vec![summary(r)];
+    // A comparison is what the reader came for: right after the headline.
+    out.extend(comparison(a));
+    out.extend([
         forvaltningar(r),
         financing(r),
         arendetyper(r),
         systems(r),
         candidates(r),
         staffing(r),
-    ];
+    ]);
     out.extend(staffing_grid(r));
     if let Some(t) = unknown(r) {
         out.push(t);
     }
     out.push(rejected(r));
-    if let Some(t) = comparison(a) {
-        out.push(t);
-    }
+    out.push(glossary());
     out.push(Table {
         title: "Antaganden".into(),
         headers: vec![],
@@ -158,6 +158,62 @@ pub fn sections(a: &Analysis) -> Vec<Table> {
         text_columns: 1,
     });
     out
+}
+
+/// The words and abbreviations of the tables, for readers who are not analysts.
+fn glossary() -> Table {
+    let words = [
+        ("direkt", "kundtjänst svarar direkt vid första kontakten"),
+        (
+            "manus",
+            "kundtjänst hanterar ärendet med förvaltningens manus eller checklista",
+        ),
+        ("vidarek.", "vidarekopplat: ärendet går till förvaltningen"),
+        (
+            "villkorat",
+            "utfallet beror på villkor i reglerna och gissas inte (bara utan logg)",
+        ),
+        (
+            "andel",
+            "andelen kontakter som kundtjänst hanterar (direkt + manus)",
+        ),
+        (
+            "kt tim",
+            "kundtjänstens arbetstimmar per år för kontakterna",
+        ),
+        (
+            "kt åa",
+            "samma timmar i årsarbetare vid full beläggning (inte bemanning)",
+        ),
+        (
+            "avlastat tim",
+            "förvaltningens timmar per år som kundtjänst tar över",
+        ),
+        ("AHT", "genomsnittlig samtalstid (average handling time)"),
+        ("svarstid", "genomsnittlig tid innan ett samtal besvaras"),
+        (
+            "servicenivå",
+            "andelen samtal som besvaras inom målets sekunder",
+        ),
+        (
+            "beläggning",
+            "andelen av agenternas tid som går åt till samtal",
+        ),
+        (
+            "schemalagda",
+            "agenter inklusive frånvaro (raster, möten, utbildning)",
+        ),
+    ];
+    Table {
+        title: "Ordlista".into(),
+        headers: vec!["ord", "betyder"],
+        rows: words
+            .iter()
+            .map(|(w, m)| vec![w.to_string(), m.to_string()])
+            .collect(),
+        notes: vec![],
+        text_columns: 2,
+    }
 }
 
 fn summary(r: &Report) -> Table {
@@ -462,7 +518,7 @@ fn staffing(r: &Report) -> Table {
             "agenter",
             "schemalagda",
             "servicenivå",
-            "ASA s",
+            "svarstid s",
             "beläggning",
         ],
         rows,
@@ -552,36 +608,56 @@ fn unknown(r: &Report) -> Option<Table> {
     })
 }
 
+/// Rejected rows grouped by reason (the words before any quoted value), with the
+/// first line numbers of each: what an analyst fixes in the log, once per kind.
 fn rejected(r: &Report) -> Table {
     let shown = r.rejected.rows.len() as u64;
+    let mut groups: Vec<(String, u64, Vec<String>)> = Vec::new();
+    for row in &r.rejected.rows {
+        let reason = row
+            .reason
+            .split('`')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches([' ', ':']);
+        let reason = if reason.is_empty() {
+            row.reason.as_str()
+        } else {
+            reason
+        };
+        let at = if row.last_line > row.line {
+            format!("{}–{}", row.line, row.last_line)
+        } else {
+            row.line.to_string()
+        };
+        match groups.iter_mut().find(|(r, _, _)| r == reason) {
+            Some((_, n, lines)) => {
+                *n += 1;
+                if lines.len() < 5 {
+                    lines.push(at);
+                }
+            }
+            None => groups.push((reason.to_string(), 1, vec![at])),
+        }
+    }
+    groups.sort_by_key(|g| std::cmp::Reverse(g.1));
     let mut notes = vec![format!(
         "{} avvisades och ingår inte i volymerna",
         rows(r.rejected.total)
     )];
     if r.rejected.total > shown {
-        notes.push(format!("visar de första {shown}"));
+        notes.push(format!("grupperna räknar de första {shown}"));
     }
     Table {
         title: "Avvisade rader".into(),
         headers: if shown > 0 {
-            vec!["rad och orsak"]
+            vec!["orsak", "rader", "första raderna"]
         } else {
             vec![]
         },
-        rows: r
-            .rejected
-            .rows
-            .iter()
-            .map(|row| {
-                if row.last_line > row.line {
-                    vec![format!(
-                        "rad {}–{}: {}",
-                        row.line, row.last_line, row.reason
-                    )]
-                } else {
-                    vec![format!("rad {}: {}", row.line, row.reason)]
-                }
-            })
+        rows: groups
+            .into_iter()
+            .map(|(reason, n, lines)| vec![reason, sv(n as f64, 0), lines.join(", ")])
             .collect(),
         notes,
         text_columns: 1,
@@ -623,7 +699,9 @@ fn comparison(a: &Analysis) -> Option<Table> {
             signed(c.moved_volume, 0)
         ),
         format!(
-            "kundtjänst behöver {} årsarbetare; handläggningstid {} timmar ({} åa vid full beläggning); förvaltningarnas avlastning {} timmar",
+            "årsarbetare som kundtjänst behöver: {} → {} ({}); handläggningstid {} timmar ({} åa vid full beläggning); förvaltningarnas avlastning {} timmar",
+            sv(c.before.fte_total, 1),
+            sv(c.after.fte_total, 1),
             signed(c.fte_total_delta, 1),
             signed(c.kundtjanst_hours_delta, 0),
             signed(c.kundtjanst_fte_delta, 1),
