@@ -571,6 +571,35 @@ impl Ruleset {
         self.arendetyper.iter().find(|t| t.id == id)
     }
 
+    /// The guarded rules tried for `unit` of `typ`, in the order they are tried (§5):
+    /// the delmoment's, the ärendetyp's, the förvaltning's, the policy's.
+    pub fn unit_rules<'a>(
+        &'a self,
+        typ: &'a Arendetyp,
+        unit: &'a Unit,
+    ) -> impl Iterator<Item = RuleId> + 'a {
+        unit.rules
+            .iter()
+            .chain(&typ.rules)
+            .chain(&self.forvaltningar[typ.forvaltning].rules)
+            .chain(&self.policy.rules)
+            .copied()
+    }
+
+    /// The declared attributes the rules of `unit` may read, in the policy's order:
+    /// what staff must know to decide it.
+    pub fn unit_attributes(&self, typ: &Arendetyp, unit: &Unit) -> Vec<&Attribute> {
+        let read: Vec<&str> = self
+            .unit_rules(typ, unit)
+            .flat_map(|id| self.rules[id].condition.attributes())
+            .collect();
+        self.policy
+            .attributes
+            .iter()
+            .filter(|a| read.contains(&a.name.as_str()))
+            .collect()
+    }
+
     /// The index of the system with this name.
     pub fn system_id(&self, name: &str) -> Option<SystemId> {
         self.systems.iter().position(|s| s.name == name)
