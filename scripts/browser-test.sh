@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# The desk in a real browser: Debian's chromium driven by Playwright for Python
-# (pointed at /usr/bin/chromium; it cannot download its own), with axe-core from the
-# npm registry injected for the accessibility check. See tests/browser/desk.py.
+# The desk and the studio in a real browser: Debian's chromium driven by Playwright
+# for Python (pointed at /usr/bin/chromium; it cannot download its own), with axe-core
+# from the npm registry injected for the accessibility check. See tests/browser/.
 #
 #   scripts/browser-test.sh            # exits non-zero on any failure
 #   SHOTS=docs scripts/browser-test.sh # also refreshes the screenshots in docs/
 #
 # Creates target/browser-venv and target/browser-node (reused between runs), builds
-# and starts the release server on a free port, runs the checks, stops the server.
+# and starts the release server on a free port, runs the desk's checks, then the
+# studio's on a copy of the example.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,4 +40,9 @@ cleanup() {
 trap cleanup EXIT
 
 start_server rulesets/exempelkommun "$work/server.log"
-"$VENV/bin/python" tests/browser/desk.py "http://$addr" "$axe" "$SHOTS"
+status=0
+"$VENV/bin/python" tests/browser/desk.py "http://$addr" "$axe" "$SHOTS" || status=1
+stop_server
+# The studio writes: it works on a copy of the example, made by the test.
+"$VENV/bin/python" tests/browser/studio.py ./target/release/rosa rulesets/exempelkommun "$axe" "$SHOTS" || status=1
+exit "$status"

@@ -49,6 +49,8 @@ mod syntax;
 pub mod dryrun;
 #[cfg(feature = "serve")]
 pub mod serve;
+#[cfg(feature = "studio")]
+pub mod studio;
 #[cfg(feature = "serve")]
 mod web;
 

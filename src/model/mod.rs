@@ -363,6 +363,9 @@ pub struct Unit {
     pub location: Location,
     #[serde(skip)]
     pub(crate) span: Span,
+    /// The N of its `rosa N`, for editors that change the level in the text.
+    #[serde(skip)]
+    pub(crate) level_span: Span,
 }
 
 /// The channels excluded with `ej kanaler` for one unit: the union of what its

@@ -1,5 +1,5 @@
 //! The web foundation shared by the pages rosa serves to people (the desk in
-//! `rosa serve`): assets embedded in the binary, the page shell, security headers and
+//! `rosa serve`, and `rosa studio`): assets embedded in the binary, the page shell, security headers and
 //! the rendering of rule authors' markdown. Nothing here reaches the network at run
 //! time; every page works offline.
 
@@ -36,6 +36,11 @@ pub const ASSETS: &[Asset] = &[
         name: "rosa.css",
         content_type: "text/css; charset=utf-8",
         body: include_str!("assets/rosa.css"),
+    },
+    Asset {
+        name: "studio.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("assets/studio.js"),
     },
     Asset {
         name: "desk.js",
