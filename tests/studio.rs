@@ -303,3 +303,34 @@ fn only_the_rulesets_own_files_are_served() {
     assert_eq!(studio.post("/api/save", &edit).status, 404);
     assert!(!dir.path().join("../x.rosa").exists());
 }
+
+#[test]
+fn pin_this_turns_a_decision_into_a_passing_test() {
+    let dir = copy_example();
+    let studio = start(dir.path());
+    let pin = json!({"case_type": "va-faktura", "part": "information", "channel": "chatt"});
+    let reply = studio.post("/api/pin", &pin);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let pinned = reply.json();
+    assert_eq!(pinned["file"], "va-avfall.rosa");
+    let name = pinned["test"].as_str().unwrap().to_string();
+    assert_eq!(
+        name,
+        "Faktura för vatten och avfall i chatt besvaras direkt"
+    );
+    let ruleset = rosa::Ruleset::load(dir.path()).unwrap();
+    let results = rosa::run_tests(&rosa::Engine::new(&ruleset));
+    let result = results
+        .iter()
+        .find(|r| r.name == name)
+        .expect("the pinned test");
+    assert!(result.passed);
+    assert!(results.iter().all(|r| r.passed));
+    // The same pin again gets a name of its own; a decision that needs answers is refused.
+    let again = studio.post("/api/pin", &pin).json();
+    assert_eq!(again["test"], format!("{name} (2)"));
+    let guarded = json!({"case_type": "va-faktura", "part": "avbetalning", "channel": "telefon"});
+    let refused = studio.post("/api/pin", &guarded);
+    assert_eq!(refused.status, 422);
+    assert!(refused.json()["error"].as_str().unwrap().contains("belopp"));
+}

@@ -27,7 +27,8 @@ pub fn render(ruleset: &Ruleset) -> String {
              <thead><tr><th scope=\"col\">Ärendetyp</th><th scope=\"col\">Nivå</th>\
              <th scope=\"col\">Frekvens per år</th><th scope=\"col\">System</th>\
              <th scope=\"col\">Manus</th><th scope=\"col\">Tid, kundtjänst / förvaltning</th>\
-             <th scope=\"col\">Utfall per kanal</th><th scope=\"col\">Varför vidare</th></tr></thead>\n<tbody>\n",
+             <th scope=\"col\">Utfall per kanal</th><th scope=\"col\">Varför vidare</th>\
+             <th scope=\"col\">Test</th></tr></thead>\n<tbody>\n",
             id = escape(&forvaltning.id),
             name = escape(&forvaltning.name),
             types = crate::numbers::count(types.len(), "ärendetyp", "ärendetyper"),
@@ -80,7 +81,7 @@ fn row(out: &mut String, engine: &Engine, ruleset: &Ruleset, typ: &Arendetyp, un
         out,
         "<tr data-case-type=\"{id}\" data-part=\"{part}\"><th scope=\"row\">{name}{flags}</th>\
          <td>{level}</td><td class=\"tal\">{frekvens}</td><td>{systems}</td><td>{script}</td>\
-         <td class=\"tal\">{kt} / {fv} min</td><td>{outcomes}</td><td>{why}</td></tr>",
+         <td class=\"tal\">{kt} / {fv} min</td><td>{outcomes}</td><td>{why}</td><td>{pin}</td></tr>",
         id = escape(&typ.id),
         part = escape(unit.part.as_deref().unwrap_or("")),
         flags = flags(unit),
@@ -93,9 +94,28 @@ fn row(out: &mut String, engine: &Engine, ruleset: &Ruleset, typ: &Arendetyp, un
         } else {
             systems.join(", ")
         },
+        pin = pin_control(ruleset, &label),
         kt = numbers::sv(unit.times.kundtjanst, 0),
         fv = numbers::sv(unit.times.forvaltning, 0),
     );
+}
+
+/// "Pin this": a channel and a button that turn today's decision into a test.
+fn pin_control(ruleset: &Ruleset, label: &str) -> String {
+    let mut out = format!(
+        "<select class=\"test-kanal\" aria-label=\"Kanal för testet av {}\">",
+        escape(label)
+    );
+    for channel in ruleset.policy().channels.iter() {
+        let _ = write!(out, "<option>{}</option>", channel.name());
+    }
+    let _ = write!(
+        out,
+        "</select> <button type=\"button\" class=\"fast\" aria-label=\"Fäst som test: {}\">\
+         Fäst som test</button><span class=\"fast-status\" role=\"status\"></span>",
+        escape(label)
+    );
+    out
 }
 
 fn flags(unit: &Unit) -> String {

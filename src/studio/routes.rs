@@ -67,6 +67,7 @@ pub fn router(studio: Arc<Studio>) -> Router {
     let api = Router::new()
         .route("/api/what-if", post(what_if))
         .route("/api/levels", post(save_levels))
+        .route("/api/pin", post(pin))
         .route("/api/check", post(check))
         .route("/api/save", post(save))
         .layer(middleware::from_fn_with_state(studio.clone(), guard_writes));
@@ -223,6 +224,42 @@ async fn save_levels(State(studio): App, Json(levels): Json<Levels>) -> Response
         }
     }
     Json(Saved { files }).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Pin {
+    case_type: String,
+    part: Option<String>,
+    channel: String,
+}
+
+#[derive(Serialize)]
+struct Pinned {
+    file: String,
+    test: String,
+}
+
+/// "Pin this": today's decision for a unit in a channel, as a test in its file.
+async fn pin(State(studio): App, Json(pin): Json<Pin>) -> Response {
+    let mut workspace = studio.workspace();
+    let Ok(ruleset) = workspace.ruleset().cloned() else {
+        return refuse(
+            StatusCode::CONFLICT,
+            "regelfilerna har fel: rätta dem först",
+        );
+    };
+    let part = pin.part.as_deref().filter(|p| !p.is_empty());
+    let (path, text, test) =
+        match super::edit::pin_test(&ruleset, &pin.case_type, part, &pin.channel) {
+            Ok(edit) => edit,
+            Err(error) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &error),
+        };
+    let version = workspace.file(&path).map(|(_, v)| v).unwrap_or_default();
+    if let Err(error) = workspace.save(&path, &text, &version) {
+        return save_refused(error);
+    }
+    Json(Pinned { file: path, test }).into_response()
 }
 
 #[derive(Deserialize)]

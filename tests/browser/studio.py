@@ -135,9 +135,15 @@ def foreign_writes_are_refused(page, base):
 
 
 def tests_page(page, base):
+    page.goto(base)
+    pin = page.get_by_role("button", name="Fäst som test: Snöröjning och halkbekämpning")
+    pin.click()
+    row = pin.locator("xpath=ancestor::tr")
+    expect(row.locator(".fast-status")).to_contain_text("Testet ”Snöröjning och halkbekämpning i telefon")
     page.goto(base + "tester")
     expect(page.get_by_role("heading", level=1)).to_have_text("Tester")
-    expect(page.locator(".ingress")).to_contain_text("misslyckades")
+    expect(page.locator(".ingress")).to_contain_text("0 misslyckades")
+    expect(page.get_by_role("rowheader", name=re.compile("Snöröjning och halkbekämpning i telefon"))).to_be_visible()
 
 
 def axe(page, state):
@@ -181,7 +187,7 @@ def main():
                     ("en trasig ändring visar felet och sparas inte", broken_edit_is_not_saved, (base, directory)),
                     ("en fil som ändrats på disken skrivs inte över", conflict_is_detected, (base, directory)),
                     ("skrivningar utan studions nyckel nekas", foreign_writes_are_refused, (base,)),
-                    ("testerna visas med resultat", tests_page, (base,)),
+                    ("fäst ett utfall som test, och se det bland testerna", tests_page, (base,)),
                 ]:
                     page = context.new_page()
                     errors = []

@@ -152,6 +152,21 @@
       location.reload();
     });
 
+    document.querySelectorAll("button.fast").forEach((button) => {
+      button.addEventListener("click", async () => {
+        const row = button.closest("tr");
+        const status = row.querySelector(".fast-status");
+        const channel = row.querySelector("select.test-kanal").value;
+        status.textContent = " Fäster …";
+        const result = await post("/api/pin", {
+          case_type: row.dataset.caseType, part: row.dataset.part || null, channel: channel,
+        });
+        status.textContent = result.ok
+          ? " Testet ”" + result.data.test + "” finns nu i " + result.data.file + "."
+          : " Fästes inte: " + result.data.error + ".";
+      });
+    });
+
     const saved = sessionStorage.getItem("rosa-sparat");
     if (saved) {
       sessionStorage.removeItem("rosa-sparat");
