@@ -63,7 +63,7 @@ async fn desk(State(app): State<Arc<AppState>>, Path(code): Path<String>) -> Res
             "<p class=\"produkt\"><a href=\"/\">Kundtjänstens handbok</a></p>\
              <p class=\"kommun\">{kommun}</p>"
         ),
-        main: DESK_MAIN.to_string(),
+        main: web::DESK_MAIN.to_string(),
     };
     html(StatusCode::OK, page.render())
 }
@@ -94,6 +94,3 @@ fn html(status: StatusCode, body: String) -> Response {
     let content_type = HeaderValue::from_static("text/html; charset=utf-8");
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
 }
-
-/// The desk's content before the script fills it in.
-const DESK_MAIN: &str = include_str!("../web/assets/desk.html");

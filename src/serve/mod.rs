@@ -16,7 +16,7 @@
 //! ```
 
 mod body;
-mod case_type;
+pub(crate) mod case_type;
 mod decision_log;
 mod desk;
 mod http;

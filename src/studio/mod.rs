@@ -13,6 +13,7 @@
 mod agreement;
 mod edit;
 mod pages;
+mod preview;
 mod routes;
 mod whatif;
 mod workspace;

@@ -14,6 +14,28 @@ use std::sync::Arc;
 
 type App = State<Arc<Studio>>;
 
+/// The studio's header and menu, on every page.
+pub const HEADER: &str = "<p class=\"produkt\">rosa studio</p>\
+    <nav aria-label=\"Studion\"><ul class=\"meny\">\
+    <li><a href=\"/\">Överenskommelsen</a></li>\
+    <li><a href=\"/forhandsvisning/\">Handboken (förhandsvisning)</a></li>\
+    <li><a href=\"/tester\">Tester</a></li></ul></nav>";
+
+/// The page for a directory whose files do not load.
+pub fn broken_page(studio: &Studio) -> String {
+    let workspace = studio.workspace();
+    let records = workspace
+        .ruleset()
+        .err()
+        .map(|d| d.records())
+        .unwrap_or_default();
+    page_html(
+        studio,
+        "Regelfilerna har fel – rosa studio",
+        broken_main(&records, &workspace.paths()),
+    )
+}
+
 /// The agreement, with the what-if panel.
 pub async fn agreement(State(studio): App) -> Response {
     let workspace = studio.fresh_workspace();
@@ -130,6 +152,14 @@ pub async fn file(State(studio): App, Path(path): Path<String>) -> Response {
     page(&studio, &format!("{path} – rosa studio"), main)
 }
 
+/// Any other path.
+pub async fn not_found(State(studio): App) -> Response {
+    let main =
+        "<h1>Sidan finns inte</h1>\n<p><a href=\"/\">Till överenskommelsen</a></p>".to_string();
+    let body = page_html(&studio, "Sidan finns inte – rosa studio", main);
+    (StatusCode::NOT_FOUND, html(body)).into_response()
+}
+
 /// The ruleset's tests with their results.
 pub async fn tests(State(studio): App) -> Response {
     let workspace = studio.fresh_workspace();
@@ -183,11 +213,7 @@ fn page_html(studio: &Studio, title: &str, main: String) -> String {
         title,
         scripts: &["studio.js"],
         main_attributes: format!(" class=\"bred\" data-token=\"{}\"", escape(&studio.token)),
-        header: "<p class=\"produkt\">rosa studio</p>\
-                 <nav aria-label=\"Studion\"><ul class=\"meny\">\
-                 <li><a href=\"/\">Överenskommelsen</a></li>\
-                 <li><a href=\"/tester\">Tester</a></li></ul></nav>"
-            .into(),
+        header: HEADER.into(),
         main,
     }
     .render()

@@ -1,10 +1,11 @@
 //! The studio's pages and its small JSON API. Every write needs the session token the
 //! pages carry (CSRF) and a request addressed to this machine (DNS rebinding).
 
-use super::pages;
 use super::whatif::{self, Figures, LevelChange, Trial};
 use super::workspace::{SaveError, Workspace};
+use super::{pages, preview};
 use crate::diagnostics::DiagnosticRecord;
+use crate::engine::Engine;
 use crate::web;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -22,6 +23,9 @@ use std::time::Instant;
 pub struct Studio {
     workspace: Mutex<Workspace>,
     baseline: Mutex<Option<(String, Figures)>>,
+    /// The ruleset the room last tried (its id, the engine, the trial in words), for
+    /// the desk preview; `None` until a trial changes something.
+    trial: Mutex<Option<(String, Arc<Engine>, String)>>,
     pub token: String,
     addr: SocketAddr,
 }
@@ -33,6 +37,7 @@ impl Studio {
         Arc::new(Studio {
             workspace: Mutex::new(Workspace::open(dir)),
             baseline: Mutex::new(None),
+            trial: Mutex::new(None),
             token: session_token(),
             addr,
         })
@@ -47,6 +52,33 @@ impl Studio {
         let mut workspace = self.workspace();
         workspace.refresh();
         workspace
+    }
+
+    /// The engine of the desk preview: the saved ruleset with the last trial, if the
+    /// trial was made on the saved version; `None` when the files do not load.
+    pub fn preview(&self) -> super::preview::Preview {
+        let saved = match self.workspace().ruleset() {
+            Ok(ruleset) => ruleset.clone(),
+            Err(_) => return (None, String::new()),
+        };
+        let trial = self.trial.lock().unwrap_or_else(|e| e.into_inner());
+        match trial.as_ref() {
+            Some((id, engine, description)) if *id == saved.id => {
+                (Some(engine.clone()), description.clone())
+            }
+            _ => (Some(Arc::new(Engine::new(&saved))), String::new()),
+        }
+    }
+
+    fn remember_trial(&self, saved_id: &str, trial: Option<(crate::Ruleset, String)>) {
+        let mut slot = self.trial.lock().unwrap_or_else(|e| e.into_inner());
+        *slot = trial.map(|(ruleset, description)| {
+            (
+                saved_id.to_string(),
+                Arc::new(Engine::new(&ruleset)),
+                description,
+            )
+        });
     }
 
     /// The saved ruleset's figures, computed once per version of the files.
@@ -70,13 +102,21 @@ pub fn router(studio: Arc<Studio>) -> Router {
         .route("/api/pin", post(pin))
         .route("/api/check", post(check))
         .route("/api/save", post(save))
-        .layer(middleware::from_fn_with_state(studio.clone(), guard_writes));
+        .route_layer(middleware::from_fn_with_state(studio.clone(), guard_writes));
+    let preview = Router::new()
+        .route("/", get(preview::page))
+        .route("/case-types", get(preview::search))
+        .route("/case-types/{case_type}", get(preview::case_type))
+        .route("/decisions", post(preview::decide));
     Router::new()
+        .nest(preview::BASE, preview)
+        .route(&format!("{}/", preview::BASE), get(preview::page))
         .route("/", get(pages::agreement))
         .route("/filer/{*path}", get(pages::file))
         .route("/tester", get(pages::tests))
         .route("/assets/{name}", get(asset))
         .merge(api)
+        .fallback(pages::not_found)
         .layer(middleware::from_fn(web::security_headers))
         .layer(middleware::from_fn_with_state(studio.clone(), guard_host))
         .with_state(studio)
@@ -174,7 +214,9 @@ async fn what_if(State(studio): App, Json(trial): Json<Trial>) -> Response {
     let worker = studio.clone();
     let result = tokio::task::spawn_blocking(move || {
         let baseline = worker.baseline(&ruleset)?;
-        whatif::try_out(&ruleset, baseline, &trial)
+        let (what_if, tried) = whatif::try_out(&ruleset, baseline, &trial)?;
+        worker.remember_trial(&ruleset.id, tried);
+        Ok::<_, String>(what_if)
     })
     .await;
     match result {

@@ -101,22 +101,30 @@ pub fn figures(ruleset: &Ruleset) -> Result<Figures, String> {
     Ok(Figures::from(&report))
 }
 
-/// The trial's figures against `baseline` (the saved ruleset's).
-pub fn try_out(ruleset: &Ruleset, baseline: Figures, trial: &Trial) -> Result<WhatIf, String> {
+/// The trial's figures against `baseline` (the saved ruleset's), and the ruleset it
+/// gives with the trial in words (`None` when it changes nothing).
+pub fn try_out(
+    ruleset: &Ruleset,
+    baseline: Figures,
+    trial: &Trial,
+) -> Result<(WhatIf, Option<(Ruleset, String)>), String> {
     let scenario = trial.scenario()?;
     if scenario.is_empty() {
-        return Ok(WhatIf {
+        let same = WhatIf {
             scenario: baseline.clone(),
             baseline,
             description: String::new(),
-        });
+        };
+        return Ok((same, None));
     }
     let changed = scenario.apply(ruleset)?;
-    Ok(WhatIf {
+    let what_if = WhatIf {
         scenario: figures(&changed)?,
         baseline,
         description: scenario.describe(),
-    })
+    };
+    let description = what_if.description.clone();
+    Ok((what_if, Some((changed, description))))
 }
 
 impl From<&Report> for Figures {

@@ -30,6 +30,10 @@ pub struct Asset {
     pub body: &'static str,
 }
 
+/// The desk's content before its script fills it in: served by `rosa serve` and, on
+/// the ruleset being edited, by the studio's preview.
+pub const DESK_MAIN: &str = include_str!("assets/desk.html");
+
 /// Every asset of every page.
 pub const ASSETS: &[Asset] = &[
     Asset {

@@ -93,6 +93,24 @@ def change_level_and_save(page, base, directory, original):
     assert re.fullmatch(r"<\s+rosa 3", changed[0]) and re.fullmatch(r">\s+rosa 4", changed[1]), diff
 
 
+def desk_preview_shows_the_trial(page, base):
+    page.goto(base)
+    expect(page.locator("#v-andel")).not_to_have_text("–")
+    level = page.get_by_label("Nivå för Status på bygglovsärende")
+    level.select_option("5")
+    expect(page.locator("#v-sammanfattning")).to_contain_text("bygglov-status på nivå 5")
+    page.get_by_role("link", name="Handboken (förhandsvisning)").click()
+    expect(page.get_by_role("note")).to_contain_text("bygglov-status på nivå 5")
+    page.get_by_role("combobox").fill("status på mitt bygglovsärende")
+    expect(page.get_by_role("listbox")).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.locator("#svar-rubrik")).to_have_text("Koppla vidare till Samhällsbyggnadsförvaltningen")
+    # Nothing was saved: back on the agreement the saved level stands.
+    page.goto(base)
+    expect(page.get_by_label("Nivå för Status på bygglovsärende")).to_have_value("4")
+
+
 def broken_edit_is_not_saved(page, base, directory):
     path = directory / "tekniska.rosa"
     saved = path.read_text(encoding="utf-8")
@@ -115,7 +133,7 @@ def conflict_is_detected(page, base, directory):
     path = directory / "tekniska.rosa"
     page.goto(base + "filer/tekniska.rosa")
     area = page.get_by_label("Regeltext")
-    expect(page.locator("#diagnoser")).to_contain_text("Inga fel")
+    expect(page.locator("#diagnoser")).to_contain_text("Inga fel eller varningar i den här filen")
     # Someone else saves the file meanwhile (an editor beside the studio).
     elsewhere = path.read_text(encoding="utf-8") + "\n// ändrad i en annan editor\n"
     path.write_text(elsewhere, encoding="utf-8")
@@ -162,10 +180,17 @@ def accessibility(page, base):
     expect(page.locator("#v-andel")).not_to_have_text("–")
     axe(page, "överenskommelsen")
     page.goto(base + "filer/tekniska.rosa")
-    expect(page.locator("#diagnoser li").first).to_be_visible()
+    expect(page.locator("#diagnoser")).not_to_contain_text("Kontrollerar")
     axe(page, "regelfilen")
     page.goto(base + "tester")
     axe(page, "testerna")
+    page.goto(base + "forhandsvisning/")
+    page.get_by_role("combobox").fill("när kommer sopbilen")
+    expect(page.get_by_role("listbox")).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.locator("#svar")).to_be_visible()
+    axe(page, "handboken i förhandsvisning")
 
 
 def main():
@@ -184,6 +209,7 @@ def main():
                     ("första sidan namnger varje förvaltning", names_every_forvaltning, (base, directory)),
                     ("prova ett system: andelen ändras (bara tangentbord)", what_if_system, (base,)),
                     ("ändra en nivå och spara: check, test och en rad i diffen", change_level_and_save, (base, directory, original)),
+                    ("handboken förhandsvisas med det ni provar", desk_preview_shows_the_trial, (base,)),
                     ("en trasig ändring visar felet och sparas inte", broken_edit_is_not_saved, (base, directory)),
                     ("en fil som ändrats på disken skrivs inte över", conflict_is_detected, (base, directory)),
                     ("skrivningar utan studions nyckel nekas", foreign_writes_are_refused, (base,)),

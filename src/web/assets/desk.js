@@ -6,7 +6,8 @@
 (function () {
   const main = document.getElementById("innehall");
   const kommunkod = main.dataset.kommunkod;
-  const api = "/v1/" + encodeURIComponent(kommunkod);
+  // The studio previews the desk on the ruleset being edited, under its own base.
+  const api = main.dataset.api || "/v1/" + encodeURIComponent(kommunkod);
   const $ = (id) => document.getElementById(id);
   const input = $("sok");
   const listbox = $("forslag");

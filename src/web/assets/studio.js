@@ -195,9 +195,9 @@
       list.replaceChildren();
       const here = diagnostics.filter((d) => d.file === fileForm.dataset.path);
       const elsewhere = diagnostics.length - here.length;
-      if (diagnostics.length === 0) {
+      if (here.length === 0) {
         const li = document.createElement("li");
-        li.textContent = "Inga fel.";
+        li.textContent = "Inga fel eller varningar i den här filen.";
         list.append(li);
       }
       here.forEach((d) => {
@@ -216,7 +216,7 @@
       });
       if (elsewhere > 0) {
         const li = document.createElement("li");
-        li.textContent = elsewhere === 1 ? "1 problem i andra filer." : elsewhere + " problem i andra filer.";
+        li.textContent = elsewhere === 1 ? "1 varning eller fel i andra filer." : elsewhere + " varningar eller fel i andra filer.";
         list.append(li);
       }
     }
