@@ -614,17 +614,7 @@ fn rejected(r: &Report) -> Table {
     let shown = r.rejected.rows.len() as u64;
     let mut groups: Vec<(String, u64, Vec<String>)> = Vec::new();
     for row in &r.rejected.rows {
-        let reason = row
-            .reason
-            .split('`')
-            .next()
-            .unwrap_or("")
-            .trim_end_matches([' ', ':']);
-        let reason = if reason.is_empty() {
-            row.reason.as_str()
-        } else {
-            reason
-        };
+        let reason = super::sheets::reason_kind(&row.reason);
         let at = if row.last_line > row.line {
             format!("{}–{}", row.line, row.last_line)
         } else {
