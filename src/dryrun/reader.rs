@@ -33,7 +33,7 @@ pub enum LogFormat {
 impl LogFormat {
     /// By file extension: `.jsonl`, `.ndjson` and `.json` are JSON Lines, `.xlsx` and
     /// `.xlsm` Excel, the rest CSV. (A CSV log that is really a workbook is read as one:
-    /// [`LogReader::open`] looks at the first bytes.)
+    /// the reader looks at the first bytes.)
     pub fn of_path(path: &Path) -> LogFormat {
         let ext = path
             .extension()
