@@ -235,6 +235,8 @@ fn summary(a: &Analysis) -> Table {
     let mut rows = vec![
         vec![Cell::text("kommun"), Cell::text(&r.kommun)],
         vec![Cell::text("kommunkod"), Cell::text(&r.kommunkod)],
+        vec![Cell::text("kundtjänst"), Cell::text(&r.kundtjanst)],
+        vec![Cell::text("rapporten gjord"), Cell::text(&r.date)],
         vec![
             Cell::text("regeluppsättning"),
             Cell::text(short_id(&r.ruleset)),
@@ -628,6 +630,12 @@ fn rejected(r: &Report) -> Table {
 fn assumptions(r: &Report) -> Table {
     let s = &r.staffing;
     let lines = std::iter::once(format!("volymer: {}", r.volumes.description))
+        .chain((r.volumes.mode == "log").then(|| {
+            format!(
+                "loggen och frekvensen: {}",
+                super::render::DECLARED_VERSUS_LOGGED
+            )
+        }))
         .chain(r.assumptions.iter().cloned())
         .chain(s.assumptions.iter().map(|a| format!("bemanning: {a}")))
         .chain(s.fte_formula.iter().map(|f| format!("årsarbetare: {f}")))
