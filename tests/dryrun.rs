@@ -854,3 +854,45 @@ fn report_header_print_style_and_comparison_cards() {
     assert!(html.contains("+27,3 procentenheter mot nuläge"), "{html}");
     assert!(html.contains("+600 till kundtjänst mot nuläge"));
 }
+
+/// `årskostnad … kr per årsarbetare` in the policy prices the financing table without
+/// `--cost-per-fte`; the flag still wins, and a wrong unit is named.
+#[test]
+fn the_policy_can_state_what_a_post_costs() {
+    let (files, problems) = rosa::SourceMap::read_dir(std::path::Path::new(FIXTURE));
+    assert!(problems.is_empty());
+    let with_cost = |line: &str| {
+        let mut sources = rosa::SourceMap::default();
+        for (_, file) in files.files() {
+            let text = if file.path.ends_with("kundtjanst.rosa") {
+                file.text.replacen('{', &format!("{{\n    {line}"), 1)
+            } else {
+                file.text.clone()
+            };
+            sources.add(rosa::SourceFile::new(file.path.clone(), text));
+        }
+        Ruleset::from_sources(FIXTURE, sources, vec![])
+    };
+    let ruleset = with_cost("årskostnad 600000 kr per årsarbetare").expect("loads");
+    let r = run(&ruleset, &Options::default()).expect("dry-run");
+    assert_eq!(r.financing.cost_per_fte, Some(600_000.0));
+    let total: f64 = r.financing.rows.iter().filter_map(|f| f.cost).sum();
+    assert_close!(total, r.staffing.fte_total * 600_000.0);
+    let flag = Options {
+        cost_per_fte: Some(1.0),
+        ..Options::default()
+    };
+    assert_eq!(
+        run(&ruleset, &flag)
+            .expect("dry-run")
+            .financing
+            .cost_per_fte,
+        Some(1.0)
+    );
+    let wrong = with_cost("årskostnad 600000 tim").expect_err("hours are not kronor");
+    assert!(
+        wrong.render().contains("`tim` är fel enhet för årskostnad"),
+        "{}",
+        wrong.render()
+    );
+}

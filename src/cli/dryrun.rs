@@ -63,7 +63,7 @@ pub struct Args {
     /// Minuter kundtjänst lägger på en kontakt som vidarekopplas
     #[arg(long, default_value_t = 1.0)]
     forward_minutes: f64,
-    /// Kronor per årsarbetare och år, för finansieringstabellen
+    /// Kronor per årsarbetare och år, för finansieringstabellen (annars policyns årskostnad)
     #[arg(long, value_name = "KR")]
     cost_per_fte: Option<f64>,
     /// CSV med `,` och decimalpunkt utan BOM (för program); annars för svenska Excel

@@ -343,7 +343,10 @@ fn financing(r: &Report) -> Table {
             "kronor: årsarbetare × {} kr per årsarbetare",
             sv(cost, 0)
         )),
-        None => notes.push("ange --cost-per-fte KR för kostnaden i kronor".into()),
+        None => notes.push(
+            "ange --cost-per-fte KR, eller `årskostnad 650000 kr per årsarbetare` i policyn, för kostnaden i kronor"
+                .into(),
+        ),
     }
     Table {
         title: "Finansiering per förvaltning".into(),

@@ -341,7 +341,8 @@ pub fn build(engine: &Engine, counted: &Counted, options: &Options) -> Report {
         unknown_hours,
         total.kundtjanst_hours,
         staffing.fte_total,
-        options.cost_per_fte,
+        // The flag overrides the policy's `årskostnad`.
+        options.cost_per_fte.or(ruleset.policy.cost_per_fte),
     );
     Report {
         kommun: ruleset.policy.kommun.clone(),
