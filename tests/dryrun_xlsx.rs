@@ -394,6 +394,21 @@ fn bad_workbooks_give_clear_swedish_messages() {
         "{missing}"
     );
     assert!(!missing.contains("Latin-1"), "{missing}");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let renamed = dir.path().join("logg.xlsx");
+    std::fs::write(&renamed, "arendetyp,kanal\nbygglov,telefon\n").expect("write");
+    let err = dryrun::run(
+        &example(),
+        &Options {
+            log: Some(renamed),
+            ..Options::default()
+        },
+    )
+    .expect_err("a CSV file named .xlsx");
+    assert!(
+        err.0.contains("är ingen Excel-arbetsbok") && err.0.contains("--log-format csv"),
+        "{err}"
+    );
     let empty = error_for_workbook(&["arendetyp", "tid"], &[]);
     assert!(empty.contains("inga rader"), "{empty}");
     // A time only Excel can hold: a time of day without a date.

@@ -193,6 +193,12 @@ impl LogReader {
                 path.display()
             )));
         }
+        if format == LogFormat::Xlsx && magic != ZIP_MAGIC {
+            return Err(LogError(format!(
+                "loggen `{}` är ingen Excel-arbetsbok (en .xlsx-fil är ett zip-arkiv): är det en CSV-fil med fel filändelse? Byt namn till .csv eller ange --log-format csv",
+                path.display()
+            )));
+        }
         let format = if magic == ZIP_MAGIC && format == LogFormat::Csv {
             LogFormat::Xlsx
         } else {
