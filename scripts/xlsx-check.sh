@@ -10,7 +10,13 @@ rosa="${ROSA:-target/release/rosa}"
 [ -x "$rosa" ] || cargo build --release --quiet
 venv=target/xlsx-check-venv
 if ! "$venv/bin/python" -c 'import openpyxl' 2>/dev/null; then
-  python3 -m venv "$venv"
+  if ! python3 -m venv "$venv" 2>/dev/null; then
+    # Debian's python3 needs python3-venv for ensurepip.
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+  fi
   "$venv/bin/pip" install --quiet --disable-pip-version-check openpyxl
 fi
 log=rulesets/exempelkommun/logg/2026.csv
