@@ -37,6 +37,8 @@ mod clock;
 mod diagnostics;
 mod engine;
 mod files;
+#[cfg(any(feature = "dryrun", feature = "serve"))]
+mod html;
 mod load;
 pub mod model;
 mod numbers;
@@ -47,6 +49,10 @@ mod syntax;
 pub mod dryrun;
 #[cfg(feature = "serve")]
 pub mod serve;
+#[cfg(feature = "studio")]
+pub mod studio;
+#[cfg(feature = "serve")]
+mod web;
 
 pub use clock::{LocalTime, TimeError, TimeErrorKind};
 pub use diagnostics::{Code, Diagnostic, DiagnosticRecord, Diagnostics, Severity};

@@ -18,6 +18,7 @@ mod help;
 mod new;
 mod search;
 mod serve;
+mod studio;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -85,6 +86,9 @@ enum Command {
     /// Servera beslut över HTTP (JSON) för ärendesystemen, med omladdning av reglerna
     #[command(after_help = "Exempel:\n  rosa serve rulesets/exempelkommun --addr 127.0.0.1:8080")]
     Serve(serve::Args),
+    /// Öppna studion: överenskommelsen, prova beslut och redigera reglerna i webbläsaren
+    #[command(after_help = "Exempel:\n  rosa studio min-kommun --open")]
+    Studio(studio::Args),
     /// Skriv kompletteringar för skalet (bash, zsh, fish, elvish, powershell)
     #[command(
         after_help = "Exempel:\n  rosa completions bash > ~/.local/share/bash-completion/completions/rosa"
@@ -166,6 +170,7 @@ pub fn run() -> ExitCode {
         Command::DryRun(args) => dryrun::run(args),
         Command::GenerateLog(args) => dryrun::generate_log(args),
         Command::Serve(args) => serve::run(args),
+        Command::Studio(args) => studio::run(args),
         Command::Completions(args) => {
             // Into a buffer first: clap_complete panics on a closed pipe (`| head`).
             let mut script = Vec::new();
