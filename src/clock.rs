@@ -27,6 +27,12 @@ static STOCKHOLM: LazyLock<TimeZone> = LazyLock::new(|| {
     TimeZone::get("Europe/Stockholm").expect("the bundled tz database has Europe/Stockholm")
 });
 
+/// Today's date in Sweden, for stamping reports.
+#[cfg_attr(not(feature = "dryrun"), allow(dead_code))]
+pub(crate) fn today() -> Date {
+    STOCKHOLM.to_datetime(jiff::Timestamp::now()).date()
+}
+
 /// A local wall-clock time in Sweden, to the minute.
 ///
 /// Ordering follows the local calendar. Around the autumn DST change the

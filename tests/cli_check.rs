@@ -834,3 +834,62 @@ fn completions_and_man_page_name_every_command() {
     let out = rosa(&["completions", "powershel"]);
     assert_eq!(out.status.code(), Some(2), "{}", both(&out));
 }
+
+/// `--format xlsx` writes the workbook to a pipe (never to a terminal: that is refused),
+/// `--section` gives one section as CSV, and a wrong section or format says what to do.
+#[test]
+fn dry_run_xlsx_and_csv_sections() {
+    let out = rosa(&["dry-run", "rulesets/exempelkommun", "--format", "xlsx"]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    assert!(
+        out.stdout.starts_with(b"PK\x03\x04"),
+        "a zip archive on a pipe"
+    );
+
+    let out = rosa(&[
+        "dry-run",
+        "rulesets/exempelkommun",
+        "--format",
+        "csv",
+        "--csv-plain",
+        "--section",
+        "system",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    assert!(
+        stdout(&out).starts_with("system,kundtjänst har åtkomst,"),
+        "{}",
+        both(&out)
+    );
+
+    let out = rosa(&["dry-run", "rulesets/exempelkommun", "--section", "system"]);
+    assert_eq!(out.status.code(), Some(2), "{}", both(&out));
+    assert!(both(&out).contains("--section gäller bara --format csv"));
+
+    let out = rosa(&[
+        "dry-run",
+        "rulesets/exempelkommun",
+        "--format",
+        "csv",
+        "--section",
+        "personal",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", both(&out));
+    assert!(
+        both(&out)
+            .contains("okänt avsnitt `personal`; välj ett av: sammanfattning, forvaltningar,"),
+        "{}",
+        both(&out)
+    );
+
+    let out = rosa(&[
+        "dry-run",
+        "rulesets/exempelkommun",
+        "--format",
+        "csv",
+        "--section",
+        "jamforelse",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", both(&out));
+    assert!(both(&out).contains("finns bara med --compare eller ett scenario"));
+}

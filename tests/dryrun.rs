@@ -807,3 +807,92 @@ fn candidates_say_what_it_would_take() {
     // Most hours first.
     assert!(r.candidates.windows(2).all(|w| w[0].hours >= w[1].hours));
 }
+
+/// The report says whose it is and when it was made, prints on A4, shows on its
+/// headline cards what a comparison changes, and in log mode says why the share can
+/// differ from the declared frekvens.
+#[test]
+fn report_header_print_style_and_comparison_cards() {
+    use rosa::dryrun::{Analysis, Scenario, compare};
+    let r = with_log("log.csv");
+    assert_eq!(r.date.len(), 10, "YYYY-MM-DD: {}", r.date);
+    assert!(!r.kundtjanst.is_empty());
+    let a: Analysis = r.clone().into();
+    let text = rosa::dryrun::text(&a);
+    assert!(
+        text.contains(&format!("{}, rapporten gjord {}", r.kundtjanst, r.date)),
+        "{text}"
+    );
+    assert!(text.contains("andelen ur loggen skiljer sig från den ur frekvensen"));
+    let html = rosa::dryrun::html(&a);
+    assert!(html.contains("@page{size:A4") && html.contains("@media print{"));
+    assert!(html.contains(&format!("rapporten gjord {}", r.date)));
+    assert!(
+        !html.contains("procentenheter mot"),
+        "no deltas without a comparison"
+    );
+    let declared = rosa::dryrun::text(&declared().into());
+    assert!(!declared.contains("andelen ur loggen skiljer sig"));
+
+    let baseline = fixture();
+    let scenario = Scenario {
+        grant_systems: vec!["Sys".into()],
+        ..Scenario::default()
+    };
+    let before = run(&baseline, &Options::default()).expect("before");
+    let after = run(
+        &scenario.apply(&baseline).expect("applies"),
+        &Options::default(),
+    )
+    .expect("after");
+    let c = compare(&before, "nuläge", &after, &scenario.describe());
+    let html = rosa::dryrun::html(&Analysis {
+        report: after,
+        comparison: Some(c),
+    });
+    // t3's 600 contacts a year move: 27,3 percentage points of 2 200.
+    assert!(html.contains("+27,3 procentenheter mot nuläge"), "{html}");
+    assert!(html.contains("+600 till kundtjänst mot nuläge"));
+}
+
+/// `årskostnad … kr per årsarbetare` in the policy prices the financing table without
+/// `--cost-per-fte`; the flag still wins, and a wrong unit is named.
+#[test]
+fn the_policy_can_state_what_a_post_costs() {
+    let (files, problems) = rosa::SourceMap::read_dir(std::path::Path::new(FIXTURE));
+    assert!(problems.is_empty());
+    let with_cost = |line: &str| {
+        let mut sources = rosa::SourceMap::default();
+        for (_, file) in files.files() {
+            let text = if file.path.ends_with("kundtjanst.rosa") {
+                file.text.replacen('{', &format!("{{\n    {line}"), 1)
+            } else {
+                file.text.clone()
+            };
+            sources.add(rosa::SourceFile::new(file.path.clone(), text));
+        }
+        Ruleset::from_sources(FIXTURE, sources, vec![])
+    };
+    let ruleset = with_cost("årskostnad 600000 kr per årsarbetare").expect("loads");
+    let r = run(&ruleset, &Options::default()).expect("dry-run");
+    assert_eq!(r.financing.cost_per_fte, Some(600_000.0));
+    let total: f64 = r.financing.rows.iter().filter_map(|f| f.cost).sum();
+    assert_close!(total, r.staffing.fte_total * 600_000.0);
+    let flag = Options {
+        cost_per_fte: Some(1.0),
+        ..Options::default()
+    };
+    assert_eq!(
+        run(&ruleset, &flag)
+            .expect("dry-run")
+            .financing
+            .cost_per_fte,
+        Some(1.0)
+    );
+    let wrong = with_cost("årskostnad 600000 tim").expect_err("hours are not kronor");
+    assert!(
+        wrong.render().contains("`tim` är fel enhet för årskostnad"),
+        "{}",
+        wrong.render()
+    );
+}

@@ -235,3 +235,25 @@ fn ej_kanaler_round_trips() {
     };
     assert_eq!(model_value(&load(src)), model_value(&load(&out)));
 }
+
+/// `årskostnad`: the ASCII spelling and `kronor` become the canonical form, `per
+/// årsarbetare` is written out when left off, and the model keeps the kronor.
+#[test]
+fn arskostnad_round_trips() {
+    let src = "kundtjänst \"K\" {\n    kommun \"K\" kommunkod 1234\n    kanaler telefon\n    frekvensgräns 1 per månad\n    reserv vidarekoppla till f\n    arskostnad 650000 kronor\n}\n";
+    let out = format_source(0, src).unwrap();
+    assert!(
+        out.contains("    årskostnad 650000 kr per årsarbetare\n"),
+        "{out}"
+    );
+    assert_eq!(format_source(0, &out).unwrap(), out);
+    let load = |text: &str| {
+        let mut sources = SourceMap::default();
+        sources.add(SourceFile::new("k.rosa", text));
+        sources.add(SourceFile::new("f.rosa", "förvaltning f \"F\" { }\n"));
+        Ruleset::from_sources(".", sources, Vec::new()).unwrap_or_else(|d| panic!("{}", d.render()))
+    };
+    let (a, b) = (load(src), load(&out));
+    assert_eq!(model_value(&a), model_value(&b));
+    assert_eq!(a.policy().cost_per_fte, Some(650_000.0));
+}

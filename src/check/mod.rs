@@ -634,6 +634,7 @@ enum QuantityKind {
     Hours,
     Percent,
     Levels,
+    Kronor,
 }
 
 /// "per dag" means per working day: kundtjänst is open on weekdays.
@@ -648,6 +649,7 @@ impl QuantityKind {
             QuantityKind::Hours => "årsarbetstid",
             QuantityKind::Percent => "andel",
             QuantityKind::Levels => "skala",
+            QuantityKind::Kronor => "årskostnad",
         }
     }
 
@@ -659,6 +661,7 @@ impl QuantityKind {
             QuantityKind::Hours => "1600 tim",
             QuantityKind::Percent => "80 %",
             QuantityKind::Levels => "6 nivåer",
+            QuantityKind::Kronor => "650000 kr per årsarbetare",
         }
     }
 
@@ -677,6 +680,7 @@ impl QuantityKind {
             (QuantityKind::Hours, Unit::Hours) => v,
             (QuantityKind::Percent, Unit::Percent) => v / 100.0,
             (QuantityKind::Levels, Unit::Levels) => v,
+            (QuantityKind::Kronor, Unit::Kronor) => v,
             _ => return None,
         })
     }
@@ -697,6 +701,7 @@ fn keyword_of(kind: &StmtKind) -> &'static str {
         StmtKind::Reserv(_) => "reserv",
         StmtKind::Mal(_) => "mål",
         StmtKind::Arsarbetstid(_) => "årsarbetstid",
+        StmtKind::Arskostnad(_) => "årskostnad",
         StmtKind::Oppettider(_) => "öppettider",
         StmtKind::Serviceniva { .. } => "servicenivå",
         StmtKind::Maxbelaggning(_) => "maxbeläggning",

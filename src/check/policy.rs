@@ -97,6 +97,7 @@ impl Checker<'_> {
             fallback,
             goal_share: p.goal.unwrap_or(0.7),
             productive_hours_per_fte: p.productive_hours.unwrap_or(1600.0),
+            cost_per_fte: p.cost_per_fte,
             opening_hours: p.opening.unwrap_or_else(default_opening_hours),
             service_level_share: p.service_share.unwrap_or(0.8),
             service_level_seconds: p.service_seconds.unwrap_or(20.0),
@@ -221,6 +222,7 @@ impl Checker<'_> {
             StmtKind::Reserv(t) => p.fallback = self.target(&t.parts, None),
             StmtKind::Mal(q) => p.goal = self.percent(q, "målet", 1.0),
             StmtKind::Arsarbetstid(q) => p.productive_hours = self.positive(q, QuantityKind::Hours),
+            StmtKind::Arskostnad(q) => p.cost_per_fte = self.positive(q, QuantityKind::Kronor),
             StmtKind::Oppettider(list) => p.opening = self.opening_hours(list),
             StmtKind::Serviceniva { share, within } => {
                 p.service_share = self.percent(share, "servicenivån", 0.999);
@@ -380,6 +382,7 @@ struct PolicyDraft {
     fallback: Option<model::Target>,
     goal: Option<f64>,
     productive_hours: Option<f64>,
+    cost_per_fte: Option<f64>,
     opening: Option<Vec<OpeningHours>>,
     service_share: Option<f64>,
     service_seconds: Option<f64>,

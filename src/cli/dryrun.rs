@@ -3,7 +3,7 @@
 use super::{EXIT_PROBLEMS, EXIT_USAGE, count, load_or_report, ruleset_dir};
 use clap::ValueEnum;
 use rosa::dryrun::{
-    self, Analysis, GenerateOptions, LogFormat, Options, Scenario, generate, per_year,
+    self, Analysis, GenerateOptions, LogFormat, Options, Scenario, Section, generate, per_year,
 };
 use std::io::Write;
 use std::path::PathBuf;
@@ -16,12 +16,14 @@ pub enum ReportFormat {
     Csv,
     Md,
     Html,
+    Xlsx,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormatArg {
     Csv,
     Jsonl,
+    Xlsx,
 }
 
 #[derive(clap::Args, Debug)]
@@ -29,7 +31,7 @@ pub struct Args {
     /// Katalogen med regelfilerna (standard: den aktuella katalogen eller exempelkommunen)
     #[arg(value_name = "KATALOG")]
     dir: Option<PathBuf>,
-    /// Ärendelogg (CSV med rubrikrad eller JSON Lines); utan logg används deklarerad frekvens
+    /// Ärendelogg (CSV med rubrikrad, JSON Lines eller Excel .xlsx); utan logg används deklarerad frekvens
     #[arg(long)]
     log: Option<PathBuf>,
     /// Loggens format (annars efter filändelsen)
@@ -41,9 +43,14 @@ pub struct Args {
     /// Jämför med en annan regeluppsättning (före workshopen); KATALOG är efter
     #[arg(long)]
     compare: Option<PathBuf>,
-    /// Rapportens format
+    /// Rapportens format (xlsx: en Excel-arbetsbok med ett blad per avsnitt; kräver --out
+    /// när stdout är en terminal)
     #[arg(long, value_enum, default_value_t)]
     format: ReportFormat,
+    /// Med --format csv: bara ett avsnitt (sammanfattning, forvaltningar, arendetyper,
+    /// bemanning, system, kandidater, jamforelse, avvisade, antaganden)
+    #[arg(long, value_name = "AVSNITT")]
+    section: Option<String>,
     /// Skriv rapporten till en fil i stället för stdout
     #[arg(long)]
     out: Option<PathBuf>,
@@ -56,7 +63,7 @@ pub struct Args {
     /// Minuter kundtjänst lägger på en kontakt som vidarekopplas
     #[arg(long, default_value_t = 1.0)]
     forward_minutes: f64,
-    /// Kronor per årsarbetare och år, för finansieringstabellen
+    /// Kronor per årsarbetare och år, för finansieringstabellen (annars policyns årskostnad)
     #[arg(long, value_name = "KR")]
     cost_per_fte: Option<f64>,
     /// CSV med `,` och decimalpunkt utan BOM (för program); annars för svenska Excel
@@ -118,6 +125,13 @@ pub fn run(args: Args) -> u8 {
         );
         return EXIT_USAGE;
     }
+    let section = match section(&args) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("fel: {e}");
+            return EXIT_USAGE;
+        }
+    };
     let dir = match ruleset_dir(args.dir.clone()) {
         Ok(d) => d,
         Err(code) => return code,
@@ -152,6 +166,7 @@ pub fn run(args: Args) -> u8 {
         log_format: args.log_format.map(|f| match f {
             LogFormatArg::Csv => LogFormat::Csv,
             LogFormatArg::Jsonl => LogFormat::JsonLines,
+            LogFormatArg::Xlsx => LogFormat::Xlsx,
         }),
         period_days: args.period,
         strict: args.strict,
@@ -218,27 +233,100 @@ pub fn run(args: Args) -> u8 {
             &show(&dir),
         ));
     }
+    let dialect = if args.csv_plain {
+        dryrun::CsvDialect::Plain
+    } else {
+        dryrun::CsvDialect::SwedishExcel
+    };
+    if let Some(section) = section {
+        return match dryrun::section_csv(&analysis, section, dialect) {
+            Ok(Some(text)) => write_out(args.out.as_deref(), &text),
+            Ok(None) => {
+                eprintln!(
+                    "fel: avsnittet `{}` finns bara med --compare eller ett scenario (--grant-system, --threshold, --set-level, --goal)",
+                    section.slug()
+                );
+                EXIT_USAGE
+            }
+            Err(e) => {
+                eprintln!("fel: kunde inte skriva CSV: {e}");
+                EXIT_USAGE
+            }
+        };
+    }
     let text = match args.format {
         ReportFormat::Table => dryrun::text(&analysis),
         ReportFormat::Md => dryrun::markdown(&analysis),
         ReportFormat::Html => dryrun::html(&analysis),
         ReportFormat::Json => serde_json::to_string_pretty(&analysis).unwrap_or_default() + "\n",
-        ReportFormat::Csv => match dryrun::csv(
-            &analysis,
-            if args.csv_plain {
-                dryrun::CsvDialect::Plain
-            } else {
-                dryrun::CsvDialect::SwedishExcel
-            },
-        ) {
+        ReportFormat::Csv => match dryrun::csv(&analysis, dialect) {
             Ok(text) => text,
             Err(e) => {
                 eprintln!("fel: kunde inte skriva CSV: {e}");
                 return EXIT_USAGE;
             }
         },
+        ReportFormat::Xlsx => {
+            return match dryrun::xlsx(&analysis) {
+                Ok(bytes) => write_bytes(args.out.as_deref(), &bytes),
+                Err(e) => {
+                    eprintln!("fel: kunde inte skapa arbetsboken: {e}");
+                    EXIT_USAGE
+                }
+            };
+        }
     };
     write_out(args.out.as_deref(), &text)
+}
+
+/// `--section`, checked before any work: only with CSV, and a name rosa knows.
+fn section(args: &Args) -> Result<Option<Section>, String> {
+    let Some(name) = &args.section else {
+        return Ok(None);
+    };
+    if args.format != ReportFormat::Csv {
+        return Err(
+            "--section gäller bara --format csv (arbetsboken i --format xlsx har alla avsnitt)"
+                .into(),
+        );
+    }
+    Section::from_slug(name).map(Some).ok_or_else(|| {
+        let names: Vec<&str> = Section::ALL.iter().map(|s| s.slug()).collect();
+        format!("okänt avsnitt `{name}`; välj ett av: {}", names.join(", "))
+    })
+}
+
+/// The workbook to `path`; to stdout only when stdout is not a terminal (a pipe or a
+/// file), since a zip archive on a terminal is noise and can upset it.
+fn write_bytes(path: Option<&std::path::Path>, bytes: &[u8]) -> u8 {
+    use std::io::IsTerminal;
+    let Some(path) = path else {
+        let mut stdout = std::io::stdout().lock();
+        if stdout.is_terminal() {
+            eprintln!(
+                "fel: --format xlsx skriver en binär fil, inte text till terminalen: ange --out RAPPORT.xlsx (eller styr om utdata till en fil)"
+            );
+            return EXIT_USAGE;
+        }
+        return match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+            Ok(()) => 0,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+            Err(e) => {
+                eprintln!("fel: kunde inte skriva till stdout: {e}");
+                EXIT_USAGE
+            }
+        };
+    };
+    match std::fs::write(path, bytes) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!(
+                "fel: kunde inte skriva rapporten till {}: {e}",
+                path.display()
+            );
+            EXIT_USAGE
+        }
+    }
 }
 
 fn write_out(path: Option<&std::path::Path>, text: &str) -> u8 {

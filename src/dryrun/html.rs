@@ -29,11 +29,13 @@ pub fn html(a: &Analysis) -> String {
     );
     let _ = writeln!(
         out,
-        "<p class=\"meta\">Regeluppsättning {} · {}</p>",
+        "<p class=\"meta\">{} · rapporten gjord {} · regeluppsättning {} · {}</p>",
+        esc(&r.kundtjanst),
+        esc(&r.date),
         esc(super::render::short_id(&r.ruleset)),
         esc(&r.volumes.description)
     );
-    key_figures(r, &mut out);
+    key_figures(a, &mut out);
     out.push_str("<h2>Utfall per förvaltning</h2>\n");
     out.push_str(&outcome_chart(r));
     out.push_str("<h2>Andel som kundtjänst hanterar, mot målet</h2>\n");
@@ -47,7 +49,8 @@ pub fn html(a: &Analysis) -> String {
     out
 }
 
-fn key_figures(r: &Report, out: &mut String) {
+fn key_figures(a: &Analysis, out: &mut String) {
+    let r = &a.report;
     let t = &r.total;
     let goal = if r.meets_goal {
         "når målet"
@@ -93,6 +96,38 @@ fn key_figures(r: &Report, out: &mut String) {
             agents(p.agents),
             format!("{} schemalagda", p.rostered),
         ));
+    }
+    if let Some(c) = &a.comparison {
+        let signed = |v: f64, d: usize| {
+            if v.abs() < 0.5 * 10f64.powi(-(d as i32)) {
+                "±0".to_string()
+            } else if v > 0.0 {
+                format!("+{}", sv(v, d))
+            } else {
+                sv(v, d)
+            }
+        };
+        let deltas = [
+            format!(
+                "{} procentenheter mot {}",
+                signed(c.share_delta * 100.0, 1),
+                c.before.dir
+            ),
+            format!(
+                "{} till kundtjänst mot {}",
+                signed(c.moved_volume, 0),
+                c.before.dir
+            ),
+            format!("{} åa mot {}", signed(c.fte_total_delta, 1), c.before.dir),
+            format!(
+                "{} tim mot {}",
+                signed(c.handed_over_hours_delta, 0),
+                c.before.dir
+            ),
+        ];
+        for (card, delta) in cards.iter_mut().zip(deltas) {
+            card.2 = format!("{} · {delta}", card.2);
+        }
     }
     out.push_str("<div class=\"cards\">\n");
     for (label, value, note) in cards {
@@ -329,7 +364,11 @@ h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #dd
 .label{color:#555;font-size:.85em}.value{font-size:1.5em;font-weight:600}.note{color:#555;font-size:.85em}\
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0}\
 th,td{border-bottom:1px solid #eee;padding:3px 8px;text-align:right}th:first-child,td:first-child{text-align:left}\
-svg{font-size:12px;max-width:100%;height:auto}svg text{fill:#222}";
+svg{font-size:12px;max-width:100%;height:auto}svg text{fill:#222}\
+@page{size:A4;margin:15mm 12mm}\
+@media print{body{margin:0;max-width:none;padding:0;font-size:10pt}h1{font-size:16pt}\
+h2{break-after:avoid;margin-top:1.2em}table,svg,.card{break-inside:avoid}tr{break-inside:avoid}\
+.cards{gap:6px}.card{min-width:0;padding:6px 10px}}";
 
 /// `1 agent`, `2 agenter`.
 fn agents(n: u32) -> String {

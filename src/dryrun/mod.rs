@@ -2,8 +2,8 @@
 //!
 //! Volumes come from the declared frekvens, or from an inquiry log streamed in chunks
 //! and decided in parallel. [`run`] decides them and computes a [`Report`]; [`text`],
-//! [`markdown`], [`csv()`] and [`html`] write it out, and [`compare`] sets two reports
-//! side by side.
+//! [`markdown`], [`csv()`], [`html`] and [`xlsx()`] write it out ([`section_csv`] one
+//! section of the workbook as CSV), and [`compare`] sets two reports side by side.
 
 mod aggregate;
 mod analysis;
@@ -17,6 +17,9 @@ mod reader;
 mod render;
 mod report;
 mod scenario;
+mod sheets;
+mod xlsx;
+mod xlsx_log;
 
 use crate::engine::{Engine, Inquiry};
 use crate::model::{Outcome, Ruleset};
@@ -36,6 +39,8 @@ pub use reader::LogFormat;
 pub use render::{CsvDialect, csv, markdown, text};
 pub use report::Report;
 pub use scenario::{Scenario, per_year};
+pub use sheets::{Section, section_csv};
+pub use xlsx::xlsx;
 
 /// Rows per chunk: large enough to keep both cores busy, small enough to keep memory flat.
 const CHUNK_ROWS: usize = 16 * 1024;

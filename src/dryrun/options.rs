@@ -20,7 +20,8 @@ pub struct Options {
     pub phone_share: f64,
     /// Minutes kundtjänst spends on a contact it forwards (answer, register, connect).
     pub forward_minutes: f64,
-    /// Kronor per post and year, for the financing table's cost column.
+    /// Kronor per post and year, for the financing table's cost column; without it, the
+    /// policy's `årskostnad`.
     pub cost_per_fte: Option<f64>,
     /// Show a progress bar on standard error while reading a log (only on a terminal,
     /// never under `CI`).

@@ -1,4 +1,5 @@
-//! Streaming inquiry logs: CSV (with a header row; `,` or `;`) and JSON Lines.
+//! Streaming inquiry logs: CSV (with a header row; `,` or `;`), JSON Lines and Excel
+//! workbooks (`.xlsx`: the first sheet, read whole, then handed out like CSV rows).
 //!
 //! The reader hands out raw rows in chunks; turning a raw row into an [`Inquiry`] is
 //! done by the workers in parallel ([`Columns::fill`], [`fill_json`]). Memory is one
@@ -24,17 +25,32 @@ pub enum LogFormat {
     /// One JSON object per line, with the same fields; other keys, or an `attributes`
     /// object, are attributes.
     JsonLines,
+    /// An Excel workbook (`.xlsx`): the first sheet, its first row the headers, the same
+    /// columns as CSV. Rows are numbered as in the sheet.
+    Xlsx,
 }
 
 impl LogFormat {
-    /// By file extension: `.jsonl`, `.ndjson` and `.json` are JSON Lines, the rest CSV.
+    /// By file extension: `.jsonl`, `.ndjson` and `.json` are JSON Lines, `.xlsx` and
+    /// `.xlsm` Excel, the rest CSV. (A CSV log that is really a workbook is read as one:
+    /// the reader looks at the first bytes.)
     pub fn of_path(path: &Path) -> LogFormat {
-        match path.extension().and_then(|e| e.to_str()) {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
             Some("jsonl" | "ndjson" | "json") => LogFormat::JsonLines,
+            Some("xlsx" | "xlsm") => LogFormat::Xlsx,
             _ => LogFormat::Csv,
         }
     }
 }
+
+/// The first bytes of a zip archive, which an `.xlsx` file is.
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+/// The first bytes of an OLE compound file: an old `.xls` workbook.
+const OLE_MAGIC: &[u8] = b"\xd0\xcf\x11\xe0";
 
 /// A log problem that stops the run (as opposed to a rejected row).
 #[derive(Debug, Clone, PartialEq)]
@@ -52,7 +68,7 @@ impl std::error::Error for LogError {}
 #[derive(Default)]
 pub struct Chunk {
     rows: Vec<RawRow>,
-    len: usize,
+    pub(super) len: usize,
 }
 
 impl Chunk {
@@ -69,7 +85,7 @@ impl Chunk {
     }
 
     /// The next slot to fill, made a CSV record (reusing the old one if it was).
-    fn next_csv_record(&mut self) -> &mut csv::ByteRecord {
+    pub(super) fn next_csv_record(&mut self) -> &mut csv::ByteRecord {
         if self.len == self.rows.len() {
             self.rows.push(RawRow::Csv(sized_record()));
         }
@@ -83,7 +99,7 @@ impl Chunk {
         }
     }
 
-    fn push(&mut self, row: RawRow) {
+    pub(super) fn push(&mut self, row: RawRow) {
         if self.len == self.rows.len() {
             self.rows.push(row);
         } else {
@@ -148,6 +164,7 @@ struct LineCount {
 enum Source {
     Csv(csv::Reader<Box<dyn Read + Send>>, Columns),
     Json(BufReader<Box<dyn Read + Send>>, u64),
+    Xlsx(super::xlsx_log::Sheet, Columns),
 }
 
 impl LogReader {
@@ -166,14 +183,54 @@ impl LogReader {
         }
         let bytes_read = Arc::new(AtomicU64::new(0));
         let lines = Arc::new(LineCount::default());
-        let counting: Box<dyn Read + Send> = Box::new(Counting {
-            inner: file,
-            count: bytes_read.clone(),
-            lines: lines.clone(),
-        });
+        let mut file = file;
+        let mut magic = [0u8; 4];
+        let n = read_up_to(&mut file, &mut magic)?;
+        let magic = &magic[..n];
+        if magic == OLE_MAGIC {
+            return Err(LogError(format!(
+                "loggen `{}` är en äldre Excel-fil (.xls): spara den som Excel-arbetsbok (.xlsx) eller CSV UTF-8",
+                path.display()
+            )));
+        }
+        if format == LogFormat::Xlsx && magic != ZIP_MAGIC {
+            return Err(LogError(format!(
+                "loggen `{}` är ingen Excel-arbetsbok (en .xlsx-fil är ett zip-arkiv): är det en CSV-fil med fel filändelse? Byt namn till .csv eller ange --log-format csv",
+                path.display()
+            )));
+        }
+        let format = if magic == ZIP_MAGIC && format == LogFormat::Csv {
+            LogFormat::Xlsx
+        } else {
+            format
+        };
+        std::io::Seek::rewind(&mut file).map_err(|e| {
+            LogError(format!(
+                "loggen `{}` går inte att läsa: {e}",
+                path.display()
+            ))
+        })?;
+        let counting = |file| -> Box<dyn Read + Send> {
+            Box::new(Counting {
+                inner: file,
+                count: bytes_read.clone(),
+                lines: lines.clone(),
+            })
+        };
         let source = match format {
-            LogFormat::Csv => csv_source(counting)?,
-            LogFormat::JsonLines => Source::Json(BufReader::with_capacity(1 << 16, counting), 0),
+            LogFormat::Csv => csv_source(counting(file))?,
+            LogFormat::JsonLines => {
+                Source::Json(BufReader::with_capacity(1 << 16, counting(file)), 0)
+            }
+            LogFormat::Xlsx => {
+                let sheet = super::xlsx_log::Sheet::open(path, file)?;
+                let columns = Columns::from_header(&sheet.header()).map_err(|e| {
+                    LogError(format!("{} (första bladet i `{}`)", e.0, path.display()))
+                })?;
+                bytes_read.store(total_bytes, Ordering::Relaxed);
+                lines.newlines.store(sheet.lines(), Ordering::Relaxed);
+                Source::Xlsx(sheet, columns)
+            }
         };
         Ok(LogReader {
             source,
@@ -194,13 +251,14 @@ impl LogReader {
         match &self.source {
             Source::Csv(..) => 1,
             Source::Json(..) => 0,
+            Source::Xlsx(sheet, _) => sheet.header_lines(),
         }
     }
 
     /// The CSV column map, for the workers (`None` for JSON Lines).
     pub fn columns(&self) -> Option<&Columns> {
         match &self.source {
-            Source::Csv(_, columns) => Some(columns),
+            Source::Csv(_, columns) | Source::Xlsx(_, columns) => Some(columns),
             Source::Json(..) => None,
         }
     }
@@ -211,6 +269,7 @@ impl LogReader {
         match &mut self.source {
             Source::Csv(reader, _) => read_csv_chunk(reader, max, out),
             Source::Json(reader, line) => read_json_chunk(reader, line, max, out),
+            Source::Xlsx(sheet, _) => Ok(sheet.next_chunk(max, out)),
         }
     }
 }
@@ -355,7 +414,7 @@ const NOT_UTF8: &str =
     "raden är inte giltig UTF-8 (är filen sparad som Latin-1? spara den som UTF-8)";
 
 impl Columns {
-    fn from_header(header: &csv::ByteRecord) -> Result<Columns, LogError> {
+    pub(super) fn from_header(header: &csv::ByteRecord) -> Result<Columns, LogError> {
         let names: Vec<String> = header
             .iter()
             .map(|h| {

@@ -128,6 +128,9 @@ fn with_figures(first: &[&'static str]) -> Vec<&'static str> {
         .collect()
 }
 
+/// Why a log's share is not the share from the declared frekvens.
+pub(super) const DECLARED_VERSUS_LOGGED: &str = "volym/år är loggens, deklarerat/år regelfilernas frekvens: andelen ur loggen skiljer sig från den ur frekvensen när ärendetyperna kommer i andra proportioner än deklarerat, när kontakter kommer i kanaler där de vidarekopplas (`ej kanaler`) eller när attributen i loggen avgör villkoren (utan logg redovisas de som villkorat)";
+
 pub const WEEKDAYS: [&str; 7] = ["mån", "tis", "ons", "tor", "fre", "lör", "sön"];
 
 /// Every section of the report, in reading order.
@@ -244,7 +247,10 @@ fn summary(r: &Report) -> Table {
 fn summary_notes(r: &Report, goal: &str) -> Vec<String> {
     let t = &r.total;
     let s = &r.staffing;
-    let mut notes = vec![format!("volymer: {}", r.volumes.description)];
+    let mut notes = vec![
+        format!("{}, rapporten gjord {}", r.kundtjanst, r.date),
+        format!("volymer: {}", r.volumes.description),
+    ];
     let v = &r.volumes;
     if let (Some(read), Some(decided), Some(rejected)) =
         (v.lines_read, v.rows_decided, v.rows_rejected)
@@ -337,7 +343,10 @@ fn financing(r: &Report) -> Table {
             "kronor: årsarbetare × {} kr per årsarbetare",
             sv(cost, 0)
         )),
-        None => notes.push("ange --cost-per-fte KR för kostnaden i kronor".into()),
+        None => notes.push(
+            "ange --cost-per-fte KR, eller `årskostnad 650000 kr per årsarbetare` i policyn, för kostnaden i kronor"
+                .into(),
+        ),
     }
     Table {
         title: "Finansiering per förvaltning".into(),
@@ -393,6 +402,7 @@ fn arendetyper(r: &Report) -> Table {
     let mut headers = with_figures(&first);
     if log {
         headers.push("deklarerat/år");
+        notes.push(DECLARED_VERSUS_LOGGED.into());
     }
     Table {
         title: "Per ärendetyp (störst volym först)".into(),
@@ -614,17 +624,7 @@ fn rejected(r: &Report) -> Table {
     let shown = r.rejected.rows.len() as u64;
     let mut groups: Vec<(String, u64, Vec<String>)> = Vec::new();
     for row in &r.rejected.rows {
-        let reason = row
-            .reason
-            .split('`')
-            .next()
-            .unwrap_or("")
-            .trim_end_matches([' ', ':']);
-        let reason = if reason.is_empty() {
-            row.reason.as_str()
-        } else {
-            reason
-        };
+        let reason = super::sheets::reason_kind(&row.reason);
         let at = if row.last_line > row.line {
             format!("{}–{}", row.line, row.last_line)
         } else {

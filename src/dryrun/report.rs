@@ -241,6 +241,10 @@ pub struct Report {
     pub kommun: String,
     /// The kommunkod, from the policy.
     pub kommunkod: String,
+    /// The kundtjänst's name, from the policy (`kundtjänst "…"`).
+    pub kundtjanst: String,
+    /// The day the report was made (Swedish time), `YYYY-MM-DD`.
+    pub date: String,
     /// The [ruleset id](crate::Ruleset::id) the figures come from.
     pub ruleset: String,
     /// The policy's goal for the share kundtjänst handles (`mål`).
@@ -337,11 +341,14 @@ pub fn build(engine: &Engine, counted: &Counted, options: &Options) -> Report {
         unknown_hours,
         total.kundtjanst_hours,
         staffing.fte_total,
-        options.cost_per_fte,
+        // The flag overrides the policy's `årskostnad`.
+        options.cost_per_fte.or(ruleset.policy.cost_per_fte),
     );
     Report {
         kommun: ruleset.policy.kommun.clone(),
         kommunkod: ruleset.policy.kommunkod.clone(),
+        kundtjanst: ruleset.policy.name.clone(),
+        date: crate::clock::today().to_string(),
         ruleset: ruleset.id.clone(),
         goal_share: ruleset.policy.goal_share,
         meets_goal: total.share >= ruleset.policy.goal_share,

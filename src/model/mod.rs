@@ -275,6 +275,9 @@ pub struct Policy {
     /// Working hours per full-time post and year (`årsarbetstid`, default 1600), for
     /// turning hours into posts.
     pub productive_hours_per_fte: f64,
+    /// Kronor per full-time post and year (`årskostnad 650000 kr per årsarbetare`), for
+    /// the dry-run's financing; `--cost-per-fte` overrides it.
+    pub cost_per_fte: Option<f64>,
     /// When kundtjänst answers the phone (`öppettider`, default måndag–fredag 08–17):
     /// the hours the dry-run staffs.
     pub opening_hours: Vec<OpeningHours>,

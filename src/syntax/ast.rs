@@ -62,6 +62,8 @@ pub enum StmtKind {
     Reserv(Target),
     Mal(Quantity),
     Arsarbetstid(Quantity),
+    /// `årskostnad 650000 kr per årsarbetare`.
+    Arskostnad(Quantity),
     Oppettider(Vec<Opening>),
     Serviceniva {
         share: Quantity,
@@ -152,6 +154,7 @@ pub enum Unit {
     Seconds,
     Hours,
     Levels,
+    Kronor,
 }
 
 impl Unit {
@@ -167,6 +170,7 @@ impl Unit {
             Unit::Seconds => "s",
             Unit::Hours => "tim",
             Unit::Levels => "nivåer",
+            Unit::Kronor => "kr",
         }
     }
 }

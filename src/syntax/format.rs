@@ -253,6 +253,7 @@ impl Printer<'_> {
             StmtKind::Reserv(t) => format!("reserv vidarekoppla {}", target_parts(&t.parts)),
             StmtKind::Mal(x) => format!("mål {}", q(x)),
             StmtKind::Arsarbetstid(x) => format!("årsarbetstid {}", q(x)),
+            StmtKind::Arskostnad(x) => format!("årskostnad {} per årsarbetare", q(x)),
             StmtKind::Oppettider(list) => {
                 let list: Vec<String> = list.iter().map(|o| self.opening(o)).collect();
                 format!("öppettider {}", list.join(", "))

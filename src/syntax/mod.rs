@@ -180,6 +180,7 @@ impl Builder<'_> {
             Rule::reserv_stmt => StmtKind::Reserv(self.target(next())),
             Rule::mal_stmt => StmtKind::Mal(self.quantity(next())),
             Rule::arsarbetstid_stmt => StmtKind::Arsarbetstid(self.quantity(next())),
+            Rule::arskostnad_stmt => StmtKind::Arskostnad(self.quantity(next())),
             Rule::oppettider_stmt => {
                 let mut openings = vec![self.opening(next())];
                 openings.extend(args.map(|p| self.opening(p)));
@@ -426,6 +427,8 @@ fn is_keyword(kind: Rule) -> bool {
             | kw_reserv
             | kw_mal
             | kw_arsarbetstid
+            | kw_arskostnad
+            | kw_arsarbetare
             | kw_oppettider
             | kw_serviceniva
             | kw_inom
@@ -464,6 +467,7 @@ fn unit_of(text: &str) -> Unit {
         "min" | "minuter" => Unit::Minutes,
         "s" | "sek" | "sekunder" => Unit::Seconds,
         "tim" | "timmar" | "h" => Unit::Hours,
+        "kr" | "kronor" => Unit::Kronor,
         _ => Unit::Levels,
     }
 }
@@ -515,6 +519,8 @@ fn describe(kind: &Rule) -> &'static str {
         reserv_stmt | kw_reserv => "`reserv`",
         mal_stmt | kw_mal => "`mål`",
         arsarbetstid_stmt | kw_arsarbetstid => "`årsarbetstid`",
+        arskostnad_stmt | kw_arskostnad => "`årskostnad`",
+        kw_arsarbetare => "`årsarbetare`",
         oppettider_stmt | kw_oppettider => "`öppettider`",
         serviceniva_stmt | kw_serviceniva => "`servicenivå`",
         kw_inom => "`inom`",
