@@ -15,6 +15,7 @@ mod check;
 mod decide;
 mod dryrun;
 mod help;
+mod lsp;
 mod new;
 mod search;
 mod serve;
@@ -85,6 +86,11 @@ enum Command {
     /// Servera beslut över HTTP (JSON) för ärendesystemen, med omladdning av reglerna
     #[command(after_help = "Exempel:\n  rosa serve rulesets/exempelkommun --addr 127.0.0.1:8080")]
     Serve(serve::Args),
+    /// Starta språkservern (LSP) för editorer: fel medan du skriver, formatering, förklaringar och komplettering
+    #[command(
+        after_help = "Editorn startar den och talar med den över stdin och stdout; den skrivs inte för hand.\nSe editors/vscode/README.md för VS Code, Neovim och Helix.\n\nExempel (i editorns inställningar):\n  rosa lsp"
+    )]
+    Lsp(lsp::Args),
     /// Skriv kompletteringar för skalet (bash, zsh, fish, elvish, powershell)
     #[command(
         after_help = "Exempel:\n  rosa completions bash > ~/.local/share/bash-completion/completions/rosa"
@@ -166,6 +172,7 @@ pub fn run() -> ExitCode {
         Command::DryRun(args) => dryrun::run(args),
         Command::GenerateLog(args) => dryrun::generate_log(args),
         Command::Serve(args) => serve::run(args),
+        Command::Lsp(args) => lsp::run(args),
         Command::Completions(args) => {
             // Into a buffer first: clap_complete panics on a closed pipe (`| head`).
             let mut script = Vec::new();
