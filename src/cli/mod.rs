@@ -88,7 +88,7 @@ enum Command {
     Serve(serve::Args),
     /// Starta språkservern (LSP) för editorer: fel medan du skriver, formatering, förklaringar och komplettering
     #[command(
-        after_help = "Editorn startar den och talar med den över stdin och stdout; den skrivs inte för hand.\nSe editors/vscode/README.md för VS Code, Neovim och Helix.\n\nExempel (i editorns inställningar):\n  rosa lsp"
+        after_help = "Editorn startar språkservern och talar med den över stdin och stdout; du startar den inte själv.\nSe editors/vscode/README.md för VS Code, Neovim och Helix.\n\nExempel (i editorns inställningar):\n  rosa lsp"
     )]
     Lsp(lsp::Args),
     /// Skriv kompletteringar för skalet (bash, zsh, fish, elvish, powershell)

@@ -35,6 +35,13 @@ const MAX_BUFFER_BYTES: usize = 4 * 1024 * 1024;
 const MAX_ROOT_CLIMB: usize = 16;
 
 pub fn run(_args: Args) -> u8 {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        eprintln!(
+            "rosa lsp: väntar på en editor som talar LSP över stdin och stdout; \
+             avsluta med Ctrl+C (se editors/vscode/README.md)"
+        );
+    }
     let (server, client) = Connection::memory();
     let to_server = client.sender;
     // Not joined: it may be blocked reading stdin when the server exits.
