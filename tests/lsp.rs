@@ -311,7 +311,30 @@ fn diagnostics_formatting_hover_and_completion() {
     assert_eq!(edits, json!([]));
     let diagnostics = client.diagnostics_at(&kommunledning, 4);
     assert_eq!(codes(&diagnostics), ["R0001"]);
-    change(&mut client, &kommunledning, 5, &saved);
+
+    // A duplicate id points at the first definition, as related information.
+    let anchor = "    ärendetyp allmanna-handlingar";
+    let duplicate = saved.replacen(
+        anchor,
+        &format!(
+            "    ärendetyp kontaktuppgifter \"Dubblett\" {{\n        rosa 1\n    }}\n{anchor}"
+        ),
+        1,
+    );
+    change(&mut client, &kommunledning, 5, &duplicate);
+    let diagnostics = client.diagnostics_at(&kommunledning, 5);
+    assert_eq!(codes(&diagnostics), ["R0002"], "{diagnostics:#?}");
+    let related = &diagnostics[0]["relatedInformation"][0];
+    let first = saved
+        .lines()
+        .position(|l| l.starts_with("    ärendetyp kontaktuppgifter "))
+        .unwrap();
+    assert_eq!(related["location"]["uri"], kommunledning.as_str());
+    assert_eq!(
+        related["location"]["range"]["start"],
+        json!({"line": first, "character": 14})
+    );
+    change(&mut client, &kommunledning, 6, &saved);
 
     // Hover: a level under the policy, an ärendetyp's outcome per channel.
     let rosa_line = saved.lines().position(|l| l.trim() == "rosa 1").unwrap();
@@ -351,7 +374,7 @@ fn diagnostics_formatting_hover_and_completion() {
         "        system Kunskapsdatabas, \n",
         1,
     );
-    change(&mut client, &kommunledning, 6, &with_system);
+    change(&mut client, &kommunledning, 7, &with_system);
     let system_line = with_system
         .lines()
         .position(|l| l == "        system Kunskapsdatabas, ")
@@ -427,4 +450,25 @@ fn bad_input_is_answered_not_fatal() {
             .contains("förvaltning")
     );
     client.shutdown();
+}
+
+/// Input that cannot be read as messages at all ends the server with 1, promptly.
+#[test]
+fn broken_framing_ends_the_server() {
+    let mut client = Client::start();
+    client.initialize(Path::new("/"));
+    client
+        .stdin
+        .write_all(b"Content-Length: lots\r\n\r\n{}")
+        .unwrap();
+    client.stdin.flush().unwrap();
+    let deadline = Instant::now() + TIMEOUT;
+    let status = loop {
+        if let Some(status) = client.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "rosa lsp did not end");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(1));
 }
