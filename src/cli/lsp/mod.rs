@@ -7,7 +7,8 @@
 //! `lsp-server` gives the message types; the transport is our own, so that a message
 //! that is not JSON-RPC, or is too large, is skipped with a note on stderr instead of
 //! ending (or exhausting) the server. Everything runs on one thread: messages that
-//! arrive together are handled together, and each ruleset touched is checked once.
+//! arrive together are handled together, and each ruleset touched is checked once,
+//! after them or before the next request (hover and completion read the check).
 
 mod text;
 mod words;
@@ -15,6 +16,7 @@ mod words;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types as lsp;
 use rosa::{Code, Diagnostic, Diagnostics, Engine, Ruleset, Severity, SourceFile, SourceMap};
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
@@ -178,9 +180,9 @@ enum Place {
 struct RootState {
     /// The URIs that have diagnostics in the editor, to clear when they are fixed.
     published: BTreeSet<String>,
-    /// The last version that loaded without errors (for hover), and whether it is the
-    /// current text.
-    loaded: Option<(Ruleset, Engine)>,
+    /// The last version that loaded without errors (for hover; its engine is compiled
+    /// when a hover first needs it), and whether it is the current text.
+    loaded: Option<(Ruleset, OnceCell<Engine>)>,
     fresh: bool,
     /// The files as last checked, unsaved text included (for completion).
     sources: SourceMap,
@@ -223,6 +225,8 @@ impl Server {
     fn handle(&mut self, conn: &Connection, message: Message) -> Flow {
         match message {
             Message::Request(req) => {
+                // Hover and completion read the last check: bring it up to date first.
+                self.check_dirty(conn);
                 let response = self.request(req);
                 send(conn, response);
                 Flow::Continue
@@ -400,8 +404,7 @@ impl Server {
         let diagnostics = match Ruleset::from_sources(root, sources, problems) {
             Ok(ruleset) => {
                 let warnings = ruleset.warnings().clone();
-                let engine = Engine::new(&ruleset);
-                state.loaded = Some((ruleset, engine));
+                state.loaded = Some((ruleset, OnceCell::new()));
                 state.fresh = true;
                 warnings
             }
@@ -425,11 +428,9 @@ impl Server {
                 (Some(span), _) => uri_of(&diagnostics.sources.get(span.file).path)
                     .into_iter()
                     .collect(),
-                // A file that is there: at its start. Anything else (the directory) is
-                // shown in every open file of the ruleset.
-                (None, Some(path))
-                    if root.join(path).is_file() || open.iter().any(|(r, _)| *r == path) =>
-                {
+                // A rule file that cannot be read: at its start. Anything else (the
+                // directory) is shown in every open file of the ruleset.
+                (None, Some(path)) if path.extension().is_some_and(|e| e == "rosa") => {
                     uri_of(path).into_iter().collect()
                 }
                 (None, _) => open.iter().map(|(_, doc)| doc.uri.clone()).collect(),
@@ -508,7 +509,10 @@ impl Server {
         {
             // `rosa 3`: the level under the policy.
             words::Levels::of(loaded.map(|l| &l.0)).meaning(n)
-        } else if let Some(text) = loaded.and_then(|(r, e)| words::arendetyp(r, e, word)) {
+        } else if let Some(text) = loaded.and_then(|(r, engine)| {
+            let engine = engine.get_or_init(|| Engine::new(r));
+            words::arendetyp(r, engine, word)
+        }) {
             if stale {
                 format!(
                     "{text}\n\n*Från den senaste versionen utan fel; regeluppsättningen har fel nu.*"
