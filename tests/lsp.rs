@@ -287,6 +287,19 @@ fn diagnostics_formatting_hover_and_completion() {
     change(&mut client, &kundtjanst, 2, &policy);
     assert_eq!(client.diagnostics(&naringsliv), Vec::<Value>::new());
 
+    // A file changed on disk, outside the editor, is checked when the editor says so.
+    let script = dir.path.join("manus/bygglov-status.md");
+    let script_text = std::fs::read_to_string(&script).expect("the example has the script");
+    std::fs::remove_file(&script).unwrap();
+    let samhallsbyggnad = uri(&dir.path.join("samhallsbyggnad.rosa"));
+    let changed = |kind: i32| json!({"changes": [{"uri": uri(&script), "type": kind}]});
+    client.notify("workspace/didChangeWatchedFiles", changed(3));
+    let diagnostics = client.diagnostics(&samhallsbyggnad);
+    assert_eq!(codes(&diagnostics), ["R0005"], "{diagnostics:#?}");
+    std::fs::write(&script, script_text).unwrap();
+    client.notify("workspace/didChangeWatchedFiles", changed(1));
+    assert_eq!(client.diagnostics(&samhallsbyggnad), Vec::<Value>::new());
+
     // Formatting gives `rosa fmt`'s layout; a file that does not parse gets no edits.
     let messy = saved.replace("\n        rosa 1\n", "\n  rosa   1\n");
     assert_ne!(messy, saved);

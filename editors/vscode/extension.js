@@ -17,6 +17,10 @@ function activate(context) {
       { scheme: 'file', language: 'rosa' },
       { scheme: 'untitled', language: 'rosa' },
     ],
+    // Rule files and scripts changed outside the editor (git, `rosa fmt`) are checked again.
+    synchronize: {
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{rosa,md}'),
+    },
   };
   client = new LanguageClient('rosa', 'rosa', serverOptions, clientOptions);
   client.start().catch((error) => {

@@ -326,6 +326,24 @@ impl Server {
                     self.mark(&key);
                 }
             }
+            "workspace/didChangeWatchedFiles" => {
+                // Rule files or scripts changed on disk (a `git pull`, `rosa fmt` in a
+                // terminal): check again every ruleset they are in.
+                if let Ok(p) =
+                    n.extract::<lsp::DidChangeWatchedFilesParams>("workspace/didChangeWatchedFiles")
+                {
+                    for change in p.changes {
+                        let Some(path) = text::file_path(change.uri.as_str()) else {
+                            continue;
+                        };
+                        for root in self.roots.keys() {
+                            if path.starts_with(root) {
+                                self.dirty_roots.insert(root.clone());
+                            }
+                        }
+                    }
+                }
+            }
             "textDocument/didClose" => {
                 if let Ok(p) = n.extract::<lsp::DidCloseTextDocumentParams>("textDocument/didClose")
                 {
@@ -879,4 +897,66 @@ fn params<P: serde::de::DeserializeOwned>(req: Request) -> Result<P, Response> {
             &format!("ogiltiga parametrar: {e}"),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every frame of `input`, until its end or a frame that breaks the stream.
+    fn frames(input: &[u8]) -> Vec<Result<Option<Vec<u8>>, String>> {
+        let mut input = std::io::Cursor::new(input.to_vec());
+        let mut out = Vec::new();
+        loop {
+            let frame = read_frame(&mut input).map_err(|e| match e {
+                Frame::Skipped(why) => format!("skipped: {why}"),
+                Frame::Broken(why) => format!("broken: {why}"),
+            });
+            let stop = match &frame {
+                Ok(Some(_)) => false,
+                Ok(None) => true,
+                Err(e) => e.starts_with("broken"),
+            };
+            out.push(frame);
+            if stop || out.len() > 5 {
+                return out;
+            }
+        }
+    }
+
+    #[test]
+    fn frames_are_read_skipped_or_refused() {
+        let ok = frames(b"Content-Length: 2\r\nContent-Type: x\r\n\r\n{}content-length:1\n\n7");
+        assert_eq!(
+            ok,
+            [Ok(Some(b"{}".to_vec())), Ok(Some(b"7".to_vec())), Ok(None)]
+        );
+        // Too large: its bytes are passed over, and the next message is read.
+        let big = MAX_MESSAGE_BYTES + 1;
+        let mut input = format!("Content-Length: {big}\r\n\r\n").into_bytes();
+        input.extend(std::iter::repeat_n(b' ', big));
+        input.extend(b"Content-Length: 1\r\n\r\n1");
+        let read = frames(&input);
+        assert!(
+            matches!(&read[0], Err(e) if e.contains("större än gränsen 64 MiB")),
+            "{:?}",
+            read[0]
+        );
+        assert_eq!(read[1..], [Ok(Some(b"1".to_vec())), Ok(None)]);
+        for (input, why) in [
+            (&b"Content-Length: -1\r\n\r\n"[..], "inget tal"),
+            (b"\r\n{}", "Content-Length saknas"),
+            (b"hej\r\n", "felaktig huvudrad"),
+            (b"Content-Length: 5\r\n", "mitt i ett huvud"),
+            (b"Content-Length: 5\r\n\r\n{}", "broken"),
+        ] {
+            let read = frames(input);
+            assert!(
+                matches!(read.last(), Some(Err(e)) if e.starts_with("broken") && e.contains(why)),
+                "{read:?}"
+            );
+        }
+        let long = vec![b'x'; 5000];
+        assert!(matches!(frames(&long).last(), Some(Err(e)) if e.contains("för lång")));
+    }
 }
