@@ -131,15 +131,35 @@ impl Client {
     }
 
     fn initialize(&mut self, root: &Path) {
+        let capabilities =
+            json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
         let result = self.request(
             "initialize",
-            json!({"processId": null, "rootUri": uri(root), "capabilities": {}}),
+            json!({"processId": null, "rootUri": uri(root), "capabilities": capabilities}),
         );
         let caps = &result["capabilities"];
         assert_eq!(caps["documentFormattingProvider"], true, "{result}");
         assert_eq!(caps["hoverProvider"], true, "{result}");
         assert!(caps["completionProvider"].is_object(), "{result}");
         self.notify("initialized", json!({}));
+        // The server asks to be told about rule files and scripts changed on disk.
+        let deadline = Instant::now() + TIMEOUT;
+        let register = loop {
+            assert!(Instant::now() < deadline, "no client/registerCapability");
+            let m = self.next();
+            if m["method"] == "client/registerCapability" {
+                break m;
+            }
+            self.pending.push(m);
+        };
+        let registration = &register["params"]["registrations"][0];
+        assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+        let globs = &registration["registerOptions"]["watchers"];
+        assert_eq!(
+            globs,
+            &json!([{"globPattern": "**/*.rosa"}, {"globPattern": "**/*.md"}])
+        );
+        self.send(json!({"jsonrpc": "2.0", "id": register["id"], "result": null}));
     }
 
     /// `shutdown`, `exit`, and the process ends with `code`.

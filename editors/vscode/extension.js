@@ -17,10 +17,8 @@ function activate(context) {
       { scheme: 'file', language: 'rosa' },
       { scheme: 'untitled', language: 'rosa' },
     ],
-    // Rule files and scripts changed outside the editor (git, `rosa fmt`) are checked again.
-    synchronize: {
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{rosa,md}'),
-    },
+    // The server asks the editor to watch rule files and scripts itself, so that files
+    // changed outside the editor (git, `rosa fmt`) are checked again.
   };
   client = new LanguageClient('rosa', 'rosa', serverOptions, clientOptions);
   client.start().catch((error) => {

@@ -197,6 +197,8 @@ struct Server {
     dirty_alone: BTreeSet<String>,
     initialized: bool,
     shutdown: bool,
+    /// Whether the client lets the server ask it to watch files.
+    can_watch: bool,
 }
 
 enum Flow {
@@ -235,7 +237,7 @@ impl Server {
                 Flow::Exit(if self.shutdown { 0 } else { 1 })
             }
             Message::Notification(n) if self.initialized => {
-                self.notification(n);
+                self.notification(conn, n);
                 Flow::Continue
             }
             Message::Notification(_) | Message::Response(_) => Flow::Continue,
@@ -247,6 +249,9 @@ impl Server {
         if !self.initialized {
             if req.method == "initialize" {
                 self.initialized = true;
+                let dynamic = "/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration";
+                self.can_watch =
+                    req.params.pointer(dynamic) == Some(&serde_json::Value::Bool(true));
                 return Response::new_ok(id, initialize_result());
             }
             return error(
@@ -284,8 +289,9 @@ impl Server {
         }
     }
 
-    fn notification(&mut self, n: Notification) {
+    fn notification(&mut self, conn: &Connection, n: Notification) {
         match n.method.as_str() {
+            "initialized" if self.can_watch => send(conn, watch_request()),
             "textDocument/didOpen" => {
                 if let Ok(p) = n.extract::<lsp::DidOpenTextDocumentParams>("textDocument/didOpen") {
                     let doc = p.text_document;
@@ -656,6 +662,29 @@ fn enclosing_block(text: &str) -> Option<&str> {
         }
     }
     (depth > 0).then_some(top).flatten()
+}
+
+/// Ask the client to tell when rule files or scripts change on disk, outside the editor.
+fn watch_request() -> Request {
+    let watchers = ["**/*.rosa", "**/*.md"].map(|glob| lsp::FileSystemWatcher {
+        glob_pattern: lsp::GlobPattern::String(glob.to_string()),
+        kind: None,
+    });
+    let options = lsp::DidChangeWatchedFilesRegistrationOptions {
+        watchers: watchers.to_vec(),
+    };
+    let params = lsp::RegistrationParams {
+        registrations: vec![lsp::Registration {
+            id: "rosa-watch".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(options).ok(),
+        }],
+    };
+    Request::new(
+        RequestId::from("rosa-watch".to_string()),
+        "client/registerCapability".to_string(),
+        params,
+    )
 }
 
 fn initialize_result() -> lsp::InitializeResult {
