@@ -385,8 +385,19 @@ fn diagnostics_formatting_hover_and_completion() {
     let text = hover["contents"]["value"].as_str().unwrap();
     assert!(text.contains("**vaxel-koppla**"), "{text}");
     assert!(text.contains("| nivå 1 | direkt |"), "{text}");
-    let hover = client.request("textDocument/hover", at(&kommunledning, 0, 0));
+    let hover = client.request("textDocument/hover", at(&kommunledning, 0, 4));
     assert_eq!(hover, Value::Null, "a comment has no hover");
+    // `"e-post"` among the sökord is a word, not the keyword.
+    let (quoted, line) = saved
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("sökord") && l.contains("\"e-post\""))
+        .unwrap();
+    let column = line[..line.find("\"e-post\"").unwrap() + 2]
+        .encode_utf16()
+        .count();
+    let hover = client.request("textDocument/hover", at(&kommunledning, quoted, column));
+    assert_eq!(hover, Value::Null, "quoted text has no hover");
 
     // Completion: every keyword of the grammar, and the policy's systems after `system`.
     let items = client.request("textDocument/completion", at(&kommunledning, 2, 0));

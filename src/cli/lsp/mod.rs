@@ -523,6 +523,10 @@ impl Server {
         let index = LineIndex::new(&doc.text);
         let offset = index.offset(at.position);
         let (word, start, end) = text::word_at(&doc.text, offset)?;
+        let line_start = doc.text[..start].rfind('\n').map_or(0, |i| i + 1);
+        if text::in_text_or_comment(&doc.text[line_start..start]) {
+            return None;
+        }
         let state = self.root_state(doc);
         let loaded = state.and_then(|s| s.loaded.as_ref());
         let stale = state.is_some_and(|s| !s.fresh);

@@ -170,6 +170,21 @@ pub fn word_at(text: &str, offset: usize) -> Option<(&str, usize, usize)> {
     (!word.is_empty()).then_some((word, start, end))
 }
 
+/// Whether what follows `line_start` (a line up to some point) is inside quoted text or
+/// a `//` comment.
+pub fn in_text_or_comment(line_start: &str) -> bool {
+    let mut quoted = false;
+    let mut chars = line_start.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            '/' if !quoted && chars.peek() == Some(&'/') => return true,
+            _ => {}
+        }
+    }
+    quoted
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,5 +231,8 @@ mod tests {
         assert_eq!(word_at(text, at).map(|w| w.0), Some("bygglov-status"));
         assert_eq!(word_at(text, 6).map(|w| w.0), Some("ärendetyp"));
         assert_eq!(word_at(text, 1), None);
+        assert!(in_text_or_comment("    sökord \"bygglov"));
+        assert!(in_text_or_comment("    rosa 3 // nivå "));
+        assert!(!in_text_or_comment("    manus \"a//b\" "));
     }
 }
