@@ -23,37 +23,19 @@ TIME_LIMIT=${TIME_LIMIT:-170}
 SEED=${SEED:-20261122}
 VENV=$(realpath -m "${VENV:-target/contract-venv}")
 
-if [[ ! -x "$VENV/bin/schemathesis" ]] ||
-    ! "$VENV/bin/pip" show schemathesis 2>/dev/null | grep -qx "Version: $SCHEMATHESIS_VERSION"; then
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
-fi
+source scripts/lib.sh
+ensure_venv "$VENV" "schemathesis==$SCHEMATHESIS_VERSION"
 
 cargo build --release --quiet --bin rosa
 
 work=$(mktemp -d)
-server_pid=""
 cleanup() {
-    if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
+    stop_server
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-RUST_LOG=info ./target/release/rosa serve "$RULESET" --addr 127.0.0.1:0 --no-watch \
-    --log-format json 2>"$work/server.log" &
-server_pid=$!
-
-addr=""
-for _ in $(seq 1 300); do
-    addr=$(grep -o '"addr":"127\.0\.0\.1:[0-9]*"' "$work/server.log" | head -n1 | cut -d'"' -f4 || true)
-    [[ -n "$addr" ]] && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-    sleep 0.1
-done
-[[ -n "$addr" ]] || { echo "the server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
+start_server "$RULESET" "$work/server.log"
 
 # 413 counts as a rejection: a batch over `maxItems` is refused as too large.
 cat >"$work/schemathesis.toml" <<'TOML'

@@ -17,9 +17,10 @@
 //!
 //! The engine is the core and always built. Cargo features add the layers above it:
 //! `dryrun` (the analysts' report, module `rosa::dryrun`), `serve` (the HTTP server, `rosa::serve`),
-//! `lsp` (the crates of the binary's language server, `rosa lsp`) and `cli` (the `rosa`
-//! binary; implies the other three). All are on by default; a case system that only
-//! loads and decides depends on `rosa` with `default-features = false`.
+//! `studio` (the workshop in the browser, `rosa::studio`), `lsp` (the crates of the
+//! binary's language server, `rosa lsp`) and `cli` (the `rosa` binary; implies the
+//! others). All are on by default; a case system that only loads and decides depends on
+//! `rosa` with `default-features = false`.
 //!
 //! Data flows one way, one module per stage:
 //!
@@ -38,6 +39,8 @@ mod clock;
 mod diagnostics;
 mod engine;
 mod files;
+#[cfg(any(feature = "dryrun", feature = "serve"))]
+mod html;
 mod load;
 pub mod model;
 mod numbers;
@@ -48,6 +51,10 @@ mod syntax;
 pub mod dryrun;
 #[cfg(feature = "serve")]
 pub mod serve;
+#[cfg(feature = "studio")]
+pub mod studio;
+#[cfg(feature = "serve")]
+mod web;
 
 pub use clock::{LocalTime, TimeError, TimeErrorKind};
 pub use diagnostics::{Code, Diagnostic, DiagnosticRecord, Diagnostics, Severity};

@@ -28,3 +28,9 @@ pub fn sv(value: f64, decimals: usize) -> String {
 pub fn percent(share: f64) -> String {
     format!("{} %", sv(share * 100.0, 1))
 }
+
+#[cfg_attr(not(feature = "studio"), allow(dead_code))]
+/// `1 ärendetyp`, `3 ärendetyper`: a count with the Swedish word that agrees with it.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

@@ -486,9 +486,13 @@ async fn unknown_kommunkod_and_paths_are_404() {
         .post_json("/%FF/decisions/batch", &json!([]))
         .await
         .assert_problem(404, "unknown-municipality");
-    for path in ["/", "/nope", "/1234", "/1234/decisions/batch/x", "/health/"] {
+    for path in ["/nope", "/1234", "/1234/decisions/batch/x"] {
         server.get(path).await.assert_problem(404, "not-found");
     }
+    // `/{kommunkod}/` is the desk, a page for people: an unknown one is a 404 page.
+    let desk = server.get("/health/").await;
+    assert_eq!(desk.status, 404);
+    assert_eq!(desk.content_type(), "text/html; charset=utf-8");
     server.stop().await;
 }
 
@@ -1110,6 +1114,22 @@ async fn responses_match_the_openapi_document() {
             assert_eq!(reply.status, status, "{query}");
             assert_documented(&doc, &d("/{kommunkod}/case-types"), "get", &reply);
         }
+        if prefix == "/v1" {
+            for (path, status) in [
+                ("/v1/1234/case-types/faktura", 200),
+                ("/v1/1234/case-types/okand", 404),
+                ("/v1/9999/case-types/faktura", 404),
+            ] {
+                let reply = server.get(path).await;
+                assert_eq!(reply.status, status, "{path}");
+                assert_documented(
+                    &doc,
+                    "/v1/{kommunkod}/case-types/{case_type}",
+                    "get",
+                    &reply,
+                );
+            }
+        }
         let decisions = d("/{kommunkod}/decisions");
         let inquiries = [
             json!({"case_type": "oppettider", "channel": "telefon"}),
@@ -1361,5 +1381,99 @@ async fn metrics_count_decisions_reloads_and_latency() {
     ] {
         assert!(text.lines().any(|l| l == line), "no `{line}` in\n{text}");
     }
+    server.stop().await;
+}
+
+const HOSTILE_MANUS: &str = "# Öppettider\n\nSvara <script>alert(1)</script> vänligt.\n\n\
+    [Ring](tel:0123-456) [klicka](javascript:alert(1))\n\n![karta](https://example.org/k.png)\n";
+
+/// The desk: its pages, assets and security headers, and the case type it shows,
+/// with a förvaltning's manus rendered safe even when it holds HTML.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn desk_pages_and_case_type_detail() {
+    let dir = fixture();
+    std::fs::create_dir(dir.path().join("manus")).unwrap();
+    write(dir.path(), "manus/oppettider.md", HOSTILE_MANUS);
+    let kansli = KANSLI.replace(
+        "rosa 1\n        frekvens 20 per dag\n    }",
+        "rosa 1\n        frekvens 20 per dag\n        manus \"manus/oppettider.md\"\n    }",
+    );
+    assert_ne!(kansli, KANSLI);
+    write(dir.path(), "kansli.rosa", &kansli);
+    let server = TestServer::for_dir(dir.path()).await;
+
+    for (path, content_type, needle) in [
+        (
+            "/",
+            "text/html; charset=utf-8",
+            "href=\"/1234/\">Testby</a>",
+        ),
+        (
+            "/1234/",
+            "text/html; charset=utf-8",
+            "data-kommunkod=\"1234\"",
+        ),
+        (
+            "/assets/desk.js",
+            "text/javascript; charset=utf-8",
+            "/case-types",
+        ),
+        (
+            "/assets/rosa.css",
+            "text/css; charset=utf-8",
+            ":focus-visible",
+        ),
+    ] {
+        let reply = server.get(path).await;
+        assert_eq!(reply.status, 200, "{path}");
+        assert_eq!(reply.content_type(), content_type, "{path}");
+        let body = String::from_utf8_lossy(&reply.body);
+        assert!(body.contains(needle), "{path} lacks {needle}");
+        let csp = reply.headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe"),
+            "{csp}"
+        );
+        assert_eq!(reply.headers["x-content-type-options"], "nosniff");
+    }
+    let page = String::from_utf8_lossy(&server.get("/1234/").await.body).into_owned();
+    assert!(
+        page.starts_with("<!doctype html>\n<html lang=\"sv\">"),
+        "{page}"
+    );
+    assert!(!page.contains("<script>"), "no inline script: {page}");
+    for missing in ["/9999/", "/assets/nope.js"] {
+        assert_eq!(server.get(missing).await.status, 404, "{missing}");
+    }
+
+    let detail = server.get("/v1/1234/case-types/oppettider").await;
+    assert_eq!(detail.status, 200);
+    let detail = detail.json();
+    assert_eq!(detail["forvaltning_name"], "Kansliet");
+    assert_eq!(detail["channels"], json!(["telefon", "e-post"]));
+    assert_eq!(detail["parts"][0]["part"], Value::Null);
+    let html = detail["parts"][0]["script"]["html"].as_str().unwrap();
+    assert!(html.starts_with("<h3>Öppettider</h3>"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;") && !html.contains("<script"),
+        "{html}"
+    );
+    assert!(html.contains("href=\"tel:0123-456\""), "{html}");
+    assert!(
+        !html.contains("javascript") && !html.contains("example.org"),
+        "{html}"
+    );
+    assert!(html.contains("karta"), "the image's alt text stays: {html}");
+
+    // The questions are what the unit's rules read, with their declared types.
+    let faktura = server.get("/v1/1234/case-types/faktura").await.json();
+    assert_eq!(
+        faktura["parts"][0]["questions"],
+        json!([{"attribute": "belopp", "kind": "number"}])
+    );
+    server
+        .get("/v1/1234/case-types/okand")
+        .await
+        .assert_problem(404, "unknown-case-type");
     server.stop().await;
 }

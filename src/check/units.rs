@@ -349,6 +349,7 @@ impl Checker<'_> {
             rules: own.rules.iter().map(|r| r.0).collect(),
             location: self.location(keyword),
             span: keyword,
+            level_span,
         })
     }
 }

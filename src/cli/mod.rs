@@ -19,6 +19,7 @@ mod lsp;
 mod new;
 mod search;
 mod serve;
+mod studio;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -86,6 +87,9 @@ enum Command {
     /// Servera beslut över HTTP (JSON) för ärendesystemen, med omladdning av reglerna
     #[command(after_help = "Exempel:\n  rosa serve rulesets/exempelkommun --addr 127.0.0.1:8080")]
     Serve(serve::Args),
+    /// Öppna studion: överenskommelsen, prova beslut och redigera reglerna i webbläsaren
+    #[command(after_help = "Exempel:\n  rosa studio min-kommun --open")]
+    Studio(studio::Args),
     /// Starta språkservern (LSP) för editorer: fel medan du skriver, formatering, förklaringar och komplettering
     #[command(
         after_help = "Editorn startar språkservern och talar med den över stdin och stdout; du startar den inte själv.\nSe editors/vscode/README.md för VS Code, Neovim och Helix.\n\nExempel (i editorns inställningar):\n  rosa lsp"
@@ -172,6 +176,7 @@ pub fn run() -> ExitCode {
         Command::DryRun(args) => dryrun::run(args),
         Command::GenerateLog(args) => dryrun::generate_log(args),
         Command::Serve(args) => serve::run(args),
+        Command::Studio(args) => studio::run(args),
         Command::Lsp(args) => lsp::run(args),
         Command::Completions(args) => {
             // Into a buffer first: clap_complete panics on a closed pipe (`| head`).

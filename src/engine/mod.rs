@@ -429,14 +429,7 @@ fn compile_unit(
     typ: &crate::model::Arendetyp,
     unit: &crate::model::Unit,
 ) -> CompiledUnit {
-    let chain: Vec<RuleId> = unit
-        .rules
-        .iter()
-        .chain(&typ.rules)
-        .chain(&ruleset.forvaltningar[typ.forvaltning].rules)
-        .chain(&ruleset.policy.rules)
-        .copied()
-        .collect();
+    let chain: Vec<RuleId> = ruleset.unit_rules(typ, unit).collect();
     let mut fast = [(Outcome::Forwarded, Basis::Method); ChannelSlot::COUNT];
     for slot in ChannelSlot::all() {
         let index = slot.index().expect("known slots have an index");

@@ -289,6 +289,51 @@ impl Condition {
     pub fn cost(&self) -> u32 {
         self.cost
     }
+
+    /// The attributes it may read (`attr.NAME`), each once, in the order written:
+    /// what the desk asks staff before deciding.
+    pub fn attributes(&self) -> Vec<&str> {
+        let mut names = Vec::new();
+        attributes(&self.expr, &mut names);
+        names
+    }
+}
+
+fn attributes<'a>(expr: &'a Expr, names: &mut Vec<&'a str>) {
+    let mut add = |name: &'a str| {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    };
+    match expr {
+        Expr::Const(_) | Expr::Channel { .. } | Expr::Part { .. } => {}
+        Expr::Not(e) => attributes(e, names),
+        Expr::And(parts) | Expr::Or(parts) => parts.iter().for_each(|p| attributes(p, names)),
+        Expr::Flag(name)
+        | Expr::Text {
+            attribute: name, ..
+        } => add(name),
+        Expr::TextPair { left, right, .. } => {
+            add(left);
+            add(right);
+        }
+        Expr::Number { left, right, .. } => {
+            for n in [left, right] {
+                if let Number::Attribute(name) = n {
+                    add(name);
+                }
+            }
+        }
+        Expr::NumberIn { value, .. } => {
+            if let Number::Attribute(name) = value {
+                add(name);
+            }
+        }
+        Expr::Same { left, right, .. } => {
+            attributes(left, names);
+            attributes(right, names);
+        }
+    }
 }
 
 fn eval<'a>(expr: &'a Expr, ev: &Evaluation<'a>) -> Result<bool, EvalError<'a>> {

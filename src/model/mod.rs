@@ -363,6 +363,9 @@ pub struct Unit {
     pub location: Location,
     #[serde(skip)]
     pub(crate) span: Span,
+    /// The N of its `rosa N`, for editors that change the level in the text.
+    #[serde(skip)]
+    pub(crate) level_span: Span,
 }
 
 /// The channels excluded with `ej kanaler` for one unit: the union of what its
@@ -569,6 +572,35 @@ impl Ruleset {
     /// The ärendetyp with this id.
     pub fn arendetyp(&self, id: &str) -> Option<&Arendetyp> {
         self.arendetyper.iter().find(|t| t.id == id)
+    }
+
+    /// The guarded rules tried for `unit` of `typ`, in the order they are tried (§5):
+    /// the delmoment's, the ärendetyp's, the förvaltning's, the policy's.
+    pub fn unit_rules<'a>(
+        &'a self,
+        typ: &'a Arendetyp,
+        unit: &'a Unit,
+    ) -> impl Iterator<Item = RuleId> + 'a {
+        unit.rules
+            .iter()
+            .chain(&typ.rules)
+            .chain(&self.forvaltningar[typ.forvaltning].rules)
+            .chain(&self.policy.rules)
+            .copied()
+    }
+
+    /// The declared attributes the rules of `unit` may read, in the policy's order:
+    /// what staff must know to decide it.
+    pub fn unit_attributes(&self, typ: &Arendetyp, unit: &Unit) -> Vec<&Attribute> {
+        let read: Vec<&str> = self
+            .unit_rules(typ, unit)
+            .flat_map(|id| self.rules[id].condition.attributes())
+            .collect();
+        self.policy
+            .attributes
+            .iter()
+            .filter(|a| read.contains(&a.name.as_str()))
+            .collect()
     }
 
     /// The index of the system with this name.

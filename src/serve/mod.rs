@@ -16,7 +16,9 @@
 //! ```
 
 mod body;
+mod case_type;
 mod decision_log;
+mod desk;
 mod http;
 mod metrics;
 mod openapi;

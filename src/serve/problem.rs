@@ -82,6 +82,17 @@ impl Problem {
         )
     }
 
+    pub fn unknown_case_type(id: &str) -> Self {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "urn:rosa:problem:unknown-case-type",
+            "Unknown case type",
+            format!(
+                "the ruleset has no ärendetyp `{id}`; GET /v1/{{kommunkod}}/case-types?q=… finds one"
+            ),
+        )
+    }
+
     pub fn not_found() -> Self {
         Problem::new(
             StatusCode::NOT_FOUND,

@@ -1,6 +1,7 @@
 //! The HTTP API: routes, handlers and the middleware around them.
 
 use super::body::parse_json;
+use super::case_type::CaseTypeDetail;
 use super::decision_log::{DecisionLog, Entry, LogStats};
 use super::metrics::{self, Metrics};
 use super::problem::{self, Problem};
@@ -57,10 +58,16 @@ fn api() -> Router<Arc<AppState>> {
         .route("/{kommunkod}/decisions/batch", post(decide_batch))
 }
 
+/// Routes only under `/v1`: added after versioning, so without an unversioned twin.
+fn v1_only() -> Router<Arc<AppState>> {
+    Router::new().route("/{kommunkod}/case-types/{case_type}", get(case_type))
+}
+
 pub fn router(state: Arc<AppState>) -> Router {
     let limits = state.limits;
     api()
-        .nest("/v1", api())
+        .nest("/v1", api().merge(v1_only()))
+        .merge(super::desk::routes())
         .route("/metrics", get(metrics_text))
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
@@ -71,6 +78,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         ))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(middleware::from_fn(request_id))
+        .layer(middleware::from_fn(crate::web::security_headers))
         .with_state(state)
 }
 
@@ -303,6 +311,21 @@ async fn case_types(
     }
     let loaded = tenant.current();
     json(&loaded.engine.search(&text, limit))
+}
+
+/// One ärendetyp before deciding: its delmoment, channels, questions and manus.
+async fn case_type(
+    State(app): App,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<Response, Problem> {
+    let Path((code, id)) = path.map_err(|_| Problem::not_found())?;
+    let tenant = app.tenant(Ok(Path(code)))?;
+    let loaded = tenant.current();
+    let ruleset = loaded.engine.ruleset();
+    let typ = ruleset
+        .arendetyp(&id)
+        .ok_or_else(|| Problem::unknown_case_type(&id))?;
+    json(&CaseTypeDetail::new(ruleset, typ))
 }
 
 async fn ruleset(State(app): App, kommunkod: Kommunkod) -> Result<Response, Problem> {

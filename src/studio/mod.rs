@@ -1,0 +1,39 @@
+//! `rosa studio`: the workshop in the browser. A local web application on one ruleset
+//! directory, in Swedish: the agreement as a document, a live what-if, editing that
+//! writes the rule files through the checker and the formatter, and the ruleset's tests.
+//! It listens on loopback by default and refuses writes without its session token.
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:7878").await?;
+//! rosa::studio::serve(listener, "rulesets/exempelkommun".into(), std::future::pending()).await
+//! # }
+//! ```
+
+mod agreement;
+mod edit;
+mod pages;
+mod routes;
+mod whatif;
+mod workspace;
+
+use std::future::Future;
+use std::path::PathBuf;
+use tokio::net::TcpListener;
+
+/// Serve the studio for the ruleset in `dir` on `listener` until `shutdown` completes.
+/// The directory may hold errors: the studio opens on them, so they can be fixed.
+///
+/// # Errors
+///
+/// The listener fails.
+pub async fn serve(
+    listener: TcpListener,
+    dir: PathBuf,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = routes::router(routes::Studio::open(&dir, listener.local_addr()?));
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

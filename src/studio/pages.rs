@@ -1,0 +1,194 @@
+//! The studio's pages, rendered on the server from the files as saved; the script
+//! (studio.js) adds the live what-if and the editing.
+
+use super::routes::{Studio, html};
+use crate::engine::{Engine, run_tests};
+use crate::html::escape;
+use crate::model::Ruleset;
+use crate::web::Page;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use std::fmt::Write;
+use std::sync::Arc;
+
+type App = State<Arc<Studio>>;
+
+/// The agreement, with the what-if panel.
+pub async fn agreement(State(studio): App) -> Response {
+    let workspace = studio.fresh_workspace();
+    let main = match workspace.ruleset() {
+        Ok(ruleset) => agreement_main(ruleset),
+        Err(diagnostics) => broken_main(&diagnostics.records(), &workspace.paths()),
+    };
+    let title = kommun_title("Överenskommelsen", workspace.ruleset().ok().map(|r| &**r));
+    page(&studio, &title, main)
+}
+
+fn agreement_main(ruleset: &Ruleset) -> String {
+    let policy = ruleset.policy();
+    let mut out = format!(
+        "<h1>Överenskommelsen med kundtjänst</h1>\n\
+         <p class=\"ingress\">{kommun} · {n} · mål: kundtjänst hanterar {goal} av kontakterna.</p>\n",
+        kommun = escape(&policy.kommun),
+        n = crate::numbers::count(
+            ruleset.forvaltningar().len(),
+            "förvaltning",
+            "förvaltningar"
+        ),
+        goal = crate::numbers::percent(policy.goal_share),
+    );
+    out.push_str("<nav aria-label=\"Förvaltningar\" class=\"innehall\"><ul>\n");
+    for f in ruleset.forvaltningar() {
+        let _ = writeln!(
+            out,
+            "<li><a href=\"#f-{}\">{}</a></li>",
+            escape(&f.id),
+            escape(&f.name)
+        );
+    }
+    out.push_str("</ul></nav>\n");
+    out.push_str(&what_if_panel(ruleset));
+    out.push_str(&super::agreement::render(ruleset));
+    out
+}
+
+/// The workshop's controls; the figures are filled in by the script.
+fn what_if_panel(ruleset: &Ruleset) -> String {
+    let mut systems = String::new();
+    for system in ruleset.systems().iter().filter(|s| !s.access) {
+        let _ = writeln!(
+            systems,
+            "<label><input type=\"checkbox\" name=\"system\" value=\"{n}\"> Ge kundtjänst {n}</label>",
+            n = escape(&system.name)
+        );
+    }
+    if systems.is_empty() {
+        systems.push_str("<p>Kundtjänst har redan alla system som policyn nämner.</p>");
+    }
+    let policy = ruleset.policy();
+    format!(
+        include_str!("../web/assets/studio-panel.html"),
+        systems = systems,
+        threshold = crate::numbers::sv(policy.frequency_threshold_per_year / 12.0, 0),
+        goal = crate::numbers::sv(policy.goal_share * 100.0, 0),
+    )
+}
+
+fn broken_main(diagnostics: &[crate::DiagnosticRecord], paths: &[String]) -> String {
+    let mut out = String::from(
+        "<h1>Regelfilerna har fel</h1>\n<p>Överenskommelsen visas när filerna går att läsa. \
+         Rätta felen nedan i regelfilerna.</p>\n<ul class=\"diagnoser\">\n",
+    );
+    for d in diagnostics {
+        let _ = writeln!(
+            out,
+            "<li><a href=\"/filer/{file}#rad-{line}\">{file}:{line}</a> {code}: {message}</li>",
+            file = escape(&d.file),
+            line = d.line.unwrap_or(1),
+            code = d.code,
+            message = escape(&d.message)
+        );
+    }
+    out.push_str("</ul>\n");
+    out.push_str(&file_list(paths));
+    out
+}
+
+fn file_list(paths: &[String]) -> String {
+    let mut out = String::from("<h2>Regelfiler</h2>\n<ul class=\"filer\">\n");
+    for path in paths {
+        let _ = writeln!(
+            out,
+            "<li><a href=\"/filer/{p}\">{p}</a></li>",
+            p = escape(path)
+        );
+    }
+    out.push_str("</ul>\n");
+    out
+}
+
+/// One rule file as text, checked as one types.
+pub async fn file(State(studio): App, Path(path): Path<String>) -> Response {
+    let workspace = studio.fresh_workspace();
+    let Some((text, version)) = workspace.file(&path) else {
+        let main = format!(
+            "<h1>Filen finns inte</h1>\n<p>Regelfilen <strong>{}</strong> finns inte i katalogen.</p>\n{}",
+            escape(&path),
+            file_list(&workspace.paths())
+        );
+        let body = page_html(&studio, "Filen finns inte", main);
+        return (StatusCode::NOT_FOUND, html(body)).into_response();
+    };
+    let main = format!(
+        include_str!("../web/assets/studio-file.html"),
+        path = escape(&path),
+        version = escape(&version),
+        text = escape(text),
+        files = file_list(&workspace.paths()),
+    );
+    page(&studio, &format!("{path} – rosa studio"), main)
+}
+
+/// The ruleset's tests with their results.
+pub async fn tests(State(studio): App) -> Response {
+    let workspace = studio.fresh_workspace();
+    let Ok(ruleset) = workspace.ruleset() else {
+        return page(&studio, "Tester", broken_main(&[], &workspace.paths()));
+    };
+    let results = run_tests(&Engine::new(ruleset));
+    let failed = results.iter().filter(|r| !r.passed).count();
+    let mut out = format!(
+        "<h1>Tester</h1>\n<p class=\"ingress\">{} gick igenom, {} misslyckades.</p>\n\
+         <div class=\"tabell\"><table>\n<thead><tr><th scope=\"col\">Test</th><th scope=\"col\">Resultat</th>\
+         <th scope=\"col\">Var</th><th scope=\"col\">Förklaring</th></tr></thead>\n<tbody>\n",
+        crate::numbers::count(results.len() - failed, "test", "tester"),
+        failed
+    );
+    for r in &results {
+        let (class, word) = if r.passed {
+            ("kundtjanst", "gick igenom")
+        } else {
+            ("forwarded", "misslyckades")
+        };
+        let _ = writeln!(
+            out,
+            "<tr><th scope=\"row\">{}</th><td><span class=\"utfall {class}\">{word}</span></td><td>{}</td><td>{}</td></tr>",
+            escape(&r.name),
+            escape(&r.location),
+            r.explanation
+                .iter()
+                .map(|l| escape(l))
+                .collect::<Vec<_>>()
+                .join("<br>")
+        );
+    }
+    out.push_str("</tbody></table></div>\n");
+    page(&studio, &kommun_title("Tester", Some(ruleset)), out)
+}
+
+fn kommun_title(what: &str, ruleset: Option<&Ruleset>) -> String {
+    match ruleset {
+        Some(r) => format!("{what} – {} – rosa studio", r.policy().kommun),
+        None => format!("{what} – rosa studio"),
+    }
+}
+
+fn page(studio: &Studio, title: &str, main: String) -> Response {
+    html(page_html(studio, title, main))
+}
+
+fn page_html(studio: &Studio, title: &str, main: String) -> String {
+    Page {
+        title,
+        scripts: &["studio.js"],
+        main_attributes: format!(" class=\"bred\" data-token=\"{}\"", escape(&studio.token)),
+        header: "<p class=\"produkt\">rosa studio</p>\
+                 <nav aria-label=\"Studion\"><ul class=\"meny\">\
+                 <li><a href=\"/\">Överenskommelsen</a></li>\
+                 <li><a href=\"/tester\">Tester</a></li></ul></nav>"
+            .into(),
+        main,
+    }
+    .render()
+}

@@ -1,0 +1,88 @@
+//! The web foundation shared by the pages rosa serves to people (the desk in
+//! `rosa serve`, and `rosa studio`): assets embedded in the binary, the page shell, security headers and
+//! the rendering of rule authors' markdown. Nothing here reaches the network at run
+//! time; every page works offline.
+
+pub mod markdown;
+mod page;
+
+pub(crate) use crate::html::escape;
+pub use page::Page;
+
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// Only the server's own scripts, styles and data; no inline script, no frames.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+    style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; \
+    form-action 'self'; frame-ancestors 'none'";
+
+/// One file embedded in the binary and served under `/assets/`.
+#[derive(Debug, Clone, Copy)]
+pub struct Asset {
+    /// The file name after `/assets/`.
+    pub name: &'static str,
+    /// Its `Content-Type`.
+    pub content_type: &'static str,
+    /// Its bytes.
+    pub body: &'static str,
+}
+
+/// Every asset of every page.
+pub const ASSETS: &[Asset] = &[
+    Asset {
+        name: "rosa.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_str!("assets/rosa.css"),
+    },
+    Asset {
+        name: "studio.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("assets/studio.js"),
+    },
+    Asset {
+        name: "desk.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("assets/desk.js"),
+    },
+];
+
+/// The asset with this name.
+pub fn asset(name: &str) -> Option<&'static Asset> {
+    ASSETS.iter().find(|a| a.name == name)
+}
+
+impl IntoResponse for &'static Asset {
+    fn into_response(self) -> Response {
+        let headers = [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(self.content_type),
+            ),
+            // Assets change with the binary; revalidating is cheap and never stale.
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ];
+        (headers, self.body).into_response()
+    }
+}
+
+/// Security headers on every response: the content security policy and its companions.
+/// A handler that sets one keeps its own.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let defaults: [(HeaderName, &'static str); 4] = [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ];
+    for (name, value) in defaults {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    }
+    response
+}

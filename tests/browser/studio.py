@@ -1,0 +1,206 @@
+"""rosa studio in a real browser (Debian's chromium via Playwright), on a copy of the
+example kommun: the agreement, a live what-if, a level changed and saved through the
+checker and the formatter, a broken edit refused, a conflicting edit detected, and
+axe-core. Run by scripts/browser-test.sh with the rosa binary, the example directory,
+axe-core and the screenshot directory.
+"""
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import expect, sync_playwright
+
+ROSA, EXAMPLE, AXE_PATH, SHOTS = sys.argv[1], Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4])
+AXE = Path(AXE_PATH).read_text(encoding="utf-8")
+failures = []
+
+
+def check(name, test, *args):
+    try:
+        test(*args)
+        print(f"ok   {name}")
+    except Exception as error:  # noqa: BLE001 - report every failure, then fail
+        print(f"FAIL {name}: {error}")
+        failures.append(name)
+
+
+def start_studio(directory):
+    process = subprocess.Popen(
+        [ROSA, "studio", str(directory), "--addr", "127.0.0.1:0"],
+        stderr=subprocess.PIPE, text=True,
+    )
+    for line in process.stderr:
+        found = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        if found:
+            return process, found.group(0)
+    raise RuntimeError("the studio did not start")
+
+
+def rosa(*args):
+    return subprocess.run([ROSA, *args], capture_output=True, text=True)
+
+
+def share(page):
+    return page.locator("#v-andel").inner_text().split("\n")[0]
+
+
+def names_every_forvaltning(page, base, directory):
+    page.goto(base)
+    names = set()
+    for file in directory.glob("*.rosa"):
+        names.update(re.findall(r'^förvaltning \S+ "([^"]+)"', file.read_text(encoding="utf-8"), re.M))
+    assert len(names) >= 10, names
+    for name in names:
+        expect(page.get_by_role("heading", level=2, name=name, exact=True)).to_be_visible()
+
+
+def what_if_system(page, base):
+    page.goto(base)
+    expect(page.locator("#v-andel")).not_to_have_text("–")
+    before = share(page)
+    # Keyboard only: Tab to the checkbox, Space to tick it.
+    box = page.get_by_label("Ge kundtjänst Ecos")
+    box.focus()
+    page.keyboard.press("Space")
+    expect(box).to_be_checked()
+    expect(page.locator("#v-andel .delta")).to_contain_text("före: " + before)
+    assert share(page) != before, (before, share(page))
+    expect(page.locator("#v-sammanfattning")).to_contain_text("kundtjänst får Ecos")
+    page.screenshot(path=str(SHOTS / "studio.png"))
+
+
+def change_level_and_save(page, base, directory, original):
+    page.goto(base)
+    expect(page.locator("#v-andel")).not_to_have_text("–")
+    level = page.get_by_label("Nivå för Status på bygglovsärende")
+    expect(level).to_have_value("3")
+    level.select_option("4")
+    expect(page.locator("#v-sammanfattning")).to_contain_text("bygglov-status på nivå 4")
+    page.get_by_role("button", name="Spara ändrade nivåer i regelfilerna").click()
+    expect(page.locator("#spara-status")).to_contain_text("Sparat i samhallsbyggnad.rosa")
+    expect(page.get_by_label("Nivå för Status på bygglovsärende")).to_have_value("4")
+    checked = rosa("check", str(directory))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    tested = rosa("test", str(directory))
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    diff = subprocess.run(["diff", "-r", str(original), str(directory)], capture_output=True, text=True).stdout
+    changed = [l for l in diff.splitlines() if l.startswith(("<", ">"))]
+    assert len(changed) == 2, diff
+    assert re.fullmatch(r"<\s+rosa 3", changed[0]) and re.fullmatch(r">\s+rosa 4", changed[1]), diff
+
+
+def broken_edit_is_not_saved(page, base, directory):
+    path = directory / "tekniska.rosa"
+    saved = path.read_text(encoding="utf-8")
+    page.goto(base + "filer/tekniska.rosa")
+    area = page.get_by_label("Regeltext")
+    text = area.input_value()
+    broken = text.replace("rosa 1", "rosa 9", 1)
+    assert broken != text
+    area.fill(broken)
+    diagnostics = page.locator("#diagnoser")
+    expect(diagnostics).to_contain_text("Fel på")
+    expect(diagnostics).to_contain_text("9")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.locator("#fil-status")).to_contain_text("Sparades inte")
+    page.screenshot(path=str(SHOTS / "studio-fel.png"))
+    assert path.read_text(encoding="utf-8") == saved, "a broken edit was written"
+
+
+def conflict_is_detected(page, base, directory):
+    path = directory / "tekniska.rosa"
+    page.goto(base + "filer/tekniska.rosa")
+    area = page.get_by_label("Regeltext")
+    expect(page.locator("#diagnoser")).to_contain_text("Inga fel")
+    # Someone else saves the file meanwhile (an editor beside the studio).
+    elsewhere = path.read_text(encoding="utf-8") + "\n// ändrad i en annan editor\n"
+    path.write_text(elsewhere, encoding="utf-8")
+    area.fill(area.input_value() + "\n// ändrad i studion\n")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.locator("#fil-status")).to_contain_text("har ändrats på disken")
+    assert path.read_text(encoding="utf-8") == elsewhere, "the other edit was overwritten"
+
+
+def foreign_writes_are_refused(page, base):
+    page.goto(base)
+    status = page.evaluate(
+        """async () => (await fetch('/api/what-if', {method: 'POST',
+            headers: {'Content-Type': 'application/json'}, body: '{}'})).status"""
+    )
+    assert status == 403, status
+
+
+def tests_page(page, base):
+    page.goto(base + "tester")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tester")
+    expect(page.locator(".ingress")).to_contain_text("misslyckades")
+
+
+def axe(page, state):
+    page.add_script_tag(content=AXE)
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
+    )
+    for v in result["violations"]:
+        print(f"     axe {state}: {v['impact']} {v['id']}: {v['help']} ({len(v['nodes'])})")
+    serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{len(serious)} serious axe violations in {state}"
+
+
+def accessibility(page, base):
+    page.goto(base)
+    expect(page.locator("#v-andel")).not_to_have_text("–")
+    axe(page, "överenskommelsen")
+    page.goto(base + "filer/tekniska.rosa")
+    expect(page.locator("#diagnoser li").first).to_be_visible()
+    axe(page, "regelfilen")
+    page.goto(base + "tester")
+    axe(page, "testerna")
+
+
+def main():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        original = Path(tmp) / "original"
+        directory = Path(tmp) / "kommun"
+        shutil.copytree(EXAMPLE, original)
+        shutil.copytree(EXAMPLE, directory)
+        process, base = start_studio(directory)
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+                context = browser.new_context(viewport={"width": 1300, "height": 1000}, locale="sv-SE")
+                for name, test, args in [
+                    ("första sidan namnger varje förvaltning", names_every_forvaltning, (base, directory)),
+                    ("prova ett system: andelen ändras (bara tangentbord)", what_if_system, (base,)),
+                    ("ändra en nivå och spara: check, test och en rad i diffen", change_level_and_save, (base, directory, original)),
+                    ("en trasig ändring visar felet och sparas inte", broken_edit_is_not_saved, (base, directory)),
+                    ("en fil som ändrats på disken skrivs inte över", conflict_is_detected, (base, directory)),
+                    ("skrivningar utan studions nyckel nekas", foreign_writes_are_refused, (base,)),
+                    ("testerna visas med resultat", tests_page, (base,)),
+                ]:
+                    page = context.new_page()
+                    errors = []
+                    page.on("pageerror", lambda e: errors.append(str(e)))
+                    check(name, test, page, *args)
+                    if errors:
+                        print(f"FAIL {name}: script errors: {errors}")
+                        failures.append(name)
+                    page.close()
+                axe_context = browser.new_context(bypass_csp=True, viewport={"width": 1300, "height": 1000})
+                check("axe-core: inga allvarliga brister (WCAG 2.1 AA)", accessibility, axe_context.new_page(), base)
+                browser.close()
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    if failures:
+        print(f"{len(failures)} of the studio's browser checks failed")
+        sys.exit(1)
+    print("all studio browser checks passed")
+
+
+main()

@@ -1,0 +1,305 @@
+//! `rosa studio` over HTTP: its guards (session token, origin, host), and edits that
+//! reach the files only through the checker and the formatter, never over a newer file.
+
+use serde_json::{Value, json};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+
+struct Studio {
+    addr: SocketAddr,
+    token: String,
+    _stop: tokio::sync::oneshot::Sender<()>,
+    _runtime: tokio::runtime::Runtime,
+}
+
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+fn copy_example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(Path::new("rulesets/exempelkommun"), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn start(dir: &Path) -> Studio {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    runtime.spawn(rosa::studio::serve(listener, dir.to_path_buf(), async {
+        let _ = stopped.await;
+    }));
+    let mut studio = Studio {
+        addr,
+        token: String::new(),
+        _stop: stop,
+        _runtime: runtime,
+    };
+    let page = studio.get("/").body;
+    let at = page
+        .find("data-token=\"")
+        .expect("the page carries the token")
+        + 12;
+    studio.token = page[at..at + 32].to_string();
+    studio
+}
+
+impl Studio {
+    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
+        let mut stream = TcpStream::connect(self.addr).unwrap();
+        let mut request = format!(
+            "{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+            request.push_str(&format!("Host: {}\r\n", self.addr));
+        }
+        for (k, v) in headers {
+            request.push_str(&format!("{k}: {v}\r\n"));
+        }
+        request.push_str("\r\n");
+        request.push_str(body);
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut raw = String::new();
+        stream.read_to_string(&mut raw).unwrap();
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+        let status = head[9..12].parse().unwrap();
+        let body = if head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked")
+        {
+            dechunk(body)
+        } else {
+            body.to_string()
+        };
+        Reply {
+            status,
+            head: head.to_string(),
+            body,
+        }
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        self.request("GET", path, &[], "")
+    }
+
+    fn post(&self, path: &str, body: &Value) -> Reply {
+        let token = self.token.clone();
+        self.request(
+            "POST",
+            path,
+            &[
+                ("Content-Type", "application/json"),
+                ("X-Rosa-Token", &token),
+            ],
+            &body.to_string(),
+        )
+    }
+}
+
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.push_str(&rest[..size]);
+        body = &rest[size + 2..];
+    }
+    out
+}
+
+#[test]
+fn the_agreement_names_every_forvaltning_under_a_content_security_policy() {
+    let dir = copy_example();
+    let studio = start(dir.path());
+    let page = studio.get("/");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.head
+            .contains("content-security-policy: default-src 'none'")
+    );
+    let ruleset = rosa::Ruleset::load(dir.path()).unwrap();
+    for f in ruleset.forvaltningar() {
+        let heading = format!("\">{}</h2>", f.name);
+        assert!(page.body.contains(&heading), "{} is named", f.name);
+    }
+}
+
+#[test]
+fn writes_need_the_token_the_origin_and_the_host() {
+    let dir = copy_example();
+    let studio = start(dir.path());
+    let body = "{}";
+    let json = ("Content-Type", "application/json");
+    let token = studio.token.clone();
+    let cases: [(&[(&str, &str)], u16); 4] = [
+        (&[json], 403),
+        (&[json, ("X-Rosa-Token", "0123")], 403),
+        (
+            &[
+                json,
+                ("X-Rosa-Token", &token),
+                ("Origin", "http://evil.example"),
+            ],
+            403,
+        ),
+        (
+            &[json, ("X-Rosa-Token", &token), ("Host", "evil.example")],
+            403,
+        ),
+    ];
+    for (headers, status) in cases {
+        let reply = studio.request("POST", "/api/what-if", headers, body);
+        assert_eq!(reply.status, status, "{headers:?}");
+        assert!(reply.json()["error"].is_string());
+    }
+    // A page on another name that resolves to this machine gets nothing to read.
+    let rebound = studio.request("GET", "/", &[("Host", "evil.example:80")], "");
+    assert_eq!(rebound.status, 403);
+    assert_eq!(studio.post("/api/what-if", &json!({})).status, 200);
+}
+
+#[test]
+fn what_if_compares_a_trial_with_the_saved_ruleset() {
+    let dir = copy_example();
+    let studio = start(dir.path());
+    let reply = studio.post("/api/what-if", &json!({"grant_systems": ["Ecos"]}));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let result = reply.json();
+    assert!(result["scenario"]["share"].as_f64() > result["baseline"]["share"].as_f64());
+    assert_eq!(result["description"], "scenario: kundtjänst får Ecos");
+    let unknown = studio.post("/api/what-if", &json!({"grant_systems": ["Nope"]}));
+    assert_eq!(unknown.status, 422);
+    assert!(
+        unknown.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("`Nope` finns inte")
+    );
+}
+
+#[test]
+fn a_level_is_saved_as_one_changed_line() {
+    let dir = copy_example();
+    let studio = start(dir.path());
+    let path = dir.path().join("samhallsbyggnad.rosa");
+    let before = std::fs::read_to_string(&path).unwrap();
+    let change = json!({"changes": [{"case_type": "bygglov-status", "part": null, "level": 4}]});
+    let reply = studio.post("/api/levels", &change);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.json()["files"], json!(["samhallsbyggnad.rosa"]));
+    let after = std::fs::read_to_string(&path).unwrap();
+    let changed: Vec<(&str, &str)> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(before.lines().count(), after.lines().count());
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert_eq!(
+        (changed[0].0.trim(), changed[0].1.trim()),
+        ("rosa 3", "rosa 4")
+    );
+    let ruleset = rosa::Ruleset::load(dir.path()).unwrap();
+    assert_eq!(
+        ruleset.arendetyp("bygglov-status").unwrap().units[0].level,
+        4
+    );
+    // Out of the scale: refused with the checker's words, nothing written.
+    let too_high = json!({"changes": [{"case_type": "bygglov-status", "part": null, "level": 9}]});
+    let reply = studio.post("/api/levels", &too_high);
+    assert_eq!(reply.status, 422, "{}", reply.body);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), after);
+}
+
+#[test]
+fn a_broken_or_stale_edit_is_not_written() {
+    let dir = copy_example();
+    let studio = start(dir.path());
+    let path = dir.path().join("tekniska.rosa");
+    let saved = std::fs::read_to_string(&path).unwrap();
+    let page = studio.get("/filer/tekniska.rosa").body;
+    let at = page.find("data-version=\"").unwrap() + 14;
+    let version = &page[at..at + 16];
+
+    let broken = saved.replacen("rosa 1", "rosa 9", 1);
+    let checked = studio.post(
+        "/api/check",
+        &json!({"path": "tekniska.rosa", "text": broken}),
+    );
+    assert_eq!(checked.status, 200);
+    let diagnostics = checked.json()["diagnostics"].clone();
+    assert_eq!(diagnostics[0]["code"], "R0006", "{diagnostics}");
+    assert!(
+        diagnostics[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("utanför skalan")
+    );
+
+    let edit = json!({"path": "tekniska.rosa", "text": broken, "version": version});
+    let refused = studio.post("/api/save", &edit);
+    assert_eq!(refused.status, 422);
+    assert_eq!(refused.json()["diagnostics"][0]["code"], "R0006");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), saved);
+
+    // Unformatted but valid: saved, formatted as `rosa fmt` would.
+    let messy = saved.replacen("    ärendetyp", "ärendetyp", 1);
+    let edit = json!({"path": "tekniska.rosa", "text": messy, "version": version});
+    let reply = studio.post("/api/save", &edit);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), saved);
+
+    // Changed on disk since: a conflict, and the other edit stays.
+    let elsewhere = format!("{saved}// från en annan editor\n");
+    std::fs::write(&path, &elsewhere).unwrap();
+    let stale = json!({"path": "tekniska.rosa", "text": saved, "version": reply.json()["version"]});
+    assert_eq!(studio.post("/api/save", &stale).status, 409);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), elsewhere);
+}
+
+#[test]
+fn only_the_rulesets_own_files_are_served() {
+    let dir = copy_example();
+    let studio = start(dir.path());
+    for path in [
+        "/filer/../kundtjanst.rosa",
+        "/filer/%2e%2e/Cargo.toml",
+        "/filer/nope.rosa",
+    ] {
+        assert_eq!(studio.get(path).status, 404, "{path}");
+    }
+    let edit = json!({"path": "../x.rosa", "text": "", "version": ""});
+    assert_eq!(studio.post("/api/save", &edit).status, 404);
+    assert!(!dir.path().join("../x.rosa").exists());
+}
