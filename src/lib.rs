@@ -16,9 +16,11 @@
 //! ```
 //!
 //! The engine is the core and always built. Cargo features add the layers above it:
-//! `dryrun` (the analysts' report, module `rosa::dryrun`), `serve` (the HTTP server, `rosa::serve`) and
-//! `cli` (the `rosa` binary; implies both). All three are on by default; a case system
-//! that only loads and decides depends on `rosa` with `default-features = false`.
+//! `dryrun` (the analysts' report, module `rosa::dryrun`), `serve` (the HTTP server, `rosa::serve`),
+//! `studio` (the workshop in the browser, `rosa::studio`), `lsp` (the crates of the
+//! binary's language server, `rosa lsp`) and `cli` (the `rosa` binary; implies the
+//! others). All are on by default; a case system that only loads and decides depends on
+//! `rosa` with `default-features = false`.
 //!
 //! Data flows one way, one module per stage:
 //!

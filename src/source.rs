@@ -93,6 +93,33 @@ impl SourceMap {
         &self.files[id as usize]
     }
 
+    /// Put `text` in place of the file at `path` (relative to the ruleset root, as in
+    /// [`SourceFile::path`]), or add the file when the map has none at that path; returns
+    /// its id. This is how an editor checks its unsaved buffers with the rest of the
+    /// ruleset: read the directory, overlay what is open, and check the result with
+    /// [`Ruleset::from_sources`](crate::Ruleset::from_sources). A problem that reading
+    /// reported for `path` (not UTF-8, too large) is about the file on disk: leave it out.
+    ///
+    /// ```
+    /// let dir = "rulesets/exempelkommun";
+    /// let (mut sources, problems) = rosa::SourceMap::read_dir(dir);
+    /// let policy = "kundtjänst \"K\" { kommun \"K\" kommunkod 0000 }";
+    /// sources.overlay("kundtjanst.rosa", policy); // the editor's text, not yet saved
+    /// let err = rosa::Ruleset::from_sources(dir, sources, problems).unwrap_err();
+    /// assert!(err.render().contains("policyn saknar `kanaler`"));
+    /// ```
+    pub fn overlay(&mut self, path: impl Into<PathBuf>, text: impl Into<String>) -> FileId {
+        let path = path.into();
+        let file = SourceFile::new(path, text);
+        match self.files.iter().position(|f| f.path == file.path) {
+            Some(i) => {
+                self.files[i] = file;
+                i as FileId
+            }
+            None => self.add(file),
+        }
+    }
+
     /// Every file with its id, in the order added (path order for a loaded ruleset).
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files.iter().enumerate().map(|(i, f)| (i as FileId, f))

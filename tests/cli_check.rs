@@ -808,6 +808,7 @@ fn completions_and_man_page_name_every_command() {
         "dry-run",
         "generate-log",
         "serve",
+        "lsp",
     ];
     for shell in ["bash", "zsh", "fish"] {
         let out = rosa(&["completions", shell]);

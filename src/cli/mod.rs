@@ -15,6 +15,7 @@ mod check;
 mod decide;
 mod dryrun;
 mod help;
+mod lsp;
 mod new;
 mod search;
 mod serve;
@@ -89,6 +90,11 @@ enum Command {
     /// Öppna studion: överenskommelsen, prova beslut och redigera reglerna i webbläsaren
     #[command(after_help = "Exempel:\n  rosa studio min-kommun --open")]
     Studio(studio::Args),
+    /// Starta språkservern (LSP) för editorer: fel medan du skriver, formatering, förklaringar och komplettering
+    #[command(
+        after_help = "Editorn startar språkservern och talar med den över stdin och stdout; du startar den inte själv.\nSe editors/vscode/README.md för VS Code, Neovim och Helix.\n\nExempel (i editorns inställningar):\n  rosa lsp"
+    )]
+    Lsp(lsp::Args),
     /// Skriv kompletteringar för skalet (bash, zsh, fish, elvish, powershell)
     #[command(
         after_help = "Exempel:\n  rosa completions bash > ~/.local/share/bash-completion/completions/rosa"
@@ -171,6 +177,7 @@ pub fn run() -> ExitCode {
         Command::GenerateLog(args) => dryrun::generate_log(args),
         Command::Serve(args) => serve::run(args),
         Command::Studio(args) => studio::run(args),
+        Command::Lsp(args) => lsp::run(args),
         Command::Completions(args) => {
             // Into a buffer first: clap_complete panics on a closed pipe (`| head`).
             let mut script = Vec::new();

@@ -1,0 +1,444 @@
+//! What the editor shows about words: the keywords with a short Swedish explanation
+//! (hover and completion), what a ROSA level means under the policy, and what an
+//! ärendetyp is decided as in each channel.
+
+use lsp_types::{CompletionItem, CompletionItemKind, Documentation, MarkupContent, MarkupKind};
+use rosa::{Basis, Engine, Inquiry, Ruleset};
+use std::fmt::Write as _;
+
+/// Every keyword of `grammar/rosa.pest` in its Swedish spelling (each with å, ä or ö
+/// also has an ASCII spelling), with what it means, from docs/regelsprak.md.
+pub const KEYWORDS: &[(&str, &str)] = &[
+    (
+        "kundtjänst",
+        "Kundtjänstpolicyn: `kundtjänst \"namn\" { … }`, en gång för hela kommunen. Som utfall (`=> kundtjänst`) samma som `direkt`.",
+    ),
+    (
+        "förvaltning",
+        "En förvaltning med sina ärendetyper: `förvaltning id \"namn\" { … }`. I `tid 4 min, förvaltning 9 min`: tiden i förvaltningen.",
+    ),
+    (
+        "ärendetyp",
+        "En sorts fråga som medborgare ställer: `ärendetyp id \"namn\" { … }`. I ett test: vilken ärendetyp frågan gäller.",
+    ),
+    (
+        "delmoment",
+        "En del av ärendetypen med egen nivå: `delmoment id \"namn\" { rosa 1 }`.",
+    ),
+    (
+        "test",
+        "Ett test som låser fast det ni kommit överens om: `test \"namn\" { ärendetyp … förväntat … }`.",
+    ),
+    (
+        "kommun",
+        "Kommunens namn och kommunkod: `kommun \"Namn\" kommunkod 1299` (krävs i policyn).",
+    ),
+    (
+        "kommunkod",
+        "SCB:s fyrsiffriga kommunkod, efter `kommun \"Namn\"`.",
+    ),
+    (
+        "skala",
+        "ROSA med 6 eller 8 nivåer: `skala 6 nivåer` (standard 6).",
+    ),
+    (
+        "system",
+        "I policyn: system som kundtjänst har åtkomst till. I en ärendetyp: system som behövs för att hantera ärendet; alla måste finnas i policyn.",
+    ),
+    (
+        "övriga",
+        "`övriga system C, D`: system som finns men som kundtjänst saknar åtkomst till.",
+    ),
+    (
+        "kanaler",
+        "Kanaler där kundtjänst tar emot ärenden (policyn), eller får hantera ärendet (ärendetyp, delmoment).",
+    ),
+    (
+        "ej",
+        "`ej kanaler besök`: kanaler där kundtjänst inte får hantera ärendet.",
+    ),
+    (
+        "attribut",
+        "I policyn: uppgifter om frågan som villkor får läsa, med typ (`belopp tal, akut ja/nej`). I ett test: attributens värden.",
+    ),
+    (
+        "frekvensgräns",
+        "Hur vanligt ett ärende på manusnivå måste vara för att kundtjänst ska ta det: `frekvensgräns 10 per månad` (krävs i policyn).",
+    ),
+    (
+        "direkt",
+        "Kundtjänst svarar vid första kontakten. `direkt rosa 1-2` i policyn: nivåerna som besvaras direkt.",
+    ),
+    (
+        "manus",
+        "Förvaltningens manus eller checklista: `manus \"manus/fil.md\"`. `manus rosa 3-4` i policyn: nivåerna som kundtjänst kan ta med manus.",
+    ),
+    (
+        "rosa",
+        "ROSA-nivån: hur mycket kunskap och befogenhet ärendet kräver, 1–6 (eller 1–8 med `skala 8 nivåer`).",
+    ),
+    (
+        "reserv",
+        "Vart ärenden av okänd typ kopplas: `reserv vidarekoppla till id …` (krävs i policyn).",
+    ),
+    (
+        "mål",
+        "Målet för andelen ärenden som kundtjänst löser: `mål 65 %`.",
+    ),
+    (
+        "årsarbetstid",
+        "Produktiv tid per heltidstjänst och år: `årsarbetstid 1600 tim`.",
+    ),
+    (
+        "öppettider",
+        "Kundtjänsts öppettider: `öppettider mån-tor 08:00-16:30, fre 08:00-15:00`.",
+    ),
+    (
+        "servicenivå",
+        "Mål för svarstid i telefon: `servicenivå 80 % inom 20 s`.",
+    ),
+    ("inom", "I `servicenivå 80 % inom 20 s`: svarstiden."),
+    (
+        "maxbeläggning",
+        "Hur stor del av tiden en handläggare högst är upptagen: `maxbeläggning 85 %`.",
+    ),
+    (
+        "frånvaro",
+        "Semester, sjukdom, utbildning och annat som inte är kundtid: `frånvaro 30 %`.",
+    ),
+    (
+        "tid",
+        "Tid per kontakt i kundtjänst och i förvaltningen: `tid 4 min, förvaltning 9 min`. I ett test: tidpunkten för frågan.",
+    ),
+    (
+        "frekvens",
+        "Hur många sådana ärenden som kommer in: `frekvens 60 per månad`. Krävs på manusnivåerna.",
+    ),
+    (
+        "sekretess",
+        "Ärendet omfattas av sekretess: det kopplas alltid vidare.",
+    ),
+    (
+        "överenskommet",
+        "Utfallet ni kommit överens om, före metoden: `överenskommet manus`.",
+    ),
+    (
+        "sökord",
+        "Ord som medborgare använder om ärendet, för `rosa search`: `sökord \"sopbil\", \"soptunna\"`.",
+    ),
+    (
+        "vidarekoppla",
+        "Ärendet går till förvaltningen. `vidarekoppla till id kö \"…\" telefon \"…\" e-post \"…\"`: vart.",
+    ),
+    (
+        "till",
+        "I `vidarekoppla till id`: en annan förvaltning (dess id).",
+    ),
+    (
+        "kö",
+        "I `vidarekoppla`: kö eller funktionsbrevlåda i ärendesystemet.",
+    ),
+    (
+        "telefon",
+        "I `vidarekoppla`: telefonnummer att koppla till. Också en kanal.",
+    ),
+    (
+        "e-post",
+        "I `vidarekoppla`: funktionsadress. Också en kanal.",
+    ),
+    (
+        "om",
+        "En regel med villkor: ``om `villkor` => direkt|manus|vidarekoppla``; avgör före metoden när villkoret är sant.",
+    ),
+    ("kanal", "I ett test: kanalen frågan kommer i."),
+    (
+        "förväntat",
+        "I ett test: utfallet som testet kräver, `förväntat direkt|manus|vidarekoppla [till id]`.",
+    ),
+    (
+        "per",
+        "I en frekvens: `60 per månad` (år, månad, vecka, dag).",
+    ),
+];
+
+/// `ärendetyp` for `arendetyp`: the ASCII spellings fold onto the Swedish ones.
+pub fn keyword(word: &str) -> Option<(&'static str, &'static str)> {
+    let folded = fold(word);
+    KEYWORDS.iter().copied().find(|(k, _)| fold(k) == folded)
+}
+
+fn fold(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            'å' | 'ä' => 'a',
+            'ö' => 'o',
+            c => c,
+        })
+        .collect()
+}
+
+/// The policy's level ranges, or the defaults while no ruleset has loaded.
+pub struct Levels {
+    pub scale: u8,
+    pub direct: (u8, u8),
+    pub scripted: (u8, u8),
+}
+
+impl Levels {
+    pub fn of(ruleset: Option<&Ruleset>) -> Levels {
+        match ruleset {
+            Some(r) => {
+                let p = r.policy();
+                Levels {
+                    scale: p.scale,
+                    direct: (*p.direct_levels.start(), *p.direct_levels.end()),
+                    scripted: (*p.scripted_levels.start(), *p.scripted_levels.end()),
+                }
+            }
+            None => Levels {
+                scale: 6,
+                direct: (1, 2),
+                scripted: (3, 4),
+            },
+        }
+    }
+
+    /// What level `n` means under the policy's method (docs/regelsprak.md §13).
+    pub fn meaning(&self, n: u64) -> String {
+        let (d0, d1) = self.direct;
+        let (s0, s1) = self.scripted;
+        let within = |lo: u8, hi: u8| (u64::from(lo)..=u64::from(hi)).contains(&n);
+        if n == 0 || n > u64::from(self.scale) {
+            format!("Nivå {n} ligger utanför skalan 1–{} (R0006).", self.scale)
+        } else if within(d0, d1) {
+            format!(
+                "Nivå {n} ligger bland direktnivåerna {}: kundtjänst besvarar ärendet direkt, \
+                 om kanalen och systemen tillåter det och det inte omfattas av sekretess.",
+                span(d0, d1)
+            )
+        } else if within(s0, s1) {
+            format!(
+                "Nivå {n} ligger bland manusnivåerna {}: kundtjänst tar ärendet med \
+                 förvaltningens manus om frekvensen når frekvensgränsen och ett manus finns \
+                 (och kanal, system och sekretess tillåter det); annars kopplas det vidare.",
+                span(s0, s1)
+            )
+        } else if n > u64::from(s1.max(d1)) {
+            format!(
+                "Nivå {n} ligger över manusnivåerna (högst {}): förvaltningen handlägger, \
+                 ärendet kopplas vidare.",
+                s1.max(d1)
+            )
+        } else {
+            format!("Nivå {n} ingår varken i direkt- eller manusnivåerna: ärendet kopplas vidare.")
+        }
+    }
+}
+
+fn span(lo: u8, hi: u8) -> String {
+    if lo == hi {
+        lo.to_string()
+    } else {
+        format!("{lo}–{hi}")
+    }
+}
+
+/// An ärendetyp's name, förvaltning, level and decided outcome in each of the policy's
+/// channels (without attributes or time: rules with conditions may decide otherwise).
+pub fn arendetyp(ruleset: &Ruleset, engine: &Engine, id: &str) -> Option<String> {
+    let t = ruleset.arendetyp(id)?;
+    let mut out = format!("**{}** – {}\n\n", t.id, t.name);
+    if let Some(f) = ruleset.forvaltningar().get(t.forvaltning) {
+        let _ = writeln!(out, "Förvaltning: {} (`{}`)\n", f.name, f.id);
+    }
+    let channels: Vec<_> = ruleset.policy().channels.iter().collect();
+    if channels.is_empty() {
+        return Some(out);
+    }
+    out.push_str("| |");
+    for c in &channels {
+        let _ = write!(out, " {} |", c.name());
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---|".repeat(channels.len()));
+    out.push('\n');
+    let mut conditional = false;
+    for unit in &t.units {
+        let label = match &unit.part {
+            Some(part) => format!("{part} (nivå {})", unit.level),
+            None => format!("nivå {}", unit.level),
+        };
+        let _ = write!(out, "| {label} |");
+        for c in &channels {
+            let mut inquiry = Inquiry::new(t.id.as_str()).channel(c.name());
+            if let Some(part) = &unit.part {
+                inquiry = inquiry.part(part.as_str());
+            }
+            let decision = engine.decide(&inquiry);
+            let word = match decision.basis {
+                Basis::ConditionError => {
+                    conditional = true;
+                    "beror på villkor"
+                }
+                _ => decision.outcome.keyword(),
+            };
+            let _ = write!(out, " {word} |");
+        }
+        out.push('\n');
+    }
+    out.push_str("\nUtfall per kanal, för en fråga utan attribut och tid");
+    if conditional {
+        out.push_str(" (\"beror på villkor\": en regel behöver en uppgift som frågan saknar)");
+    }
+    out.push('.');
+    Some(out)
+}
+
+/// Completion items for the keywords, with their explanation.
+pub fn keyword_items() -> impl Iterator<Item = CompletionItem> {
+    KEYWORDS.iter().map(|(k, doc)| CompletionItem {
+        label: (*k).to_string(),
+        kind: Some(CompletionItemKind::KEYWORD),
+        documentation: Some(markdown(doc)),
+        ..CompletionItem::default()
+    })
+}
+
+pub fn markdown(text: &str) -> Documentation {
+    Documentation::MarkupContent(MarkupContent {
+        kind: MarkupKind::Markdown,
+        value: text.to_string(),
+    })
+}
+
+/// Names declared in a ruleset's files, read line by line so that they are there
+/// also while the ruleset has errors: the policy's systems, the förvaltning ids and
+/// the ärendetyp ids.
+#[derive(Default)]
+pub struct Names {
+    pub systems: Vec<String>,
+    pub forvaltningar: Vec<String>,
+    pub arendetyper: Vec<String>,
+}
+
+impl Names {
+    pub fn scan<'a>(texts: impl Iterator<Item = &'a str>) -> Names {
+        let mut names = Names::default();
+        for text in texts {
+            let mut depth = 0usize;
+            // The block at depth 0: `kundtjanst`, `forvaltning` or `test` (folded).
+            let mut top = String::new();
+            for line in text.lines() {
+                let code = strip_comment(line);
+                let mut words = code.split_whitespace();
+                let first = words.next().map(fold);
+                if let (0, Some(word)) = (depth, &first) {
+                    top.clone_from(word);
+                }
+                let in_policy = top == "kundtjanst";
+                match first.as_deref() {
+                    Some("forvaltning") if depth == 0 => {
+                        push_ident(&mut names.forvaltningar, words.next());
+                    }
+                    Some("arendetyp") if depth == 1 && top == "forvaltning" => {
+                        push_ident(&mut names.arendetyper, words.next());
+                    }
+                    Some("system") if in_policy => {
+                        list(&mut names.systems, &code, "system");
+                    }
+                    Some("ovriga") if in_policy => {
+                        list(&mut names.systems, &code, "system");
+                    }
+                    _ => {}
+                }
+                for c in code.chars() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => depth = depth.saturating_sub(1),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        for v in [
+            &mut names.systems,
+            &mut names.forvaltningar,
+            &mut names.arendetyper,
+        ] {
+            v.sort();
+            v.dedup();
+        }
+        names
+    }
+}
+
+/// The line without its `//` comment and without quoted text (a `{` in a string is text).
+fn strip_comment(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                out.push(c);
+            }
+            '/' if !quoted && chars.peek() == Some(&'/') => break,
+            _ if quoted => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn is_ident(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_alphabetic() || c == '_')
+        && word
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+}
+
+fn push_ident(out: &mut Vec<String>, word: Option<&str>) {
+    if let Some(w) = word.filter(|w| is_ident(w)) {
+        out.push(w.to_string());
+    }
+}
+
+/// The comma-separated ids after `keyword` on a line.
+fn list(out: &mut Vec<String>, code: &str, keyword: &str) {
+    let Some(at) = code.find(keyword) else { return };
+    for item in code[at + keyword.len()..].split(',') {
+        push_ident(out, item.split_whitespace().next());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_spellings_find_the_keyword() {
+        assert_eq!(keyword("arendetyp").map(|k| k.0), Some("ärendetyp"));
+        assert_eq!(keyword("ko").map(|k| k.0), Some("kö"));
+        assert_eq!(keyword("bygglov"), None);
+    }
+
+    #[test]
+    fn levels_follow_the_policy() {
+        let levels = Levels::of(None);
+        assert!(levels.meaning(1).contains("direktnivåerna 1–2"));
+        assert!(levels.meaning(3).contains("manusnivåerna 3–4"));
+        assert!(levels.meaning(5).contains("över manusnivåerna (högst 4)"));
+        assert!(levels.meaning(7).contains("utanför skalan 1–6"));
+    }
+
+    #[test]
+    fn names_are_read_from_the_text() {
+        let policy = "kundtjänst \"K\" {\n    system ByggR, Diarium // kommentar\n    övriga system Procapita\n}\n";
+        let bygg = "förvaltning bygg \"Bygg\" {\n    ärendetyp bygglov \"{ Bygglov\" {\n        system ByggR\n        delmoment a { rosa 1 }\n    }\n}\ntest \"t\" {\n    ärendetyp annan\n}\n";
+        let names = Names::scan([policy, bygg].into_iter());
+        assert_eq!(names.systems, ["ByggR", "Diarium", "Procapita"]);
+        assert_eq!(names.forvaltningar, ["bygg"]);
+        assert_eq!(names.arendetyper, ["bygglov"]);
+    }
+}
