@@ -5,6 +5,7 @@
 use super::analysis::Analysis;
 use super::render::{Table, WEEKDAYS, sections};
 use super::report::Report;
+use crate::html::escape;
 use crate::numbers::{percent, sv};
 use std::fmt::Write as _;
 
@@ -23,17 +24,17 @@ pub fn html(a: &Analysis) -> String {
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
-        esc(&title),
+        escape(&title),
         CSS,
-        esc(&title)
+        escape(&title)
     );
     let _ = writeln!(
         out,
         "<p class=\"meta\">{} · rapporten gjord {} · regeluppsättning {} · {}</p>",
-        esc(&r.kundtjanst),
-        esc(&r.date),
-        esc(super::render::short_id(&r.ruleset)),
-        esc(&r.volumes.description)
+        escape(&r.kundtjanst),
+        escape(&r.date),
+        escape(super::render::short_id(&r.ruleset)),
+        escape(&r.volumes.description)
     );
     key_figures(a, &mut out);
     out.push_str("<h2>Utfall per förvaltning</h2>\n");
@@ -134,9 +135,9 @@ fn key_figures(a: &Analysis, out: &mut String) {
         let _ = writeln!(
             out,
             "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}</div><div class=\"note\">{}</div></div>",
-            esc(label),
-            esc(&value),
-            esc(&note)
+            escape(label),
+            escape(&value),
+            escape(&note)
         );
     }
     out.push_str("</div>\n");
@@ -169,7 +170,7 @@ fn outcome_chart(r: &Report) -> String {
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
             label_w - 8.0,
             y + 15.0,
-            esc(name)
+            escape(name)
         );
         let mut x = label_w;
         for (v, (what, color)) in values.iter().zip(COLORS) {
@@ -237,7 +238,7 @@ fn share_chart(r: &Report) -> String {
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\"{weight}>{}</text><rect x=\"{label_w}\" y=\"{y}\" width=\"{:.1}\" height=\"16\" fill=\"{color}\"/><text x=\"{:.1}\" y=\"{}\">{}</text>",
             label_w - 8.0,
             y + 13.0,
-            esc(name),
+            escape(name),
             share * bar_w,
             label_w + share * bar_w + 6.0,
             y + 13.0,
@@ -268,7 +269,7 @@ fn staffing_chart(r: &Report) -> String {
             ),
             None => s.error.clone().unwrap_or_default(),
         };
-        return format!("<p>{}</p>\n", esc(&text));
+        return format!("<p>{}</p>\n", escape(&text));
     }
     let max = s.hours.iter().map(|h| h.rostered).max().unwrap_or(1).max(1) as f64;
     let (bar, gap, chart_h) = (9.0, 2.0, 180.0);
@@ -320,22 +321,22 @@ fn staffing_chart(r: &Report) -> String {
 fn svg_open(width: f64, height: f64, title: &str) -> String {
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" role=\"img\" aria-label=\"{}\">",
-        esc(title)
+        escape(title)
     )
 }
 
 fn html_table(t: &Table, out: &mut String) {
-    let _ = writeln!(out, "<h2>{}</h2>", esc(&t.title));
+    let _ = writeln!(out, "<h2>{}</h2>", escape(&t.title));
     if !t.headers.is_empty() {
         out.push_str("<table>\n<tr>");
         for h in &t.headers {
-            let _ = write!(out, "<th>{}</th>", esc(h));
+            let _ = write!(out, "<th>{}</th>", escape(h));
         }
         out.push_str("</tr>\n");
         for row in &t.rows {
             out.push_str("<tr>");
             for cell in row {
-                let _ = write!(out, "<td>{}</td>", esc(cell));
+                let _ = write!(out, "<td>{}</td>", escape(cell));
             }
             out.push_str("</tr>\n");
         }
@@ -344,17 +345,10 @@ fn html_table(t: &Table, out: &mut String) {
     if !t.notes.is_empty() {
         out.push_str("<ul>");
         for n in &t.notes {
-            let _ = write!(out, "<li>{}</li>", esc(n));
+            let _ = write!(out, "<li>{}</li>", escape(n));
         }
         out.push_str("</ul>\n");
     }
-}
-
-fn esc(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}\

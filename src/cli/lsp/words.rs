@@ -90,6 +90,15 @@ pub const KEYWORDS: &[(&str, &str)] = &[
         "Produktiv tid per heltidstjänst och år: `årsarbetstid 1600 tim`.",
     ),
     (
+        "årskostnad",
+        "Vad en årsarbetare i kundtjänst kostar, för provkörningens finansiering: \
+         `årskostnad 650000 kr per årsarbetare`.",
+    ),
+    (
+        "årsarbetare",
+        "I `årskostnad 650000 kr per årsarbetare`: kostnaden gäller en heltidstjänst.",
+    ),
+    (
         "öppettider",
         "Kundtjänsts öppettider: `öppettider mån-tor 08:00-16:30, fre 08:00-15:00`.",
     ),
