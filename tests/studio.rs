@@ -17,6 +17,8 @@ struct Reply {
     status: u16,
     head: String,
     body: String,
+    /// The body as sent (before any chunked decoding).
+    bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -88,9 +90,12 @@ impl Studio {
         request.push_str("\r\n");
         request.push_str(body);
         stream.write_all(request.as_bytes()).unwrap();
-        let mut raw = String::new();
-        stream.read_to_string(&mut raw).unwrap();
-        let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+        let mut bytes = Vec::new();
+        stream.read_to_end(&mut bytes).unwrap();
+        let split = bytes.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        let head = String::from_utf8_lossy(&bytes[..split]).into_owned();
+        let raw_body = bytes[split + 4..].to_vec();
+        let body = &*String::from_utf8_lossy(&raw_body).into_owned();
         let status = head[9..12].parse().unwrap();
         let body = if head
             .to_ascii_lowercase()
@@ -102,8 +107,9 @@ impl Studio {
         };
         Reply {
             status,
-            head: head.to_string(),
+            head,
             body,
+            bytes: raw_body,
         }
     }
 
@@ -333,4 +339,87 @@ fn pin_this_turns_a_decision_into_a_passing_test() {
     let refused = studio.post("/api/pin", &guarded);
     assert_eq!(refused.status, 422);
     assert!(refused.json()["error"].as_str().unwrap().contains("belopp"));
+}
+
+#[test]
+fn a_new_arendetyp_or_delmoment_is_written_into_its_parent() {
+    let dir = copy_example();
+    let studio = start(dir.path());
+    let new = json!({
+        "forvaltning": "tekniska", "case_type": "gatukonst", "part": null,
+        "name": "Gatukonst och muralmålningar", "level": 2, "frekvens_per_month": 3,
+        "systems": ["Webbplats"]
+    });
+    let reply = studio.post("/api/add", &new);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.json()["files"], json!(["tekniska.rosa"]));
+    let ruleset = rosa::Ruleset::load(dir.path()).unwrap();
+    let typ = ruleset.arendetyp("gatukonst").expect("the new ärendetyp");
+    assert_eq!(ruleset.forvaltningar()[typ.forvaltning].id, "tekniska");
+    assert_eq!(typ.units[0].level, 2);
+    assert_eq!(typ.units[0].frekvens, Some(36.0));
+    // Written as `rosa fmt` writes it.
+    let text = std::fs::read_to_string(dir.path().join("tekniska.rosa")).unwrap();
+    assert_eq!(rosa::format_source(0, &text).unwrap(), text);
+
+    let part = json!({
+        "forvaltning": "", "case_type": "batplats", "part": "vinterforvaring",
+        "name": "Vinterförvaring av båtar", "level": 1, "frekvens_per_month": null, "systems": []
+    });
+    let reply = studio.post("/api/add", &part);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let ruleset = rosa::Ruleset::load(dir.path()).unwrap();
+    assert!(
+        ruleset
+            .arendetyp("batplats")
+            .unwrap()
+            .unit("vinterforvaring")
+            .is_some()
+    );
+
+    // An ärendetyp without delmoment cannot get one: the checker says why, nothing written.
+    let before = std::fs::read_to_string(dir.path().join("samhallsbyggnad.rosa")).unwrap();
+    let wrong = json!({
+        "forvaltning": "", "case_type": "bygglov-status", "part": "extra",
+        "name": "Extra", "level": 1, "frekvens_per_month": null, "systems": []
+    });
+    let reply = studio.post("/api/add", &wrong);
+    assert_eq!(reply.status, 422, "{}", reply.body);
+    assert!(!reply.json()["diagnostics"].as_array().unwrap().is_empty());
+    let after = std::fs::read_to_string(dir.path().join("samhallsbyggnad.rosa")).unwrap();
+    assert_eq!(before, after);
+
+    // Text that would break out of the block is refused before it reaches a file.
+    for (id, name) in [("x\" {", "X"), ("ok-id", "Namn \" } förvaltning x \"")] {
+        let hostile = json!({
+            "forvaltning": "tekniska", "case_type": id, "part": null,
+            "name": name, "level": 1, "frekvens_per_month": null, "systems": []
+        });
+        assert_eq!(studio.post("/api/add", &hostile).status, 422, "{id} {name}");
+    }
+}
+
+#[test]
+fn the_agreement_downloads_as_a_workbook() {
+    let dir = copy_example();
+    let studio = start(dir.path());
+    let reply = studio.get("/overenskommelse.xlsx");
+    assert_eq!(reply.status, 200);
+    assert!(
+        reply
+            .head
+            .contains("content-disposition: attachment; filename=\"overenskommelse-1299.xlsx\""),
+        "{}",
+        reply.head
+    );
+    assert!(
+        !reply
+            .head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked")
+    );
+    assert!(
+        reply.bytes.starts_with(b"PK\x03\x04"),
+        "a zip, as xlsx files are"
+    );
 }

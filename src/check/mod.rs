@@ -455,6 +455,7 @@ impl Checker<'_> {
                 excluded_channels: model::ChannelSet::default(),
                 rules: Vec::new(),
                 location: self.location(block.keyword),
+                block: block.span,
             });
         }
     }

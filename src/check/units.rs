@@ -213,6 +213,7 @@ impl Checker<'_> {
             has_parts: units.iter().any(|u| u.part.is_some()),
             units,
             location: self.location(block.keyword),
+            block: block.span,
         })
     }
 

@@ -323,6 +323,9 @@ pub struct Forvaltning {
     pub rules: Vec<RuleId>,
     /// Where the block starts.
     pub location: Location,
+    /// The whole block, keyword to closing brace, for editors that add to it.
+    #[serde(skip)]
+    pub(crate) block: Span,
 }
 
 /// The part of an ärendetyp that gets decided: one delmoment, or the type itself.
@@ -438,6 +441,9 @@ pub struct Arendetyp {
     pub has_parts: bool,
     /// Where the block starts.
     pub location: Location,
+    /// The whole block, keyword to closing brace, for editors that add to it.
+    #[serde(skip)]
+    pub(crate) block: Span,
 }
 
 impl Arendetyp {

@@ -100,3 +100,95 @@ fn unique_test_name(ruleset: &Ruleset, wanted: &str) -> String {
         .find(|name| !taken(name))
         .unwrap_or_default()
 }
+
+/// A new ärendetyp (in a förvaltning) or delmoment (in an ärendetyp), as the studio's
+/// form gives it.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUnit {
+    /// The förvaltning of a new ärendetyp; ignored for a delmoment.
+    pub forvaltning: String,
+    /// The new ärendetyp's id, or the ärendetyp a delmoment is added to.
+    pub case_type: String,
+    /// The new delmoment's id; `None` adds an ärendetyp.
+    pub part: Option<String>,
+    pub name: String,
+    pub level: u8,
+    pub frekvens_per_month: Option<u32>,
+    #[serde(default)]
+    pub systems: Vec<String>,
+}
+
+/// The file with the new block written before the closing brace of its parent; the
+/// checker and the formatter decide the rest when it is saved.
+pub fn add_unit(ruleset: &Ruleset, new: &NewUnit) -> Result<(String, String), String> {
+    valid_name(&new.name)?;
+    let (parent, block) = match &new.part {
+        None => {
+            valid_id(&new.case_type, "ärendetypen")?;
+            let f = ruleset
+                .forvaltningar()
+                .iter()
+                .find(|f| f.id == new.forvaltning)
+                .ok_or_else(|| format!("förvaltningen `{}` finns inte", new.forvaltning))?;
+            (
+                f.block,
+                format!("ärendetyp {} \"{}\"", new.case_type, new.name),
+            )
+        }
+        Some(part) => {
+            valid_id(part, "delmomentet")?;
+            let typ = ruleset
+                .arendetyp(&new.case_type)
+                .ok_or_else(|| format!("ärendetypen `{}` finns inte", new.case_type))?;
+            (typ.block, format!("delmoment {part} \"{}\"", new.name))
+        }
+    };
+    let mut body = format!("\n{block} {{\n    rosa {}\n", new.level);
+    if let Some(n) = new.frekvens_per_month {
+        body.push_str(&format!("    frekvens {n} per månad\n"));
+    }
+    if !new.systems.is_empty() {
+        for system in &new.systems {
+            valid_name(system)?;
+        }
+        body.push_str(&format!("    system {}\n", new.systems.join(", ")));
+    }
+    body.push_str("}\n");
+    let file = ruleset.sources().get(parent.file);
+    let brace = parent.end.saturating_sub(1);
+    if file.text.as_bytes().get(brace) != Some(&b'}') {
+        return Err("hittade inte blockets slut i regelfilen".into());
+    }
+    let mut text = String::with_capacity(file.text.len() + body.len());
+    text.push_str(&file.text[..brace]);
+    text.push_str(&body);
+    text.push_str(&file.text[brace..]);
+    Ok((file.display_path(), text))
+}
+
+/// Ids are written bare in the rule text: letters, digits, `-` and `_`, a letter first.
+fn valid_id(id: &str, what: &str) -> Result<(), String> {
+    let mut chars = id.chars();
+    let first_is_letter = chars.next().is_some_and(char::is_alphabetic);
+    if first_is_letter && chars.all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+        Ok(())
+    } else {
+        Err(format!(
+            "id för {what} får bara ha bokstäver, siffror, `-` och `_` och ska börja med en bokstav, t.ex. `bygglov-altan`"
+        ))
+    }
+}
+
+/// Names are written in quotes: no quote or line break inside.
+fn valid_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        Err("namnet saknas".into())
+    } else if name.contains(['"', '\n', '\r', '“', '”']) {
+        Err(format!(
+            "namnet `{name}` får inte innehålla citattecken eller radbrytningar"
+        ))
+    } else {
+        Ok(())
+    }
+}

@@ -7,7 +7,7 @@ use crate::html::escape;
 use crate::model::Ruleset;
 use crate::web::Page;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::fmt::Write;
 use std::sync::Arc;
@@ -19,6 +19,7 @@ pub const HEADER: &str = "<p class=\"produkt\">rosa studio</p>\
     <nav aria-label=\"Studion\"><ul class=\"meny\">\
     <li><a href=\"/\">Överenskommelsen</a></li>\
     <li><a href=\"/forhandsvisning/\">Handboken (förhandsvisning)</a></li>\
+    <li><a href=\"/ny\">Ny ärendetyp</a></li>\
     <li><a href=\"/tester\">Tester</a></li></ul></nav>";
 
 /// The page for a directory whose files do not load.
@@ -70,6 +71,10 @@ fn agreement_main(ruleset: &Ruleset) -> String {
         );
     }
     out.push_str("</ul></nav>\n");
+    out.push_str(
+        "<p class=\"export\"><a href=\"/overenskommelse.xlsx\">Ladda ner som Excel</a> · \
+         Skriv ut med webbläsarens utskrift (A4 liggande).</p>\n",
+    );
     out.push_str(&what_if_panel(ruleset));
     out.push_str(&super::agreement::render(ruleset));
     out
@@ -151,6 +156,96 @@ pub async fn file(State(studio): App, Path(path): Path<String>) -> Response {
     );
     page(&studio, &format!("{path} – rosa studio"), main)
 }
+
+/// The form for a new ärendetyp or delmoment.
+pub async fn new_unit(State(studio): App) -> Response {
+    let workspace = studio.fresh_workspace();
+    let Ok(ruleset) = workspace.ruleset() else {
+        drop(workspace);
+        return html(broken_page(&studio));
+    };
+    let options = |items: Vec<(String, String)>| {
+        items
+            .iter()
+            .map(|(value, text)| {
+                format!(
+                    "<option value=\"{}\">{}</option>",
+                    escape(value),
+                    escape(text)
+                )
+            })
+            .collect::<String>()
+    };
+    let forvaltningar = options(
+        ruleset
+            .forvaltningar()
+            .iter()
+            .map(|f| (f.id.clone(), f.name.clone()))
+            .collect(),
+    );
+    let types = options(
+        ruleset
+            .arendetyper()
+            .iter()
+            .map(|t| (t.id.clone(), format!("{} ({})", t.name, t.id)))
+            .collect(),
+    );
+    let levels = options(
+        (1..=ruleset.policy().scale)
+            .map(|n| (n.to_string(), n.to_string()))
+            .collect(),
+    );
+    let systems: String = ruleset
+        .systems()
+        .iter()
+        .map(|s| {
+            format!(
+                "<label><input type=\"checkbox\" name=\"system\" value=\"{n}\"> {n}</label>",
+                n = escape(&s.name)
+            )
+        })
+        .collect();
+    let main = format!(
+        include_str!("../web/assets/studio-new.html"),
+        forvaltningar = forvaltningar,
+        types = types,
+        levels = levels,
+        systems = systems,
+    );
+    let title = kommun_title("Ny ärendetyp eller delmoment", Some(ruleset));
+    drop(workspace);
+    page(&studio, &title, main)
+}
+
+/// The agreement as an Excel workbook: the dry-run's sheets from declared volumes,
+/// names before ids, for the förvaltning that signs it.
+pub async fn workbook(State(studio): App) -> Response {
+    let ruleset = match studio.fresh_workspace().ruleset() {
+        Ok(ruleset) => ruleset.clone(),
+        Err(_) => return html(broken_page(&studio)),
+    };
+    let built = tokio::task::spawn_blocking(move || {
+        let report =
+            crate::dryrun::run(&ruleset, &crate::dryrun::Options::default()).map_err(|e| e.0)?;
+        let bytes = crate::dryrun::xlsx(&report.into()).map_err(|e| e.to_string())?;
+        Ok::<_, String>((ruleset.policy().kommunkod.clone(), bytes))
+    })
+    .await;
+    match built {
+        Ok(Ok((kommunkod, bytes))) => {
+            let disposition = format!("attachment; filename=\"overenskommelse-{kommunkod}.xlsx\"");
+            let headers = [
+                (header::CONTENT_TYPE, XLSX.to_string()),
+                (header::CONTENT_DISPOSITION, disposition),
+            ];
+            (headers, bytes).into_response()
+        }
+        Ok(Err(error)) => (StatusCode::INTERNAL_SERVER_ERROR, error).into_response(),
+        Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
+    }
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// Any other path.
 pub async fn not_found(State(studio): App) -> Response {

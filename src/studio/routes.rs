@@ -100,6 +100,7 @@ pub fn router(studio: Arc<Studio>) -> Router {
         .route("/api/what-if", post(what_if))
         .route("/api/levels", post(save_levels))
         .route("/api/pin", post(pin))
+        .route("/api/add", post(add))
         .route("/api/check", post(check))
         .route("/api/save", post(save))
         .route_layer(middleware::from_fn_with_state(studio.clone(), guard_writes));
@@ -114,6 +115,8 @@ pub fn router(studio: Arc<Studio>) -> Router {
         .route("/", get(pages::agreement))
         .route("/filer/{*path}", get(pages::file))
         .route("/tester", get(pages::tests))
+        .route("/ny", get(pages::new_unit))
+        .route("/overenskommelse.xlsx", get(pages::workbook))
         .route("/assets/{name}", get(asset))
         .merge(api)
         .fallback(pages::not_found)
@@ -240,32 +243,55 @@ struct Saved {
     files: Vec<String>,
 }
 
+/// Make one edit of the saved files: computed on the saved ruleset, then saved
+/// through check and fmt. Gives the file written, or the refusal to send.
+fn edit_and_save(
+    workspace: &mut Workspace,
+    edit: impl FnOnce(&crate::Ruleset) -> Result<(String, String), String>,
+) -> Result<String, Box<Response>> {
+    let Ok(ruleset) = workspace.ruleset().cloned() else {
+        let refusal = refuse(
+            StatusCode::CONFLICT,
+            "regelfilerna har fel: rätta dem först",
+        );
+        return Err(Box::new(refusal));
+    };
+    let (path, text) = edit(&ruleset)
+        .map_err(|error| Box::new(refuse(StatusCode::UNPROCESSABLE_ENTITY, &error)))?;
+    let version = workspace.file(&path).map(|(_, v)| v).unwrap_or_default();
+    workspace
+        .save(&path, &text, &version)
+        .map_err(|e| Box::new(save_refused(e)))?;
+    Ok(path)
+}
+
 /// Write level changes into the rule files, one at a time, each checked and formatted.
 async fn save_levels(State(studio): App, Json(levels): Json<Levels>) -> Response {
     let mut workspace = studio.workspace();
     let mut files = Vec::new();
     for change in &levels.changes {
-        let Ok(ruleset) = workspace.ruleset().cloned() else {
-            return refuse(
-                StatusCode::CONFLICT,
-                "regelfilerna har fel: rätta dem först",
-            );
-        };
         let part = change.part.as_deref().filter(|p| !p.is_empty());
-        let (path, text) =
-            match super::edit::set_level(&ruleset, &change.case_type, part, change.level) {
-                Ok(edit) => edit,
-                Err(error) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &error),
-            };
-        let version = workspace.file(&path).map(|(_, v)| v).unwrap_or_default();
-        if let Err(error) = workspace.save(&path, &text, &version) {
-            return save_refused(error);
-        }
-        if !files.contains(&path) {
-            files.push(path);
+        let saved = edit_and_save(&mut workspace, |ruleset| {
+            super::edit::set_level(ruleset, &change.case_type, part, change.level)
+        });
+        match saved {
+            Ok(path) if !files.contains(&path) => files.push(path),
+            Ok(_) => {}
+            Err(refusal) => return *refusal,
         }
     }
     Json(Saved { files }).into_response()
+}
+
+/// A new ärendetyp or delmoment from the form, saved through check and fmt.
+async fn add(State(studio): App, Json(new): Json<super::edit::NewUnit>) -> Response {
+    let mut workspace = studio.workspace();
+    match edit_and_save(&mut workspace, |ruleset| {
+        super::edit::add_unit(ruleset, &new)
+    }) {
+        Ok(path) => Json(Saved { files: vec![path] }).into_response(),
+        Err(refusal) => *refusal,
+    }
 }
 
 #[derive(Deserialize)]
@@ -285,23 +311,18 @@ struct Pinned {
 /// "Pin this": today's decision for a unit in a channel, as a test in its file.
 async fn pin(State(studio): App, Json(pin): Json<Pin>) -> Response {
     let mut workspace = studio.workspace();
-    let Ok(ruleset) = workspace.ruleset().cloned() else {
-        return refuse(
-            StatusCode::CONFLICT,
-            "regelfilerna har fel: rätta dem först",
-        );
-    };
     let part = pin.part.as_deref().filter(|p| !p.is_empty());
-    let (path, text, test) =
-        match super::edit::pin_test(&ruleset, &pin.case_type, part, &pin.channel) {
-            Ok(edit) => edit,
-            Err(error) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &error),
-        };
-    let version = workspace.file(&path).map(|(_, v)| v).unwrap_or_default();
-    if let Err(error) = workspace.save(&path, &text, &version) {
-        return save_refused(error);
+    let mut test = String::new();
+    let saved = edit_and_save(&mut workspace, |ruleset| {
+        let (path, text, name) =
+            super::edit::pin_test(ruleset, &pin.case_type, part, &pin.channel)?;
+        test = name;
+        Ok((path, text))
+    });
+    match saved {
+        Ok(file) => Json(Pinned { file, test }).into_response(),
+        Err(refusal) => *refusal,
     }
-    Json(Pinned { file: path, test }).into_response()
 }
 
 #[derive(Deserialize)]

@@ -111,6 +111,30 @@ def desk_preview_shows_the_trial(page, base):
     expect(page.get_by_label("Nivå för Status på bygglovsärende")).to_have_value("4")
 
 
+def add_from_the_form(page, base, directory):
+    page.goto(base + "ny")
+    page.get_by_label("Förvaltning").select_option(label="Tekniska förvaltningen")
+    page.get_by_label("Id", exact=True).fill("gatukonst")
+    page.get_by_label("Namn", exact=True).fill("Gatukonst och muralmålningar")
+    page.get_by_label("ROSA-nivå").select_option("2")
+    page.get_by_label("Frekvens, kontakter per månad").fill("3")
+    page.get_by_label("Webbplats", exact=True).check()
+    page.get_by_role("button", name="Lägg till och spara").click()
+    expect(page.locator("#ny-status")).to_contain_text("Sparat i tekniska.rosa")
+    checked = rosa("check", str(directory))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    page.goto(base)
+    expect(page.get_by_role("rowheader", name="Gatukonst och muralmålningar")).to_be_visible()
+    # A wrong id is refused with why, and nothing is written.
+    before = (directory / "tekniska.rosa").read_text(encoding="utf-8")
+    page.goto(base + "ny")
+    page.get_by_label("Id", exact=True).fill("gatu konst")
+    page.get_by_label("Namn", exact=True).fill("Fel")
+    page.get_by_role("button", name="Lägg till och spara").click()
+    expect(page.locator("#ny-status")).to_contain_text("Sparades inte: id för ärendetypen får bara ha")
+    assert (directory / "tekniska.rosa").read_text(encoding="utf-8") == before
+
+
 def broken_edit_is_not_saved(page, base, directory):
     path = directory / "tekniska.rosa"
     saved = path.read_text(encoding="utf-8")
@@ -184,6 +208,8 @@ def accessibility(page, base):
     axe(page, "regelfilen")
     page.goto(base + "tester")
     axe(page, "testerna")
+    page.goto(base + "ny")
+    axe(page, "ny ärendetyp")
     page.goto(base + "forhandsvisning/")
     page.get_by_role("combobox").fill("när kommer sopbilen")
     expect(page.get_by_role("listbox")).to_be_visible()
@@ -210,6 +236,7 @@ def main():
                     ("prova ett system: andelen ändras (bara tangentbord)", what_if_system, (base,)),
                     ("ändra en nivå och spara: check, test och en rad i diffen", change_level_and_save, (base, directory, original)),
                     ("handboken förhandsvisas med det ni provar", desk_preview_shows_the_trial, (base,)),
+                    ("lägg till en ärendetyp från formuläret", add_from_the_form, (base, directory)),
                     ("en trasig ändring visar felet och sparas inte", broken_edit_is_not_saved, (base, directory)),
                     ("en fil som ändrats på disken skrivs inte över", conflict_is_detected, (base, directory)),
                     ("skrivningar utan studions nyckel nekas", foreign_writes_are_refused, (base,)),

@@ -175,6 +175,52 @@
     recompute();
   }
 
+  // The form for a new ärendetyp or delmoment.
+  const newForm = $("ny");
+  if (newForm) {
+    const kind = () => newForm.querySelector("input[name=slag]:checked").value;
+    newForm.addEventListener("change", () => {
+      const part = kind() === "delmoment";
+      $("ny-arendetyp-rad").hidden = !part;
+      $("ny-forvaltning-rad").hidden = part;
+    });
+    newForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const part = kind() === "delmoment";
+      const id = $("ny-id").value.trim();
+      const frekvens = $("ny-frekvens").value;
+      const body = {
+        forvaltning: $("ny-forvaltning").value,
+        case_type: part ? $("ny-arendetyp").value : id,
+        part: part ? id : null,
+        name: $("ny-namn").value.trim(),
+        level: Number($("ny-niva").value),
+        frekvens_per_month: frekvens === "" ? null : Number(frekvens),
+        systems: Array.from(newForm.querySelectorAll("input[name=system]:checked")).map((c) => c.value),
+      };
+      const status = $("ny-status");
+      const list = $("ny-diagnoser");
+      list.replaceChildren();
+      status.textContent = "Sparar …";
+      const result = await post("/api/add", body);
+      if (result.ok) {
+        status.textContent = "Sparat i " + result.data.files.join(", ") + ". ";
+        const link = document.createElement("a");
+        link.href = "/#f-" + (part ? "" : body.forvaltning);
+        link.textContent = "Se överenskommelsen";
+        status.append(link);
+        return;
+      }
+      status.textContent = "Sparades inte: " + result.data.error + ".";
+      (result.data.diagnostics || []).forEach((d) => {
+        const t = diagnosticText(d);
+        const li = document.createElement("li");
+        li.textContent = t.where + ": " + t.text;
+        list.append(li);
+      });
+    });
+  }
+
   // The rule-file editor.
   const fileForm = $("fil");
   if (fileForm) {
