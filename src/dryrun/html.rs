@@ -37,6 +37,10 @@ pub fn html(a: &Analysis) -> String {
         escape(&r.volumes.description)
     );
     key_figures(a, &mut out);
+    if let Some(c) = &a.comparison {
+        out.push_str("<h2>Före och efter</h2>\n");
+        out.push_str(&comparison_chart(c));
+    }
     out.push_str("<h2>Utfall per förvaltning</h2>\n");
     out.push_str(&outcome_chart(r));
     out.push_str("<h2>Andel som kundtjänst hanterar, mot målet</h2>\n");
@@ -252,6 +256,71 @@ fn share_chart(r: &Report) -> String {
         height - 24.0,
         height - 8.0,
         percent(r.goal_share)
+    );
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// The comparison at a glance: the share before and after, then the ärendetyper that
+/// moved most, each with the volume kundtjänst handles before (grey) and after.
+fn comparison_chart(c: &super::Comparison) -> String {
+    let handled = |v: &super::compare::Volumes| v.kundtjanst + v.scripted;
+    let mut moved: Vec<&super::compare::TypeChange> = c.changed.iter().collect();
+    moved.sort_by(|a, b| b.moved_volume.abs().total_cmp(&a.moved_volume.abs()));
+    moved.truncate(8);
+    let widest = moved
+        .iter()
+        .map(|t| handled(&t.before).max(handled(&t.after)))
+        .fold(1.0, f64::max);
+    let (label_w, bar_w, pair_h) = (300.0, 440.0, 40.0);
+    let rows = 1 + moved.len();
+    let height = pair_h * rows as f64 + 36.0;
+    let mut svg = svg_open(label_w + bar_w + 150.0, height, "Före och efter");
+    let pair =
+        |svg: &mut String, i: usize, name: &str, before: (f64, String), after: (f64, String)| {
+            let y = 8.0 + i as f64 * pair_h;
+            let _ = write!(
+                svg,
+                "<text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\">{name}</text>\
+             <rect x=\"{label_w}\" y=\"{y}\" width=\"{bw:.1}\" height=\"14\" fill=\"#9e9e9e\"/>\
+             <text x=\"{bx:.1}\" y=\"{by}\">före {bt}</text>\
+             <rect x=\"{label_w}\" y=\"{y2}\" width=\"{aw:.1}\" height=\"14\" fill=\"#2e7d32\"/>\
+             <text x=\"{ax:.1}\" y=\"{ay}\">efter {at}</text>",
+                lx = label_w - 8.0,
+                ty = y + 20.0,
+                name = escape(name),
+                bw = before.0 * bar_w,
+                bx = label_w + before.0 * bar_w + 6.0,
+                by = y + 11.0,
+                bt = before.1,
+                y2 = y + 16.0,
+                aw = after.0 * bar_w,
+                ax = label_w + after.0 * bar_w + 6.0,
+                ay = y + 27.0,
+                at = after.1,
+            );
+        };
+    pair(
+        &mut svg,
+        0,
+        "Andel som kundtjänst hanterar",
+        (c.before.share, percent(c.before.share)),
+        (c.after.share, percent(c.after.share)),
+    );
+    for (i, t) in moved.iter().enumerate() {
+        let (b, a) = (handled(&t.before), handled(&t.after));
+        pair(
+            &mut svg,
+            i + 1,
+            &t.name,
+            (b / widest, sv(b, 0)),
+            (a / widest, sv(a, 0)),
+        );
+    }
+    let _ = write!(
+        svg,
+        "<text x=\"{label_w}\" y=\"{:.1}\">Ärendetyperna: kontakter per år som kundtjänst hanterar</text>",
+        height - 8.0
     );
     svg.push_str("</svg>\n");
     svg
