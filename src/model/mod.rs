@@ -325,6 +325,7 @@ pub struct Forvaltning {
     pub location: Location,
     /// The whole block, keyword to closing brace, for editors that add to it.
     #[serde(skip)]
+    #[cfg_attr(not(feature = "studio"), allow(dead_code))]
     pub(crate) block: Span,
 }
 
@@ -371,6 +372,7 @@ pub struct Unit {
     pub(crate) span: Span,
     /// The N of its `rosa N`, for editors that change the level in the text.
     #[serde(skip)]
+    #[cfg_attr(not(feature = "studio"), allow(dead_code))]
     pub(crate) level_span: Span,
 }
 
@@ -443,6 +445,7 @@ pub struct Arendetyp {
     pub location: Location,
     /// The whole block, keyword to closing brace, for editors that add to it.
     #[serde(skip)]
+    #[cfg_attr(not(feature = "studio"), allow(dead_code))]
     pub(crate) block: Span,
 }
 
