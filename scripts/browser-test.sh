@@ -32,12 +32,7 @@ fi
 
 cargo build --release --quiet --bin rosa
 
-work=$(mktemp -d)
-cleanup() {
-    stop_server
-    rm -rf "$work"
-}
-trap cleanup EXIT
+make_work_dir
 
 start_server rulesets/exempelkommun "$work/server.log"
 status=0

@@ -28,12 +28,7 @@ ensure_venv "$VENV" "schemathesis==$SCHEMATHESIS_VERSION"
 
 cargo build --release --quiet --bin rosa
 
-work=$(mktemp -d)
-cleanup() {
-    stop_server
-    rm -rf "$work"
-}
-trap cleanup EXIT
+make_work_dir
 
 start_server "$RULESET" "$work/server.log"
 

@@ -3,6 +3,7 @@
 # free 127.0.0.1 port, sets `addr` and `server_pid`, and stops it on exit.
 
 server_pid=""
+work=""
 stop_server() {
     if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
         kill -TERM "$server_pid" 2>/dev/null || true
@@ -37,4 +38,10 @@ ensure_venv() {
         python3 -m venv "$venv"
         "$venv/bin/pip" install --quiet --disable-pip-version-check "$requirement"
     fi
+}
+
+# A temporary directory in `work`, removed with the server on exit.
+make_work_dir() {
+    work=$(mktemp -d)
+    trap 'stop_server; rm -rf "$work"' EXIT
 }

@@ -12,21 +12,15 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
+from common import Axe, check, failures, finish, launch
+
 BASE = sys.argv[1]
-AXE = Path(sys.argv[2]).read_text(encoding="utf-8")
+axe = Axe(sys.argv[2])
 SHOTS = Path(sys.argv[3])
 DESK = f"{BASE}/1299/"
 
-failures = []
 
 
-def check(name, test, *args):
-    try:
-        test(*args)
-        print(f"ok   {name}")
-    except Exception as error:  # noqa: BLE001 - report every failure, then fail
-        print(f"FAIL {name}: {error}")
-        failures.append(name)
 
 
 def watch_console(page, problems):
@@ -132,15 +126,6 @@ def kommun_list(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Vem hanterar ärendet?")
 
 
-def axe(page, state):
-    page.add_script_tag(content=AXE)
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
-    )
-    serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-    for v in result["violations"]:
-        print(f"     axe {state}: {v['impact']} {v['id']}: {v['help']} ({len(v['nodes'])})")
-    assert not serious, f"{len(serious)} serious axe violations in {state}"
 
 
 def accessibility(page):
@@ -160,7 +145,7 @@ def accessibility(page):
 def main():
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        browser = launch(p)
         # The functional paths run under the page's real content security policy.
         context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="sv-SE")
         for name, test in [
@@ -183,10 +168,7 @@ def main():
         axe_context = browser.new_context(bypass_csp=True, viewport={"width": 1100, "height": 900})
         check("axe-core: inga allvarliga brister (WCAG 2.1 AA)", accessibility, axe_context.new_page())
         browser.close()
-    if failures:
-        print(f"{len(failures)} of the desk's browser checks failed")
-        sys.exit(1)
-    print("all desk browser checks passed")
+    finish("the desk's")
 
 
 main()

@@ -14,18 +14,12 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
+from common import Axe, check, failures, finish, launch
+
 ROSA, EXAMPLE, AXE_PATH, SHOTS = sys.argv[1], Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4])
-AXE = Path(AXE_PATH).read_text(encoding="utf-8")
-failures = []
+axe = Axe(AXE_PATH)
 
 
-def check(name, test, *args):
-    try:
-        test(*args)
-        print(f"ok   {name}")
-    except Exception as error:  # noqa: BLE001 - report every failure, then fail
-        print(f"FAIL {name}: {error}")
-        failures.append(name)
 
 
 def start_studio(directory):
@@ -188,15 +182,6 @@ def tests_page(page, base):
     expect(page.get_by_role("rowheader", name=re.compile("Snöröjning och halkbekämpning i telefon"))).to_be_visible()
 
 
-def axe(page, state):
-    page.add_script_tag(content=AXE)
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
-    )
-    for v in result["violations"]:
-        print(f"     axe {state}: {v['impact']} {v['id']}: {v['help']} ({len(v['nodes'])})")
-    serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, f"{len(serious)} serious axe violations in {state}"
 
 
 def accessibility(page, base):
@@ -229,7 +214,7 @@ def main():
         process, base = start_studio(directory)
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+                browser = launch(p)
                 context = browser.new_context(viewport={"width": 1300, "height": 1000}, locale="sv-SE")
                 for name, test, args in [
                     ("första sidan namnger varje förvaltning", names_every_forvaltning, (base, directory)),
@@ -256,10 +241,7 @@ def main():
         finally:
             process.terminate()
             process.wait(timeout=10)
-    if failures:
-        print(f"{len(failures)} of the studio's browser checks failed")
-        sys.exit(1)
-    print("all studio browser checks passed")
+    finish("the studio's")
 
 
 main()
