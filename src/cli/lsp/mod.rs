@@ -2,7 +2,9 @@
 //!
 //! Diagnostics as `rosa check` gives them (the whole ruleset directory of the file, with
 //! the editor's unsaved text in place of the files on disk), formatting as `rosa fmt`,
-//! hover on keywords, levels and ärendetyper, and completion of keywords and names.
+//! hover on keywords, levels and ärendetyper, completion of keywords and names (also
+//! `attr.` and channel names inside conditions), and go to definition from a förvaltning
+//! or ärendetyp id to its block and from `manus "…"` to the script.
 //!
 //! `lsp-server` gives the message types; the transport is our own, so that a message
 //! that is not JSON-RPC, or is too large, is skipped with a note on stderr instead of
