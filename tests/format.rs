@@ -257,3 +257,156 @@ fn arskostnad_round_trips() {
     assert_eq!(model_value(&a), model_value(&b));
     assert_eq!(a.policy().cost_per_fte, Some(650_000.0));
 }
+
+fn rosa_fmt(args: &[&str], stdin: Option<&[u8]>) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rosa"))
+        .args(args)
+        .current_dir(manifest_dir())
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run rosa");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("write stdin");
+    }
+    child.wait_with_output().expect("rosa ends")
+}
+
+const MESSY: &str =
+    "förvaltning  x \"X\"{arendetyp t \"T\" {rosa 1 // nivå\n frekvens 2 per manad}}\n";
+const TIDY: &str = "förvaltning x \"X\" {\n    ärendetyp t \"T\" {\n        rosa 1 // nivå\n        frekvens 2 per månad\n    }\n}\n";
+
+/// `rosa fmt --diff`: a unified diff per file that would change, nothing written, exit 1;
+/// on a formatted ruleset nothing and exit 0.
+#[test]
+fn rosa_fmt_diff_shows_the_changes_and_writes_nothing() {
+    let dir = TempDir::new("fmt-diff");
+    copy_dir(&example_dir(), &dir.path);
+    let path = dir.display();
+    let clean = rosa_fmt(&["fmt", "--diff", &path], None);
+    assert_eq!(clean.status.code(), Some(0));
+    assert!(
+        clean.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&clean.stdout)
+    );
+
+    std::fs::write(dir.path.join("ostadig.rosa"), MESSY).unwrap();
+    let out = rosa_fmt(&["fmt", "--diff", &path], None);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let file = format!("{path}/ostadig.rosa");
+    assert!(
+        stdout.starts_with(&format!("--- {file}\n+++ {file}\n@@ -1,2 +1,6 @@\n")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\n-förvaltning  x \"X\"{arendetyp"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\n+        frekvens 2 per månad\n"),
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.matches("--- ").count(),
+        1,
+        "only the changed file: {stdout}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "1 fil skulle ändras av `rosa fmt`\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path.join("ostadig.rosa")).unwrap(),
+        MESSY,
+        "--diff writes nothing"
+    );
+
+    // Run in the ruleset, the headers name the file as the author does, and the diff
+    // applies: `patch -p0` turns the file into what `rosa fmt` writes.
+    let here = std::process::Command::new(env!("CARGO_BIN_EXE_rosa"))
+        .args(["fmt", "--diff", "."])
+        .current_dir(&dir.path)
+        .output()
+        .expect("run rosa");
+    let stdout = String::from_utf8_lossy(&here.stdout);
+    assert!(
+        stdout.starts_with("--- ostadig.rosa\n+++ ostadig.rosa\n"),
+        "{stdout}"
+    );
+    if let Ok(mut patch) = std::process::Command::new("patch")
+        .args(["-p0", "--quiet", "--batch"])
+        .current_dir(&dir.path)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+    {
+        use std::io::Write;
+        patch.stdin.take().unwrap().write_all(&here.stdout).unwrap();
+        assert!(patch.wait().unwrap().success(), "patch applies the diff");
+        assert_eq!(
+            std::fs::read_to_string(dir.path.join("ostadig.rosa")).unwrap(),
+            TIDY
+        );
+    }
+}
+
+/// `rosa fmt -`: stdin to stdout, for editors and pipes.
+#[test]
+fn rosa_fmt_stdin_writes_the_formatted_text_to_stdout() {
+    let out = rosa_fmt(&["fmt", "-"], Some(MESSY.as_bytes()));
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), TIDY);
+    assert!(out.stderr.is_empty());
+
+    let again = rosa_fmt(&["fmt", "-"], Some(TIDY.as_bytes()));
+    assert_eq!(String::from_utf8_lossy(&again.stdout), TIDY);
+
+    let diff = rosa_fmt(&["fmt", "--diff", "-"], Some(MESSY.as_bytes()));
+    assert_eq!(diff.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&diff.stdout).starts_with("--- <stdin>\n+++ <stdin>\n"),
+        "{}",
+        String::from_utf8_lossy(&diff.stdout)
+    );
+    let check = rosa_fmt(&["fmt", "--check", "-"], Some(TIDY.as_bytes()));
+    assert_eq!(check.status.code(), Some(0));
+    assert!(check.stdout.is_empty());
+}
+
+/// A rule file on stdin that does not parse: the Swedish diagnostic naming `<stdin>` on
+/// stderr, nothing on stdout, exit 1. Bytes that are not UTF-8 are told the same way.
+#[test]
+fn rosa_fmt_stdin_with_a_syntax_error_says_where_on_stderr() {
+    let broken =
+        "förvaltning bygg \"Bygg\" {\n    ärendetyp bygglov-status {\n        rosa 3\n    }\n}\n";
+    let out = rosa_fmt(&["fmt", "-"], Some(broken.as_bytes()));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(stderr.contains("fel[R0001]"), "{stderr}");
+    assert!(stderr.contains("--> <stdin>:2:30"), "{stderr}");
+    assert!(
+        stderr.contains("väntade mig en text inom citattecken"),
+        "{stderr}"
+    );
+
+    let latin1 = rosa_fmt(&["fmt", "-"], Some(b"f\xf6rvaltning x \"X\" { }\n"));
+    let stderr = String::from_utf8_lossy(&latin1.stderr);
+    assert_eq!(latin1.status.code(), Some(1), "{stderr}");
+    assert!(latin1.stdout.is_empty());
+    assert!(stderr.contains("<stdin>"), "{stderr}");
+    assert!(stderr.contains("UTF-8"), "{stderr}");
+}

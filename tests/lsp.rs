@@ -2,8 +2,9 @@
 //! Content-Length framing on stdin and stdout. A copy of the example kommun is opened
 //! with an error in the editor's (unsaved) text; the diagnostics have the code, the
 //! UTF-16 range and the Swedish message of `rosa check`, follow the policy into other
-//! files, clear when fixed; formatting, hover and completion answer; shutdown and exit
-//! end the process with 0. Every wait has a timeout, so a hung server fails the test.
+//! files, clear when fixed; formatting, hover, completion and go to definition answer;
+//! shutdown and exit end the process with 0. Every wait has a timeout, so a hung server
+//! fails the test.
 
 mod common;
 
@@ -438,6 +439,165 @@ fn diagnostics_formatting_hover_and_completion() {
         "{labels:?}"
     );
 
+    client.shutdown();
+}
+
+fn labels(items: &Value) -> Vec<String> {
+    items
+        .as_array()
+        .unwrap_or_else(|| panic!("completion items: {items}"))
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Line (0-based) and UTF-16 column just after the first `needle` in `text`.
+fn after(text: &str, needle: &str) -> (usize, usize) {
+    let at = text.find(needle).unwrap_or_else(|| panic!("no `{needle}`")) + needle.len();
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    (
+        text[..at].matches('\n').count(),
+        text[line_start..at].encode_utf16().count(),
+    )
+}
+
+/// Completion where a name is expected (ärendetyp, kanal and attribut in a test, the
+/// förvaltning after `till`, `attr.` and a channel inside a condition), and go to
+/// definition from an id to its block in another file and from `manus "…"` to the
+/// script; no position of an unfinished text makes the server fail.
+#[test]
+fn completion_in_context_and_go_to_definition() {
+    let dir = TempDir::new("lsp-definition");
+    copy_dir(&example_dir(), &dir.path);
+    let tester_path = dir.path.join("tester.rosa");
+    let saved = std::fs::read_to_string(&tester_path).unwrap();
+    let tester = uri(&tester_path);
+    // Unsaved and unfinished, as while typing.
+    let typing = format!(
+        "{saved}\ntest \"Nytt\" {{\n    ärendetyp \n    kanal \n    attribut \n    förväntat vidarekoppla till \n}}\n\nförvaltning prov \"Prov\" {{\n    om `attr.` => vidarekoppla\n    om `kanal == ` => vidarekoppla\n}}\n"
+    );
+    let mut client = Client::start();
+    client.initialize(&dir.path);
+    open(&mut client, &tester, &typing);
+    client.diagnostics_at(&tester, 1);
+
+    let (line, character) = after(&typing, "\"Nytt\" {\n    ärendetyp ");
+    let types = labels(&client.request("textDocument/completion", at(&tester, line, character)));
+    assert!(
+        types.contains(&"bygglov-status".to_string())
+            && types.contains(&"vaxel-koppla".to_string()),
+        "{types:?}"
+    );
+    let (line, character) = after(&typing, "\"Nytt\" {\n    ärendetyp \n    kanal ");
+    let channels = labels(&client.request("textDocument/completion", at(&tester, line, character)));
+    assert!(channels.contains(&"telefon".to_string()), "{channels:?}");
+    let (line, character) = after(&typing, "    attribut ");
+    let attributes =
+        labels(&client.request("textDocument/completion", at(&tester, line, character)));
+    assert_eq!(attributes, ["akut", "belopp", "skyddad_identitet"]);
+    let (line, character) = after(
+        &typing,
+        "\"Nytt\" {\n    ärendetyp \n    kanal \n    attribut \n    förväntat vidarekoppla till ",
+    );
+    let targets = labels(&client.request("textDocument/completion", at(&tester, line, character)));
+    assert!(
+        targets.contains(&"kommunledning".to_string())
+            && targets.contains(&"samhallsbyggnad".to_string()),
+        "{targets:?}"
+    );
+    // Inside a condition: the declared attributes after `attr.`, replacing what is typed.
+    let (line, character) = after(&typing, "om `attr.");
+    let items = client.request("textDocument/completion", at(&tester, line, character));
+    assert_eq!(
+        labels(&items),
+        ["attr.akut", "attr.belopp", "attr.skyddad_identitet"]
+    );
+    assert_eq!(
+        items[0]["textEdit"]["range"],
+        json!({"start": {"line": line, "character": character - 5}, "end": {"line": line, "character": character}})
+    );
+    // `.` typed outside a condition offers nothing; neither does quoted text.
+    let (line, character) = after(&typing, "test \"Nytt\" {");
+    let mut trigger = at(&tester, line, character);
+    trigger["context"] = json!({"triggerKind": 2, "triggerCharacter": "\""});
+    assert_eq!(
+        client.request("textDocument/completion", trigger),
+        json!([])
+    );
+    let (line, character) = after(&typing, "test \"Ny");
+    assert_eq!(
+        client.request("textDocument/completion", at(&tester, line, character)),
+        json!([])
+    );
+    let (line, character) = after(&typing, "om `kanal == ");
+    let channels = labels(&client.request("textDocument/completion", at(&tester, line, character)));
+    assert!(channels.contains(&"\"besök\"".to_string()), "{channels:?}");
+    let (line, character) = after(&typing, "om `");
+    let names = labels(&client.request("textDocument/completion", at(&tester, line, character)));
+    assert!(
+        names.contains(&"kanal".to_string()) && names.contains(&"attr.akut".to_string()),
+        "{names:?}"
+    );
+
+    // Go to definition: the ärendetyp of a test, in another file.
+    let kommunledning = uri(&dir.path.join("kommunledning.rosa"));
+    let (line, _) = after(&typing, "    ärendetyp vaxel-koppla");
+    let location = client.request("textDocument/definition", at(&tester, line, 18));
+    assert_eq!(location["uri"], kommunledning.as_str(), "{location}");
+    assert_eq!(
+        location["range"],
+        json!({"start": {"line": 6, "character": 14}, "end": {"line": 6, "character": 26}})
+    );
+    // `till kommunledning` to the förvaltning block.
+    let (line, character) = after(&typing, "förväntat vidarekoppla till kommunledning");
+    let location = client.request("textDocument/definition", at(&tester, line, character - 3));
+    assert_eq!(location["uri"], kommunledning.as_str(), "{location}");
+    assert_eq!(
+        location["range"]["start"],
+        json!({"line": 3, "character": 12})
+    );
+    // A förvaltning declared in the unsaved text itself.
+    let (line, _) = after(&typing, "förvaltning prov");
+    let location = client.request("textDocument/definition", at(&tester, line, 13));
+    assert_eq!(location["uri"], tester.as_str(), "{location}");
+    // `manus "…"` to the script file.
+    let samhallsbyggnad_path = dir.path.join("samhallsbyggnad.rosa");
+    let samhallsbyggnad = uri(&samhallsbyggnad_path);
+    let text = std::fs::read_to_string(&samhallsbyggnad_path).unwrap();
+    open(&mut client, &samhallsbyggnad, &text);
+    let (line, character) = after(&text, "manus \"manus/bygglov-st");
+    let location = client.request(
+        "textDocument/definition",
+        at(&samhallsbyggnad, line, character),
+    );
+    assert_eq!(
+        location["uri"],
+        uri(&dir.path.join("manus/bygglov-status.md")).as_str(),
+        "{location}"
+    );
+    // A keyword, a comment and a name that is declared nowhere: nothing.
+    for (line, character) in [(0, 5), (6, 2), (after(&typing, "kanal telefon").0, 10)] {
+        let location = client.request("textDocument/definition", at(&tester, line, character));
+        assert_eq!(location, Value::Null, "{line}:{character}");
+    }
+
+    // Every position of the unfinished text, and some beyond it: an answer, never an error.
+    let first = saved.matches('\n').count();
+    for line in first..typing.matches('\n').count() + 2 {
+        for character in 0..40 {
+            for method in [
+                "textDocument/completion",
+                "textDocument/definition",
+                "textDocument/hover",
+            ] {
+                let response = client.request_full(method, at(&tester, line, character));
+                assert!(
+                    response.get("error").is_none(),
+                    "{method} {line}:{character}: {response}"
+                );
+            }
+        }
+    }
     client.shutdown();
 }
 

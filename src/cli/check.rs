@@ -85,16 +85,30 @@ pub fn summary(r: &rosa::Ruleset) -> String {
 
 #[derive(clap::Args, Debug)]
 pub struct FmtArgs {
-    /// Katalogen med regelfilerna, eller en enda `.rosa`-fil (standard: den aktuella
+    /// Katalogen med regelfilerna, eller en enda `.rosa`-fil, eller `-` för att läsa en
+    /// regelfil från stdin och skriva den formaterad till stdout (standard: den aktuella
     /// katalogen eller exempelkommunen)
     #[arg(value_name = "KATALOG")]
     dir: Option<PathBuf>,
     /// Ändra inget; avsluta med 1 om någon fil inte är formaterad
     #[arg(long)]
     check: bool,
+    /// Ändra inget; visa vad formateringen skulle ändra i varje fil (unified diff) och
+    /// avsluta med 1 om någon fil skulle ändras
+    #[arg(long)]
+    diff: bool,
 }
 
+/// The name a rule file read from stdin goes by in diagnostics and diffs.
+const STDIN_NAME: &str = "<stdin>";
+
+/// The most `rosa fmt -` reads from stdin, as for a rule file on disk (4 MiB).
+const MAX_STDIN_BYTES: u64 = 4 * 1024 * 1024;
+
 pub fn fmt(args: FmtArgs) -> u8 {
+    if args.dir.as_deref() == Some(std::path::Path::new("-")) {
+        return fmt_stdin(&args);
+    }
     let dir = match ruleset_dir(args.dir) {
         Ok(d) => d,
         Err(code) => return code,
@@ -121,7 +135,13 @@ pub fn fmt(args: FmtArgs) -> u8 {
             continue;
         }
         let path = file.display_path();
-        if args.check {
+        if args.diff {
+            out!(
+                "{}",
+                unified_diff(&shown_path(root, file), &file.text, &formatted)
+            );
+            unformatted += 1;
+        } else if args.check {
             outln!("inte formaterad: {path}");
             unformatted += 1;
         } else if let Err(e) = std::fs::write(root.join(&file.path), formatted) {
@@ -136,5 +156,93 @@ pub fn fmt(args: FmtArgs) -> u8 {
         eprint!("{}", d.render());
         return EXIT_PROBLEMS;
     }
+    if args.diff && unformatted > 0 {
+        eprintln!(
+            "{} skulle ändras av `rosa fmt`",
+            count(unformatted, "fil", "filer")
+        );
+    }
     if unformatted > 0 { EXIT_PROBLEMS } else { 0 }
+}
+
+/// `rosa fmt -`: one rule file from stdin, formatted to stdout (or, with `--check` or
+/// `--diff`, only told whether and how it would change).
+fn fmt_stdin(args: &FmtArgs) -> u8 {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    if let Err(e) = std::io::stdin()
+        .lock()
+        .take(MAX_STDIN_BYTES + 1)
+        .read_to_end(&mut bytes)
+    {
+        eprintln!("fel: kunde inte läsa stdin: {e}");
+        return EXIT_USAGE;
+    }
+    let problem = |d: rosa::Diagnostic| {
+        let d = Diagnostics::new(vec![d], rosa::SourceMap::default());
+        eprint!("{}", d.render());
+        EXIT_PROBLEMS
+    };
+    if bytes.len() as u64 > MAX_STDIN_BYTES {
+        return problem(
+            rosa::Diagnostic::for_path(
+                rosa::Code::Unreadable,
+                STDIN_NAME,
+                "texten är större än gränsen 4 MiB för en regelfil",
+            )
+            .help("en regelfil är text för människor; dela upp den i flera filer"),
+        );
+    }
+    let Ok(text) = String::from_utf8(bytes) else {
+        return problem(
+            rosa::Diagnostic::for_path(rosa::Code::Unreadable, STDIN_NAME, "texten är inte UTF-8")
+                .help("spara filen som UTF-8 (de flesta editorer har det som val när man sparar)"),
+        );
+    };
+    let mut sources = rosa::SourceMap::default();
+    let id = sources.add(rosa::SourceFile::new(STDIN_NAME, text));
+    let text = &sources.get(id).text;
+    let formatted = match rosa::format_source(id, text) {
+        Ok(f) => f,
+        Err(d) => {
+            let d = Diagnostics::new(vec![*d], sources);
+            eprint!("{}", d.render());
+            return EXIT_PROBLEMS;
+        }
+    };
+    let changed = formatted != *text;
+    if args.diff {
+        if changed {
+            out!("{}", unified_diff(STDIN_NAME, text, &formatted));
+        }
+    } else if args.check {
+        if changed {
+            outln!("inte formaterad: {STDIN_NAME}");
+        }
+    } else {
+        out!("{formatted}");
+        return 0;
+    }
+    if changed { EXIT_PROBLEMS } else { 0 }
+}
+
+/// The file's path as the author named it on the command line (`min-kommun/bygg.rosa`),
+/// so that the diff's headers say which file and `patch -p0` can apply it.
+fn shown_path(root: &std::path::Path, file: &rosa::SourceFile) -> String {
+    let path = rosa::SourceFile::new(root.join(&file.path), "").display_path();
+    match path.strip_prefix("./") {
+        Some(rest) => rest.to_string(),
+        None => path,
+    }
+}
+
+/// A unified diff (three lines of context) from `before` to `after`, both headers
+/// naming `path`.
+fn unified_diff(path: &str, before: &str, after: &str) -> String {
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(path, path)
+        .missing_newline_hint(true)
+        .to_string()
 }

@@ -62,7 +62,9 @@ enum Command {
     )]
     Check(check::Args),
     /// Formatera regelfilerna i en kanonisk layout (kommentarer behålls)
-    #[command(after_help = "Exempel:\n  rosa fmt min-kommun\n  rosa fmt --check min-kommun")]
+    #[command(
+        after_help = "Exempel:\n  rosa fmt min-kommun                  # skriver om filerna\n  rosa fmt --check min-kommun          # ändrar inget; utgång 1 om någon fil inte är formaterad\n  rosa fmt --diff min-kommun           # ändrar inget; visar ändringarna som diff, utgång 1 om någon fil skulle ändras\n  rosa fmt - < bygg.rosa > ny.rosa     # läser en regelfil från stdin och skriver den formaterad till stdout"
+    )]
     Fmt(check::FmtArgs),
     /// Avgör en fråga (eller JSON Lines från stdin med --stdin)
     #[command(

@@ -2,7 +2,9 @@
 //!
 //! Diagnostics as `rosa check` gives them (the whole ruleset directory of the file, with
 //! the editor's unsaved text in place of the files on disk), formatting as `rosa fmt`,
-//! hover on keywords, levels and ärendetyper, and completion of keywords and names.
+//! hover on keywords, levels and ärendetyper, completion of keywords and names (also
+//! `attr.` and channel names inside conditions), and go to definition from a förvaltning
+//! or ärendetyp id to its block and from `manus "…"` to the script.
 //!
 //! `lsp-server` gives the message types; the transport is our own, so that a message
 //! that is not JSON-RPC, or is too large, is skipped with a note on stderr instead of
@@ -278,7 +280,18 @@ impl Server {
                 Err(e) => e,
             },
             "textDocument/completion" => match params::<lsp::CompletionParams>(req) {
-                Ok(p) => Response::new_ok(id, self.complete(&p.text_document_position)),
+                Ok(p) => {
+                    // `.` and `"` ask for completion only inside a condition.
+                    let triggered = p
+                        .context
+                        .as_ref()
+                        .is_some_and(|c| c.trigger_character.is_some());
+                    Response::new_ok(id, self.complete(&p.text_document_position, triggered))
+                }
+                Err(e) => e,
+            },
+            "textDocument/definition" => match params::<lsp::GotoDefinitionParams>(req) {
+                Ok(p) => Response::new_ok(id, self.definition(&p.text_document_position_params)),
                 Err(e) => e,
             },
             _ => error(
@@ -583,9 +596,17 @@ impl Server {
         })
     }
 
-    fn complete(&self, at: &lsp::TextDocumentPositionParams) -> Vec<lsp::CompletionItem> {
+    fn complete(
+        &self,
+        at: &lsp::TextDocumentPositionParams,
+        triggered: bool,
+    ) -> Vec<lsp::CompletionItem> {
         let Some(doc) = self.docs.get(at.text_document.uri.as_str()) else {
-            return words::keyword_items().collect();
+            return if triggered {
+                Vec::new()
+            } else {
+                words::keyword_items().collect()
+            };
         };
         let offset = LineIndex::new(&doc.text).offset(at.position);
         let line = &doc.text[doc.text[..offset].rfind('\n').map_or(0, |i| i + 1)..offset];
@@ -599,10 +620,15 @@ impl Server {
         let first = before.first().map(String::as_str);
         let last = before.last().map(String::as_str);
         let in_test = enclosing_block(&doc.text[..offset]) == Some("test");
-        let names = || match self.root_state(doc) {
-            Some(state) => words::Names::scan(state.sources.files().map(|(_, f)| f.text.as_str())),
-            None => words::Names::scan(std::iter::once(doc.text.as_str())),
-        };
+        let names = || self.names(doc);
+        if let Some(condition) = condition_before(&doc.text[..offset]) {
+            return complete_condition(condition, offset, &doc.text, &names().attributes);
+        }
+        // Nothing to offer inside quoted text or a comment, or after a `.` or `"` typed
+        // outside a condition.
+        if triggered || text::in_text_or_comment(line) {
+            return Vec::new();
+        }
         let items = |list: Vec<String>, kind, detail: &str| -> Vec<lsp::CompletionItem> {
             list.into_iter()
                 .map(|label| lsp::CompletionItem {
@@ -627,6 +653,11 @@ impl Server {
                 lsp::CompletionItemKind::ENUM_MEMBER,
                 "kanal",
             ),
+            (Some("attribut"), _) if in_test => items(
+                names().attributes,
+                lsp::CompletionItemKind::FIELD,
+                "attribut",
+            ),
             (_, Some("ärendetyp")) if in_test => items(
                 names().arendetyper,
                 lsp::CompletionItemKind::CLASS,
@@ -642,6 +673,216 @@ impl Server {
             _ => words::keyword_items().collect(),
         }
     }
+}
+
+impl Server {
+    /// The names declared in a document's ruleset (the last checked text, unsaved
+    /// buffers included), or in the document alone.
+    fn names(&self, doc: &Doc) -> words::Names {
+        match self.root_state(doc) {
+            Some(state) => words::Names::scan(state.sources.files().map(|(_, f)| f.text.as_str())),
+            None => words::Names::scan(std::iter::once(doc.text.as_str())),
+        }
+    }
+
+    /// Go to definition: a förvaltning or ärendetyp id to its block (in whichever file of
+    /// the ruleset declares it), a `manus "…"` path to the script file.
+    fn definition(&self, at: &lsp::TextDocumentPositionParams) -> Option<lsp::Location> {
+        let doc = self.docs.get(at.text_document.uri.as_str())?;
+        if doc.text.len() > MAX_BUFFER_BYTES {
+            return None;
+        }
+        let offset = LineIndex::new(&doc.text).offset(at.position);
+        let line_start = doc.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = doc.text[offset..]
+            .find('\n')
+            .map_or(doc.text.len(), |i| offset + i);
+        if let Some(path) = script_at(&doc.text[line_start..line_end], offset - line_start) {
+            let Place::Ruleset { root, .. } = &doc.place else {
+                return None;
+            };
+            let file = root.join(path);
+            // Only a script inside the ruleset, as `rosa check` reads it.
+            let inside = std::fs::canonicalize(&file)
+                .ok()
+                .zip(std::fs::canonicalize(root).ok())
+                .is_some_and(|(f, r)| f.starts_with(r) && f.is_file());
+            return inside
+                .then(|| text::file_uri(&file))
+                .flatten()
+                .map(|uri| lsp::Location::new(uri, lsp::Range::default()));
+        }
+        let (word, start, _) = text::word_at(&doc.text, offset)?;
+        if text::in_text_or_comment(&doc.text[line_start..start]) {
+            return None;
+        }
+        // The ruleset's files as last checked (this document's current text in its
+        // place), or this document alone.
+        let (files, this): (Vec<(Option<PathBuf>, &str)>, usize) =
+            match (&doc.place, self.root_state(doc)) {
+                (Place::Ruleset { root, relative }, Some(state)) => {
+                    let mut files: Vec<(Option<PathBuf>, &str)> = state
+                        .sources
+                        .files()
+                        .filter(|(_, f)| f.path != *relative)
+                        .map(|(_, f)| (Some(root.join(&f.path)), f.text.as_str()))
+                        .collect();
+                    files.push((None, doc.text.as_str()));
+                    let this = files.len() - 1;
+                    (files, this)
+                }
+                _ => (vec![(None, doc.text.as_str())], 0),
+            };
+        let names = words::Names::scan(files.iter().map(|(_, t)| *t));
+        let declared = names.declared.iter().find(|d| d.id == word)?;
+        let uri = if declared.file == this {
+            doc.uri.clone()
+        } else {
+            let path = files.get(declared.file)?.0.as_ref()?;
+            // An open document's own URI, else the file's.
+            match self.docs.values().find(|d| {
+                matches!(&d.place, Place::Ruleset { root, relative } if root.join(relative) == *path)
+            }) {
+                Some(open) => open.uri.clone(),
+                None => text::file_uri(path)?,
+            }
+        };
+        let text = files.get(declared.file)?.1;
+        let range = LineIndex::new(text).range(declared.start, declared.end);
+        Some(lsp::Location::new(uri, range))
+    }
+}
+
+/// The path of a `manus "…"` line when `at` (a byte offset in `line`) is on its path.
+fn script_at(line: &str, at: usize) -> Option<&str> {
+    let code = line.trim_start();
+    let indent = line.len() - code.len();
+    let rest = code.strip_prefix("manus")?;
+    let open = indent + 5 + rest.find('"')?;
+    if !line[indent + 5..open].trim().is_empty() {
+        return None;
+    }
+    let close = open + 1 + line[open + 1..].find('"')?;
+    (open..=close + 1)
+        .contains(&at)
+        .then(|| &line[open + 1..close])
+        .filter(|p| !p.is_empty())
+}
+
+/// When `text` (a document up to the cursor) ends inside a condition (between
+/// backticks), the condition up to the cursor.
+fn condition_before(text: &str) -> Option<&str> {
+    let mut open = None;
+    let mut quoted = false;
+    let mut comment = false;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\n' => {
+                comment = false;
+                // Text in quotes ends with its line; a condition may span lines.
+                if open.is_none() {
+                    quoted = false;
+                }
+            }
+            _ if comment => {}
+            '`' if !quoted || open.is_some() => {
+                open = match open {
+                    Some(_) => None,
+                    None => Some(i + 1),
+                };
+                quoted = false;
+            }
+            '"' if open.is_none() => quoted = !quoted,
+            '/' if open.is_none() && !quoted && chars.peek().is_some_and(|&(_, n)| n == '/') => {
+                comment = true;
+            }
+            _ => {}
+        }
+    }
+    open.map(|start| &text[start..])
+}
+
+/// Completion inside a condition: `attr.` and the policy's attributes, a channel name
+/// after `kanal ==`, `kanal !=` or `kanal in [`, else the names a condition can use.
+fn complete_condition(
+    condition: &str,
+    offset: usize,
+    text: &str,
+    attributes: &[String],
+) -> Vec<lsp::CompletionItem> {
+    let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '.' || c == '-';
+    let typed_start = condition
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| is_name(c) || c == '"')
+        .last()
+        .map_or(condition.len(), |(i, _)| i);
+    let typed = &condition[typed_start..];
+    let before = condition[..typed_start].trim_end();
+    // What is replaced: the word being typed, quotes included.
+    let index = LineIndex::new(text);
+    let range = index.range(offset - typed.len(), offset);
+    let item = |label: String, kind, detail: &str| lsp::CompletionItem {
+        label: label.clone(),
+        kind: Some(kind),
+        detail: Some(detail.to_string()),
+        filter_text: Some(label.clone()),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+            range,
+            new_text: label,
+        })),
+        ..lsp::CompletionItem::default()
+    };
+    let after_channel = ["==", "!=", "in ["].iter().any(|op| {
+        before
+            .strip_suffix(op)
+            .is_some_and(|b| b.trim_end().ends_with("kanal"))
+    }) || (before.ends_with(',') && {
+        // Inside `kanal in ["besök", …`.
+        let list = before.rfind('[').map(|i| before[..i].trim_end());
+        list.is_some_and(|b| {
+            b.strip_suffix("in")
+                .is_some_and(|b| b.trim_end().ends_with("kanal"))
+        })
+    });
+    if after_channel {
+        return rosa::Channel::all()
+            .map(|c| {
+                item(
+                    format!("\"{}\"", c.name()),
+                    lsp::CompletionItemKind::ENUM_MEMBER,
+                    "kanal",
+                )
+            })
+            .collect();
+    }
+    let mut items: Vec<lsp::CompletionItem> = attributes
+        .iter()
+        .map(|a| {
+            item(
+                format!("attr.{a}"),
+                lsp::CompletionItemKind::FIELD,
+                "attribut",
+            )
+        })
+        .collect();
+    if !typed.starts_with("attr.") {
+        for (name, detail) in [
+            ("kanal", "frågans kanal"),
+            ("delmoment", "delmomentet som avgörs"),
+            ("timme", "timmen då frågan kom, 0–23"),
+            ("minut", "minuten, 0–59"),
+            ("veckodag", "1 = måndag … 7 = söndag"),
+        ] {
+            items.push(item(
+                name.to_string(),
+                lsp::CompletionItemKind::VARIABLE,
+                detail,
+            ));
+        }
+    }
+    items
 }
 
 /// The first word of the top-level block that `text` ends inside (`test`, …).
@@ -709,7 +950,12 @@ fn initialize_result() -> lsp::InitializeResult {
             )),
             document_formatting_provider: Some(lsp::OneOf::Left(true)),
             hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
-            completion_provider: Some(lsp::CompletionOptions::default()),
+            completion_provider: Some(lsp::CompletionOptions {
+                // `attr.` inside a condition, `"` before a channel name.
+                trigger_characters: Some(vec![".".to_string(), "\"".to_string()]),
+                ..lsp::CompletionOptions::default()
+            }),
+            definition_provider: Some(lsp::OneOf::Left(true)),
             ..lsp::ServerCapabilities::default()
         },
         server_info: Some(lsp::ServerInfo {
@@ -955,6 +1201,47 @@ mod tests {
                 return out;
             }
         }
+    }
+
+    #[test]
+    fn conditions_and_script_paths_are_found_where_the_cursor_is() {
+        let text = "// `inte` här\nsökord \"`\"\nom `kanal == \"besök\" && attr.a";
+        assert_eq!(condition_before(text), Some("kanal == \"besök\" && attr.a"));
+        assert_eq!(condition_before("om `a` => manus"), None);
+        assert_eq!(
+            condition_before("om `a &&\n  kanal == "),
+            Some("a &&\n  kanal == ")
+        );
+        let line = "    manus \"manus/å.md\"";
+        assert_eq!(script_at(line, line.find('å').unwrap()), Some("manus/å.md"));
+        assert_eq!(script_at(line, 5), None);
+        assert_eq!(script_at("    manus rosa 3-4", 12), None);
+        // No offset of awkward text panics.
+        for text in [
+            line,
+            "om `attr.å",
+            "manus \"",
+            "`kanal in [\"e-post\", ",
+            "𝄞`",
+            "",
+        ] {
+            for at in 0..=text.len() + 2 {
+                let _ = script_at(text, at);
+                if text.is_char_boundary(at.min(text.len())) {
+                    let before = &text[..at.min(text.len())];
+                    if let Some(condition) = condition_before(before) {
+                        let _ = complete_condition(condition, before.len(), text, &["å".into()]);
+                    }
+                }
+            }
+        }
+        let channels = complete_condition(
+            "kanal in [\"besök\", ",
+            20,
+            "om `kanal in [\"besök\", ",
+            &[],
+        );
+        assert!(channels.iter().any(|c| c.label == "\"telefon\""));
     }
 
     #[test]

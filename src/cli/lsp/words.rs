@@ -321,23 +321,46 @@ pub fn markdown(text: &str) -> Documentation {
 }
 
 /// Names declared in a ruleset's files, read line by line so that they are there
-/// also while the ruleset has errors: the policy's systems, the förvaltning ids and
-/// the ärendetyp ids.
+/// also while the ruleset has errors: the policy's systems and attributes, the
+/// förvaltning ids and the ärendetyp ids, and where each id is declared.
 #[derive(Default)]
 pub struct Names {
     pub systems: Vec<String>,
+    pub attributes: Vec<String>,
     pub forvaltningar: Vec<String>,
     pub arendetyper: Vec<String>,
+    /// Each förvaltning and ärendetyp id where it is declared, in file order.
+    pub declared: Vec<Declared>,
+}
+
+/// Whether a declared id is a förvaltning or an ärendetyp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeclaredKind {
+    Forvaltning,
+    Arendetyp,
+}
+
+/// Where an id is declared: the index of its text in the scan, and its byte range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Declared {
+    pub kind: DeclaredKind,
+    pub id: String,
+    pub file: usize,
+    pub start: usize,
+    pub end: usize,
 }
 
 impl Names {
     pub fn scan<'a>(texts: impl Iterator<Item = &'a str>) -> Names {
         let mut names = Names::default();
-        for text in texts {
+        for (file, text) in texts.enumerate() {
             let mut depth = 0usize;
             // The block at depth 0: `kundtjanst`, `forvaltning` or `test` (folded).
             let mut top = String::new();
-            for line in text.lines() {
+            let mut line_start = 0;
+            for line in text.split_inclusive('\n') {
+                let this_line = line_start;
+                line_start += line.len();
                 let code = strip_comment(line);
                 let mut words = code.split_whitespace();
                 let first = words.next().map(fold);
@@ -345,18 +368,51 @@ impl Names {
                     top.clone_from(word);
                 }
                 let in_policy = top == "kundtjanst";
+                let mut declare = |kind, list: &mut Vec<String>, id: Option<&str>| {
+                    let Some(id) = id.filter(|w| is_ident(w)) else {
+                        return;
+                    };
+                    list.push(id.to_string());
+                    // The id is the second word of the line (before any quoted text).
+                    let keyword_end = line
+                        .char_indices()
+                        .skip_while(|(_, c)| c.is_whitespace())
+                        .find(|(_, c)| c.is_whitespace())
+                        .map_or(line.len(), |(i, _)| i);
+                    if let Some(at) = line[keyword_end..].find(id) {
+                        let start = this_line + keyword_end + at;
+                        names.declared.push(Declared {
+                            kind,
+                            id: id.to_string(),
+                            file,
+                            start,
+                            end: start + id.len(),
+                        });
+                    }
+                };
                 match first.as_deref() {
                     Some("forvaltning") if depth == 0 => {
-                        push_ident(&mut names.forvaltningar, words.next());
+                        declare(
+                            DeclaredKind::Forvaltning,
+                            &mut names.forvaltningar,
+                            words.next(),
+                        );
                     }
                     Some("arendetyp") if depth == 1 && top == "forvaltning" => {
-                        push_ident(&mut names.arendetyper, words.next());
+                        declare(
+                            DeclaredKind::Arendetyp,
+                            &mut names.arendetyper,
+                            words.next(),
+                        );
                     }
                     Some("system") if in_policy => {
                         list(&mut names.systems, &code, "system");
                     }
                     Some("ovriga") if in_policy => {
                         list(&mut names.systems, &code, "system");
+                    }
+                    Some("attribut") if in_policy => {
+                        list(&mut names.attributes, &code, "attribut");
                     }
                     _ => {}
                 }
@@ -371,6 +427,7 @@ impl Names {
         }
         for v in [
             &mut names.systems,
+            &mut names.attributes,
             &mut names.forvaltningar,
             &mut names.arendetyper,
         ] {
@@ -449,5 +506,25 @@ mod tests {
         assert_eq!(names.systems, ["ByggR", "Diarium", "Procapita"]);
         assert_eq!(names.forvaltningar, ["bygg"]);
         assert_eq!(names.arendetyper, ["bygglov"]);
+        assert_eq!(names.declared.len(), 2);
+        let bygglov = &names.declared[1];
+        assert_eq!(
+            (
+                bygglov.kind,
+                bygglov.file,
+                &bygg[bygglov.start..bygglov.end]
+            ),
+            (DeclaredKind::Arendetyp, 1, "bygglov")
+        );
+        assert_eq!(bygglov.start, bygg.find("bygglov").unwrap());
+    }
+
+    #[test]
+    fn attributes_are_read_from_the_policy_only() {
+        let policy =
+            "kundtjänst \"K\" {\n    attribut akut ja/nej, belopp tal, brådskande ja/nej\n}\n";
+        let test = "test \"t\" {\n    attribut annat = ja\n}\n";
+        let names = Names::scan([policy, test].into_iter());
+        assert_eq!(names.attributes, ["akut", "belopp", "brådskande"]);
     }
 }
