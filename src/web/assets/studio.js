@@ -225,7 +225,25 @@
   const fileForm = $("fil");
   if (fileForm) {
     const area = $("regeltext");
+    const gutter = $("radnummer");
     const list = $("diagnoser");
+    let marks = new Map();
+
+    // Line numbers beside the text, the lines with findings marked (fel before varning).
+    function drawGutter() {
+      const lines = area.value.split("\n").length;
+      gutter.replaceChildren();
+      for (let n = 1; n <= lines; n++) {
+        const line = document.createElement("span");
+        const mark = marks.get(n);
+        line.className = mark || "";
+        line.textContent = (mark === "fel-rad" ? "✗ " : mark ? "! " : "") + n + "\n";
+        gutter.append(line);
+      }
+      gutter.scrollTop = area.scrollTop;
+    }
+    area.addEventListener("scroll", () => { gutter.scrollTop = area.scrollTop; });
+    area.addEventListener("input", drawGutter);
     const status = $("fil-status");
     let seq = 0;
 
@@ -240,6 +258,13 @@
     function showDiagnostics(diagnostics) {
       list.replaceChildren();
       const here = diagnostics.filter((d) => d.file === fileForm.dataset.path);
+      marks = new Map();
+      here.forEach((d) => {
+        for (let n = d.line || 1; n <= (d.end_line || d.line || 1); n++) {
+          if (marks.get(n) !== "fel-rad") { marks.set(n, d.severity === "error" ? "fel-rad" : "varning-rad"); }
+        }
+      });
+      drawGutter();
       const elsewhere = diagnostics.length - here.length;
       if (here.length === 0) {
         const li = document.createElement("li");
