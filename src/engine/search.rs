@@ -71,6 +71,9 @@ pub(crate) struct SearchIndex {
     docs: Vec<Doc>,
     terms: Vec<Term>,
     ids: FxHashMap<Box<str>, u32>,
+    /// The terms each three-byte run stands in: a query word is found inside longer
+    /// terms from these, without a scan of every term.
+    trigrams: FxHashMap<[u8; 3], Vec<u32>>,
     /// A small bonus per ärendetyp for its declared frekvens: the likelier answer first.
     prior: Vec<f32>,
 }
@@ -139,9 +142,43 @@ fn shared_head(a: &str, b: &str) -> Option<usize> {
     (long_enough && head < shortest).then_some(head)
 }
 
+/// Every three-byte run of every term, with the terms it stands in (each once).
+fn trigrams(terms: &[Term]) -> FxHashMap<[u8; 3], Vec<u32>> {
+    let mut index: FxHashMap<[u8; 3], Vec<u32>> = FxHashMap::default();
+    for (id, term) in terms.iter().enumerate() {
+        for w in term.text.as_bytes().windows(3) {
+            let list = index.entry([w[0], w[1], w[2]]).or_default();
+            if list.last() != Some(&(id as u32)) {
+                list.push(id as u32);
+            }
+        }
+    }
+    index
+}
+
 fn is_filler(word: &str) -> bool {
+    static FOLDED: std::sync::LazyLock<Vec<String>> =
+        std::sync::LazyLock::new(|| FILLER.iter().map(|f| fold(f)).collect());
     let lower = word.to_lowercase();
-    FILLER.iter().any(|f| *f == lower || fold(f) == lower)
+    FILLER.iter().any(|f| *f == lower) || FOLDED.contains(&lower)
+}
+
+/// A lower bound of the edit distance, cheap enough to rule out most terms before the
+/// real distance is computed: each edit changes the letter counts by at most two (a
+/// swap not at all). Exact for ASCII; other text gets 0, so the distance decides.
+fn letters_apart(a: &str, b: &str) -> usize {
+    if !a.is_ascii() || !b.is_ascii() {
+        return 0;
+    }
+    let mut counts = [0i16; 128];
+    for byte in a.bytes() {
+        counts[usize::from(byte)] += 1;
+    }
+    for byte in b.bytes() {
+        counts[usize::from(byte)] -= 1;
+    }
+    let total: usize = counts.iter().map(|c| c.unsigned_abs() as usize).sum();
+    total.div_ceil(2)
 }
 
 impl SearchIndex {
@@ -204,6 +241,7 @@ impl SearchIndex {
             .map(|(i, t)| (t.text.clone(), i as u32))
             .collect();
         SearchIndex {
+            trigrams: trigrams(&terms),
             docs,
             terms,
             ids,
@@ -288,6 +326,127 @@ impl SearchIndex {
         }
         let exact = self.ids.get(term).copied();
         let mut out: Vec<(u32, f32)> = exact.map(|id| (id, 1.0)).into_iter().collect();
+        let within = self.one_inside_the_other(term, len, exact);
+        // Typos only where the word itself is unknown.
+        let allowed = match (exact.is_some(), len) {
+            (true, _) | (_, 0..=4) => 0,
+            (_, 5..=8) => 1,
+            _ => 2,
+        };
+        // Compounds share their first part, and typos rarely hit the first letter: only
+        // the terms that start with the same byte (the terms are sorted).
+        for id in self.same_first_byte(term.as_bytes()[0]) {
+            let candidate = &self.terms[id as usize];
+            let (text, clen) = (&*candidate.text, candidate.chars);
+            if Some(id) == exact || within.binary_search_by_key(&id, |m| m.0).is_ok() {
+                continue;
+            }
+            let strength = if let Some(head) = shared_head(term, text) {
+                // Compounds with the same first part: "sopbil" and "sopkärl".
+                0.3 * head as f32 / len.min(clen) as f32
+            } else if allowed > 0
+                && clen.abs_diff(len) <= allowed
+                && letters_apart(term, text) <= allowed
+                && let distance = strsim::damerau_levenshtein(term, text)
+                && distance <= allowed
+            {
+                // One letter wrong in a long word is still nearly the word.
+                1.0 - 1.5 * distance as f32 / len as f32
+            } else {
+                continue;
+            };
+            out.push((id, strength));
+        }
+        out.extend(within);
+        out
+    }
+
+    /// Terms of four characters or more inside the query term, and terms the query term
+    /// (four or more) is inside, by the share of the longer one covered; sorted by id.
+    fn one_inside_the_other(&self, term: &str, len: usize, exact: Option<u32>) -> Vec<(u32, f32)> {
+        let mut found = Vec::new();
+        if len < 4 {
+            return found;
+        }
+        let covered = |short: usize, long: usize| 0.4 + 0.5 * short as f32 / long as f32;
+        // Longer terms that hold the query term hold each of its three-byte runs.
+        let runs: Option<Vec<&Vec<u32>>> = term
+            .as_bytes()
+            .windows(3)
+            .map(|w| self.trigrams.get(&[w[0], w[1], w[2]]))
+            .collect();
+        if let Some(rarest) = runs.and_then(|r| r.into_iter().min_by_key(|l| l.len())) {
+            for &id in rarest {
+                let candidate = &self.terms[id as usize];
+                if Some(id) != exact && candidate.chars >= len && candidate.text.contains(term) {
+                    found.push((id, covered(len, candidate.chars)));
+                }
+            }
+        }
+        // Shorter terms inside the query term are among its substrings.
+        let bounds: Vec<usize> = term
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([term.len()])
+            .collect();
+        for a in 0..bounds.len() {
+            for b in a + 4..bounds.len().min(a + len) {
+                if let Some(&id) = self.ids.get(&term[bounds[a]..bounds[b]]) {
+                    found.push((id, covered(b - a, len)));
+                }
+            }
+        }
+        found.sort_unstable_by_key(|m| m.0);
+        found.dedup_by_key(|m| m.0);
+        found
+    }
+
+    /// The ids of the terms whose text starts with `first`.
+    fn same_first_byte(&self, first: u8) -> std::ops::Range<u32> {
+        let head = |t: &Term| t.text.as_bytes().first().copied().unwrap_or(0);
+        let start = self.terms.partition_point(|t| head(t) < first);
+        let end = self.terms.partition_point(|t| head(t) <= first);
+        start as u32..end as u32
+    }
+
+    fn hit(
+        &self,
+        ruleset: &Ruleset,
+        t: usize,
+        doc: u32,
+        score: f32,
+        matched: Vec<usize>,
+        query: &[&str],
+    ) -> SearchHit {
+        let typ = &ruleset.arendetyper[t];
+        let unit = self.docs[doc as usize].part.map(|u| &typ.units[u]);
+        SearchHit {
+            case_type: typ.id.clone(),
+            part: unit.and_then(|u| u.part.clone()),
+            name: match unit {
+                Some(u) => format!("{}, {}", typ.name, u.name),
+                None => typ.name.clone(),
+            },
+            forvaltning: ruleset.forvaltningar[typ.forvaltning].name.clone(),
+            score: (score * 100.0).round() / 100.0,
+            matched: matched.into_iter().map(|q| query[q].to_string()).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+impl SearchIndex {
+    /// The scan of every term that [`SearchIndex::matches`] replaced, as its reference.
+    /// The terms a query term matches, and how strongly: the same word 1.0; one a part
+    /// of the other (compounds) by the share of the longer one covered; compounds with
+    /// the same first part weakly; a small typo by how small it is.
+    fn matches_by_scan(&self, term: &str) -> Vec<(u32, f32)> {
+        let len = term.chars().count();
+        if len < 2 {
+            return Vec::new();
+        }
+        let exact = self.ids.get(term).copied();
+        let mut out: Vec<(u32, f32)> = exact.map(|id| (id, 1.0)).into_iter().collect();
         // Typos only where the word itself is unknown.
         let allowed = match (exact.is_some(), len) {
             (true, _) | (_, 0..=4) => 0,
@@ -327,28 +486,56 @@ impl SearchIndex {
         }
         out
     }
+}
 
-    fn hit(
-        &self,
-        ruleset: &Ruleset,
-        t: usize,
-        doc: u32,
-        score: f32,
-        matched: Vec<usize>,
-        query: &[&str],
-    ) -> SearchHit {
-        let typ = &ruleset.arendetyper[t];
-        let unit = self.docs[doc as usize].part.map(|u| &typ.units[u]);
-        SearchHit {
-            case_type: typ.id.clone(),
-            part: unit.and_then(|u| u.part.clone()),
-            name: match unit {
-                Some(u) => format!("{}, {}", typ.name, u.name),
-                None => typ.name.clone(),
-            },
-            forvaltning: ruleset.forvaltningar[typ.forvaltning].name.clone(),
-            score: (score * 100.0).round() / 100.0,
-            matched: matched.into_iter().map(|q| query[q].to_string()).collect(),
+#[cfg(test)]
+mod reference {
+    use super::*;
+
+    /// The indexed lookup finds what scanning every term finds, with the same strength,
+    /// for every word of the phrasing corpora and their typo'd and cut forms.
+    #[test]
+    fn matches_as_the_scan_does() {
+        let ruleset = crate::Ruleset::load(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/rulesets/exempelkommun"
+        ))
+        .expect("the example loads");
+        let index = SearchIndex::new(&ruleset);
+        let stemmer = Stemmer::create(Algorithm::Swedish);
+        let mut words: Vec<String> = Vec::new();
+        for corpus in ["fraser.tsv", "kontroll.tsv"] {
+            let path = format!("{}/tests/fixtures/sok/{corpus}", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(path).expect("the corpus");
+            for word in text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+            {
+                let term = normalise(&stemmer, word);
+                let chars: Vec<char> = term.chars().collect();
+                words.push(term.clone());
+                if chars.len() > 3 {
+                    words.push(chars[1..].iter().collect());
+                    words.push(chars[..chars.len() - 1].iter().collect());
+                    let mut swapped = chars.clone();
+                    swapped.swap(1, 2);
+                    words.push(swapped.into_iter().collect());
+                }
+            }
+        }
+        words.sort();
+        words.dedup();
+        assert!(words.len() > 500, "{} words", words.len());
+        for word in &words {
+            let sorted = |mut m: Vec<(u32, f32)>| {
+                m.sort_by_key(|a| a.0);
+                m
+            };
+            assert_eq!(
+                sorted(index.matches(word)),
+                sorted(index.matches_by_scan(word)),
+                "{word}"
+            );
         }
     }
 }
