@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# Bounded load test of `rosa serve` on loopback with wrk: single decisions, then batches.
+# Bounded load test of `rosa serve` on loopback with wrk: single decisions against a
+# static floor, then batches.
 #
-#   scripts/loadtest.sh                      # 10 s each, 16 connections, batches of 100
-#   DURATION=30s CONNECTIONS=32 scripts/loadtest.sh
+#   scripts/loadtest.sh                      # 3 rounds of 10 s each, 16 connections
+#   DURATION=30s ROUNDS=5 CONNECTIONS=32 scripts/loadtest.sh
 #   DECISION_LOG=1 scripts/loadtest.sh       # with the decision log on (to a temp file)
 #
-# Builds the release binary, starts the server on a free 127.0.0.1 port, warms up, runs
-# wrk for a fixed duration per scenario, prints one RESULT line per scenario, and stops
-# the server with SIGTERM. Needs wrk (apt-get install -y wrk). Only talks to 127.0.0.1.
+# Builds the release binary and the floor (examples/static_floor.rs: the same tokio and
+# hyper stack answering every POST with the bytes rosa gave for one inquiry), starts
+# both on free 127.0.0.1 ports, warms both up, then runs wrk against each in turn for
+# ROUNDS rounds and prints one RESULT line per run, the median of each and the ratio
+# rosa/floor (median of the per-round ratios: each pair ran back to back). Batches run
+# against rosa only. Stops the servers with SIGTERM. Needs wrk (apt-get install -y wrk).
+# Only talks to 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RULESET=${RULESET:-rulesets/exempelkommun}
 KOMMUNKOD=${KOMMUNKOD:-1299}
 DURATION=${DURATION:-10s}
+ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-1}
 BATCH=${BATCH:-100}
@@ -21,15 +27,18 @@ DECISION_LOG=${DECISION_LOG:-}
 
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 2; }
 
-cargo build --release --quiet --bin rosa
+cargo build --release --quiet --bin rosa --example static_floor
 
 work=$(mktemp -d)
 server_pid=""
+floor_pid=""
 cleanup() {
-    if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
+    for pid in "$server_pid" "$floor_pid"; do
+        if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+            kill -TERM "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -100,17 +109,71 @@ function done(summary, latency, _)
 end
 EOF
 
-run() { # name, path, batch size (0 = single), duration
-    echo "== $1: POST $2, ${CONNECTIONS} connections, ${THREADS} wrk thread(s), $4"
-    INQUIRIES="$work/inquiries.lua" ROSA_PATH="$2" ROSA_BATCH="$3" \
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$4" -s "$work/scenario.lua" "http://$addr" | grep RESULT
+run() { # name, address, path, batch size (0 = single), duration
+    echo "== $1: POST $3, ${CONNECTIONS} connections, ${THREADS} wrk thread(s), $5" >&2
+    INQUIRIES="$work/inquiries.lua" ROSA_PATH="$3" ROSA_BATCH="$4" \
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$5" -s "$work/scenario.lua" "http://$2" | grep RESULT
 }
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+# The floor answers with what rosa answers to one of the inquiries (headers included,
+# a fixed request id among them), so both put the same bytes on the wire.
+curl -s -D "$work/floor.headers" -o "$work/floor.body" -H 'Content-Type: application/json' \
+    --data '{"case_type":"va-faktura","part":"avbetalning","channel":"telefon","attributes":{"belopp":12000}}' \
+    "http://$addr/$KOMMUNKOD/decisions"
+grep -q '^HTTP/1.1 200' "$work/floor.headers" || { cat "$work/floor.headers" >&2; exit 1; }
+./target/release/examples/static_floor 127.0.0.1:0 "$work/floor.body" "$work/floor.headers" \
+    >"$work/floor.log" 2>&1 &
+floor_pid=$!
+floor=""
+for _ in $(seq 1 100); do
+    floor=$(grep -so '127\.0\.0\.1:[0-9]*' "$work/floor.log" | head -n1 || true)
+    [[ -n "$floor" ]] && break
+    kill -0 "$floor_pid" 2>/dev/null || { cat "$work/floor.log" >&2; exit 1; }
+    sleep 0.1
+done
+[[ -n "$floor" ]] || { echo "the floor did not start" >&2; exit 1; }
+
+# The median of field $1 (e.g. p99_ms) over the RESULT lines on stdin.
+median() {
+    grep -o " $1=[0-9.]*" | cut -d= -f2 | sort -g |
+        awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "server: http://$addr, ruleset $(curl -s "http://$addr/$KOMMUNKOD/ruleset" | grep -o '"id":"[0-9a-f]*"')"
-run warm-up "/$KOMMUNKOD/decisions" 0 3s >/dev/null
-run single "/$KOMMUNKOD/decisions" 0 "$DURATION"
-run "batch of $BATCH" "/$KOMMUNKOD/decisions/batch" "$BATCH" "$DURATION"
+echo "floor: http://$floor, $(wc -c <"$work/floor.body") bytes of body"
+single="/$KOMMUNKOD/decisions"
+run warm-up "$addr" "$single" 0 3s >/dev/null
+run warm-up "$floor" "$single" 0 3s >/dev/null
+for round in $(seq 1 "$ROUNDS"); do
+    # Alternate which goes first, so neither always follows the other's aftermath.
+    order=(rosa floor)
+    (( round % 2 == 0 )) && order=(floor rosa)
+    for who in "${order[@]}"; do
+        target=$addr
+        [[ $who == floor ]] && target=$floor
+        line=$(run "single, $who, round $round" "$target" "$single" 0 "$DURATION")
+        echo "$line" | sed "s/^RESULT /RESULT server=$who round=$round /"
+        echo "$line" >>"$work/$who.results"
+    done
+    paste -d' ' "$work/rosa.results" "$work/floor.results" | tail -n1 | awk '
+        { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1], (i <= NF / 2) ? "r" : "f"] = kv[2] } }
+        END { printf "RATIO round=%d requests_per_s=%.2f p50=%.2f p99=%.2f\n", '"$round"',
+              v["requests_per_s", "r"] / v["requests_per_s", "f"], v["p50_ms", "r"] / v["p50_ms", "f"],
+              v["p99_ms", "r"] / v["p99_ms", "f"] }' | tee -a "$work/ratios"
+done
+for who in rosa floor; do
+    echo "MEDIAN server=$who requests_per_s=$(median requests_per_s <"$work/$who.results")" \
+        "p50_ms=$(median p50_ms <"$work/$who.results") p99_ms=$(median p99_ms <"$work/$who.results")"
+done
+echo "RATIO rosa/floor (median of $ROUNDS rounds): throughput $(median requests_per_s <"$work/ratios")×," \
+    "p50 $(median p50 <"$work/ratios")×, p99 $(median p99 <"$work/ratios")×"
+
+kill -TERM "$floor_pid"
+wait "$floor_pid" 2>/dev/null || true
+floor_pid=""
+run "batch of $BATCH" "$addr" "/$KOMMUNKOD/decisions/batch" "$BATCH" "$DURATION" |
+    sed 's/^RESULT /RESULT server=rosa batch='"$BATCH"' /'
 
 if [[ -n "$DECISION_LOG" ]]; then
     echo "decision log: $(curl -s "http://$addr/health" | grep -o '"decision_log":{[^}]*}')"
