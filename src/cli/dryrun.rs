@@ -317,16 +317,7 @@ fn write_bytes(path: Option<&std::path::Path>, bytes: &[u8]) -> u8 {
             }
         };
     };
-    match std::fs::write(path, bytes) {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!(
-                "fel: kunde inte skriva rapporten till {}: {e}",
-                path.display()
-            );
-            EXIT_USAGE
-        }
-    }
+    write_file(path, bytes)
 }
 
 fn write_out(path: Option<&std::path::Path>, text: &str) -> u8 {
@@ -334,7 +325,12 @@ fn write_out(path: Option<&std::path::Path>, text: &str) -> u8 {
         out!("{text}");
         return 0;
     };
-    match std::fs::write(path, text) {
+    write_file(path, text.as_bytes())
+}
+
+/// The report to `--out`; exit 2 with the reason when it cannot be written.
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> u8 {
+    match std::fs::write(path, bytes) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!(
