@@ -28,7 +28,7 @@ pub fn render(ruleset: &Ruleset) -> String {
              <th scope=\"col\">Frekvens per år</th><th scope=\"col\">System</th>\
              <th scope=\"col\">Manus</th><th scope=\"col\">Tid, kundtjänst / förvaltning</th>\
              <th scope=\"col\">Utfall per kanal</th><th scope=\"col\">Varför vidare</th>\
-             <th scope=\"col\">Test</th></tr></thead>\n<tbody>\n",
+             <th scope=\"col\" class=\"test-kol\">Test</th></tr></thead>\n<tbody>\n",
             id = escape(&forvaltning.id),
             name = escape(&forvaltning.name),
             types = crate::numbers::count(types.len(), "ärendetyp", "ärendetyper"),
@@ -81,10 +81,10 @@ fn row(out: &mut String, engine: &Engine, ruleset: &Ruleset, typ: &Arendetyp, un
         out,
         "<tr data-case-type=\"{id}\" data-part=\"{part}\"><th scope=\"row\">{name}{flags}</th>\
          <td>{level}</td><td class=\"tal\">{frekvens}</td><td>{systems}</td><td>{script}</td>\
-         <td class=\"tal\">{kt} / {fv} min</td><td>{outcomes}</td><td>{why}</td><td>{pin}</td></tr>",
+         <td class=\"tal\">{kt} / {fv} min</td><td>{outcomes}</td><td>{why}</td><td class=\"test-kol\">{pin}</td></tr>",
         id = escape(&typ.id),
         part = escape(unit.part.as_deref().unwrap_or("")),
-        flags = flags(unit),
+        flags = flags(typ, unit),
         level = level_select(ruleset, unit, &label),
         frekvens = unit
             .frekvens
@@ -118,7 +118,7 @@ fn pin_control(ruleset: &Ruleset, label: &str) -> String {
     out
 }
 
-fn flags(unit: &Unit) -> String {
+fn flags(typ: &Arendetyp, unit: &Unit) -> String {
     let mut flags = Vec::new();
     if unit.sekretess {
         flags.push("sekretess");
@@ -126,7 +126,8 @@ fn flags(unit: &Unit) -> String {
     if unit.agreed.is_some() {
         flags.push("överenskommet utfall");
     }
-    if !unit.rules.is_empty() {
+    // Its own rules or its ärendetyp's; the förvaltning's and the policy's hold for all.
+    if !unit.rules.is_empty() || !typ.rules.is_empty() {
         flags.push("egna villkor");
     }
     if flags.is_empty() {
