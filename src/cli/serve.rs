@@ -40,6 +40,10 @@ pub struct Args {
     /// Tidsgräns per begäran i sekunder (408 när den överskrids)
     #[arg(long, value_name = "SEK", default_value_t = Limits::default().request_timeout.as_secs())]
     request_timeout: u64,
+    /// Längsta tid i sekunder som en omläsning av reglerna får ta; en som tar längre (en
+    /// nätverksdisk som inte svarar) rapporteras som misslyckad och de gamla reglerna gäller
+    #[arg(long, value_name = "SEK", default_value_t = Config::new(Vec::new()).reload_timeout.as_secs())]
+    reload_budget: u64,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -93,6 +97,8 @@ fn config(args: Args) -> Result<Config, u8> {
     let mut config = Config::new(dirs);
     config.decision_log = args.decision_log;
     config.watch = !args.no_watch;
+    // Zero would report every reload as overrunning: 1 s is the floor.
+    config.reload_timeout = Duration::from_secs(args.reload_budget.max(1));
     // Zero would refuse every connection or close each at once: take 1 as the floor.
     config.limits = Limits {
         body_bytes: args.max_body,
