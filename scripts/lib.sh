@@ -1,6 +1,6 @@
 # Shared by the scripts that test a running server. Source it, then call
 # `start_server RULESET LOG`: builds nothing, starts ./target/release/rosa serve on a
-# free 127.0.0.1 port, sets `addr` and `server_pid`, and stops it on exit.
+# free 127.0.0.1 port, not watching, sets `addr` and `server_pid`, and stops it on exit.
 
 server_pid=""
 work=""
@@ -13,9 +13,15 @@ stop_server() {
 }
 
 start_server() {
-    local ruleset=$1 log=$2
-    RUST_LOG=info ./target/release/rosa serve "$ruleset" --addr 127.0.0.1:0 --no-watch \
-        --log-format json 2>"$log" &
+    start_rosa "$2" "$1" --no-watch
+}
+
+# `start_rosa LOG ARGS...`: the same with your own arguments to `rosa serve` (the
+# directories, and e.g. watching on or other limits).
+start_rosa() {
+    local log=$1
+    shift
+    RUST_LOG=info ./target/release/rosa serve "$@" --addr 127.0.0.1:0 --log-format json 2>"$log" &
     server_pid=$!
     addr=""
     for _ in $(seq 1 300); do
