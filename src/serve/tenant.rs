@@ -80,7 +80,8 @@ impl Tenant {
             // Only a reload that overran its budget and still hangs holds the lock.
             Err(std::sync::TryLockError::WouldBlock) => {
                 return self.reject(failure(
-                    "an earlier reload is still reading the files; this one was not started"
+                    "an earlier reload is still reading the files; this one was not started, \
+                     and the files are read again when that one ends"
                         .to_string(),
                 ));
             }
