@@ -34,8 +34,11 @@ source scripts/lib.sh
 ensure_venv "$VENV" "fusepy==$FUSEPY_VERSION"
 cargo build --release --quiet --bin rosa
 
-failures=0
-pass() { echo "PASS: $*"; }
+passes=0 failures=0
+pass() {
+    echo "PASS: $*"
+    passes=$((passes + 1))
+}
 fail() {
     echo "FAIL: $*"
     failures=$((failures + 1))
@@ -257,8 +260,8 @@ if grep -q '"level":"ERROR"' "$work/server.log"; then
 fi
 
 if ((failures > 0)); then
-    echo "hung reload: $failures check(s) failed; the server's log:"
+    echo "the server's log:"
     cat "$work/server.log"
-    exit 1
 fi
-echo "hung reload: every check passed"
+echo "hung-reload: $passes passed, $failures failed"
+((failures == 0))
