@@ -5,7 +5,7 @@
 # its budget, requests are still answered, an edit made meanwhile is not lost, later edits
 # reload, and SIGTERM ends the process within 5 s while a reload is still stuck.
 #
-#   scripts/hung-reload-test.sh      # exits non-zero on any failure; about 20 s
+#   scripts/hung-reload-test.sh      # exits non-zero on any failure; about 10 s
 #
 # Installs libfuse 2 (apt) and fusepy (a venv in target/hung-fs-venv, reused) if missing;
 # builds the release binary if needed. Without FUSE (no /dev/fuse, or a mount is not
