@@ -23,6 +23,26 @@ pub fn sv(value: f64, decimals: usize) -> String {
     }
 }
 
+/// `value` rounded to a whole number, as `format!("{value:.0}")` writes it, but without
+/// the float formatter for values that are whole already (most frequencies): a decision's
+/// explanation is written per request.
+pub fn whole(value: f64) -> impl std::fmt::Display {
+    struct Whole(f64);
+    impl std::fmt::Display for Whole {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            let v = self.0;
+            // Below 2^53 every whole f64 converts to i64 exactly; -0 keeps its sign.
+            let exact = v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0;
+            if exact && !(v == 0.0 && v.is_sign_negative()) {
+                write!(f, "{}", v as i64)
+            } else {
+                write!(f, "{v:.0}")
+            }
+        }
+    }
+    Whole(value)
+}
+
 #[cfg_attr(not(feature = "dryrun"), allow(dead_code))]
 /// A share (0–1) as a Swedish percentage with one decimal: `63,5 %`.
 pub fn percent(share: f64) -> String {
@@ -33,4 +53,33 @@ pub fn percent(share: f64) -> String {
 /// `1 ärendetyp`, `3 ärendetyper`: a count with the Swedish word that agrees with it.
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_writes_what_the_float_formatter_writes() {
+        let values = [
+            0.0,
+            -0.0,
+            1.0,
+            480.0,
+            120.0,
+            0.5,
+            1.5,
+            2.5,
+            -2.5,
+            479.999,
+            1e20,
+            -7.0,
+            f64::NAN,
+            f64::INFINITY,
+            9_007_199_254_740_993.0,
+        ];
+        for v in values {
+            assert_eq!(whole(v).to_string(), format!("{v:.0}"), "{v}");
+        }
+    }
 }

@@ -4,6 +4,7 @@
 //! turns the same assessment into plain Swedish for explanations.
 
 use super::{Arendetyp, Channel, ChannelSet, ExcludedBy, Outcome, Ruleset, Unit};
+use crate::numbers::whole;
 use serde::{Deserialize, Serialize};
 
 /// The channel of an inquiry, as the method sees it.
@@ -216,10 +217,18 @@ pub fn criteria(
         let threshold = policy.frequency_threshold_per_year;
         let text = match unit.frekvens {
             Some(f) if a.frequency_ok => {
-                format!("frekvensen {f:.0} per år når frekvensgränsen {threshold:.0} per år")
+                format!(
+                    "frekvensen {} per år når frekvensgränsen {} per år",
+                    whole(f),
+                    whole(threshold)
+                )
             }
             Some(f) => {
-                format!("frekvensen {f:.0} per år är under frekvensgränsen {threshold:.0} per år")
+                format!(
+                    "frekvensen {} per år är under frekvensgränsen {} per år",
+                    whole(f),
+                    whole(threshold)
+                )
             }
             None => "frekvens saknas".into(),
         };

@@ -82,15 +82,24 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
 
 /// What [`security_headers`] adds, for a middleware that does more than this.
 pub fn add_security_headers(headers: &mut HeaderMap) {
-    let defaults: [(HeaderName, &'static str); 4] = [
-        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "no-referrer"),
-        (header::X_FRAME_OPTIONS, "DENY"),
+    // Checked at compile time: on every response, checking the policy's bytes showed up.
+    const DEFAULTS: [(HeaderName, HeaderValue); 4] = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ),
+        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
     ];
-    for (name, value) in defaults {
-        headers
-            .entry(name)
-            .or_insert(HeaderValue::from_static(value));
+    headers.reserve(DEFAULTS.len());
+    for (name, value) in DEFAULTS {
+        headers.entry(name).or_insert(value);
     }
 }
