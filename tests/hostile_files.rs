@@ -361,6 +361,31 @@ fn serve_survives_a_fifo_and_still_reloads_and_stops() {
 }
 
 #[test]
+fn serve_survives_a_symlink_loop_and_a_link_to_dev_zero() {
+    let dir = fixture();
+    let served = Served::start(dir.path());
+    symlink(".", &dir.path().join("a"));
+    symlink(".", &dir.path().join("b"));
+    symlink("/dev/zero", &dir.path().join("zero.rosa"));
+    let status = served.wait_for("the rejected reload", |s| !s["last_reload_error"].is_null());
+    assert!(status.to_string().contains("zero.rosa"), "{status}");
+    // Neither the loop nor the device was read without end.
+    let rss_kb = std::fs::read_to_string(format!("/proc/{}/status", served.child.id()))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+        .unwrap_or(0);
+    assert!(rss_kb < 200_000, "resident memory {rss_kb} kB");
+    std::fs::remove_file(dir.path().join("zero.rosa")).unwrap();
+    std::fs::write(dir.path().join("teknik.rosa"), VALID_EDIT).unwrap();
+    served.wait_for("the edit after the links", |s| {
+        s["counts"]["forvaltningar"] == 2 && s["last_reload_error"].is_null()
+    });
+    served.terminate();
+}
+
+#[test]
 fn a_replaced_directory_is_still_watched() {
     let parent = tempfile::tempdir().unwrap();
     let dir = parent.path().join("regler");
