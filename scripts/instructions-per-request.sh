@@ -16,6 +16,7 @@ cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-10s}
 KEEP=${KEEP:-}
+export INQUIRIES=$PWD/scripts/inquiries.lua
 KOMMUNKOD=1299
 for tool in valgrind wrk; do
     command -v "$tool" >/dev/null || { echo "$tool is not installed: apt-get install -y $tool" >&2; exit 2; }
@@ -32,16 +33,8 @@ cleanup() {
 trap cleanup EXIT
 
 cat >"$work/scenario.lua" <<'EOF'
-local inquiries = {
-  '{"case_type":"bygglov-status","channel":"telefon"}',
-  '{"case_type":"vaxel-koppla","channel":"telefon"}',
-  '{"case_type":"va-faktura","part":"avbetalning","channel":"telefon","attributes":{"belopp":12000}}',
-  '{"case_type":"ekonomiskt-bistand","part":"nodprovning","channel":"telefon","time":"2026-03-02T18:30"}',
-  '{"case_type":"eldning","channel":"chatt","attributes":{"akut":false}}',
-  '{"case_type":"sophamtning","part":"utebliven","channel":"e-post"}',
-  '{"case_type":"allmanna-handlingar","part":"sekretessprovning","channel":"besök"}',
-  '{"case_type":"finns-inte","channel":"telefon"}',
-}
+-- The load test's mix of single inquiries (scripts/inquiries.lua).
+dofile(os.getenv("INQUIRIES"))
 local requests, n = {}, 0
 function init(args)
   for i, body in ipairs(inquiries) do

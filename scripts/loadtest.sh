@@ -58,21 +58,6 @@ for _ in $(seq 1 300); do
 done
 [[ -n "$addr" ]] || { echo "the server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
 
-# A realistic mix: plain lookups, delmoment, a Rhai condition on an attribute, a time
-# rule, an unknown case type.
-cat >"$work/inquiries.lua" <<'EOF'
-inquiries = {
-  '{"case_type":"bygglov-status","channel":"telefon"}',
-  '{"case_type":"vaxel-koppla","channel":"telefon"}',
-  '{"case_type":"va-faktura","part":"avbetalning","channel":"telefon","attributes":{"belopp":12000}}',
-  '{"case_type":"ekonomiskt-bistand","part":"nodprovning","channel":"telefon","time":"2026-03-02T18:30"}',
-  '{"case_type":"eldning","channel":"chatt","attributes":{"akut":false}}',
-  '{"case_type":"sophamtning","part":"utebliven","channel":"e-post"}',
-  '{"case_type":"allmanna-handlingar","part":"sekretessprovning","channel":"besök"}',
-  '{"case_type":"finns-inte","channel":"telefon"}',
-}
-EOF
-
 cat >"$work/scenario.lua" <<'EOF'
 -- Requests are built once in init; request() only picks the next one.
 dofile(os.getenv("INQUIRIES"))
@@ -111,7 +96,7 @@ EOF
 
 run() { # name, address, path, batch size (0 = single), duration
     echo "== $1: POST $3, ${CONNECTIONS} connections, ${THREADS} wrk thread(s), $5" >&2
-    INQUIRIES="$work/inquiries.lua" ROSA_PATH="$3" ROSA_BATCH="$4" \
+    INQUIRIES="$PWD/scripts/inquiries.lua" ROSA_PATH="$3" ROSA_BATCH="$4" \
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"$5" -s "$work/scenario.lua" "http://$2" | grep RESULT
 }
 
