@@ -451,6 +451,12 @@ fn labels(items: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The labels completion offers just after the first `needle` in `text`, open as `uri`.
+fn completions_after(client: &mut Client, uri: &str, text: &str, needle: &str) -> Vec<String> {
+    let (line, character) = after(text, needle);
+    labels(&client.request("textDocument/completion", at(uri, line, character)))
+}
+
 /// Line (0-based) and UTF-16 column just after the first `needle` in `text`.
 fn after(text: &str, needle: &str) -> (usize, usize) {
     let at = text.find(needle).unwrap_or_else(|| panic!("no `{needle}`")) + needle.len();
@@ -481,25 +487,27 @@ fn completion_in_context_and_go_to_definition() {
     open(&mut client, &tester, &typing);
     client.diagnostics_at(&tester, 1);
 
-    let (line, character) = after(&typing, "\"Nytt\" {\n    ärendetyp ");
-    let types = labels(&client.request("textDocument/completion", at(&tester, line, character)));
+    let types = completions_after(&mut client, &tester, &typing, "\"Nytt\" {\n    ärendetyp ");
     assert!(
         types.contains(&"bygglov-status".to_string())
             && types.contains(&"vaxel-koppla".to_string()),
         "{types:?}"
     );
-    let (line, character) = after(&typing, "\"Nytt\" {\n    ärendetyp \n    kanal ");
-    let channels = labels(&client.request("textDocument/completion", at(&tester, line, character)));
+    let channels = completions_after(
+        &mut client,
+        &tester,
+        &typing,
+        "\"Nytt\" {\n    ärendetyp \n    kanal ",
+    );
     assert!(channels.contains(&"telefon".to_string()), "{channels:?}");
-    let (line, character) = after(&typing, "    attribut ");
-    let attributes =
-        labels(&client.request("textDocument/completion", at(&tester, line, character)));
+    let attributes = completions_after(&mut client, &tester, &typing, "    attribut ");
     assert_eq!(attributes, ["akut", "belopp", "skyddad_identitet"]);
-    let (line, character) = after(
+    let targets = completions_after(
+        &mut client,
+        &tester,
         &typing,
         "\"Nytt\" {\n    ärendetyp \n    kanal \n    attribut \n    förväntat vidarekoppla till ",
     );
-    let targets = labels(&client.request("textDocument/completion", at(&tester, line, character)));
     assert!(
         targets.contains(&"kommunledning".to_string())
             && targets.contains(&"samhallsbyggnad".to_string()),
@@ -529,11 +537,9 @@ fn completion_in_context_and_go_to_definition() {
         client.request("textDocument/completion", at(&tester, line, character)),
         json!([])
     );
-    let (line, character) = after(&typing, "om `kanal == ");
-    let channels = labels(&client.request("textDocument/completion", at(&tester, line, character)));
+    let channels = completions_after(&mut client, &tester, &typing, "om `kanal == ");
     assert!(channels.contains(&"\"besök\"".to_string()), "{channels:?}");
-    let (line, character) = after(&typing, "om `");
-    let names = labels(&client.request("textDocument/completion", at(&tester, line, character)));
+    let names = completions_after(&mut client, &tester, &typing, "om `");
     assert!(
         names.contains(&"kanal".to_string()) && names.contains(&"attr.akut".to_string()),
         "{names:?}"
