@@ -571,22 +571,36 @@ async fn wrong_content_type_is_415() {
     server.stop().await;
 }
 
-/// Send `head` and wait (up to 5 s) until the server answers and closes.
-async fn raw_exchange(address: String, head: &'static str) -> (String, Duration) {
+/// How long a raw client waits for the server before giving up: far beyond every
+/// server timeout in these tests, so that only a server that never acts reaches it.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// What a raw client saw: the bytes, and whether the server closed the connection
+/// (rather than the client giving up after [`PATIENCE`]).
+struct Exchange {
+    text: String,
+    closed_by_server: bool,
+}
+
+/// Read until the server closes the connection, or until [`PATIENCE`] runs out.
+fn read_until_closed(stream: &mut std::net::TcpStream) -> Exchange {
+    use std::io::Read;
+    stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
+    let mut response = Vec::new();
+    let closed_by_server = stream.read_to_end(&mut response).is_ok();
+    Exchange {
+        text: String::from_utf8_lossy(&response).into_owned(),
+        closed_by_server,
+    }
+}
+
+/// Send `head` and read until the server answers and closes.
+async fn raw_exchange(address: String, head: &'static str) -> Exchange {
     tokio::task::spawn_blocking(move || {
-        use std::io::{Read, Write};
-        let started = std::time::Instant::now();
+        use std::io::Write;
         let mut stream = std::net::TcpStream::connect(address).expect("connect");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(5)))
-            .expect("timeout");
         stream.write_all(head.as_bytes()).expect("write");
-        let mut response = Vec::new();
-        let _ = stream.read_to_end(&mut response);
-        (
-            String::from_utf8_lossy(&response).into_owned(),
-            started.elapsed(),
-        )
+        read_until_closed(&mut stream)
     })
     .await
     .expect("raw client")
@@ -601,17 +615,18 @@ async fn stalled_requests_time_out() {
     let address = server.base.trim_start_matches("http://").to_string();
 
     let stalled_body = "POST /1234/decisions HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"case";
-    let (text, _) = raw_exchange(address.clone(), stalled_body).await;
+    let Exchange { text, .. } = raw_exchange(address.clone(), stalled_body).await;
     assert!(text.starts_with("HTTP/1.1 408"), "{text}");
     assert!(
         text.contains("application/problem+json") && text.contains("urn:rosa:problem:timeout"),
         "{text}"
     );
 
-    // Headers that never finish: hyper closes the connection at the header timeout.
+    // Headers that never finish: hyper closes the connection at the header timeout,
+    // long before the client would give up.
     let stalled_head = "POST /1234/decisions HTTP/1.1\r\nHost: te";
-    let (_, waited) = raw_exchange(address, stalled_head).await;
-    assert!(waited < Duration::from_secs(3), "closed after {waited:?}");
+    let stalled = raw_exchange(address, stalled_head).await;
+    assert!(stalled.closed_by_server, "still open: {}", stalled.text);
     server.stop().await;
 }
 
@@ -639,9 +654,7 @@ async fn half_closed_clients_get_their_answers() {
         let text = tokio::task::spawn_blocking(move || {
             use std::io::{Read, Write};
             let mut stream = std::net::TcpStream::connect(address).expect("connect");
-            stream
-                .set_read_timeout(Some(Duration::from_secs(5)))
-                .expect("timeout");
+            stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
             stream.write_all(request.as_bytes()).expect("write");
             stream
                 .shutdown(std::net::Shutdown::Write)
@@ -666,35 +679,48 @@ async fn idle_keep_alive_connections_are_closed() {
     let mut config = Config::new(vec![dir.path().to_path_buf()]);
     // Longer than the request timeout: hyper's header timeout alone would cut it at that.
     config.limits.request_timeout = Duration::from_millis(300);
-    config.limits.idle_timeout = Duration::from_millis(1500);
+    config.limits.idle_timeout = config_idle_timeout();
     let server = TestServer::start(config).await;
     let address = server.base.trim_start_matches("http://").to_string();
-    let (answer, closed_after) = tokio::task::spawn_blocking(move || {
+    let idle_timeout = config_idle_timeout();
+    let (answers, closed, open_for) = tokio::task::spawn_blocking(move || {
         use std::io::{Read, Write};
+        // Taken before the first request: the server's idle clock starts after its
+        // last answer, so it cannot have run longer than this one.
+        let since_first_request = std::time::Instant::now();
         let mut stream = std::net::TcpStream::connect(address).expect("connect");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(5)))
-            .expect("timeout");
-        stream
-            .write_all(b"GET /health HTTP/1.1\r\nHost: test\r\n\r\n")
-            .expect("write");
-        let mut buffer = [0u8; 4096];
-        let n = stream.read(&mut buffer).expect("answer");
-        let answer = String::from_utf8_lossy(&buffer[..n]).into_owned();
-        // Keep-alive: the connection stays open after the answer, until it is idle.
-        let idle_from = std::time::Instant::now();
-        let mut rest = Vec::new();
-        let _ = stream.read_to_end(&mut rest);
-        (answer, idle_from.elapsed())
+        stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
+        let mut answers = Vec::new();
+        // Two requests on one connection: the first answer did not close it.
+        for _ in 0..2 {
+            stream
+                .write_all(b"GET /health HTTP/1.1\r\nHost: test\r\n\r\n")
+                .expect("write");
+            let mut buffer = [0u8; 4096];
+            let n = stream.read(&mut buffer).expect("answer");
+            answers.push(String::from_utf8_lossy(&buffer[..n]).into_owned());
+        }
+        let closed = read_until_closed(&mut stream);
+        (answers, closed, since_first_request.elapsed())
     })
     .await
     .expect("raw client");
-    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    for answer in &answers {
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    }
     assert!(
-        closed_after >= Duration::from_millis(1300) && closed_after < Duration::from_secs(5),
-        "closed after {closed_after:?}"
+        closed.closed_by_server,
+        "the idle connection was never closed"
+    );
+    assert!(
+        open_for >= idle_timeout,
+        "closed after {open_for:?}, before the idle timeout"
     );
     server.stop().await;
+}
+
+fn config_idle_timeout() -> Duration {
+    Duration::from_millis(1500)
 }
 
 /// At the connection cap a further client waits (in the backlog) rather than failing,
@@ -708,10 +734,11 @@ async fn connections_over_the_cap_wait_for_a_free_one() {
     config.limits.request_timeout = Duration::from_millis(500);
     let server = TestServer::start(config).await;
     let address = server.base.trim_start_matches("http://").to_string();
+    // Taken before the holder connects: the server's timeout for it starts later.
+    let held_from = std::time::Instant::now();
     let holder = std::net::TcpStream::connect(&address).expect("connect");
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let started = std::time::Instant::now();
-    let (text, _) = raw_exchange(
+    let Exchange { text, .. } = raw_exchange(
         address,
         "GET /health HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n",
     )
@@ -719,9 +746,9 @@ async fn connections_over_the_cap_wait_for_a_free_one() {
     assert!(text.starts_with("HTTP/1.1 200"), "{text}");
     // Served only after the first connection was closed for sending nothing.
     assert!(
-        started.elapsed() >= Duration::from_millis(250),
-        "{:?}",
-        started.elapsed()
+        held_from.elapsed() >= Duration::from_millis(500),
+        "served {:?} after the holder connected, before its timeout",
+        held_from.elapsed()
     );
     drop(holder);
     server.stop().await;
