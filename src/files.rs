@@ -108,6 +108,143 @@ pub fn append_regular(path: &Path) -> Result<File, Refusal> {
     Ok(file)
 }
 
+/// Why [`write_file`] did not write.
+#[derive(Debug)]
+pub enum WriteRefusal {
+    /// The target is a symbolic link: replacing it would cut the link, writing
+    /// through it would write elsewhere.
+    Symlink,
+    /// The target has other hard links, which a replacement would silently split.
+    HardLinked(u64),
+    /// Not a regular file; the text names what, in Swedish.
+    NotRegular(&'static str),
+    /// The system refused.
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for WriteRefusal {
+    fn from(e: std::io::Error) -> Self {
+        WriteRefusal::Io(e)
+    }
+}
+
+impl WriteRefusal {
+    /// The reason, in Swedish, to follow "filen `x`".
+    pub fn reason(&self) -> String {
+        match self {
+            WriteRefusal::Symlink => {
+                "är en symbolisk länk; den skrivs inte över, ändra filen den pekar på".to_string()
+            }
+            WriteRefusal::HardLinked(n) => {
+                format!(
+                    "har {n} hårda länkar; den skrivs inte över, eftersom länkarna då skulle delas"
+                )
+            }
+            WriteRefusal::NotRegular(what) => format!("är inte en vanlig fil ({what})"),
+            WriteRefusal::Io(e) => format!("kunde inte skrivas ({e})"),
+        }
+    }
+}
+
+/// Write `bytes` to `path` the way rosa writes every file it writes (a saved rule file,
+/// a formatted one, a report): so that a crash leaves the old or the new file and
+/// nothing planted beside it is followed. The bytes go to a temporary created
+/// exclusively (never opening an existing name or a link) in the same directory,
+/// with an existing target's permissions, synced, then renamed over the target. An
+/// existing target that is a symbolic link, not a regular file, or hard-linked is
+/// refused rather than silently replaced or split.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteRefusal> {
+    let existing = match std::fs::symlink_metadata(path) {
+        Ok(meta) => Some(replaceable(meta)?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e.into()),
+    };
+    let (temporary, mut file) = create_temporary(path)?;
+    let written = write_synced(&mut file, bytes, existing.as_ref())
+        .and_then(|()| std::fs::rename(&temporary, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(e.into());
+    }
+    Ok(())
+}
+
+/// An existing target that may be replaced: a regular file with no other hard link.
+fn replaceable(meta: Metadata) -> Result<Metadata, WriteRefusal> {
+    if meta.file_type().is_symlink() {
+        return Err(WriteRefusal::Symlink);
+    }
+    regular(&meta).map_err(|_| WriteRefusal::NotRegular(kind(&meta)))?;
+    match hard_links(&meta) {
+        1 => Ok(meta),
+        links => Err(WriteRefusal::HardLinked(links)),
+    }
+}
+
+fn write_synced(file: &mut File, bytes: &[u8], like: Option<&Metadata>) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(like) = like {
+        file.set_permissions(like.permissions())?;
+    }
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// A new file beside `path`, under a name nobody else holds: `O_CREAT | O_EXCL` fails
+/// on any existing name, a planted link included, so another name is tried.
+fn create_temporary(path: &Path) -> std::io::Result<(std::path::PathBuf, File)> {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("fil");
+    let mut last = None;
+    for attempt in 0..16u32 {
+        let temporary = path.with_file_name(format!(
+            ".{name}.{}-{}.rosa-tmp",
+            std::process::id(),
+            unique(attempt)
+        ));
+        match exclusive(File::options().write(true).create_new(true)).open(&temporary) {
+            Ok(file) => return Ok((temporary, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary name")))
+}
+
+/// A number that differs between calls, so a name planted in advance is unlikely to
+/// match (and is refused by `O_EXCL` if it does).
+fn unique(attempt: u32) -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    COUNTER.fetch_add(1, Ordering::Relaxed) ^ (u64::from(nanos) << 20) ^ u64::from(attempt)
+}
+
+#[cfg(unix)]
+fn exclusive(options: &mut std::fs::OpenOptions) -> &mut std::fs::OpenOptions {
+    use std::os::unix::fs::OpenOptionsExt;
+    // As a new file would be created (less the umask); an existing target's mode is
+    // copied after.
+    options.custom_flags(libc::O_NOFOLLOW).mode(0o666)
+}
+
+#[cfg(not(unix))]
+fn exclusive(options: &mut std::fs::OpenOptions) -> &mut std::fs::OpenOptions {
+    options
+}
+
+#[cfg(unix)]
+fn hard_links(meta: &Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::nlink(meta)
+}
+
+#[cfg(not(unix))]
+fn hard_links(_: &Metadata) -> u64 {
+    1
+}
+
 fn regular(meta: &Metadata) -> Result<(), Refusal> {
     if meta.is_file() {
         Ok(())
@@ -156,6 +293,54 @@ fn nonblocking(options: &mut std::fs::OpenOptions) -> &mut std::fs::OpenOptions 
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replace_never_follows_a_planted_link_and_keeps_the_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("a.rosa");
+        let outside = dir.path().join("outside.txt");
+        std::fs::write(&target, "gammal").unwrap();
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+        std::fs::write(&outside, "orörd").unwrap();
+        // Links planted under the names a naive writer would use.
+        for name in [".a.rosa.rosa-studio", ".a.rosa.tmp", "a.rosa.tmp"] {
+            std::os::unix::fs::symlink(&outside, dir.path().join(name)).unwrap();
+        }
+        write_file(&target, b"ny").unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "ny");
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "orörd");
+        let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".rosa-tmp"))
+            .collect();
+        assert!(left.is_empty(), "temporaries left: {left:?}");
+    }
+
+    #[test]
+    fn replace_refuses_symlinked_and_hard_linked_targets() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.rosa");
+        std::fs::write(&real, "x").unwrap();
+        let link = dir.path().join("link.rosa");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        assert!(matches!(
+            write_file(&link, b"y"),
+            Err(WriteRefusal::Symlink)
+        ));
+        let hard = dir.path().join("hard.rosa");
+        std::fs::hard_link(&real, &hard).unwrap();
+        let refusal = write_file(&real, b"y").unwrap_err();
+        assert!(
+            matches!(refusal, WriteRefusal::HardLinked(2)),
+            "{refusal:?}"
+        );
+        assert!(refusal.reason().contains("2 hårda länkar"));
+        assert_eq!(std::fs::read_to_string(&hard).unwrap(), "x");
+    }
 
     #[test]
     fn refuses_a_fifo_without_blocking() {

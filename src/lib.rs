@@ -62,6 +62,7 @@ pub use engine::{
     Basis, Decision, DecisionRecord, Engine, Inquiry, Resolution, RuleRef, RuleResult, RuleTried,
     ScriptRef, TestResult, run_tests,
 };
+pub use files::{WriteRefusal, write_file};
 pub use load::ruleset_root;
 pub use model::{AttrValue, Channel, Criterion, CriterionKind, Outcome, Ruleset};
 pub use source::{FileId, Location, SourceFile, SourceMap, Span};

@@ -144,8 +144,9 @@ pub fn fmt(args: FmtArgs) -> u8 {
         } else if args.check {
             outln!("inte formaterad: {path}");
             unformatted += 1;
-        } else if let Err(e) = std::fs::write(root.join(&file.path), formatted) {
-            eprintln!("fel: kunde inte skriva {path}: {e}");
+        } else if let Err(refusal) = rosa::write_file(&root.join(&file.path), formatted.as_bytes())
+        {
+            eprintln!("fel: filen {path} {}", refusal.reason());
             return EXIT_USAGE;
         } else {
             outln!("formaterade {path}");
