@@ -46,6 +46,7 @@ pub mod model;
 mod numbers;
 mod source;
 mod syntax;
+mod terminal;
 
 #[cfg(feature = "dryrun")]
 pub mod dryrun;
@@ -67,3 +68,4 @@ pub use load::ruleset_root;
 pub use model::{AttrValue, Channel, Criterion, CriterionKind, Outcome, Ruleset};
 pub use source::{FileId, Location, SourceFile, SourceMap, Span};
 pub use syntax::format::format_source;
+pub use terminal::terminal_safe;

@@ -100,7 +100,8 @@ fn decide_stream(engine: &rosa::Engine) -> u8 {
                 serde_json::to_string(&serde_json::json!({ "line": n + 1, "error": e.to_string() }))
             }
         };
-        if let Err(e) = writeln!(out, "{}", json.unwrap_or_default()) {
+        let json = json.unwrap_or_default();
+        if let Err(e) = writeln!(out, "{}", rosa::terminal_safe(&json)) {
             return if e.kind() == std::io::ErrorKind::BrokenPipe {
                 0
             } else {

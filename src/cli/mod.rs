@@ -207,9 +207,16 @@ fn man() -> u8 {
     }
 }
 
+/// Write to stdout with every control character from rule files or logs made visible
+/// ([`rosa::terminal_safe`]).
 pub(crate) fn write_stdout(args: std::fmt::Arguments) {
     use std::io::Write;
-    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+    let text = match args.as_str() {
+        Some(text) => std::borrow::Cow::Borrowed(text),
+        None => std::borrow::Cow::Owned(args.to_string()),
+    };
+    let safe = rosa::terminal_safe(&text);
+    if let Err(e) = std::io::stdout().lock().write_all(safe.as_bytes()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("fel: kunde inte skriva till stdout: {e}");
             std::process::exit(i32::from(EXIT_USAGE));
