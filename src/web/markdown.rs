@@ -37,11 +37,7 @@ fn sanitise(event: Event<'_>, shift: usize) -> Option<Event<'_>> {
             id,
         }) => Event::Start(Tag::Link {
             link_type,
-            dest_url: if safe_url(&dest_url) {
-                dest_url
-            } else {
-                CowStr::Borrowed("#")
-            },
+            dest_url: safe_target(dest_url),
             title,
             id,
         }),
@@ -56,9 +52,33 @@ fn shifted(level: HeadingLevel, shift: usize) -> HeadingLevel {
     HeadingLevel::try_from(n).unwrap_or(HeadingLevel::H6)
 }
 
+/// The link's target as the page may carry it: a protocol-relative `//host/…` is
+/// written out as the `https://host/…` it would open, so it reads as the external link
+/// it is; a target that is not [`safe_url`] becomes `#`.
+fn safe_target(url: CowStr<'_>) -> CowStr<'_> {
+    let trimmed = url.trim_start();
+    if let Some(rest) = trimmed.strip_prefix("//") {
+        let external = format!("https://{rest}");
+        return if safe_url(&external) {
+            CowStr::from(external)
+        } else {
+            CowStr::Borrowed("#")
+        };
+    }
+    if safe_url(&url) {
+        url
+    } else {
+        CowStr::Borrowed("#")
+    }
+}
+
 /// Web, mail and phone links, and links within the page or site; never `javascript:`
-/// or `data:`.
+/// or `data:`, and never a backslash, which browsers read as `/` (`/\host` opens
+/// another site).
 fn safe_url(url: &str) -> bool {
+    if url.contains('\\') {
+        return false;
+    }
     let url = url.trim_start();
     let scheme_end = url.find([':', '/', '?', '#']);
     match scheme_end {
@@ -96,6 +116,16 @@ mod tests {
         for kept in ["https://x.se", "tel:0123", "manus/x.md"] {
             assert!(out.contains(kept), "{kept} in {out}");
         }
+    }
+
+    #[test]
+    fn protocol_relative_links_are_written_out_or_refused() {
+        let out =
+            html("[a](//evil.example/x) [b](/\\\\evil.example) [c](\\\\evil.example) [d](/sida)");
+        assert!(out.contains("href=\"https://evil.example/x\""), "{out}");
+        assert!(!out.contains("href=\"//"), "{out}");
+        assert!(!out.contains('\\'), "{out}");
+        assert!(out.contains("href=\"/sida\""), "{out}");
     }
 
     #[test]
