@@ -41,6 +41,7 @@ mod engine;
 mod files;
 #[cfg(any(feature = "dryrun", feature = "serve"))]
 mod html;
+pub mod lang;
 mod load;
 pub mod model;
 mod numbers;

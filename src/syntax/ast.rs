@@ -143,37 +143,7 @@ pub struct Word<T> {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
-    PerYear,
-    PerMonth,
-    PerWeek,
-    PerDay,
-    Percent,
-    Minutes,
-    Seconds,
-    Hours,
-    Levels,
-    Kronor,
-}
-
-impl Unit {
-    /// The canonical spelling, as `rosa fmt` writes it.
-    pub fn canonical(self) -> &'static str {
-        match self {
-            Unit::PerYear => "per år",
-            Unit::PerMonth => "per månad",
-            Unit::PerWeek => "per vecka",
-            Unit::PerDay => "per dag",
-            Unit::Percent => "%",
-            Unit::Minutes => "min",
-            Unit::Seconds => "s",
-            Unit::Hours => "tim",
-            Unit::Levels => "nivåer",
-            Unit::Kronor => "kr",
-        }
-    }
-}
+pub use crate::lang::Unit;
 
 /// A number and its unit as written: `60 per månad`, `4 min`, `80 %`.
 #[derive(Debug, Clone, PartialEq)]
