@@ -868,17 +868,11 @@ fn complete_condition(
         })
         .collect();
     if !typed.starts_with("attr.") {
-        for (name, detail) in [
-            ("kanal", "frågans kanal"),
-            ("delmoment", "delmomentet som avgörs"),
-            ("timme", "timmen då frågan kom, 0–23"),
-            ("minut", "minuten, 0–59"),
-            ("veckodag", "1 = måndag … 7 = söndag"),
-        ] {
+        for name in rosa::lang::CONDITION_NAMES {
             items.push(item(
-                name.to_string(),
+                name.name.to_string(),
                 lsp::CompletionItemKind::VARIABLE,
-                detail,
+                name.meaning,
             ));
         }
     }
