@@ -20,6 +20,13 @@ pub use keywords::{KEYWORDS, Keyword, keyword};
 pub use statements::*;
 pub use units::{MONTHS_PER_YEAR, Unit, WEEKS_PER_YEAR, WORKING_DAYS_PER_YEAR, per_year};
 
+/// The outcome words, as `rosa fmt` writes them: kundtjänst answers (`direkt`), with the
+/// förvaltning's script (`manus`), or forwards (`vidarekoppla`).
+pub const OUTCOMES: [&str; 3] = ["direkt", "manus", "vidarekoppla"];
+
+/// The types an `attribut` may be declared with.
+pub const ATTRIBUTE_TYPES: [&str; 3] = ["tal", "text", "ja/nej"];
+
 /// The weekdays as `öppettider` writes them, måndag first: the Swedish spelling and
 /// the ASCII one.
 pub const WEEKDAYS: [(&str, &str); 7] = [

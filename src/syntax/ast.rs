@@ -116,9 +116,9 @@ pub enum AttrKind {
 impl AttrKind {
     pub fn keyword(self) -> &'static str {
         match self {
-            AttrKind::Tal => "tal",
-            AttrKind::Text => "text",
-            AttrKind::JaNej => "ja/nej",
+            AttrKind::Tal => crate::lang::ATTRIBUTE_TYPES[0],
+            AttrKind::Text => crate::lang::ATTRIBUTE_TYPES[1],
+            AttrKind::JaNej => crate::lang::ATTRIBUTE_TYPES[2],
         }
     }
 }
@@ -179,9 +179,9 @@ pub enum OutcomeWord {
 impl OutcomeWord {
     pub fn keyword(self) -> &'static str {
         match self {
-            OutcomeWord::Direkt => "direkt",
-            OutcomeWord::Manus => "manus",
-            OutcomeWord::Vidarekoppla => "vidarekoppla",
+            OutcomeWord::Direkt => crate::lang::OUTCOMES[0],
+            OutcomeWord::Manus => crate::lang::OUTCOMES[1],
+            OutcomeWord::Vidarekoppla => crate::lang::OUTCOMES[2],
         }
     }
 }

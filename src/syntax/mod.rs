@@ -897,6 +897,23 @@ mod tests {
     }
 
     #[test]
+    fn the_languages_outcomes_and_attribute_types_parse() {
+        for outcome in crate::lang::OUTCOMES {
+            let text = format!(
+                "förvaltning f \"F\" {{ ärendetyp a \"A\" {{ överenskommet {outcome} }} }}"
+            );
+            assert!(parse(0, &text).is_ok(), "{outcome}");
+        }
+        for kind in crate::lang::ATTRIBUTE_TYPES {
+            let file = parse(0, &format!("kundtjänst \"K\" {{ attribut a {kind} }}")).unwrap();
+            let StmtKind::Attribut(decls) = &file.blocks[0].stmts[0].kind else {
+                panic!("expected attribut")
+            };
+            assert_eq!(decls[0].kind.map(|k| k.value.keyword()), Some(kind));
+        }
+    }
+
+    #[test]
     fn ascii_keywords_parse_like_swedish_ones() {
         let a = parse(0, "forvaltning x \"X\" { arendetyp t \"T\" { rosa 1 } }").unwrap();
         let b = parse(0, "förvaltning x \"X\" { ärendetyp t \"T\" { rosa 1 } }").unwrap();
