@@ -96,3 +96,79 @@ statements! {
     TEST_ATTRIBUT = "attribut" in [T] e.g. "attribut akut = ja, belopp = 5000";
     TEST_FORVANTAT = "förväntat" in [T] e.g. "förväntat vidarekoppla till bygg";
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first cells of the guide's table that starts with `header`, without backticks.
+    fn first_cells(header: &str) -> Vec<String> {
+        include_str!("../../docs/regelsprak.md")
+            .lines()
+            .skip_while(|l| *l != header)
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .map(|row| {
+                let cell = row.split('|').nth(1).unwrap_or("").trim();
+                cell.trim_matches('`').to_string()
+            })
+            .collect()
+    }
+
+    /// The statement a table cell such as `frekvensgräns 10 per månad` starts with: the
+    /// longest name that the cell starts with.
+    fn statement_in(cell: &str, place: Place) -> Option<&'static Statement> {
+        STATEMENTS
+            .iter()
+            .filter(|s| s.places.contains(&place))
+            .filter(|s| cell == s.name || cell.starts_with(&format!("{} ", s.name)))
+            .max_by_key(|s| s.name.len())
+    }
+
+    #[test]
+    fn the_guides_table_of_arendetyp_statements_is_complete() {
+        let cells = first_cells("| uppgift | exempel | betyder |");
+        let listed: Vec<&str> = cells
+            .iter()
+            .map(|c| {
+                statement_in(c, Place::Arendetyp)
+                    .unwrap_or_else(|| panic!("docs/regelsprak.md: `{c}` står inte i en ärendetyp"))
+                    .name
+            })
+            .collect();
+        for s in STATEMENTS
+            .iter()
+            .filter(|s| s.places.contains(&Place::Arendetyp))
+        {
+            assert!(
+                listed.contains(&s.name),
+                "docs/regelsprak.md saknar `{}`",
+                s.name
+            );
+        }
+    }
+
+    #[test]
+    fn the_guides_table_of_policy_statements_is_complete() {
+        let cells = first_cells("| uppgift | betyder | standard |");
+        let listed: Vec<&str> = cells
+            .iter()
+            .map(|c| {
+                statement_in(c, Place::Policy)
+                    .unwrap_or_else(|| panic!("docs/regelsprak.md: `{c}` står inte i policyn"))
+                    .name
+            })
+            .collect();
+        // Rules (`om`) have their own section, 10.
+        for s in STATEMENTS
+            .iter()
+            .filter(|s| s.places.contains(&Place::Policy) && s.name != OM.name)
+        {
+            assert!(
+                listed.contains(&s.name),
+                "docs/regelsprak.md saknar `{}`",
+                s.name
+            );
+        }
+    }
+}
