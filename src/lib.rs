@@ -30,6 +30,10 @@
 //! dryrun: log ─► decide per row (parallel) ─► aggregate ─► report
 //! serve:  HTTP ─► engine (hot-reloaded behind an ArcSwap)
 //! ```
+//!
+//! Below every stage, [`lang`] holds the rule language's facts (keywords, statements,
+//! units, defaults) that the parser, checker, formatter and editor read. A module imports
+//! only modules below it; `tests/module_order.rs` holds the order.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -41,6 +45,7 @@ mod engine;
 mod files;
 #[cfg(any(feature = "dryrun", feature = "serve"))]
 mod html;
+pub mod lang;
 mod load;
 pub mod model;
 mod numbers;

@@ -4,6 +4,7 @@
 
 use super::names;
 use crate::diagnostics::Code;
+use crate::lang::{self, NameType};
 use crate::model::condition::{Condition, Expr, MAX_NODES, Number, NumberOp};
 use crate::model::{AttrKind, Attribute, Channel, ChannelSet};
 use crate::syntax::condition::{self as syntax, CompareOp, Literal, LiteralValue, Range};
@@ -24,12 +25,19 @@ pub struct Compiled {
     pub part_literals: Vec<(String, Range)>,
 }
 
-/// The names a condition may use besides `attr.namn`.
-pub const NAMES: &[&str] = &["kanal", "delmoment", "timme", "minut", "veckodag"];
-
 const HELP_TOO_LARGE: &str = "pröva många värden på en gång med `in [...]`, t.ex. `kanal in [\"besök\", \"chatt\"]`, eller dela upp villkoret i flera regler";
 
-const HELP_NAMES: &str = "ett villkor kan använda `kanal`, `delmoment`, `timme`, `minut`, `veckodag` och `attr.namn` för attribut som policyn deklarerar";
+/// "ett villkor kan använda `kanal`, …, `veckodag` och `attr.namn` …", from the language's names.
+fn help_names() -> String {
+    let names: Vec<String> = lang::CONDITION_NAMES
+        .iter()
+        .map(|n| format!("`{}`", n.name))
+        .collect();
+    format!(
+        "ett villkor kan använda {} och `attr.namn` för attribut som policyn deklarerar",
+        names.join(", ")
+    )
+}
 
 /// Longer conditions are refused before parsing, so that no text can make the parser
 /// or the checker work hard: far above any real condition's size.
@@ -233,13 +241,13 @@ impl Typer<'_> {
     }
 
     fn name(&mut self, name: &str, range: Range) -> Typed {
-        match name {
-            "kanal" => Typed::Channel(range),
-            "delmoment" => Typed::Part(range),
-            "timme" => Typed::Number(Number::Hour, range),
-            "minut" => Typed::Number(Number::Minute, range),
-            "veckodag" => Typed::Number(Number::Weekday, range),
-            _ => Typed::Unknown(name.to_string(), range),
+        match lang::condition_name(name).map(|n| n.kind) {
+            Some(NameType::Channel) => Typed::Channel(range),
+            Some(NameType::Part) => Typed::Part(range),
+            Some(NameType::Hour) => Typed::Number(Number::Hour, range),
+            Some(NameType::Minute) => Typed::Number(Number::Minute, range),
+            Some(NameType::Weekday) => Typed::Number(Number::Weekday, range),
+            None => Typed::Unknown(name.to_string(), range),
         }
     }
 
@@ -249,10 +257,15 @@ impl Typer<'_> {
             hint
         } else if declared {
             format!("attribut skrivs med `attr.` framför: `attr.{name}`")
-        } else if let Some(close) = names::suggest(name, NAMES.iter().copied()) {
-            format!("{HELP_NAMES}. Menade du `{close}`?")
+        } else if let Some(close) =
+            names::suggest(name, lang::CONDITION_NAMES.iter().map(|n| n.name))
+        {
+            format!("{}. Menade du `{close}`?", help_names())
         } else {
-            format!("text skrivs inom citattecken, t.ex. `\"{name}\"`; {HELP_NAMES}")
+            format!(
+                "text skrivs inom citattecken, t.ex. `\"{name}\"`; {}",
+                help_names()
+            )
         };
         self.problem(
             Code::ConditionName,

@@ -6,13 +6,13 @@
 
 mod condition;
 mod lints;
-pub mod names;
 mod policy;
 mod tests_block;
 mod units;
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::files::{self, Refusal};
+use crate::lang::{self, names};
 use crate::model::{self, Ruleset};
 use crate::source::{SourceMap, Span};
 use crate::syntax::ast::{self, Block, BlockKind, Quantity, StmtKind, Unit};
@@ -638,9 +638,6 @@ enum QuantityKind {
     Kronor,
 }
 
-/// "per dag" means per working day: kundtjänst is open on weekdays.
-pub const WORKING_DAYS_PER_YEAR: f64 = 250.0;
-
 impl QuantityKind {
     fn what(self) -> &'static str {
         match self {
@@ -669,10 +666,7 @@ impl QuantityKind {
     /// Per year, minutes, seconds, hours, fraction, or count.
     fn convert(self, unit: Unit, v: f64) -> Option<f64> {
         Some(match (self, unit) {
-            (QuantityKind::Frequency, Unit::PerYear) => v,
-            (QuantityKind::Frequency, Unit::PerMonth) => v * 12.0,
-            (QuantityKind::Frequency, Unit::PerWeek) => v * 52.0,
-            (QuantityKind::Frequency, Unit::PerDay) => v * WORKING_DAYS_PER_YEAR,
+            (QuantityKind::Frequency, period) => v * period.per_year_factor()?,
             (QuantityKind::Minutes, Unit::Minutes) => v,
             (QuantityKind::Minutes, Unit::Seconds) => v / 60.0,
             (QuantityKind::Minutes, Unit::Hours) => v * 60.0,
@@ -689,38 +683,45 @@ impl QuantityKind {
 
 /// Statement kinds by their keyword, for "står två gånger" and "hör inte hemma här".
 fn keyword_of(kind: &StmtKind) -> &'static str {
+    statement_of(kind).name
+}
+
+/// The language's statement that a parsed statement is.
+fn statement_of(kind: &StmtKind) -> lang::Statement {
     match kind {
-        StmtKind::Kommun { .. } => "kommun",
-        StmtKind::Skala(_) => "skala",
-        StmtKind::System(_) => "system",
-        StmtKind::OvrigaSystem(_) => "övriga system",
-        StmtKind::Kanaler(_) => "kanaler",
-        StmtKind::Attribut(_) | StmtKind::TestAttribut(_) => "attribut",
-        StmtKind::Frekvensgrans(_) => "frekvensgräns",
-        StmtKind::DirektRange(_) => "direkt rosa",
-        StmtKind::ManusRange(_) => "manus rosa",
-        StmtKind::Reserv(_) => "reserv",
-        StmtKind::Mal(_) => "mål",
-        StmtKind::Arsarbetstid(_) => "årsarbetstid",
-        StmtKind::Arskostnad(_) => "årskostnad",
-        StmtKind::Oppettider(_) => "öppettider",
-        StmtKind::Serviceniva { .. } => "servicenivå",
-        StmtKind::Maxbelaggning(_) => "maxbeläggning",
-        StmtKind::Franvaro(_) => "frånvaro",
-        StmtKind::Tid { .. } | StmtKind::TestTid(_) => "tid",
-        StmtKind::Forward(_) => "vidarekoppla",
-        StmtKind::EjKanaler(_) => "ej kanaler",
-        StmtKind::Rule(_) => "om",
-        StmtKind::Rosa(_) => "rosa",
-        StmtKind::Frekvens(_) => "frekvens",
-        StmtKind::Manus(_) => "manus",
-        StmtKind::Sekretess => "sekretess",
-        StmtKind::Overenskommet(_) => "överenskommet",
-        StmtKind::Sokord(_) => "sökord",
-        StmtKind::Block(_) => "delmoment",
-        StmtKind::TestArendetyp(_) => "ärendetyp",
-        StmtKind::TestDelmoment(_) => "delmoment",
-        StmtKind::TestKanal(_) => "kanal",
-        StmtKind::TestForvantat { .. } => "förväntat",
+        StmtKind::Kommun { .. } => lang::KOMMUN,
+        StmtKind::Skala(_) => lang::SKALA,
+        StmtKind::System(_) => lang::SYSTEM,
+        StmtKind::OvrigaSystem(_) => lang::OVRIGA_SYSTEM,
+        StmtKind::Kanaler(_) => lang::KANALER,
+        StmtKind::Attribut(_) => lang::ATTRIBUT,
+        StmtKind::Frekvensgrans(_) => lang::FREKVENSGRANS,
+        StmtKind::DirektRange(_) => lang::DIREKT_ROSA,
+        StmtKind::ManusRange(_) => lang::MANUS_ROSA,
+        StmtKind::Reserv(_) => lang::RESERV,
+        StmtKind::Mal(_) => lang::MAL,
+        StmtKind::Arsarbetstid(_) => lang::ARSARBETSTID,
+        StmtKind::Arskostnad(_) => lang::ARSKOSTNAD,
+        StmtKind::Oppettider(_) => lang::OPPETTIDER,
+        StmtKind::Serviceniva { .. } => lang::SERVICENIVA,
+        StmtKind::Maxbelaggning(_) => lang::MAXBELAGGNING,
+        StmtKind::Franvaro(_) => lang::FRANVARO,
+        StmtKind::Tid { .. } => lang::TID,
+        StmtKind::Forward(_) => lang::VIDAREKOPPLA,
+        StmtKind::EjKanaler(_) => lang::EJ_KANALER,
+        StmtKind::Rule(_) => lang::OM,
+        StmtKind::Rosa(_) => lang::ROSA,
+        StmtKind::Frekvens(_) => lang::FREKVENS,
+        StmtKind::Manus(_) => lang::MANUS,
+        StmtKind::Sekretess => lang::SEKRETESS,
+        StmtKind::Overenskommet(_) => lang::OVERENSKOMMET,
+        StmtKind::Sokord(_) => lang::SOKORD,
+        StmtKind::Block(_) => lang::DELMOMENT,
+        StmtKind::TestArendetyp(_) => lang::TEST_ARENDETYP,
+        StmtKind::TestDelmoment(_) => lang::TEST_DELMOMENT,
+        StmtKind::TestKanal(_) => lang::TEST_KANAL,
+        StmtKind::TestTid(_) => lang::TEST_TID,
+        StmtKind::TestAttribut(_) => lang::TEST_ATTRIBUT,
+        StmtKind::TestForvantat { .. } => lang::TEST_FORVANTAT,
     }
 }

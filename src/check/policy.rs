@@ -2,6 +2,7 @@
 
 use super::{Checker, QuantityKind};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::lang::{self, defaults};
 use crate::model::{self, HandlingTimes, OpeningHours};
 use crate::syntax::ast::{Block, LevelRange, Opening, StmtKind};
 use rustc_hash::FxHashMap;
@@ -27,22 +28,29 @@ impl Checker<'_> {
             .as_ref()
             .map(|n| n.value.clone())
             .unwrap_or_default();
-        let scale = p.scale.unwrap_or(6);
-        let direct = p.direct.map_or(Some(1..=2), |r| self.level_range(r, scale));
-        let scripted = p
-            .scripted
-            .map_or(Some(3..=4), |r| self.level_range(r, scale));
+        let scale = p.scale.unwrap_or(defaults::SCALE);
+        let (default_direct, default_scripted) = (
+            defaults::DIRECT_LEVELS.0..=defaults::DIRECT_LEVELS.1,
+            defaults::SCRIPTED_LEVELS.0..=defaults::SCRIPTED_LEVELS.1,
+        );
+        let direct = p
+            .direct
+            .map_or(Some(default_direct.clone()), |r| self.level_range(r, scale));
+        let scripted = p.scripted.map_or(Some(default_scripted.clone()), |r| {
+            self.level_range(r, scale)
+        });
         // A policy with errors still yields a (never loaded) policy, with defaults for what
         // is wrong, so that the förvaltningar are checked too: every problem at once.
         let (direct, scripted) = match (direct, scripted) {
             (Some(d), Some(s)) => self.ordered_ranges(d, s, &p),
             _ => None,
         }
-        .unwrap_or((1..=2, 3..=4));
+        .unwrap_or((default_direct, default_scripted));
         let incomplete = self.incomplete;
         // "saknar" only when the statement is absent: a statement with a bad value has
         // had its own diagnostic already.
-        let mut missing = |what: &'static str, example: &str| {
+        let mut missing = |statement: lang::Statement| {
+            let (what, example) = (statement.name, statement.example);
             if !seen.contains_key(what) {
                 self.error(
                     Diagnostic::new(
@@ -55,25 +63,22 @@ impl Checker<'_> {
             }
         };
         let (kommun, kommunkod) = p.kommun.clone().unwrap_or_else(|| {
-            missing("kommun", "kommun \"Exempelkommun\" kommunkod 1299");
+            missing(lang::KOMMUN);
             Default::default()
         });
         let channels = p.channels.unwrap_or_else(|| {
-            missing("kanaler", "kanaler telefon, e-post, chatt");
+            missing(lang::KANALER);
             model::ChannelSet::default()
         });
         let threshold = p.threshold.unwrap_or_else(|| {
-            missing("frekvensgräns", "frekvensgräns 10 per månad");
+            missing(lang::FREKVENSGRANS);
             0.0
         });
         let fallback = match p.fallback.clone() {
             Some(target) => target,
             None => {
                 if !incomplete {
-                    missing(
-                        "reserv",
-                        "reserv vidarekoppla till kommunledning kö \"Växeln\"",
-                    );
+                    missing(lang::RESERV);
                 }
                 model::Target {
                     forvaltning: String::new(),
@@ -95,17 +100,19 @@ impl Checker<'_> {
             direct_levels: direct,
             scripted_levels: scripted,
             fallback,
-            goal_share: p.goal.unwrap_or(0.7),
-            productive_hours_per_fte: p.productive_hours.unwrap_or(1600.0),
+            goal_share: p.goal.unwrap_or(defaults::GOAL_SHARE),
+            productive_hours_per_fte: p
+                .productive_hours
+                .unwrap_or(defaults::PRODUCTIVE_HOURS_PER_FTE),
             cost_per_fte: p.cost_per_fte,
             opening_hours: p.opening.unwrap_or_else(default_opening_hours),
-            service_level_share: p.service_share.unwrap_or(0.8),
-            service_level_seconds: p.service_seconds.unwrap_or(20.0),
-            max_occupancy: p.max_occupancy.unwrap_or(0.85),
-            shrinkage: p.shrinkage.unwrap_or(0.3),
+            service_level_share: p.service_share.unwrap_or(defaults::SERVICE_LEVEL_SHARE),
+            service_level_seconds: p.service_seconds.unwrap_or(defaults::SERVICE_LEVEL_SECONDS),
+            max_occupancy: p.max_occupancy.unwrap_or(defaults::MAX_OCCUPANCY),
+            shrinkage: p.shrinkage.unwrap_or(defaults::SHRINKAGE),
             default_times: p.times.unwrap_or(HandlingTimes {
-                kundtjanst: 5.0,
-                forvaltning: 10.0,
+                kundtjanst: defaults::MINUTES_KUNDTJANST,
+                forvaltning: defaults::MINUTES_FORVALTNING,
             }),
             rules: p.rules,
         })
@@ -362,11 +369,12 @@ impl Checker<'_> {
 }
 
 fn default_opening_hours() -> Vec<OpeningHours> {
-    (1..=5)
+    let (first, last) = defaults::OPEN_WEEKDAYS;
+    (first..=last)
         .map(|weekday| OpeningHours {
             weekday,
-            opens: 8 * 60,
-            closes: 17 * 60,
+            opens: defaults::OPENS,
+            closes: defaults::CLOSES,
         })
         .collect()
 }

@@ -96,33 +96,8 @@ impl Scenario {
     }
 }
 
-/// `"10 per månad"` (or per år, vecka, dag) as a frekvens per year; a working day is a
-/// 250th of a year, as in the rule language.
-pub fn per_year(text: &str) -> Result<f64, String> {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let (number, unit) = match words.as_slice() {
-        [n, "per", unit] => (*n, *unit),
-        _ => return Err(format!("skriv t.ex. `10 per månad`, inte `{text}`")),
-    };
-    let n: f64 = number
-        .replace(',', ".")
-        .parse()
-        .ok()
-        .filter(|n: &f64| n.is_finite() && *n >= 0.0)
-        .ok_or_else(|| format!("`{number}` är inget tal"))?;
-    let factor = match unit {
-        "år" | "ar" => 1.0,
-        "månad" | "manad" => 12.0,
-        "vecka" => 52.0,
-        "dag" => 250.0,
-        _ => {
-            return Err(format!(
-                "okänd period `{unit}`: skriv år, månad, vecka eller dag"
-            ));
-        }
-    };
-    Ok(n * factor)
-}
+/// The frequency conversion is the language's; re-exported as `rosa::dryrun::per_year`.
+pub use crate::lang::per_year;
 
 #[cfg(test)]
 mod tests {

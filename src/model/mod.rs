@@ -45,9 +45,9 @@ impl Outcome {
     /// The rule-language word (`direkt`, `manus`, `vidarekoppla`).
     pub fn keyword(self) -> &'static str {
         match self {
-            Outcome::Kundtjanst => "direkt",
-            Outcome::Scripted => "manus",
-            Outcome::Forwarded => "vidarekoppla",
+            Outcome::Kundtjanst => crate::lang::OUTCOMES[0],
+            Outcome::Scripted => crate::lang::OUTCOMES[1],
+            Outcome::Forwarded => crate::lang::OUTCOMES[2],
         }
     }
 

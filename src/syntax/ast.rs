@@ -116,9 +116,9 @@ pub enum AttrKind {
 impl AttrKind {
     pub fn keyword(self) -> &'static str {
         match self {
-            AttrKind::Tal => "tal",
-            AttrKind::Text => "text",
-            AttrKind::JaNej => "ja/nej",
+            AttrKind::Tal => crate::lang::ATTRIBUTE_TYPES[0],
+            AttrKind::Text => crate::lang::ATTRIBUTE_TYPES[1],
+            AttrKind::JaNej => crate::lang::ATTRIBUTE_TYPES[2],
         }
     }
 }
@@ -143,37 +143,7 @@ pub struct Word<T> {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
-    PerYear,
-    PerMonth,
-    PerWeek,
-    PerDay,
-    Percent,
-    Minutes,
-    Seconds,
-    Hours,
-    Levels,
-    Kronor,
-}
-
-impl Unit {
-    /// The canonical spelling, as `rosa fmt` writes it.
-    pub fn canonical(self) -> &'static str {
-        match self {
-            Unit::PerYear => "per år",
-            Unit::PerMonth => "per månad",
-            Unit::PerWeek => "per vecka",
-            Unit::PerDay => "per dag",
-            Unit::Percent => "%",
-            Unit::Minutes => "min",
-            Unit::Seconds => "s",
-            Unit::Hours => "tim",
-            Unit::Levels => "nivåer",
-            Unit::Kronor => "kr",
-        }
-    }
-}
+pub use crate::lang::Unit;
 
 /// A number and its unit as written: `60 per månad`, `4 min`, `80 %`.
 #[derive(Debug, Clone, PartialEq)]
@@ -209,9 +179,9 @@ pub enum OutcomeWord {
 impl OutcomeWord {
     pub fn keyword(self) -> &'static str {
         match self {
-            OutcomeWord::Direkt => "direkt",
-            OutcomeWord::Manus => "manus",
-            OutcomeWord::Vidarekoppla => "vidarekoppla",
+            OutcomeWord::Direkt => crate::lang::OUTCOMES[0],
+            OutcomeWord::Manus => crate::lang::OUTCOMES[1],
+            OutcomeWord::Vidarekoppla => crate::lang::OUTCOMES[2],
         }
     }
 }

@@ -8,6 +8,7 @@ use super::ast::{
     Value, Word,
 };
 use crate::diagnostics::Diagnostic;
+use crate::lang;
 use crate::source::FileId;
 
 const INDENT: &str = "    ";
@@ -175,11 +176,11 @@ impl Printer<'_> {
 
     fn header(&self, block: &Block) -> String {
         let keyword = match block.kind {
-            BlockKind::Policy => "kundtjänst",
-            BlockKind::Forvaltning => "förvaltning",
-            BlockKind::Arendetyp => "ärendetyp",
-            BlockKind::Delmoment => "delmoment",
-            BlockKind::Test => "test",
+            BlockKind::Policy => lang::KUNDTJANST.name,
+            BlockKind::Forvaltning => lang::FORVALTNING.name,
+            BlockKind::Arendetyp => lang::ARENDETYP.name,
+            BlockKind::Delmoment => lang::DELMOMENT.name,
+            BlockKind::Test => lang::TEST.name,
         };
         let mut header = keyword.to_string();
         if let Some(id) = &block.id {
@@ -233,10 +234,10 @@ impl Printer<'_> {
             StmtKind::Kommun { name, code } => {
                 format!("kommun {} kommunkod {}", quoted(name), code.value)
             }
-            StmtKind::Skala(x) => format!("skala {}", q(x)),
-            StmtKind::System(list) => format!("system {}", ids(list)),
-            StmtKind::OvrigaSystem(list) => format!("övriga system {}", ids(list)),
-            StmtKind::Kanaler(list) => format!("kanaler {}", ids(list)),
+            StmtKind::Skala(x) => with(lang::SKALA, q(x)),
+            StmtKind::System(list) => with(lang::SYSTEM, ids(list)),
+            StmtKind::OvrigaSystem(list) => with(lang::OVRIGA_SYSTEM, ids(list)),
+            StmtKind::Kanaler(list) => with(lang::KANALER, ids(list)),
             StmtKind::Attribut(decls) => {
                 let decls: Vec<String> = decls
                     .iter()
@@ -247,22 +248,22 @@ impl Printer<'_> {
                     .collect();
                 format!("attribut {}", decls.join(", "))
             }
-            StmtKind::Frekvensgrans(x) => format!("frekvensgräns {}", q(x)),
-            StmtKind::DirektRange(r) => format!("direkt rosa {}", self.slice(r.span)),
-            StmtKind::ManusRange(r) => format!("manus rosa {}", self.slice(r.span)),
+            StmtKind::Frekvensgrans(x) => with(lang::FREKVENSGRANS, q(x)),
+            StmtKind::DirektRange(r) => with(lang::DIREKT_ROSA, self.slice(r.span)),
+            StmtKind::ManusRange(r) => with(lang::MANUS_ROSA, self.slice(r.span)),
             StmtKind::Reserv(t) => format!("reserv vidarekoppla {}", target_parts(&t.parts)),
-            StmtKind::Mal(x) => format!("mål {}", q(x)),
-            StmtKind::Arsarbetstid(x) => format!("årsarbetstid {}", q(x)),
+            StmtKind::Mal(x) => with(lang::MAL, q(x)),
+            StmtKind::Arsarbetstid(x) => with(lang::ARSARBETSTID, q(x)),
             StmtKind::Arskostnad(x) => format!("årskostnad {} per årsarbetare", q(x)),
             StmtKind::Oppettider(list) => {
                 let list: Vec<String> = list.iter().map(|o| self.opening(o)).collect();
-                format!("öppettider {}", list.join(", "))
+                with(lang::OPPETTIDER, list.join(", "))
             }
             StmtKind::Serviceniva { share, within } => {
                 format!("servicenivå {} inom {}", q(share), q(within))
             }
-            StmtKind::Maxbelaggning(x) => format!("maxbeläggning {}", q(x)),
-            StmtKind::Franvaro(x) => format!("frånvaro {}", q(x)),
+            StmtKind::Maxbelaggning(x) => with(lang::MAXBELAGGNING, q(x)),
+            StmtKind::Franvaro(x) => with(lang::FRANVARO, q(x)),
             StmtKind::Tid {
                 kundtjanst,
                 forvaltning,
@@ -270,8 +271,8 @@ impl Printer<'_> {
                 Some(f) => format!("tid {}, förvaltning {}", q(kundtjanst), q(f)),
                 None => format!("tid {}", q(kundtjanst)),
             },
-            StmtKind::Forward(t) => format!("vidarekoppla {}", target_parts(&t.parts)),
-            StmtKind::EjKanaler(list) => format!("ej kanaler {}", ids(list)),
+            StmtKind::Forward(t) => with(lang::VIDAREKOPPLA, target_parts(&t.parts)),
+            StmtKind::EjKanaler(list) => with(lang::EJ_KANALER, ids(list)),
             StmtKind::Rule(rule) => {
                 let mut s = format!(
                     "om `{}` => {}",
@@ -284,14 +285,14 @@ impl Printer<'_> {
                 }
                 s
             }
-            StmtKind::Rosa(level) => format!("rosa {}", self.slice(level.span)),
-            StmtKind::Frekvens(x) => format!("frekvens {}", q(x)),
-            StmtKind::Manus(path) => format!("manus {}", quoted(path)),
-            StmtKind::Sekretess => "sekretess".into(),
-            StmtKind::Overenskommet(o) => format!("överenskommet {}", outcome(o.value)),
+            StmtKind::Rosa(level) => with(lang::ROSA, self.slice(level.span)),
+            StmtKind::Frekvens(x) => with(lang::FREKVENS, q(x)),
+            StmtKind::Manus(path) => with(lang::MANUS, quoted(path)),
+            StmtKind::Sekretess => lang::SEKRETESS.name.into(),
+            StmtKind::Overenskommet(o) => with(lang::OVERENSKOMMET, outcome(o.value)),
             StmtKind::Sokord(words) => {
                 let words: Vec<String> = words.iter().map(quoted).collect();
-                format!("sökord {}", words.join(", "))
+                with(lang::SOKORD, words.join(", "))
             }
             StmtKind::Block(_) => String::new(),
             StmtKind::TestArendetyp(id) => format!("ärendetyp {}", id.name),
@@ -371,7 +372,12 @@ fn target_parts(parts: &[TargetPart]) -> String {
 }
 
 fn day(d: u8) -> &'static str {
-    ["mån", "tis", "ons", "tor", "fre", "lör", "sön"][usize::from(d.clamp(1, 7)) - 1]
+    lang::weekday_name(d)
+}
+
+/// A statement's keywords and what follows them.
+fn with(statement: lang::Statement, rest: impl std::fmt::Display) -> String {
+    format!("{} {rest}", statement.name)
 }
 
 #[cfg(test)]

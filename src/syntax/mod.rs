@@ -456,32 +456,18 @@ fn parse_number(text: &str) -> f64 {
     text.replace(',', ".").parse().unwrap_or(f64::MAX)
 }
 
+/// The grammar admits only the language's units, so the fallback is never taken.
 fn unit_of(text: &str) -> Unit {
-    let period = text.strip_prefix("per").map(str::trim_start);
-    match period.unwrap_or(text) {
-        "år" | "ar" if period.is_some() => Unit::PerYear,
-        "månad" | "manad" => Unit::PerMonth,
-        "vecka" => Unit::PerWeek,
-        "dag" => Unit::PerDay,
-        "%" | "procent" => Unit::Percent,
-        "min" | "minuter" => Unit::Minutes,
-        "s" | "sek" | "sekunder" => Unit::Seconds,
-        "tim" | "timmar" | "h" => Unit::Hours,
-        "kr" | "kronor" => Unit::Kronor,
-        _ => Unit::Levels,
+    match text.strip_prefix("per") {
+        Some(period) => Unit::period(period.trim_start()),
+        None => Unit::word(text),
     }
+    .unwrap_or(Unit::Levels)
 }
 
+/// The grammar admits only weekdays; 7 as the old reading did for anything else.
 fn weekday_of(text: &str) -> u8 {
-    match text {
-        "mån" | "man" => 1,
-        "tis" => 2,
-        "ons" => 3,
-        "tor" => 4,
-        "fre" => 5,
-        "lör" | "lor" => 6,
-        _ => 7,
-    }
+    crate::lang::weekday(text).unwrap_or(7)
 }
 
 fn minutes_of(text: &str) -> u32 {
@@ -726,7 +712,7 @@ fn slip(text: &str, pos: usize, found: &str, positives: &[Rule]) -> Option<Slip>
             .filter_map(|d| d.strip_prefix('`')?.strip_suffix('`'))
             .filter(|k| k.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '-'))
             .collect();
-        if let Some(keyword) = crate::check::names::suggest(word, keywords) {
+        if let Some(keyword) = crate::lang::names::suggest(word, keywords) {
             return slip(
                 format!("okänt ord `{word}`. Menade du `{keyword}`?"),
                 "okänt ord",
@@ -737,10 +723,11 @@ fn slip(text: &str, pos: usize, found: &str, positives: &[Rule]) -> Option<Slip>
     None
 }
 
+/// A unit of a measure (not a period, `nivåer` or `kr`), for the "1 600 tim" slip.
 fn is_unit(word: &str) -> bool {
     matches!(
-        word,
-        "%" | "procent" | "min" | "minuter" | "s" | "sek" | "sekunder" | "tim" | "timmar" | "h"
+        Unit::word(word),
+        Some(Unit::Percent | Unit::Minutes | Unit::Seconds | Unit::Hours)
     )
 }
 
@@ -878,6 +865,52 @@ mod tests {
         }
         // `ej` needs a list of channels after it.
         assert!(parse(0, "förvaltning f \"F\" { ej besök }").is_err());
+    }
+
+    /// Every statement of `crate::lang` parses in exactly the places it says it may stand.
+    #[test]
+    fn the_languages_statements_stand_where_the_grammar_lets_them() {
+        use crate::lang::{PLACES, Place, STATEMENTS};
+        let wrap = |place: Place, example: &str| match place {
+            Place::File => example.to_string(),
+            Place::Policy => format!("kundtjänst \"K\" {{\n{example}\n}}"),
+            Place::Forvaltning => format!("förvaltning f \"F\" {{\n{example}\n}}"),
+            Place::Arendetyp => {
+                format!("förvaltning f \"F\" {{ ärendetyp a \"A\" {{\n{example}\n}} }}")
+            }
+            Place::Delmoment => format!(
+                "förvaltning f \"F\" {{ ärendetyp a \"A\" {{ delmoment d {{\n{example}\n}} }} }}"
+            ),
+            Place::Test => format!("test \"t\" {{\n{example}\n}}"),
+        };
+        for statement in STATEMENTS {
+            for place in PLACES {
+                let parses = parse(0, &wrap(place, statement.example)).is_ok();
+                assert_eq!(
+                    parses,
+                    statement.places.contains(&place),
+                    "`{}` in {place:?}",
+                    statement.example
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_languages_outcomes_and_attribute_types_parse() {
+        for outcome in crate::lang::OUTCOMES {
+            let text = format!(
+                "förvaltning f \"F\" {{ ärendetyp a \"A\" {{ överenskommet {outcome} }} }}"
+            );
+            assert!(parse(0, &text).is_ok(), "{outcome}");
+        }
+        for kind in crate::lang::ATTRIBUTE_TYPES {
+            let file = parse(0, &format!("kundtjänst \"K\" {{ attribut a {kind} }}")).unwrap();
+            let StmtKind::Attribut(decls) = &file.blocks[0].stmts[0].kind else {
+                panic!("expected attribut")
+            };
+            assert_eq!(decls[0].kind.map(|k| k.value.keyword()), Some(kind));
+        }
     }
 
     #[test]

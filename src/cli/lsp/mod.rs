@@ -664,9 +664,7 @@ impl Server {
                 "ärendetyp",
             ),
             (_, Some("förväntat" | "överenskommet" | "=>")) => items(
-                ["direkt", "manus", "vidarekoppla"]
-                    .map(String::from)
-                    .to_vec(),
+                rosa::lang::OUTCOMES.map(String::from).to_vec(),
                 lsp::CompletionItemKind::ENUM_MEMBER,
                 "utfall",
             ),
@@ -757,9 +755,10 @@ impl Server {
 fn script_at(line: &str, at: usize) -> Option<&str> {
     let code = line.trim_start();
     let indent = line.len() - code.len();
-    let rest = code.strip_prefix("manus")?;
-    let open = indent + 5 + rest.find('"')?;
-    if !line[indent + 5..open].trim().is_empty() {
+    let keyword = rosa::lang::MANUS.name;
+    let rest = code.strip_prefix(keyword)?;
+    let open = indent + keyword.len() + rest.find('"')?;
+    if !line[indent + keyword.len()..open].trim().is_empty() {
         return None;
     }
     let close = open + 1 + line[open + 1..].find('"')?;
@@ -868,17 +867,11 @@ fn complete_condition(
         })
         .collect();
     if !typed.starts_with("attr.") {
-        for (name, detail) in [
-            ("kanal", "frågans kanal"),
-            ("delmoment", "delmomentet som avgörs"),
-            ("timme", "timmen då frågan kom, 0–23"),
-            ("minut", "minuten, 0–59"),
-            ("veckodag", "1 = måndag … 7 = söndag"),
-        ] {
+        for name in rosa::lang::CONDITION_NAMES {
             items.push(item(
-                name.to_string(),
+                name.name.to_string(),
                 lsp::CompletionItemKind::VARIABLE,
-                detail,
+                name.meaning,
             ));
         }
     }

@@ -3,187 +3,14 @@
 //! ärendetyp is decided as in each channel.
 
 use lsp_types::{CompletionItem, CompletionItemKind, Documentation, MarkupContent, MarkupKind};
+use rosa::lang::{KEYWORDS, defaults};
 use rosa::{Basis, Engine, Inquiry, Ruleset};
 use std::fmt::Write as _;
 
-/// Every keyword of `grammar/rosa.pest` in its Swedish spelling (each with å, ä or ö
-/// also has an ASCII spelling), with what it means, from docs/regelsprak.md.
-pub const KEYWORDS: &[(&str, &str)] = &[
-    (
-        "kundtjänst",
-        "Kundtjänstpolicyn: `kundtjänst \"namn\" { … }`, en gång för hela kommunen. Som utfall (`=> kundtjänst`) samma som `direkt`.",
-    ),
-    (
-        "förvaltning",
-        "En förvaltning med sina ärendetyper: `förvaltning id \"namn\" { … }`. I `tid 4 min, förvaltning 9 min`: tiden i förvaltningen.",
-    ),
-    (
-        "ärendetyp",
-        "En sorts fråga som medborgare ställer: `ärendetyp id \"namn\" { … }`. I ett test: vilken ärendetyp frågan gäller.",
-    ),
-    (
-        "delmoment",
-        "En del av ärendetypen med egen nivå: `delmoment id \"namn\" { rosa 1 }`.",
-    ),
-    (
-        "test",
-        "Ett test som låser fast det ni kommit överens om: `test \"namn\" { ärendetyp … förväntat … }`.",
-    ),
-    (
-        "kommun",
-        "Kommunens namn och kommunkod: `kommun \"Namn\" kommunkod 1299` (krävs i policyn).",
-    ),
-    (
-        "kommunkod",
-        "SCB:s fyrsiffriga kommunkod, efter `kommun \"Namn\"`.",
-    ),
-    (
-        "skala",
-        "ROSA med 6 eller 8 nivåer: `skala 6 nivåer` (standard 6).",
-    ),
-    (
-        "system",
-        "I policyn: system som kundtjänst har åtkomst till. I en ärendetyp: system som behövs för att hantera ärendet; alla måste finnas i policyn.",
-    ),
-    (
-        "övriga",
-        "`övriga system C, D`: system som finns men som kundtjänst saknar åtkomst till.",
-    ),
-    (
-        "kanaler",
-        "Kanaler där kundtjänst tar emot ärenden (policyn), eller får hantera ärendet (ärendetyp, delmoment).",
-    ),
-    (
-        "ej",
-        "`ej kanaler besök`: kanaler där kundtjänst inte får hantera ärendet.",
-    ),
-    (
-        "attribut",
-        "I policyn: uppgifter om frågan som villkor får läsa, med typ (`belopp tal, akut ja/nej`). I ett test: attributens värden.",
-    ),
-    (
-        "frekvensgräns",
-        "Hur vanligt ett ärende på manusnivå måste vara för att kundtjänst ska ta det: `frekvensgräns 10 per månad` (krävs i policyn).",
-    ),
-    (
-        "direkt",
-        "Kundtjänst svarar vid första kontakten. `direkt rosa 1-2` i policyn: nivåerna som besvaras direkt.",
-    ),
-    (
-        "manus",
-        "Förvaltningens manus eller checklista: `manus \"manus/fil.md\"`. `manus rosa 3-4` i policyn: nivåerna som kundtjänst kan ta med manus.",
-    ),
-    (
-        "rosa",
-        "ROSA-nivån: hur mycket kunskap och befogenhet ärendet kräver, 1–6 (eller 1–8 med `skala 8 nivåer`).",
-    ),
-    (
-        "reserv",
-        "Vart ärenden av okänd typ kopplas: `reserv vidarekoppla till id …` (krävs i policyn).",
-    ),
-    (
-        "mål",
-        "Målet för andelen ärenden som kundtjänst löser: `mål 65 %`.",
-    ),
-    (
-        "årsarbetstid",
-        "Produktiv tid per heltidstjänst och år: `årsarbetstid 1600 tim`.",
-    ),
-    (
-        "årskostnad",
-        "Vad en årsarbetare i kundtjänst kostar, för provkörningens finansiering: \
-         `årskostnad 650000 kr per årsarbetare`.",
-    ),
-    (
-        "årsarbetare",
-        "I `årskostnad 650000 kr per årsarbetare`: kostnaden gäller en heltidstjänst.",
-    ),
-    (
-        "öppettider",
-        "Kundtjänsts öppettider: `öppettider mån-tor 08:00-16:30, fre 08:00-15:00`.",
-    ),
-    (
-        "servicenivå",
-        "Mål för svarstid i telefon: `servicenivå 80 % inom 20 s`.",
-    ),
-    ("inom", "I `servicenivå 80 % inom 20 s`: svarstiden."),
-    (
-        "maxbeläggning",
-        "Hur stor del av tiden en handläggare högst är upptagen: `maxbeläggning 85 %`.",
-    ),
-    (
-        "frånvaro",
-        "Semester, sjukdom, utbildning och annat som inte är kundtid: `frånvaro 30 %`.",
-    ),
-    (
-        "tid",
-        "Tid per kontakt i kundtjänst och i förvaltningen: `tid 4 min, förvaltning 9 min`. I ett test: tidpunkten för frågan.",
-    ),
-    (
-        "frekvens",
-        "Hur många sådana ärenden som kommer in: `frekvens 60 per månad`. Krävs på manusnivåerna.",
-    ),
-    (
-        "sekretess",
-        "Ärendet omfattas av sekretess: det kopplas alltid vidare.",
-    ),
-    (
-        "överenskommet",
-        "Utfallet ni kommit överens om, före metoden: `överenskommet manus`.",
-    ),
-    (
-        "sökord",
-        "Ord som medborgare använder om ärendet, för `rosa search`: `sökord \"sopbil\", \"soptunna\"`.",
-    ),
-    (
-        "vidarekoppla",
-        "Ärendet går till förvaltningen. `vidarekoppla till id kö \"…\" telefon \"…\" e-post \"…\"`: vart.",
-    ),
-    (
-        "till",
-        "I `vidarekoppla till id`: en annan förvaltning (dess id).",
-    ),
-    (
-        "kö",
-        "I `vidarekoppla`: kö eller funktionsbrevlåda i ärendesystemet.",
-    ),
-    (
-        "telefon",
-        "I `vidarekoppla`: telefonnummer att koppla till. Också en kanal.",
-    ),
-    (
-        "e-post",
-        "I `vidarekoppla`: funktionsadress. Också en kanal.",
-    ),
-    (
-        "om",
-        "En regel med villkor: ``om `villkor` => direkt|manus|vidarekoppla``; avgör före metoden när villkoret är sant.",
-    ),
-    ("kanal", "I ett test: kanalen frågan kommer i."),
-    (
-        "förväntat",
-        "I ett test: utfallet som testet kräver, `förväntat direkt|manus|vidarekoppla [till id]`.",
-    ),
-    (
-        "per",
-        "I en frekvens: `60 per månad` (år, månad, vecka, dag).",
-    ),
-];
-
-/// `ärendetyp` for `arendetyp`: the ASCII spellings fold onto the Swedish ones.
+/// `ärendetyp` for `arendetyp`: the keyword (Swedish spelling) and its meaning, from the
+/// language's table.
 pub fn keyword(word: &str) -> Option<(&'static str, &'static str)> {
-    let folded = fold(word);
-    KEYWORDS.iter().copied().find(|(k, _)| fold(k) == folded)
-}
-
-fn fold(word: &str) -> String {
-    word.chars()
-        .map(|c| match c {
-            'å' | 'ä' => 'a',
-            'ö' => 'o',
-            c => c,
-        })
-        .collect()
+    rosa::lang::keyword(word).map(|k| (k.word, k.meaning))
 }
 
 /// The policy's level ranges, or the defaults while no ruleset has loaded.
@@ -205,9 +32,9 @@ impl Levels {
                 }
             }
             None => Levels {
-                scale: 6,
-                direct: (1, 2),
-                scripted: (3, 4),
+                scale: defaults::SCALE,
+                direct: defaults::DIRECT_LEVELS,
+                scripted: defaults::SCRIPTED_LEVELS,
             },
         }
     }
@@ -305,10 +132,10 @@ pub fn arendetyp(ruleset: &Ruleset, engine: &Engine, id: &str) -> Option<String>
 
 /// Completion items for the keywords, with their explanation.
 pub fn keyword_items() -> impl Iterator<Item = CompletionItem> {
-    KEYWORDS.iter().map(|(k, doc)| CompletionItem {
-        label: (*k).to_string(),
+    KEYWORDS.iter().map(|k| CompletionItem {
+        label: k.word.to_string(),
         kind: Some(CompletionItemKind::KEYWORD),
-        documentation: Some(markdown(doc)),
+        documentation: Some(markdown(k.meaning)),
         ..CompletionItem::default()
     })
 }
@@ -355,19 +182,19 @@ impl Names {
         let mut names = Names::default();
         for (file, text) in texts.enumerate() {
             let mut depth = 0usize;
-            // The block at depth 0: `kundtjanst`, `forvaltning` or `test` (folded).
-            let mut top = String::new();
+            // The keyword that opens the block at depth 0: `kundtjänst`, `förvaltning` or `test`.
+            let mut top = "";
             let mut line_start = 0;
             for line in text.split_inclusive('\n') {
                 let this_line = line_start;
                 line_start += line.len();
                 let code = strip_comment(line);
                 let mut words = code.split_whitespace();
-                let first = words.next().map(fold);
-                if let (0, Some(word)) = (depth, &first) {
-                    top.clone_from(word);
+                let first = words.next().map(|w| keyword(w).map_or("", |k| k.0));
+                if let (0, Some(word)) = (depth, first) {
+                    top = word;
                 }
-                let in_policy = top == "kundtjanst";
+                let in_policy = top == "kundtjänst";
                 let mut declare = |kind, list: &mut Vec<String>, id: Option<&str>| {
                     let Some(id) = id.filter(|w| is_ident(w)) else {
                         return;
@@ -390,15 +217,15 @@ impl Names {
                         });
                     }
                 };
-                match first.as_deref() {
-                    Some("forvaltning") if depth == 0 => {
+                match first {
+                    Some("förvaltning") if depth == 0 => {
                         declare(
                             DeclaredKind::Forvaltning,
                             &mut names.forvaltningar,
                             words.next(),
                         );
                     }
-                    Some("arendetyp") if depth == 1 && top == "forvaltning" => {
+                    Some("ärendetyp") if depth == 1 && top == "förvaltning" => {
                         declare(
                             DeclaredKind::Arendetyp,
                             &mut names.arendetyper,
@@ -408,7 +235,7 @@ impl Names {
                     Some("system") if in_policy => {
                         list(&mut names.systems, &code, "system");
                     }
-                    Some("ovriga") if in_policy => {
+                    Some("övriga") if in_policy => {
                         list(&mut names.systems, &code, "system");
                     }
                     Some("attribut") if in_policy => {

@@ -1,5 +1,6 @@
 //! Name helpers for diagnostics: "menade du …?" suggestions, mixed scripts, and
-//! identifiers that look alike.
+//! identifiers that look alike. Here, below the parser, because the parser suggests
+//! keywords too.
 
 /// The closest candidate within a small edit distance, for "menade du `ByggR`?".
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
