@@ -15,6 +15,7 @@ const ORDER: &[&str] = &[
     "lang",
     "clock",
     "numbers",
+    "terminal",
     "source",
     "files",
     "html",
