@@ -9,15 +9,21 @@ mod aggregate;
 mod analysis;
 mod candidates;
 mod compare;
+mod csv;
 pub mod erlang;
 mod generate;
 mod html;
+mod markdown;
+mod model;
 mod options;
 mod reader;
-mod render;
 mod report;
+mod rows;
 mod scenario;
-mod sheets;
+mod screen;
+mod text;
+mod wording;
+mod workbook;
 mod xlsx;
 mod xlsx_log;
 
@@ -29,17 +35,18 @@ use reader::{Chunk, LogReader, RawRow};
 use std::io::IsTerminal;
 
 pub use analysis::Analysis;
-pub use candidates::Candidate;
 pub use compare::{Comparison, compare};
+pub use csv::{CsvDialect, csv, section_csv};
 pub use generate::{GenerateOptions, GenerateStats, generate};
 pub use html::html;
+pub use markdown::markdown;
+pub use model::Section;
 pub use options::Options;
 use options::{Counted, Lines, VolumeSource};
 pub use reader::LogFormat;
-pub use render::{CsvDialect, csv, markdown, text};
-pub use report::Report;
+pub use rows::{Candidate, Report, Requirement};
 pub use scenario::{Scenario, per_year};
-pub use sheets::{Section, section_csv};
+pub use text::text;
 pub use xlsx::xlsx;
 
 /// Rows per chunk: large enough to keep both cores busy, small enough to keep memory flat.
