@@ -8,6 +8,7 @@
 mod aggregate;
 mod analysis;
 mod candidates;
+mod chunk;
 mod compare;
 mod csv;
 pub mod erlang;
@@ -17,6 +18,7 @@ mod markdown;
 mod model;
 mod options;
 mod reader;
+mod rejection;
 mod report;
 mod rows;
 mod scenario;
@@ -30,8 +32,10 @@ mod xlsx_log;
 use crate::engine::{Engine, Inquiry};
 use crate::model::{Outcome, Ruleset};
 use aggregate::{Tally, TallyContext, UnitIndex, declared_volume, outcome_slot};
+use chunk::{Chunk, RawRow};
 use rayon::prelude::*;
-use reader::{Chunk, LogReader, RawRow};
+use reader::LogReader;
+use rejection::Rejection;
 use std::io::IsTerminal;
 
 pub use analysis::Analysis;
@@ -273,7 +277,7 @@ fn tally_raw(
         }
         (RawRow::Csv(record), None) => (
             record.position().map_or(0, |p| p.line()),
-            Err("internt fel: kolumner saknas".into()),
+            Err(Rejection::MissingColumns),
         ),
     };
     match filled {

@@ -99,7 +99,8 @@ pub fn build(engine: &Engine, counted: &Counted, options: &Options) -> Report {
                 .map(|(line, lines, reason)| RejectedRow {
                     line: *line,
                     last_line: line + lines.saturating_sub(1),
-                    reason: reason.clone(),
+                    reason: reason.to_string(),
+                    problem: reason.clone(),
                 })
                 .collect(),
         },

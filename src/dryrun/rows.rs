@@ -2,6 +2,7 @@
 //! `rosa dry-run --format json` writes. Plain data; the arithmetic is in `report`,
 //! the wording in `wording` and the layout in `model`.
 
+use super::rejection::Rejection;
 use crate::model::ChannelSet;
 use serde::Serialize;
 
@@ -215,18 +216,15 @@ pub struct RejectedRow {
     /// swallowed the lines after it).
     pub last_line: u64,
     pub reason: String,
+    /// The same reason, typed.
+    #[serde(skip)]
+    pub problem: Rejection,
 }
 
 impl RejectedRow {
-    /// The reason without the quoted value, so that rows group by kind of problem.
-    pub fn group(&self) -> &str {
-        let kind = self
-            .reason
-            .split('`')
-            .next()
-            .unwrap_or("")
-            .trim_end_matches([' ', ':']);
-        if kind.is_empty() { &self.reason } else { kind }
+    /// The kind of problem, in Swedish: what the report groups rows by.
+    pub fn group(&self) -> String {
+        self.problem.group()
     }
 }
 

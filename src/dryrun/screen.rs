@@ -487,7 +487,7 @@ fn rejected(r: &Report) -> Table {
     let shown = r.rejected.rows.len() as u64;
     let mut groups: Vec<(String, u64, Vec<String>)> = Vec::new();
     for row in &r.rejected.rows {
-        let kind = row.group().to_string();
+        let kind = row.group();
         let at = if row.last_line > row.line {
             format!("{}–{}", row.line, row.last_line)
         } else {

@@ -1,6 +1,7 @@
 //! Swedish words the report's sections share, and the Swedish of its typed reasons:
 //! written once, so that the text report and the workbook say the same thing.
 
+use super::rejection::{CellProblem, Rejection};
 use super::rows::Requirement;
 use crate::numbers::sv;
 use std::fmt;
@@ -86,4 +87,149 @@ pub fn joined(items: &[impl fmt::Display]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rejection::MissingCaseType => f.write_str("ärendetyp saknas"),
+            Rejection::BadTime(e) => write!(f, "{e}"),
+            Rejection::FieldCount { len, expected } => {
+                write!(f, "raden har {len} fält men rubrikraden har {expected}")
+            }
+            Rejection::Unreadable(why) => write!(f, "raden går inte att tolka: {why}"),
+            Rejection::Swallowed { line, lines, also } => {
+                write!(
+                    f,
+                    "raderna {line}–{}: ett citerat fält sträcker sig över {} rader (ett citattecken som inte avslutas?); alla {} avvisas",
+                    line + lines - 1,
+                    sv(*lines as f64, 0),
+                    sv(*lines as f64, 0)
+                )?;
+                match also {
+                    Some(also) => write!(f, "; {also}"),
+                    None => Ok(()),
+                }
+            }
+            Rejection::NotUtf8 => f.write_str(
+                "raden är inte giltig UTF-8 (är filen sparad som Latin-1? spara den som UTF-8)",
+            ),
+            Rejection::InvalidJson(why) => write!(f, "ogiltig JSON: {why}"),
+            Rejection::FieldNotText(key) => write!(f, "fältet `{key}` ska vara text"),
+            Rejection::AttributeType(name) => {
+                write!(
+                    f,
+                    "attributet `{name}` ska vara text, tal eller sant/falskt"
+                )
+            }
+            Rejection::Cell {
+                cell,
+                column,
+                problem,
+            } => write!(f, "cell {cell} (kolumnen `{column}`) {problem}"),
+            Rejection::MissingColumns => f.write_str("internt fel: kolumner saknas"),
+        }
+    }
+}
+
+impl fmt::Display for CellProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CellProblem::TimeWithoutDate => {
+                f.write_str("är ett klockslag utan datum; skriv datum och tid")
+            }
+            CellProblem::Duration => f.write_str("är en tidslängd, inte en tidpunkt"),
+            CellProblem::ErrorValue(e) => write!(f, "innehåller felvärdet {e}"),
+        }
+    }
+}
+
+impl Rejection {
+    /// The kind of problem, without the row's own values: rows with the same group are
+    /// one thing to fix in the log. A field count or a swallowed range is its own group.
+    pub fn group(&self) -> String {
+        match self {
+            Rejection::BadTime(_) => "ogiltig tid".into(),
+            Rejection::InvalidJson(_) => "ogiltig JSON".into(),
+            Rejection::FieldNotText(_) => "ett fält som ska vara text är det inte".into(),
+            Rejection::AttributeType(_) => {
+                "ett attribut är inte text, tal eller sant/falskt".into()
+            }
+            Rejection::Cell { problem, .. } => match problem {
+                CellProblem::ErrorValue(_) => "en cell innehåller ett felvärde".into(),
+                other => format!("en cell {other}"),
+            },
+            Rejection::MissingCaseType
+            | Rejection::FieldCount { .. }
+            | Rejection::Unreadable(_)
+            | Rejection::Swallowed { .. }
+            | Rejection::NotUtf8
+            | Rejection::MissingColumns => self.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bad_time(text: &str) -> Rejection {
+        match crate::clock::LocalTime::parse(text) {
+            Err(e) => Rejection::BadTime(e),
+            Ok(t) => panic!("{text} parsed as {t:?}"),
+        }
+    }
+
+    #[test]
+    fn rejections_group_by_kind_not_by_their_values() {
+        let (a, b) = (bad_time("2026-03-03T25:00"), bad_time("2026-13-01"));
+        assert_ne!(a.to_string(), b.to_string());
+        assert_eq!(
+            (a.group(), b.group()),
+            ("ogiltig tid".into(), "ogiltig tid".into())
+        );
+        let cell = |cell: &str, column: &str| Rejection::Cell {
+            cell: cell.into(),
+            column: column.into(),
+            problem: CellProblem::ErrorValue("#N/A".into()),
+        };
+        assert_eq!(
+            cell("C2", "tid").to_string(),
+            "cell C2 (kolumnen `tid`) innehåller felvärdet #N/A"
+        );
+        assert_eq!(cell("C2", "tid").group(), cell("D9", "kanal").group());
+        assert_eq!(
+            Rejection::FieldNotText("kanal".into()).group(),
+            Rejection::FieldNotText("tid".into()).group()
+        );
+    }
+
+    #[test]
+    fn a_swallowed_range_says_what_else_was_wrong() {
+        let r = Rejection::Swallowed {
+            line: 3,
+            lines: 4,
+            also: Some(Box::new(Rejection::FieldCount {
+                len: 4,
+                expected: 5,
+            })),
+        };
+        let text = r.to_string();
+        assert!(text.starts_with("raderna 3–6: "), "{text}");
+        assert!(
+            text.ends_with("; raden har 4 fält men rubrikraden har 5"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn requirements_in_swedish() {
+        assert_eq!(Requirement::SystemAccess("Sys".into()), "åtkomst till Sys");
+        assert_eq!(
+            Requirement::LowerThreshold(1200.0).to_string(),
+            "frekvensgränsen sänkt till 1 200 per år"
+        );
+        let json = serde_json::to_string(&[Requirement::Script]).expect("json");
+        assert_eq!(json, r#"["ett manus från förvaltningen"]"#);
+    }
 }

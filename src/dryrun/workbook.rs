@@ -422,7 +422,7 @@ fn comparison(a: &Analysis) -> Option<Cells> {
 
 fn rejected(r: &Report) -> Cells {
     let mut list: Vec<&RejectedRow> = r.rejected.rows.iter().collect();
-    list.sort_by(|a, b| a.group().cmp(b.group()).then(a.line.cmp(&b.line)));
+    list.sort_by_cached_key(|row| (row.group(), row.line));
     let rows = list
         .into_iter()
         .map(|row| {
