@@ -11,6 +11,7 @@ use super::rows::{
     PartRow, Rejected, RejectedRow, Report, StaffingReport, SystemRow, UnknownChannel, UnknownType,
     share,
 };
+use super::wording;
 use crate::engine::Engine;
 use crate::model::{Arendetyp, ChannelSet, Policy, Ruleset, Unit};
 
@@ -135,7 +136,7 @@ fn annualisation(counted: &Counted) -> Annualisation {
             rows_decided: None,
             rows_rejected: None,
             blank_lines: None,
-            description: "deklarerad frekvens per år i regelfilerna (ingen logg)".into(),
+            description: wording::DECLARED_VOLUMES.into(),
         },
         VolumeSource::Log {
             path,
@@ -143,11 +144,6 @@ fn annualisation(counted: &Counted) -> Annualisation {
             from_timestamps,
         } => {
             let factor = DAYS_PER_YEAR / period_days;
-            let how = if *from_timestamps {
-                "enligt tidsstämplarna"
-            } else {
-                "enligt --period"
-            };
             Annualisation {
                 mode: "log",
                 log: Some(crate::source::display_path(path)),
@@ -168,11 +164,11 @@ fn annualisation(counted: &Counted) -> Annualisation {
                         l.header + counted.tally.rows + counted.tally.rejected_total,
                     )
                 }),
-                description: format!(
-                    "logg med {} rader som täcker {} dagar ({how}), uppräknat till ett år med faktorn {}",
-                    crate::numbers::sv(counted.tally.rows as f64, 0),
-                    crate::numbers::sv(*period_days, 0),
-                    crate::numbers::sv(factor, 3)
+                description: wording::log_volumes(
+                    counted.tally.rows,
+                    *period_days,
+                    *from_timestamps,
+                    factor,
                 ),
             }
         }
@@ -347,11 +343,7 @@ fn staffing(policy: &Policy, tally: &Tally, counted: &Counted) -> StaffingReport
     };
     let mut report = StaffingReport {
         model: "Erlang C (M/M/N)",
-        assumptions: vec![
-            "inga uppringare lägger på medan de väntar (Erlang C överskattar därför bemanningen något)".into(),
-            "samtalen kommer slumpmässigt och jämnt inom varje timme (Poisson)".into(),
-            format!("bemanningen räknas per timme under öppettiderna ({} timmar per vecka)", crate::numbers::sv(open_minutes / 60.0, 1)),
-        ],
+        assumptions: wording::staffing_assumptions(open_minutes / 60.0),
         target_share: policy.service_level_share,
         target_seconds: policy.service_level_seconds,
         max_occupancy: policy.max_occupancy,
@@ -372,7 +364,7 @@ fn staffing(policy: &Policy, tally: &Tally, counted: &Counted) -> StaffingReport
         fte_formula: Vec::new(),
     };
     if open_minutes <= 0.0 || tally.phone.calls <= 0.0 {
-        report.error = Some("inga telefonsamtal eller inga öppettider att bemanna".into());
+        report.error = Some(wording::NOTHING_TO_STAFF.into());
         return report;
     }
     let average = PhoneHour {
@@ -387,9 +379,7 @@ fn staffing(policy: &Policy, tally: &Tally, counted: &Counted) -> StaffingReport
     if has_times {
         per_hour(policy, tally, weeks, &mut report);
     } else {
-        report.assumptions.push(
-            "loggen saknar tidsstämplar: samtalen antas fördelade jämnt över öppettiderna".into(),
-        );
+        report.assumptions.push(wording::NO_TIMESTAMPS.into());
     }
     report
 }
@@ -398,7 +388,6 @@ fn staffing(policy: &Policy, tally: &Tally, counted: &Counted) -> StaffingReport
 /// open hour, busy or not; other channels can be worked when there is time, so their
 /// handling hours are enough, at the occupancy and absence the policy states.
 fn posts(policy: &Policy, s: &mut StaffingReport, total_hours: f64, phone_hours: f64) {
-    use crate::numbers::{percent, sv};
     let per_post = policy.productive_hours_per_fte;
     s.phone_rostered_hours_per_week = if s.hours.is_empty() {
         s.average
@@ -416,29 +405,7 @@ fn posts(policy: &Policy, s: &mut StaffingReport, total_hours: f64, phone_hours:
         }
     }
     s.fte_total = s.fte_phone + s.fte_other;
-    let roster = if s.hours.is_empty() {
-        "schemalagda i genomsnittlig öppettimme × öppettimmar per vecka"
-    } else {
-        "schemalagda summerat över veckans öppettimmar"
-    };
-    s.fte_formula = vec![
-        format!(
-            "telefon: {} schemalagda timmar per vecka ({roster}) × {} veckor / {} tim per årsarbetare = {} årsarbetare",
-            sv(s.phone_rostered_hours_per_week, 0),
-            sv(WEEKS_PER_YEAR, 0),
-            sv(per_post, 0),
-            sv(s.fte_phone, 1)
-        ),
-        format!(
-            "övriga kanaler: {} timmar per år / {} beläggning / (1 − {} frånvaro) / {} tim per årsarbetare = {} årsarbetare",
-            sv(s.other_hours_per_year, 0),
-            percent(policy.max_occupancy),
-            percent(policy.shrinkage),
-            sv(per_post, 0),
-            sv(s.fte_other, 1)
-        ),
-        "telefonen bemannas varje öppettimme hela året enligt Erlang C (schemalagda inkluderar frånvaron); helgdagar är inte borträknade".into(),
-    ];
+    s.fte_formula = wording::fte_formula(s, policy, WEEKS_PER_YEAR);
 }
 
 /// Each förvaltning's share of kundtjänst's working hours; unknown ärendetyper, which
@@ -475,17 +442,12 @@ fn financing(
         })
         .collect();
     if unknown_hours > 0.0 {
-        rows.push(row(
-            "okand",
-            "okända ärendetyper (reserven)",
-            unknown_hours,
-            0.0,
-        ));
+        rows.push(row("okand", wording::UNKNOWN_TYPES, unknown_hours, 0.0));
     }
     Financing {
         cost_per_fte,
         rows,
-        basis: "andel av kundtjänstens arbetstid (timmar) som går till förvaltningens ärenden; årsarbetare = andel × kundtjänstens behov; okända ärendetyper redovisas på egen rad".into(),
+        basis: wording::FINANCING_BASIS.into(),
     }
 }
 
@@ -542,7 +504,7 @@ fn hour_staffing(
         max_occupancy: policy.max_occupancy,
         shrinkage: policy.shrinkage,
     };
-    let s = required_staff(&input).map_err(|e| format!("bemanningen kunde inte beräknas: {e}"))?;
+    let s = required_staff(&input).map_err(|e| wording::staffing_failed(&e))?;
     Ok(HourStaffing {
         weekday,
         hour,
@@ -557,24 +519,148 @@ fn hour_staffing(
 }
 
 fn assumptions(counted: &Counted, options: &Options) -> Vec<String> {
-    let mut out = vec![
-        format!(
-            "kundtjänst lägger {} min på en kontakt som vidarekopplas (svara, registrera, koppla)",
-            options.forward_minutes
-        ),
-        "avlastad tid för förvaltningen = volym som kundtjänst hanterar × förvaltningens handläggningstid".into(),
-        "årsarbetare = timmar / policyns årsarbetstid".into(),
-        "`per dag` i regelfilerna räknas som per arbetsdag (250 per år)".into(),
-    ];
-    if counted.source == VolumeSource::Declared {
-        out.push(format!(
-            "utan logg antas {:.0} % av kontakterna komma per telefon (--phone-share)",
-            options.phone_share * 100.0
-        ));
-        out.push("ärendetyper vars utfall beror på villkor redovisas som villkorade, inte gissade; deras tid räknas som om kundtjänst hanterar dem".into());
-        out.push(
-            "en ärendetyps frekvens utan eget delmoment avgörs som dess första delmoment".into(),
-        );
+    wording::assumptions(
+        options.forward_minutes,
+        (counted.source == VolumeSource::Declared).then_some(options.phone_share),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dryrun::options::Lines;
+
+    const FIXTURE: &str = "tests/fixtures/dryrun";
+
+    fn ruleset() -> Ruleset {
+        Ruleset::load(FIXTURE).expect("the fixture loads")
     }
-    out
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9 * a.abs().max(b.abs()).max(1.0)
+    }
+
+    fn counted_log(ruleset: &Ruleset, period_days: f64, rows: u64, rejected: u64) -> Counted {
+        let mut tally = Tally::new(ruleset, &UnitIndex::new(ruleset), 0);
+        tally.rows = rows;
+        tally.rejected_total = rejected;
+        Counted {
+            tally,
+            source: VolumeSource::Log {
+                path: "logg.csv".into(),
+                period_days,
+                from_timestamps: false,
+            },
+            lines: Some(Lines {
+                read: rows + rejected + 3,
+                header: 1,
+            }),
+        }
+    }
+
+    #[test]
+    fn a_log_is_scaled_to_a_year_by_its_days() {
+        let ruleset = ruleset();
+        let a = annualisation(&counted_log(&ruleset, 73.0, 9, 3));
+        assert_eq!((a.mode, a.period_source), ("log", "period"));
+        assert!(close(a.factor, 5.0), "365 / 73 days: {}", a.factor);
+        assert_eq!(a.period_days, Some(73.0));
+        // The lines add up: header + decided + rejected + blank.
+        assert_eq!(
+            (a.lines_read, a.rows_decided, a.rows_rejected, a.blank_lines),
+            (Some(15), Some(9), Some(3), Some(2))
+        );
+        let declared = Counted {
+            tally: Tally::new(&ruleset, &UnitIndex::new(&ruleset), 0),
+            source: VolumeSource::Declared,
+            lines: None,
+        };
+        let d = annualisation(&declared);
+        assert_eq!((d.mode, d.factor, d.lines_read), ("declared", 1.0, None));
+    }
+
+    fn forvaltning(id: &str, hours: f64, relieved: f64) -> ForvaltningRow {
+        ForvaltningRow {
+            id: id.into(),
+            name: id.to_uppercase(),
+            figures: Figures {
+                kundtjanst_hours: hours,
+                handed_over_hours: relieved,
+                ..Figures::default()
+            },
+        }
+    }
+
+    #[test]
+    fn financing_shares_sum_to_the_whole_and_posts_to_the_need() {
+        let rows = [forvaltning("a", 300.0, 40.0), forvaltning("b", 100.0, 0.0)];
+        let f = financing(&rows, 100.0, 500.0, 4.0, Some(600_000.0));
+        let shares: Vec<f64> = f.rows.iter().map(|r| r.budget_share).collect();
+        assert_eq!(
+            shares,
+            [0.6, 0.2, 0.2],
+            "unknown ärendetyper on their own row"
+        );
+        assert_eq!(f.rows[2].id, "okand");
+        assert!(close(shares.iter().sum(), 1.0));
+        assert!(close(f.rows.iter().map(|r| r.fte).sum(), 4.0));
+        let cost: f64 = f.rows.iter().filter_map(|r| r.cost).sum();
+        assert!(close(cost, 4.0 * 600_000.0));
+        assert_eq!(f.rows[0].relieved_hours, 40.0);
+        // No unknown work, no row for it; no cost per post, no kronor.
+        let f = financing(&rows, 0.0, 400.0, 2.0, None);
+        assert_eq!(f.rows.len(), 2);
+        assert!(f.rows.iter().all(|r| r.cost.is_none()));
+    }
+
+    #[test]
+    fn posts_are_the_phone_roster_plus_the_other_channels() {
+        let ruleset = ruleset();
+        let policy = &ruleset.policy;
+        let counted = counted_log(&ruleset, 7.0, 0, 0);
+        let mut s = staffing(policy, &counted.tally, &counted);
+        s.open_hours_per_week = 20.0;
+        s.average = Some(HourStaffing {
+            weekday: 0,
+            hour: 0,
+            calls_per_hour: 3.0,
+            aht_seconds: 300.0,
+            agents: 1,
+            rostered: 2,
+            service_level: 0.9,
+            asa_seconds: 10.0,
+            occupancy: 0.25,
+        });
+        posts(policy, &mut s, 1_000.0, 400.0);
+        // 2 rostered × 20 open hours × 52 weeks / 1000 hours per post.
+        assert!(close(s.fte_phone, 2.08), "{}", s.fte_phone);
+        // 600 other hours / 85 % occupancy / (1 − 30 % absence) / 1000 hours per post.
+        assert!(
+            close(s.fte_other, 600.0 / 0.85 / 0.7 / 1000.0),
+            "{}",
+            s.fte_other
+        );
+        assert!(close(s.fte_total, s.fte_phone + s.fte_other));
+        assert_eq!(s.fte_formula.len(), 3);
+    }
+
+    #[test]
+    fn the_headline_is_the_sum_of_its_breakdown() {
+        let ruleset = ruleset();
+        let engine = Engine::new(&ruleset);
+        let options = Options::default();
+        let counted = super::super::count(&engine, &options).expect("declared volumes");
+        let r = build(&engine, &counted, &options);
+        let s = &r.staffing;
+        assert!(s.fte_total > 0.0);
+        assert!(close(s.fte_total, s.fte_phone + s.fte_other));
+        let financed: f64 = r.financing.rows.iter().map(|f| f.fte).sum();
+        assert!(close(financed, s.fte_total));
+        let by_forvaltning: f64 = r.forvaltningar.iter().map(|f| f.figures.volume).sum();
+        assert!(close(r.total.volume, by_forvaltning));
+        assert!(close(
+            r.total.share,
+            (r.total.kundtjanst + r.total.scripted) / r.total.volume
+        ));
+    }
 }

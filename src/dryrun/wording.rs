@@ -2,8 +2,9 @@
 //! written once, so that the text report and the workbook say the same thing.
 
 use super::rejection::{CellProblem, Rejection};
-use super::rows::Requirement;
-use crate::numbers::sv;
+use super::rows::{Requirement, StaffingReport};
+use crate::model::Policy;
+use crate::numbers::{percent, sv};
 use std::fmt;
 
 /// Why a log's share is not the share from the declared frekvens.
@@ -167,6 +168,104 @@ impl Rejection {
             | Rejection::MissingColumns => self.to_string(),
         }
     }
+}
+
+/// The volumes without a log.
+pub const DECLARED_VOLUMES: &str = "deklarerad frekvens per år i regelfilerna (ingen logg)";
+
+/// The volumes from a log of `rows` rows over `period_days`, scaled by `factor`.
+pub fn log_volumes(rows: u64, period_days: f64, from_timestamps: bool, factor: f64) -> String {
+    let how = if from_timestamps {
+        "enligt tidsstämplarna"
+    } else {
+        "enligt --period"
+    };
+    format!(
+        "logg med {} rader som täcker {} dagar ({how}), uppräknat till ett år med faktorn {}",
+        sv(rows as f64, 0),
+        sv(period_days, 0),
+        sv(factor, 3)
+    )
+}
+
+/// The assumptions of the Erlang C staffing.
+pub fn staffing_assumptions(open_hours_per_week: f64) -> Vec<String> {
+    vec![
+        "inga uppringare lägger på medan de väntar (Erlang C överskattar därför bemanningen något)"
+            .into(),
+        "samtalen kommer slumpmässigt och jämnt inom varje timme (Poisson)".into(),
+        format!(
+            "bemanningen räknas per timme under öppettiderna ({} timmar per vecka)",
+            sv(open_hours_per_week, 1)
+        ),
+    ]
+}
+
+pub const NOTHING_TO_STAFF: &str = "inga telefonsamtal eller inga öppettider att bemanna";
+
+pub const NO_TIMESTAMPS: &str =
+    "loggen saknar tidsstämplar: samtalen antas fördelade jämnt över öppettiderna";
+
+/// Why Erlang C gave no staffing.
+pub fn staffing_failed(e: &impl fmt::Display) -> String {
+    format!("bemanningen kunde inte beräknas: {e}")
+}
+
+/// How the posts are computed, with the figures.
+pub fn fte_formula(s: &StaffingReport, policy: &Policy, weeks_per_year: f64) -> Vec<String> {
+    let per_post = policy.productive_hours_per_fte;
+    let roster = if s.hours.is_empty() {
+        "schemalagda i genomsnittlig öppettimme × öppettimmar per vecka"
+    } else {
+        "schemalagda summerat över veckans öppettimmar"
+    };
+    vec![
+        format!(
+            "telefon: {} schemalagda timmar per vecka ({roster}) × {} veckor / {} tim per årsarbetare = {} årsarbetare",
+            sv(s.phone_rostered_hours_per_week, 0),
+            sv(weeks_per_year, 0),
+            sv(per_post, 0),
+            sv(s.fte_phone, 1)
+        ),
+        format!(
+            "övriga kanaler: {} timmar per år / {} beläggning / (1 − {} frånvaro) / {} tim per årsarbetare = {} årsarbetare",
+            sv(s.other_hours_per_year, 0),
+            percent(policy.max_occupancy),
+            percent(policy.shrinkage),
+            sv(per_post, 0),
+            sv(s.fte_other, 1)
+        ),
+        "telefonen bemannas varje öppettimme hela året enligt Erlang C (schemalagda inkluderar frånvaron); helgdagar är inte borträknade".into(),
+    ]
+}
+
+/// The financing row of work no förvaltning owns.
+pub const UNKNOWN_TYPES: &str = "okända ärendetyper (reserven)";
+
+/// What the financing shares are shares of.
+pub const FINANCING_BASIS: &str = "andel av kundtjänstens arbetstid (timmar) som går till förvaltningens ärenden; årsarbetare = andel × kundtjänstens behov; okända ärendetyper redovisas på egen rad";
+
+/// The assumptions behind the figures; `phone_share` without a log.
+pub fn assumptions(forward_minutes: f64, phone_share: Option<f64>) -> Vec<String> {
+    let mut out = vec![
+        format!(
+            "kundtjänst lägger {forward_minutes} min på en kontakt som vidarekopplas (svara, registrera, koppla)"
+        ),
+        "avlastad tid för förvaltningen = volym som kundtjänst hanterar × förvaltningens handläggningstid".into(),
+        "årsarbetare = timmar / policyns årsarbetstid".into(),
+        "`per dag` i regelfilerna räknas som per arbetsdag (250 per år)".into(),
+    ];
+    if let Some(phone_share) = phone_share {
+        out.push(format!(
+            "utan logg antas {:.0} % av kontakterna komma per telefon (--phone-share)",
+            phone_share * 100.0
+        ));
+        out.push("ärendetyper vars utfall beror på villkor redovisas som villkorade, inte gissade; deras tid räknas som om kundtjänst hanterar dem".into());
+        out.push(
+            "en ärendetyps frekvens utan eget delmoment avgörs som dess första delmoment".into(),
+        );
+    }
+    out
 }
 
 #[cfg(test)]
