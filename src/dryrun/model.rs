@@ -361,4 +361,128 @@ mod tests {
         assert_eq!(Value::Empty.display(), "–");
         assert_eq!(Value::Empty.width(), 0);
     }
+
+    /// Every format that writes a table, as text to search in (xlsx read back with
+    /// calamine, one line per row, cells as calamine reads them).
+    fn every_format(tables: &[Table]) -> Vec<(&'static str, String)> {
+        use calamine::{Reader, Xlsx};
+        let mut html = String::new();
+        for t in tables {
+            super::super::html::html_table(t, &mut html);
+        }
+        let csv = |dialect| {
+            tables
+                .iter()
+                .map(|t| super::super::csv::table(t, dialect).expect("csv"))
+                .collect::<String>()
+        };
+        let bytes = super::super::xlsx::workbook(tables).expect("xlsx");
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("calamine");
+        let mut xlsx = String::new();
+        for name in book.sheet_names() {
+            let range = book.worksheet_range(&name).expect("sheet");
+            for row in range.rows() {
+                let cells: Vec<String> = row.iter().map(ToString::to_string).collect();
+                xlsx.push_str(&cells.join("|"));
+                xlsx.push('\n');
+            }
+        }
+        vec![
+            (
+                "text",
+                tables.iter().map(super::super::text::table).collect(),
+            ),
+            (
+                "markdown",
+                tables.iter().map(super::super::markdown::table).collect(),
+            ),
+            ("html", html),
+            (
+                "csv excel",
+                csv(super::super::csv::CsvDialect::SwedishExcel),
+            ),
+            ("csv plain", csv(super::super::csv::CsvDialect::Plain)),
+            ("xlsx", xlsx),
+        ]
+    }
+
+    #[test]
+    fn a_figure_added_to_the_model_appears_in_every_format() {
+        let mut t = Table::new(
+            "Per förvaltning",
+            vec![
+                Column::text("förvaltning"),
+                Column::number("volym/år", Kind::Whole),
+            ],
+        );
+        t.rows
+            .push(vec![Value::text("Miljö"), Value::whole(1200.0)]);
+        let before = every_format(std::slice::from_ref(&t));
+        // The new figure: a column and its value in the one row, and a row of its own.
+        t.columns.push(Column::number("väntetimmar", Kind::Tenths));
+        t.rows[0].push(Value::tenths(4321.26));
+        t.rows.push(vec![
+            Value::text("Kultur"),
+            Value::whole(7.0),
+            Value::tenths(0.5),
+        ]);
+        let after = every_format(std::slice::from_ref(&t));
+        for ((format, old), (_, new)) in before.iter().zip(&after) {
+            assert!(
+                !old.contains("väntetimmar") && !old.contains("Kultur"),
+                "{format}"
+            );
+            assert!(new.contains("väntetimmar"), "{format}: {new}");
+            assert!(new.contains("Kultur"), "{format}: {new}");
+            let value = match *format {
+                "csv excel" => "4321,260",
+                "csv plain" => "4321.260",
+                "xlsx" => "4321.26",
+                _ => "4 321,3",
+            };
+            assert!(new.contains(value), "{format}: {value} in {new}");
+        }
+    }
+
+    #[test]
+    fn every_figure_reaches_every_format_of_a_real_report() {
+        use super::super::{Analysis, CsvDialect, Options};
+        let ruleset = crate::Ruleset::load("tests/fixtures/dryrun").expect("fixture");
+        let a = Analysis::from(super::super::run(&ruleset, &Options::default()).expect("run"));
+        let text = super::super::text(&a);
+        let markdown = super::super::markdown(&a);
+        let html = super::super::html(&a);
+        let flat = [CsvDialect::SwedishExcel, CsvDialect::Plain]
+            .map(|d| super::super::csv(&a, d).expect("csv"));
+        let sheet = [CsvDialect::SwedishExcel, CsvDialect::Plain].map(|d| {
+            super::super::section_csv(&a, Section::Forvaltningar, d)
+                .expect("csv")
+                .expect("a section")
+        });
+        let xlsx = every_format(&[super::super::workbook::sheet(&a, Section::Forvaltningar)
+            .expect("sheet")
+            .table])
+        .pop()
+        .expect("xlsx")
+        .1;
+        for f in &FIGURES {
+            for (format, out) in [("text", &text), ("markdown", &markdown), ("html", &html)] {
+                assert!(out.contains(f.screen), "{} in {format}", f.screen);
+            }
+            for out in flat.iter() {
+                assert!(
+                    out.lines().next().expect("header").contains(f.csv),
+                    "{}",
+                    f.csv
+                );
+            }
+            for out in sheet.iter().chain([&xlsx]) {
+                assert!(
+                    out.lines().next().expect("header").contains(f.sheet),
+                    "{}",
+                    f.sheet
+                );
+            }
+        }
+    }
 }

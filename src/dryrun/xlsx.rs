@@ -27,14 +27,20 @@ const MAX_WIDTH: usize = 60;
 /// When the workbook cannot be put together (in practice never: the names and sizes
 /// are fixed).
 pub fn xlsx(a: &Analysis) -> Result<Vec<u8>, XlsxError> {
+    let sheets = sheets(a);
+    workbook(sheets.iter().map(|s| &s.table))
+}
+
+/// Each table on a sheet of its own, named by its title.
+pub fn workbook<'a>(tables: impl IntoIterator<Item = &'a Table>) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let header = Format::new()
         .set_bold()
         .set_border_bottom(FormatBorder::Thin);
-    for sheet in sheets(a) {
+    for table in tables {
         let ws = workbook.add_worksheet();
-        ws.set_name(sheet.section.sheet_name())?;
-        write_table(ws, &sheet.table, &header)?;
+        ws.set_name(&table.title)?;
+        write_table(ws, table, &header)?;
     }
     workbook.save_to_buffer()
 }
@@ -51,7 +57,7 @@ fn number_format(kind: Kind) -> Format {
 
 /// One table on one sheet: a bold, frozen header row, numbers with their format,
 /// columns as wide as their contents and a filter on a table's header.
-pub fn write_table(ws: &mut Worksheet, t: &Table, header: &Format) -> Result<(), XlsxError> {
+fn write_table(ws: &mut Worksheet, t: &Table, header: &Format) -> Result<(), XlsxError> {
     let mut widths: Vec<usize> = t.labels().map(|h| h.chars().count()).collect();
     for (col, h) in t.labels().enumerate() {
         ws.write_string_with_format(0, col as u16, h, header)?;
