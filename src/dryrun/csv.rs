@@ -45,9 +45,7 @@ pub fn section_csv(
     section: Section,
     dialect: CsvDialect,
 ) -> Result<Option<String>, csv::Error> {
-    sheet(a, section)
-        .map(|s| table(&s.table, dialect))
-        .transpose()
+    sheet(a, section).map(|s| table(&s, dialect)).transpose()
 }
 
 /// A table as CSV in `dialect`: numbers unrounded to three decimals (shares as 0–1

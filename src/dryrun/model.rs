@@ -459,9 +459,9 @@ mod tests {
                 .expect("csv")
                 .expect("a section")
         });
-        let xlsx = every_format(&[super::super::workbook::sheet(&a, Section::Forvaltningar)
-            .expect("sheet")
-            .table])
+        let xlsx = every_format(&[
+            super::super::workbook::sheet(&a, Section::Forvaltningar).expect("sheet")
+        ])
         .pop()
         .expect("xlsx")
         .1;

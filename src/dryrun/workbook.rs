@@ -7,16 +7,10 @@ use super::model::{Column, Kind, Labels, Section, Table, Value, figure_cells, fi
 use super::rows::{Figures, HourStaffing, RejectedRow, Report};
 use super::wording::{DECLARED_VERSUS_LOGGED, day, joined, short_id, yes_no};
 
-/// One section of the workbook: its table, titled with the sheet's name.
-#[derive(Debug, Clone)]
-pub struct Sheet {
-    pub section: Section,
-    pub table: Table,
-}
-
-/// Every section as a sheet, in the workbook's order. `Jämförelse` is there only when
-/// the analysis has a comparison (`--compare` or a scenario).
-pub fn sheets(a: &Analysis) -> Vec<Sheet> {
+/// Every section as a sheet (a table titled with the sheet's name), in the workbook's
+/// order. `Jämförelse` is there only when the analysis has a comparison (`--compare` or
+/// a scenario).
+pub fn sheets(a: &Analysis) -> Vec<Table> {
     Section::ALL
         .into_iter()
         .filter_map(|s| sheet(a, s))
@@ -24,7 +18,7 @@ pub fn sheets(a: &Analysis) -> Vec<Sheet> {
 }
 
 /// One section as a sheet; `None` for `Jämförelse` without a comparison.
-pub fn sheet(a: &Analysis, section: Section) -> Option<Sheet> {
+pub fn sheet(a: &Analysis, section: Section) -> Option<Table> {
     let r = &a.report;
     let (columns, rows) = match section {
         Section::Summary => summary(a),
@@ -39,7 +33,7 @@ pub fn sheet(a: &Analysis, section: Section) -> Option<Sheet> {
     };
     let mut table = Table::new(section.sheet_name(), columns);
     table.rows = rows;
-    Some(Sheet { section, table })
+    Some(table)
 }
 
 type Cells = (Vec<Column>, Vec<Vec<Value>>);

@@ -27,8 +27,7 @@ const MAX_WIDTH: usize = 60;
 /// When the workbook cannot be put together (in practice never: the names and sizes
 /// are fixed).
 pub fn xlsx(a: &Analysis) -> Result<Vec<u8>, XlsxError> {
-    let sheets = sheets(a);
-    workbook(sheets.iter().map(|s| &s.table))
+    workbook(&sheets(a))
 }
 
 /// Each table on a sheet of its own, named by its title.
