@@ -35,7 +35,6 @@ use aggregate::{Tally, TallyContext, UnitIndex, declared_volume, outcome_slot};
 use chunk::{Chunk, RawRow};
 use rayon::prelude::*;
 use reader::LogReader;
-use rejection::Rejection;
 use std::io::IsTerminal;
 
 pub use analysis::Analysis;
@@ -48,6 +47,7 @@ pub use model::Section;
 pub use options::Options;
 use options::{Counted, Lines, VolumeSource};
 pub use reader::LogFormat;
+pub use rejection::{CellProblem, Rejection};
 pub use rows::{Candidate, Report, Requirement};
 pub use scenario::{Scenario, per_year};
 pub use text::text;

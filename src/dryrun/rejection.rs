@@ -11,14 +11,22 @@ pub enum Rejection {
     /// The time column is not a time.
     BadTime(TimeError),
     /// A CSV row with another number of fields than the header.
-    FieldCount { len: u64, expected: u64 },
+    FieldCount {
+        /// Fields in the row.
+        len: u64,
+        /// Fields in the header.
+        expected: u64,
+    },
     /// A CSV row the reader cannot take apart (the reader's own message).
     Unreadable(String),
     /// A quoted field over several lines (a stray quote?): every line it covers,
     /// and what else was wrong with the record, if anything.
     Swallowed {
+        /// The first line.
         line: u64,
+        /// The lines it covers.
         lines: u64,
+        /// The record's own problem, if it had one.
         also: Option<Box<Rejection>>,
     },
     /// Bytes that are not UTF-8 (a Latin-1 file).
@@ -33,7 +41,9 @@ pub enum Rejection {
     Cell {
         /// `C2`.
         cell: String,
+        /// The column's header.
         column: String,
+        /// What is wrong with it.
         problem: CellProblem,
     },
     /// The CSV columns were not known (a bug, not the log's fault).
