@@ -1,6 +1,7 @@
 //! Counting decided inquiries. One [`Tally`] per worker, merged at the end; every
 //! counter is a volume (rows in log mode, declared contacts per year otherwise).
 
+use super::rejection::Rejection;
 use crate::clock::LocalTime;
 use crate::engine::{Basis, Decision, Engine, Inquiry};
 use crate::model::{Arendetyp, Channel, Outcome, Ruleset, SystemId};
@@ -70,7 +71,7 @@ pub struct Tally {
     /// Channels the engine does not know, by name: decided (forwarded) and counted.
     pub unknown_channels: FxHashMap<String, u64>,
     /// The first rejected rows: first line, lines covered, reason.
-    pub rejected: Vec<(u64, u64, String)>,
+    pub rejected: Vec<(u64, u64, Rejection)>,
     /// Physical lines rejected (a record that swallowed lines counts them all).
     pub rejected_total: u64,
     pub rows: u64,
@@ -100,7 +101,7 @@ impl Tally {
         }
     }
 
-    pub fn reject(&mut self, line: u64, lines: u64, reason: String) {
+    pub fn reject(&mut self, line: u64, lines: u64, reason: Rejection) {
         self.rejected_total += lines;
         if self.rejected.len() < REJECTED_DETAIL {
             self.rejected.push((line, lines, reason));

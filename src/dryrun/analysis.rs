@@ -1,7 +1,7 @@
 //! What the renderers write: a report, and its comparison with another when there is one.
 
 use super::compare::Comparison;
-use super::report::Report;
+use super::rows::Report;
 use serde::Serialize;
 
 /// A dry-run report, optionally compared with the report of another ruleset

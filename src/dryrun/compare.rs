@@ -1,6 +1,6 @@
 //! `--compare`: the same volumes through two rulesets (before and after a workshop).
 
-use super::report::{Figures, Report};
+use super::rows::{Figures, Report};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]

@@ -3,8 +3,10 @@
 //! staffing per hour. The tables are the same as in the text report.
 
 use super::analysis::Analysis;
-use super::render::{Table, WEEKDAYS, sections};
-use super::report::Report;
+use super::model::Table;
+use super::rows::Report;
+use super::screen::sections;
+use super::wording::{WEEKDAYS, agents, short_id};
 use crate::html::escape;
 use crate::numbers::{percent, sv};
 use std::fmt::Write as _;
@@ -33,7 +35,7 @@ pub fn html(a: &Analysis) -> String {
         "<p class=\"meta\">{} · rapporten gjord {} · regeluppsättning {} · {}</p>",
         escape(&r.kundtjanst),
         escape(&r.date),
-        escape(super::render::short_id(&r.ruleset)),
+        escape(short_id(&r.ruleset)),
         escape(&r.volumes.description)
     );
     key_figures(a, &mut out);
@@ -394,18 +396,19 @@ fn svg_open(width: f64, height: f64, title: &str) -> String {
     )
 }
 
-fn html_table(t: &Table, out: &mut String) {
+/// One section as an HTML table with its notes.
+pub fn html_table(t: &Table, out: &mut String) {
     let _ = writeln!(out, "<h2>{}</h2>", escape(&t.title));
-    if !t.headers.is_empty() {
+    if !t.columns.is_empty() {
         out.push_str("<table>\n<tr>");
-        for h in &t.headers {
+        for h in t.labels() {
             let _ = write!(out, "<th>{}</th>", escape(h));
         }
         out.push_str("</tr>\n");
         for row in &t.rows {
             out.push_str("<tr>");
             for cell in row {
-                let _ = write!(out, "<td>{}</td>", escape(cell));
+                let _ = write!(out, "<td>{}</td>", escape(&cell.display()));
             }
             out.push_str("</tr>\n");
         }
@@ -432,12 +435,3 @@ svg{font-size:12px;max-width:100%;height:auto}svg text{fill:#222}\
 @media print{body{margin:0;max-width:none;padding:0;font-size:10pt}h1{font-size:16pt}\
 h2{break-after:avoid;margin-top:1.2em}table,svg,.card{break-inside:avoid}tr{break-inside:avoid}\
 .cards{gap:6px}.card{min-width:0;padding:6px 10px}}";
-
-/// `1 agent`, `2 agenter`.
-fn agents(n: u32) -> String {
-    if n == 1 {
-        "1 agent".to_string()
-    } else {
-        format!("{n} agenter")
-    }
-}

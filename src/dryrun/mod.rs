@@ -8,38 +8,49 @@
 mod aggregate;
 mod analysis;
 mod candidates;
+mod chunk;
 mod compare;
+mod csv;
 pub mod erlang;
 mod generate;
 mod html;
+mod markdown;
+mod model;
 mod options;
 mod reader;
-mod render;
+mod rejection;
 mod report;
+mod rows;
 mod scenario;
-mod sheets;
+mod screen;
+mod text;
+mod wording;
+mod workbook;
 mod xlsx;
 mod xlsx_log;
 
 use crate::engine::{Engine, Inquiry};
 use crate::model::{Outcome, Ruleset};
 use aggregate::{Tally, TallyContext, UnitIndex, declared_volume, outcome_slot};
+use chunk::{Chunk, RawRow};
 use rayon::prelude::*;
-use reader::{Chunk, LogReader, RawRow};
+use reader::LogReader;
 use std::io::IsTerminal;
 
 pub use analysis::Analysis;
-pub use candidates::Candidate;
 pub use compare::{Comparison, compare};
+pub use csv::{CsvDialect, csv, section_csv};
 pub use generate::{GenerateOptions, GenerateStats, generate};
 pub use html::html;
+pub use markdown::markdown;
+pub use model::Section;
 pub use options::Options;
 use options::{Counted, Lines, VolumeSource};
 pub use reader::LogFormat;
-pub use render::{CsvDialect, csv, markdown, text};
-pub use report::Report;
+pub use rejection::{CellProblem, Rejection};
+pub use rows::{Candidate, Report, Requirement};
 pub use scenario::{Scenario, per_year};
-pub use sheets::{Section, section_csv};
+pub use text::text;
 pub use xlsx::xlsx;
 
 /// Rows per chunk: large enough to keep both cores busy, small enough to keep memory flat.
@@ -266,7 +277,7 @@ fn tally_raw(
         }
         (RawRow::Csv(record), None) => (
             record.position().map_or(0, |p| p.line()),
-            Err("internt fel: kolumner saknas".into()),
+            Err(Rejection::MissingColumns),
         ),
     };
     match filled {

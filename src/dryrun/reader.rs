@@ -15,6 +15,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::chunk::{Chunk, LogError, RawRow};
+use super::rejection::Rejection;
+
 /// The format of an inquiry log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
@@ -51,88 +54,6 @@ impl LogFormat {
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 /// The first bytes of an OLE compound file: an old `.xls` workbook.
 const OLE_MAGIC: &[u8] = b"\xd0\xcf\x11\xe0";
-
-/// A log problem that stops the run (as opposed to a rejected row).
-#[derive(Debug, Clone, PartialEq)]
-pub struct LogError(pub String);
-
-impl std::fmt::Display for LogError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for LogError {}
-
-/// A reusable buffer of raw rows: records keep their allocations from chunk to chunk.
-#[derive(Default)]
-pub struct Chunk {
-    rows: Vec<RawRow>,
-    pub(super) len: usize,
-}
-
-impl Chunk {
-    pub fn rows(&self) -> &[RawRow] {
-        &self.rows[..self.len]
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    fn clear(&mut self) {
-        self.len = 0;
-    }
-
-    /// The next slot to fill, made a CSV record (reusing the old one if it was).
-    pub(super) fn next_csv_record(&mut self) -> &mut csv::ByteRecord {
-        if self.len == self.rows.len() {
-            self.rows.push(RawRow::Csv(sized_record()));
-        }
-        let slot = &mut self.rows[self.len];
-        if !matches!(slot, RawRow::Csv(_)) {
-            *slot = RawRow::Csv(sized_record());
-        }
-        match slot {
-            RawRow::Csv(record) => record,
-            _ => unreachable!("the slot was just made a CSV record"),
-        }
-    }
-
-    pub(super) fn push(&mut self, row: RawRow) {
-        if self.len == self.rows.len() {
-            self.rows.push(row);
-        } else {
-            self.rows[self.len] = row;
-        }
-        self.len += 1;
-    }
-}
-
-/// Room for a typical log row from the start, so that reused records do not creep up
-/// in size over a long log: memory stays the same for 100,000 rows and for 10 million.
-fn sized_record() -> csv::ByteRecord {
-    csv::ByteRecord::with_capacity(RECORD_BYTES, RECORD_FIELDS)
-}
-
-const RECORD_BYTES: usize = 256;
-const RECORD_FIELDS: usize = 16;
-
-/// One row as read, before conversion.
-#[derive(Debug, Clone)]
-pub enum RawRow {
-    Csv(csv::ByteRecord),
-    Json {
-        line: u64,
-        text: String,
-    },
-    /// A row that cannot be decided, covering `lines` physical lines from `line`.
-    Broken {
-        line: u64,
-        lines: u64,
-        reason: String,
-    },
-}
 
 /// Which CSV column holds what.
 #[derive(Debug, Clone)]
@@ -327,7 +248,11 @@ fn read_csv_chunk(
                     out.push(RawRow::Broken {
                         line,
                         lines,
-                        reason: swallowed(line, lines),
+                        reason: Rejection::Swallowed {
+                            line,
+                            lines,
+                            also: None,
+                        },
                     });
                 } else {
                     out.len += 1;
@@ -351,27 +276,25 @@ fn physical_lines(record: &csv::ByteRecord) -> u64 {
         .sum::<u64>()
 }
 
-fn swallowed(line: u64, lines: u64) -> String {
-    format!(
-        "raderna {line}–{}: ett citerat fält sträcker sig över {} rader (ett citattecken som inte avslutas?); alla {} avvisas",
-        line + lines - 1,
-        crate::numbers::sv(lines as f64, 0),
-        crate::numbers::sv(lines as f64, 0)
-    )
-}
-
 /// A malformed record becomes a rejection; an I/O failure stops the run.
 fn csv_problem(e: csv::Error, lines: u64) -> Result<RawRow, LogError> {
     let line = e.position().map_or(0, |p| p.line());
     let mut reason = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => format!("raden har {len} fält men rubrikraden har {expected_len}"),
+        } => Rejection::FieldCount {
+            len: *len,
+            expected: *expected_len,
+        },
         csv::ErrorKind::Io(io) => return Err(LogError(format!("loggen går inte att läsa: {io}"))),
-        _ => format!("raden går inte att tolka: {e}"),
+        _ => Rejection::Unreadable(e.to_string()),
     };
     if lines > 1 {
-        reason = format!("{}; {reason}", swallowed(line, lines));
+        reason = Rejection::Swallowed {
+            line,
+            lines,
+            also: Some(Box::new(reason)),
+        };
     }
     Ok(RawRow::Broken {
         line,
@@ -403,15 +326,12 @@ fn read_json_chunk(
             Err(_) => out.push(RawRow::Broken {
                 line,
                 lines: 1,
-                reason: NOT_UTF8.into(),
+                reason: Rejection::NotUtf8,
             }),
         }
     }
     Ok(true)
 }
-
-const NOT_UTF8: &str =
-    "raden är inte giltig UTF-8 (är filen sparad som Latin-1? spara den som UTF-8)";
 
 impl Columns {
     pub(super) fn from_header(header: &csv::ByteRecord) -> Result<Columns, LogError> {
@@ -420,7 +340,12 @@ impl Columns {
             .map(|h| {
                 std::str::from_utf8(h)
                     .map(|s| s.trim_start_matches('\u{feff}').trim().to_lowercase())
-                    .map_err(|_| LogError(format!("loggens rubrikrad är inte UTF-8. {NOT_UTF8}")))
+                    .map_err(|_| {
+                        LogError(format!(
+                            "loggens rubrikrad är inte UTF-8. {}",
+                            Rejection::NotUtf8
+                        ))
+                    })
             })
             .collect::<Result<_, _>>()?;
         let find = |aliases: &[&str]| names.iter().position(|n| aliases.contains(&n.as_str()));
@@ -454,11 +379,11 @@ impl Columns {
         &self,
         record: &csv::ByteRecord,
         inquiry: &mut Inquiry<'static>,
-    ) -> Result<Option<LocalTime>, String> {
-        let text = |i: usize| -> Result<&str, String> {
+    ) -> Result<Option<LocalTime>, Rejection> {
+        let text = |i: usize| -> Result<&str, Rejection> {
             std::str::from_utf8(record.get(i).unwrap_or(&[]))
                 .map(str::trim)
-                .map_err(|_| NOT_UTF8.to_string())
+                .map_err(|_| Rejection::NotUtf8)
         };
         let case_type = text(self.case_type)?;
         let channel = self.channel.map(text).transpose()?.unwrap_or("");
@@ -492,9 +417,9 @@ fn set_fields(
     case_type: &str,
     channel: &str,
     part: &str,
-) -> Result<(), String> {
+) -> Result<(), Rejection> {
     if case_type.is_empty() {
-        return Err("ärendetyp saknas".into());
+        return Err(Rejection::MissingCaseType);
     }
     replace(&mut inquiry.case_type, case_type);
     set_optional(&mut inquiry.channel, channel);
@@ -502,12 +427,12 @@ fn set_fields(
     Ok(())
 }
 
-fn parse_time(time: &str, inquiry: &mut Inquiry<'static>) -> Result<Option<LocalTime>, String> {
+fn parse_time(time: &str, inquiry: &mut Inquiry<'static>) -> Result<Option<LocalTime>, Rejection> {
     if time.is_empty() {
         inquiry.time = None;
         return Ok(None);
     }
-    let parsed = LocalTime::parse(time).map_err(|e| e.to_string())?;
+    let parsed = LocalTime::parse(time).map_err(Rejection::BadTime)?;
     set_optional(&mut inquiry.time, time);
     Ok(Some(parsed))
 }
@@ -531,9 +456,12 @@ fn set_optional(target: &mut Option<Cow<'static, str>>, value: &str) {
 
 /// Turn one JSON Lines object into `inquiry`. Known keys as in CSV; `attributes` (or
 /// `attribut`) may hold the attributes, and any other key is an attribute too.
-pub fn fill_json(text: &str, inquiry: &mut Inquiry<'static>) -> Result<Option<LocalTime>, String> {
+pub fn fill_json(
+    text: &str,
+    inquiry: &mut Inquiry<'static>,
+) -> Result<Option<LocalTime>, Rejection> {
     let object: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(text).map_err(|e| format!("ogiltig JSON: {e}"))?;
+        serde_json::from_str(text).map_err(|e| Rejection::InvalidJson(e.to_string()))?;
     let mut fields = [""; 4];
     inquiry.attributes.clear();
     for (key, value) in &object {
@@ -543,7 +471,7 @@ pub fn fill_json(text: &str, inquiry: &mut Inquiry<'static>) -> Result<Option<Lo
         match (slot, value) {
             (Some(i), serde_json::Value::String(s)) => fields[i] = s.trim(),
             (Some(_), serde_json::Value::Null) => {}
-            (Some(_), _) => return Err(format!("fältet `{key}` ska vara text")),
+            (Some(_), _) => return Err(Rejection::FieldNotText(key.clone())),
             (None, serde_json::Value::Object(map)) if key == "attributes" || key == "attribut" => {
                 for (name, v) in map {
                     insert_json_attr(inquiry, name, v)?;
@@ -560,17 +488,13 @@ fn insert_json_attr(
     inquiry: &mut Inquiry<'static>,
     name: &str,
     value: &serde_json::Value,
-) -> Result<(), String> {
+) -> Result<(), Rejection> {
     let value = match value {
         serde_json::Value::Null => return Ok(()),
         serde_json::Value::Bool(b) => AttrValue::Bool(*b),
         serde_json::Value::Number(n) => AttrValue::Number(n.as_f64().unwrap_or(f64::NAN)),
         serde_json::Value::String(s) => AttrValue::Text(s.clone()),
-        _ => {
-            return Err(format!(
-                "attributet `{name}` ska vara text, tal eller sant/falskt"
-            ));
-        }
+        _ => return Err(Rejection::AttributeType(name.to_string())),
     };
     inquiry.attributes.insert(name.to_string().into(), value);
     Ok(())

@@ -3,291 +3,20 @@
 //! Every figure is a plain sum or ratio of the counts, so an analyst can explain it.
 
 use super::aggregate::{HOURS_PER_WEEK, PhoneHour, Tally, UnitIndex, declared_volume};
-use super::candidates::{Candidate, candidates};
+use super::candidates::candidates;
 use super::erlang::{StaffingInput, required_staff};
 use super::options::{Counted, Options, VolumeSource};
+use super::rows::{
+    Annualisation, ArendetypRow, Figures, Financing, FinancingRow, ForvaltningRow, HourStaffing,
+    PartRow, Rejected, RejectedRow, Report, StaffingReport, SystemRow, UnknownChannel, UnknownType,
+    share,
+};
+use super::wording;
 use crate::engine::Engine;
 use crate::model::{Arendetyp, ChannelSet, Policy, Ruleset, Unit};
-use serde::Serialize;
 
 const DAYS_PER_YEAR: f64 = 365.0;
 const WEEKS_PER_YEAR: f64 = 52.0;
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Figures {
-    /// Contacts per year.
-    pub volume: f64,
-    pub kundtjanst: f64,
-    pub scripted: f64,
-    pub forwarded: f64,
-    /// Declared mode: volume whose outcome depends on guarded rules (not guessed).
-    pub conditional: f64,
-    /// (kundtjanst + scripted) / volume.
-    pub share: f64,
-    /// Kundtjänst working hours per year for these contacts.
-    pub kundtjanst_hours: f64,
-    /// `kundtjanst_hours` in full-time posts (policy's productive hours per post).
-    pub kundtjanst_fte: f64,
-    /// Förvaltning hours per year no longer spent, because kundtjänst handles these.
-    pub handed_over_hours: f64,
-}
-
-impl Figures {
-    fn add(&mut self, other: &Figures) {
-        self.volume += other.volume;
-        self.kundtjanst += other.kundtjanst;
-        self.scripted += other.scripted;
-        self.forwarded += other.forwarded;
-        self.conditional += other.conditional;
-        self.kundtjanst_hours += other.kundtjanst_hours;
-        self.kundtjanst_fte += other.kundtjanst_fte;
-        self.handed_over_hours += other.handed_over_hours;
-        self.share = share(self.kundtjanst + self.scripted, self.volume);
-    }
-
-    pub fn handled(&self) -> f64 {
-        self.kundtjanst + self.scripted
-    }
-}
-
-fn share(part: f64, whole: f64) -> f64 {
-    if whole > 0.0 { part / whole } else { 0.0 }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ForvaltningRow {
-    pub id: String,
-    pub name: String,
-    #[serde(flatten)]
-    pub figures: Figures,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct PartRow {
-    pub part: Option<String>,
-    pub name: String,
-    pub level: u8,
-    #[serde(flatten)]
-    pub figures: Figures,
-    /// Served channels in which it is forwarded although kundtjänst handles it in others
-    /// (`kanaler`, `ej kanaler`), when no guarded rule decides. Declared volumes are
-    /// decided without a channel, so they do not show this.
-    pub forwarded_channels: ChannelSet,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ArendetypRow {
-    pub id: String,
-    pub name: String,
-    pub forvaltning: String,
-    #[serde(flatten)]
-    pub figures: Figures,
-    /// Frekvens per year as declared in the rule files.
-    pub declared_per_year: Option<f64>,
-    /// Log mode: contacts per year seen in the log.
-    pub observed_per_year: Option<f64>,
-    /// Inquiries naming a delmoment the type does not have (forwarded).
-    pub unknown_part: f64,
-    /// Every channel in which one of its units is forwarded although handled in others.
-    pub forwarded_channels: ChannelSet,
-    pub parts: Vec<PartRow>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SystemRow {
-    pub name: String,
-    pub access: bool,
-    /// Volume kundtjänst handles in units that use this system.
-    pub handled_volume_using: f64,
-    /// Volume forwarded now that kundtjänst would handle with access to this system.
-    pub blocked_volume: f64,
-    pub blocked_handed_over_hours: f64,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
-pub struct HourStaffing {
-    /// 1 = måndag … 7 = söndag; 0 for the average open hour.
-    pub weekday: u8,
-    pub hour: u8,
-    pub calls_per_hour: f64,
-    pub aht_seconds: f64,
-    pub agents: u32,
-    pub rostered: u32,
-    pub service_level: f64,
-    pub asa_seconds: f64,
-    pub occupancy: f64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct StaffingReport {
-    pub model: &'static str,
-    pub assumptions: Vec<String>,
-    pub target_share: f64,
-    pub target_seconds: f64,
-    pub max_occupancy: f64,
-    pub shrinkage: f64,
-    /// Phone contacts per year that kundtjänst answers (handled and forwarded).
-    pub phone_volume_per_year: f64,
-    pub open_hours_per_week: f64,
-    /// The average open hour.
-    pub average: Option<HourStaffing>,
-    /// The busiest hour of the week (log with timestamps).
-    pub peak: Option<HourStaffing>,
-    /// Per open hour of the week (log with timestamps).
-    pub hours: Vec<HourStaffing>,
-    /// Phone contacts per week that arrived outside opening hours (not staffed for).
-    pub outside_opening_per_week: f64,
-    pub error: Option<String>,
-    /// The posts (årsarbetare) kundtjänst needs: `fte_phone + fte_other`.
-    pub fte_total: f64,
-    /// Rostered phone staff-hours per week × 52 / productive hours per post.
-    pub fte_phone: f64,
-    /// Other channels: their hours / max occupancy / (1 − shrinkage) / productive hours.
-    pub fte_other: f64,
-    /// Rostered staff summed over the open hours of a week (per hour of the week with
-    /// timestamps, else the average open hour × open hours).
-    pub phone_rostered_hours_per_week: f64,
-    /// Kundtjänst handling hours per year on phone calls, and on every other channel.
-    pub phone_hours_per_year: f64,
-    pub other_hours_per_year: f64,
-    /// How the posts are computed, in Swedish, with the figures.
-    pub fte_formula: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct FinancingRow {
-    /// The förvaltning's id; `okand` for unknown ärendetyper (forwarded by the reserv).
-    pub id: String,
-    pub name: String,
-    /// Share of kundtjänst's working hours spent on this förvaltning's inquiries; the
-    /// rows sum to 1.
-    pub budget_share: f64,
-    pub kundtjanst_hours: f64,
-    /// `budget_share × staffing.fte_total`.
-    pub fte: f64,
-    /// `fte × cost_per_fte`, when a cost per post is given.
-    pub cost: Option<f64>,
-    /// Förvaltning hours per year no longer spent because kundtjänst handles them.
-    pub relieved_hours: f64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Financing {
-    /// Kronor per post and year (`--cost-per-fte`).
-    pub cost_per_fte: Option<f64>,
-    pub rows: Vec<FinancingRow>,
-    /// What the shares are shares of, in Swedish.
-    pub basis: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Annualisation {
-    /// `declared` or `log`.
-    pub mode: &'static str,
-    pub log: Option<String>,
-    pub rows: u64,
-    pub period_days: Option<f64>,
-    /// `timestamps`, `period` or `declared`.
-    pub period_source: &'static str,
-    /// Log counts are multiplied by this to give contacts per year.
-    pub factor: f64,
-    /// Log mode: physical lines in the log, which add up as
-    /// `lines_read = header_lines + rows_decided + rows_rejected + blank_lines`.
-    pub lines_read: Option<u64>,
-    pub header_lines: Option<u64>,
-    pub rows_decided: Option<u64>,
-    /// Physical lines rejected: a record that swallowed lines counts each of them.
-    pub rows_rejected: Option<u64>,
-    pub blank_lines: Option<u64>,
-    /// In Swedish, for the report.
-    pub description: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct UnknownType {
-    pub case_type: String,
-    pub volume: f64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct UnknownChannel {
-    pub channel: String,
-    /// Log rows in this channel (decided, forwarded), not annualised.
-    pub rows: u64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RejectedRow {
-    pub line: u64,
-    /// The last line the rejection covers (greater than `line` when a quoted field
-    /// swallowed the lines after it).
-    pub last_line: u64,
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Rejected {
-    pub total: u64,
-    /// The first rows in detail (at most 1,000).
-    pub rows: Vec<RejectedRow>,
-}
-
-/// The dry-run's figures for one ruleset, as [`run`](super::run) computes them and
-/// `rosa dry-run --format json` writes them. Volumes are contacts per year (a log is
-/// scaled to a year, see `volumes`), hours are per year, shares are 0–1.
-#[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    /// The kommun's name, from the policy.
-    pub kommun: String,
-    /// The kommunkod, from the policy.
-    pub kommunkod: String,
-    /// The kundtjänst's name, from the policy (`kundtjänst "…"`).
-    pub kundtjanst: String,
-    /// The day the report was made (Swedish time), `YYYY-MM-DD`.
-    pub date: String,
-    /// The [ruleset id](crate::Ruleset::id) the figures come from.
-    pub ruleset: String,
-    /// The policy's goal for the share kundtjänst handles (`mål`).
-    pub goal_share: f64,
-    /// Whether `total.share` reaches `goal_share`.
-    pub meets_goal: bool,
-    /// Where the volumes come from (`mode`: `declared` or `log`) and how a log is scaled
-    /// to a year (`factor`, `period_days`, `period_source`).
-    pub volumes: Annualisation,
-    /// All contacts: `volume`, by outcome (`kundtjanst`, `scripted`, `forwarded`,
-    /// `conditional`), `share` handled by kundtjänst, `kundtjanst_hours`,
-    /// `kundtjanst_fte` and `handed_over_hours`; unknown ärendetyper count as forwarded.
-    pub total: Figures,
-    /// The same figures per förvaltning, in file order.
-    pub forvaltningar: Vec<ForvaltningRow>,
-    /// The same figures per ärendetyp, in file order, with each delmoment in `parts`.
-    pub arendetyper: Vec<ArendetypRow>,
-    /// Phone staffing by Erlang C for the average open hour and, with timestamps, per
-    /// hour of the week; `error` says why it could not be computed.
-    pub staffing: StaffingReport,
-    /// Per system in the policy: the volume handled with it, and for a system
-    /// kundtjänst lacks, the forwarded volume and förvaltning hours access would move.
-    pub systems: Vec<SystemRow>,
-    /// Ärendetyp ids in the log that the ruleset does not have, largest volume first.
-    pub unknown_case_types: Vec<UnknownType>,
-    /// Volume of unknown ärendetyper beyond the first 10,000 distinct ids, counted
-    /// together.
-    pub unknown_case_types_other: f64,
-    /// Log rows in a channel the engine does not know: decided (forwarded) and counted,
-    /// most rows first.
-    pub unknown_channels: Vec<UnknownChannel>,
-    /// Who pays for kundtjänst: each förvaltning's share of its working hours, in
-    /// posts and kronor.
-    pub financing: Financing,
-    /// Kandidater till nästa workshop: forwarded units at levels kundtjänst may handle,
-    /// most förvaltning hours first, with what blocks each and what it would take.
-    pub candidates: Vec<Candidate>,
-    /// Log lines that could not be used: how many (a record that swallowed lines counts
-    /// each), and the first 1,000 rejections with line range and reason.
-    pub rejected: Rejected,
-    /// The assumptions behind the figures, in Swedish, for the report's reader.
-    pub assumptions: Vec<String>,
-}
 
 /// Compute the report from the counts.
 pub fn build(engine: &Engine, counted: &Counted, options: &Options) -> Report {
@@ -371,7 +100,8 @@ pub fn build(engine: &Engine, counted: &Counted, options: &Options) -> Report {
                 .map(|(line, lines, reason)| RejectedRow {
                     line: *line,
                     last_line: line + lines.saturating_sub(1),
-                    reason: reason.clone(),
+                    reason: reason.to_string(),
+                    problem: reason.clone(),
                 })
                 .collect(),
         },
@@ -406,7 +136,7 @@ fn annualisation(counted: &Counted) -> Annualisation {
             rows_decided: None,
             rows_rejected: None,
             blank_lines: None,
-            description: "deklarerad frekvens per år i regelfilerna (ingen logg)".into(),
+            description: wording::DECLARED_VOLUMES.into(),
         },
         VolumeSource::Log {
             path,
@@ -414,11 +144,6 @@ fn annualisation(counted: &Counted) -> Annualisation {
             from_timestamps,
         } => {
             let factor = DAYS_PER_YEAR / period_days;
-            let how = if *from_timestamps {
-                "enligt tidsstämplarna"
-            } else {
-                "enligt --period"
-            };
             Annualisation {
                 mode: "log",
                 log: Some(crate::source::display_path(path)),
@@ -439,11 +164,11 @@ fn annualisation(counted: &Counted) -> Annualisation {
                         l.header + counted.tally.rows + counted.tally.rejected_total,
                     )
                 }),
-                description: format!(
-                    "logg med {} rader som täcker {} dagar ({how}), uppräknat till ett år med faktorn {}",
-                    crate::numbers::sv(counted.tally.rows as f64, 0),
-                    crate::numbers::sv(*period_days, 0),
-                    crate::numbers::sv(factor, 3)
+                description: wording::log_volumes(
+                    counted.tally.rows,
+                    *period_days,
+                    *from_timestamps,
+                    factor,
                 ),
             }
         }
@@ -618,11 +343,7 @@ fn staffing(policy: &Policy, tally: &Tally, counted: &Counted) -> StaffingReport
     };
     let mut report = StaffingReport {
         model: "Erlang C (M/M/N)",
-        assumptions: vec![
-            "inga uppringare lägger på medan de väntar (Erlang C överskattar därför bemanningen något)".into(),
-            "samtalen kommer slumpmässigt och jämnt inom varje timme (Poisson)".into(),
-            format!("bemanningen räknas per timme under öppettiderna ({} timmar per vecka)", crate::numbers::sv(open_minutes / 60.0, 1)),
-        ],
+        assumptions: wording::staffing_assumptions(open_minutes / 60.0),
         target_share: policy.service_level_share,
         target_seconds: policy.service_level_seconds,
         max_occupancy: policy.max_occupancy,
@@ -643,7 +364,7 @@ fn staffing(policy: &Policy, tally: &Tally, counted: &Counted) -> StaffingReport
         fte_formula: Vec::new(),
     };
     if open_minutes <= 0.0 || tally.phone.calls <= 0.0 {
-        report.error = Some("inga telefonsamtal eller inga öppettider att bemanna".into());
+        report.error = Some(wording::NOTHING_TO_STAFF.into());
         return report;
     }
     let average = PhoneHour {
@@ -658,9 +379,7 @@ fn staffing(policy: &Policy, tally: &Tally, counted: &Counted) -> StaffingReport
     if has_times {
         per_hour(policy, tally, weeks, &mut report);
     } else {
-        report.assumptions.push(
-            "loggen saknar tidsstämplar: samtalen antas fördelade jämnt över öppettiderna".into(),
-        );
+        report.assumptions.push(wording::NO_TIMESTAMPS.into());
     }
     report
 }
@@ -669,7 +388,6 @@ fn staffing(policy: &Policy, tally: &Tally, counted: &Counted) -> StaffingReport
 /// open hour, busy or not; other channels can be worked when there is time, so their
 /// handling hours are enough, at the occupancy and absence the policy states.
 fn posts(policy: &Policy, s: &mut StaffingReport, total_hours: f64, phone_hours: f64) {
-    use crate::numbers::{percent, sv};
     let per_post = policy.productive_hours_per_fte;
     s.phone_rostered_hours_per_week = if s.hours.is_empty() {
         s.average
@@ -687,29 +405,7 @@ fn posts(policy: &Policy, s: &mut StaffingReport, total_hours: f64, phone_hours:
         }
     }
     s.fte_total = s.fte_phone + s.fte_other;
-    let roster = if s.hours.is_empty() {
-        "schemalagda i genomsnittlig öppettimme × öppettimmar per vecka"
-    } else {
-        "schemalagda summerat över veckans öppettimmar"
-    };
-    s.fte_formula = vec![
-        format!(
-            "telefon: {} schemalagda timmar per vecka ({roster}) × {} veckor / {} tim per årsarbetare = {} årsarbetare",
-            sv(s.phone_rostered_hours_per_week, 0),
-            sv(WEEKS_PER_YEAR, 0),
-            sv(per_post, 0),
-            sv(s.fte_phone, 1)
-        ),
-        format!(
-            "övriga kanaler: {} timmar per år / {} beläggning / (1 − {} frånvaro) / {} tim per årsarbetare = {} årsarbetare",
-            sv(s.other_hours_per_year, 0),
-            percent(policy.max_occupancy),
-            percent(policy.shrinkage),
-            sv(per_post, 0),
-            sv(s.fte_other, 1)
-        ),
-        "telefonen bemannas varje öppettimme hela året enligt Erlang C (schemalagda inkluderar frånvaron); helgdagar är inte borträknade".into(),
-    ];
+    s.fte_formula = wording::fte_formula(s, policy, WEEKS_PER_YEAR);
 }
 
 /// Each förvaltning's share of kundtjänst's working hours; unknown ärendetyper, which
@@ -746,17 +442,12 @@ fn financing(
         })
         .collect();
     if unknown_hours > 0.0 {
-        rows.push(row(
-            "okand",
-            "okända ärendetyper (reserven)",
-            unknown_hours,
-            0.0,
-        ));
+        rows.push(row("okand", wording::UNKNOWN_TYPES, unknown_hours, 0.0));
     }
     Financing {
         cost_per_fte,
         rows,
-        basis: "andel av kundtjänstens arbetstid (timmar) som går till förvaltningens ärenden; årsarbetare = andel × kundtjänstens behov; okända ärendetyper redovisas på egen rad".into(),
+        basis: wording::FINANCING_BASIS.into(),
     }
 }
 
@@ -813,7 +504,7 @@ fn hour_staffing(
         max_occupancy: policy.max_occupancy,
         shrinkage: policy.shrinkage,
     };
-    let s = required_staff(&input).map_err(|e| format!("bemanningen kunde inte beräknas: {e}"))?;
+    let s = required_staff(&input).map_err(|e| wording::staffing_failed(&e))?;
     Ok(HourStaffing {
         weekday,
         hour,
@@ -828,24 +519,148 @@ fn hour_staffing(
 }
 
 fn assumptions(counted: &Counted, options: &Options) -> Vec<String> {
-    let mut out = vec![
-        format!(
-            "kundtjänst lägger {} min på en kontakt som vidarekopplas (svara, registrera, koppla)",
-            options.forward_minutes
-        ),
-        "avlastad tid för förvaltningen = volym som kundtjänst hanterar × förvaltningens handläggningstid".into(),
-        "årsarbetare = timmar / policyns årsarbetstid".into(),
-        "`per dag` i regelfilerna räknas som per arbetsdag (250 per år)".into(),
-    ];
-    if counted.source == VolumeSource::Declared {
-        out.push(format!(
-            "utan logg antas {:.0} % av kontakterna komma per telefon (--phone-share)",
-            options.phone_share * 100.0
-        ));
-        out.push("ärendetyper vars utfall beror på villkor redovisas som villkorade, inte gissade; deras tid räknas som om kundtjänst hanterar dem".into());
-        out.push(
-            "en ärendetyps frekvens utan eget delmoment avgörs som dess första delmoment".into(),
-        );
+    wording::assumptions(
+        options.forward_minutes,
+        (counted.source == VolumeSource::Declared).then_some(options.phone_share),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dryrun::options::Lines;
+
+    const FIXTURE: &str = "tests/fixtures/dryrun";
+
+    fn ruleset() -> Ruleset {
+        Ruleset::load(FIXTURE).expect("the fixture loads")
     }
-    out
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9 * a.abs().max(b.abs()).max(1.0)
+    }
+
+    fn counted_log(ruleset: &Ruleset, period_days: f64, rows: u64, rejected: u64) -> Counted {
+        let mut tally = Tally::new(ruleset, &UnitIndex::new(ruleset), 0);
+        tally.rows = rows;
+        tally.rejected_total = rejected;
+        Counted {
+            tally,
+            source: VolumeSource::Log {
+                path: "logg.csv".into(),
+                period_days,
+                from_timestamps: false,
+            },
+            lines: Some(Lines {
+                read: rows + rejected + 3,
+                header: 1,
+            }),
+        }
+    }
+
+    #[test]
+    fn a_log_is_scaled_to_a_year_by_its_days() {
+        let ruleset = ruleset();
+        let a = annualisation(&counted_log(&ruleset, 73.0, 9, 3));
+        assert_eq!((a.mode, a.period_source), ("log", "period"));
+        assert!(close(a.factor, 5.0), "365 / 73 days: {}", a.factor);
+        assert_eq!(a.period_days, Some(73.0));
+        // The lines add up: header + decided + rejected + blank.
+        assert_eq!(
+            (a.lines_read, a.rows_decided, a.rows_rejected, a.blank_lines),
+            (Some(15), Some(9), Some(3), Some(2))
+        );
+        let declared = Counted {
+            tally: Tally::new(&ruleset, &UnitIndex::new(&ruleset), 0),
+            source: VolumeSource::Declared,
+            lines: None,
+        };
+        let d = annualisation(&declared);
+        assert_eq!((d.mode, d.factor, d.lines_read), ("declared", 1.0, None));
+    }
+
+    fn forvaltning(id: &str, hours: f64, relieved: f64) -> ForvaltningRow {
+        ForvaltningRow {
+            id: id.into(),
+            name: id.to_uppercase(),
+            figures: Figures {
+                kundtjanst_hours: hours,
+                handed_over_hours: relieved,
+                ..Figures::default()
+            },
+        }
+    }
+
+    #[test]
+    fn financing_shares_sum_to_the_whole_and_posts_to_the_need() {
+        let rows = [forvaltning("a", 300.0, 40.0), forvaltning("b", 100.0, 0.0)];
+        let f = financing(&rows, 100.0, 500.0, 4.0, Some(600_000.0));
+        let shares: Vec<f64> = f.rows.iter().map(|r| r.budget_share).collect();
+        assert_eq!(
+            shares,
+            [0.6, 0.2, 0.2],
+            "unknown ärendetyper on their own row"
+        );
+        assert_eq!(f.rows[2].id, "okand");
+        assert!(close(shares.iter().sum(), 1.0));
+        assert!(close(f.rows.iter().map(|r| r.fte).sum(), 4.0));
+        let cost: f64 = f.rows.iter().filter_map(|r| r.cost).sum();
+        assert!(close(cost, 4.0 * 600_000.0));
+        assert_eq!(f.rows[0].relieved_hours, 40.0);
+        // No unknown work, no row for it; no cost per post, no kronor.
+        let f = financing(&rows, 0.0, 400.0, 2.0, None);
+        assert_eq!(f.rows.len(), 2);
+        assert!(f.rows.iter().all(|r| r.cost.is_none()));
+    }
+
+    #[test]
+    fn posts_are_the_phone_roster_plus_the_other_channels() {
+        let ruleset = ruleset();
+        let policy = &ruleset.policy;
+        let counted = counted_log(&ruleset, 7.0, 0, 0);
+        let mut s = staffing(policy, &counted.tally, &counted);
+        s.open_hours_per_week = 20.0;
+        s.average = Some(HourStaffing {
+            weekday: 0,
+            hour: 0,
+            calls_per_hour: 3.0,
+            aht_seconds: 300.0,
+            agents: 1,
+            rostered: 2,
+            service_level: 0.9,
+            asa_seconds: 10.0,
+            occupancy: 0.25,
+        });
+        posts(policy, &mut s, 1_000.0, 400.0);
+        // 2 rostered × 20 open hours × 52 weeks / 1000 hours per post.
+        assert!(close(s.fte_phone, 2.08), "{}", s.fte_phone);
+        // 600 other hours / 85 % occupancy / (1 − 30 % absence) / 1000 hours per post.
+        assert!(
+            close(s.fte_other, 600.0 / 0.85 / 0.7 / 1000.0),
+            "{}",
+            s.fte_other
+        );
+        assert!(close(s.fte_total, s.fte_phone + s.fte_other));
+        assert_eq!(s.fte_formula.len(), 3);
+    }
+
+    #[test]
+    fn the_headline_is_the_sum_of_its_breakdown() {
+        let ruleset = ruleset();
+        let engine = Engine::new(&ruleset);
+        let options = Options::default();
+        let counted = super::super::count(&engine, &options).expect("declared volumes");
+        let r = build(&engine, &counted, &options);
+        let s = &r.staffing;
+        assert!(s.fte_total > 0.0);
+        assert!(close(s.fte_total, s.fte_phone + s.fte_other));
+        let financed: f64 = r.financing.rows.iter().map(|f| f.fte).sum();
+        assert!(close(financed, s.fte_total));
+        let by_forvaltning: f64 = r.forvaltningar.iter().map(|f| f.figures.volume).sum();
+        assert!(close(r.total.volume, by_forvaltning));
+        assert!(close(
+            r.total.share,
+            (r.total.kundtjanst + r.total.scripted) / r.total.volume
+        ));
+    }
 }

@@ -4,7 +4,8 @@
 //! turned into CSV records chunk by chunk and decided like CSV rows, numbered as the
 //! sheet numbers them.
 
-use super::reader::{Chunk, LogError, RawRow};
+use super::chunk::{Chunk, LogError, RawRow};
+use super::rejection::{CellProblem, Rejection};
 use calamine::{Data, Range, Reader, Xlsx};
 use std::io::{BufReader, Read, Seek};
 use std::path::Path;
@@ -62,7 +63,7 @@ impl Sheet {
         })
     }
 
-    /// The header row as a CSV record, for [`Columns`](super::reader::Columns).
+    /// The header row as a CSV record, from which the reader learns its columns.
     pub fn header(&self) -> csv::ByteRecord {
         csv::ByteRecord::from(self.headers.clone())
     }
@@ -115,17 +116,15 @@ impl Sheet {
     }
 
     /// A row's cells as the text a CSV log would have, or why a cell cannot be used.
-    fn record(&self, cells: &[Data], line: u64) -> Result<Vec<String>, String> {
+    fn record(&self, cells: &[Data], line: u64) -> Result<Vec<String>, Rejection> {
         cells
             .iter()
             .enumerate()
             .map(|(i, cell)| {
-                cell_text(cell).map_err(|what| {
-                    let column = self.headers.get(i).map_or("", String::as_str);
-                    format!(
-                        "cell {}{line} (kolumnen `{column}`) {what}",
-                        column_letters(self.first_col + i as u32)
-                    )
+                cell_text(cell).map_err(|problem| Rejection::Cell {
+                    cell: format!("{}{line}", column_letters(self.first_col + i as u32)),
+                    column: self.headers.get(i).cloned().unwrap_or_default(),
+                    problem,
                 })
             })
             .collect()
@@ -134,7 +133,7 @@ impl Sheet {
 
 /// A cell as CSV text: whole numbers without decimals, `ja`/`nej` for TRUE/FALSE,
 /// dates and times as ISO 8601 (`2026-01-01T07:05`).
-fn cell_text(cell: &Data) -> Result<String, String> {
+fn cell_text(cell: &Data) -> Result<String, CellProblem> {
     Ok(match cell {
         Data::Empty => String::new(),
         Data::String(s) | Data::DateTimeIso(s) => s.clone(),
@@ -145,7 +144,7 @@ fn cell_text(cell: &Data) -> Result<String, String> {
         Data::DateTime(dt) if dt.is_datetime() => {
             let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
             if dt.as_f64() < 1.0 {
-                return Err("är ett klockslag utan datum; skriv datum och tid".into());
+                return Err(CellProblem::TimeWithoutDate);
             }
             if s == 0 {
                 format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}")
@@ -154,9 +153,9 @@ fn cell_text(cell: &Data) -> Result<String, String> {
             }
         }
         Data::DateTime(_) | Data::DurationIso(_) => {
-            return Err("är en tidslängd, inte en tidpunkt".into());
+            return Err(CellProblem::Duration);
         }
-        Data::Error(e) => return Err(format!("innehåller felvärdet {e}")),
+        Data::Error(e) => return Err(CellProblem::ErrorValue(e.to_string())),
     })
 }
 
