@@ -13,10 +13,10 @@ use super::rows::{
 };
 use super::wording;
 use crate::engine::Engine;
+use crate::lang::WEEKS_PER_YEAR;
 use crate::model::{Arendetyp, ChannelSet, Policy, Ruleset, Unit};
 
 const DAYS_PER_YEAR: f64 = 365.0;
-const WEEKS_PER_YEAR: f64 = 52.0;
 
 /// Compute the report from the counts.
 pub fn build(engine: &Engine, counted: &Counted, options: &Options) -> Report {

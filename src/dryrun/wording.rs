@@ -253,7 +253,10 @@ pub fn assumptions(forward_minutes: f64, phone_share: Option<f64>) -> Vec<String
         ),
         "avlastad tid för förvaltningen = volym som kundtjänst hanterar × förvaltningens handläggningstid".into(),
         "årsarbetare = timmar / policyns årsarbetstid".into(),
-        "`per dag` i regelfilerna räknas som per arbetsdag (250 per år)".into(),
+        format!(
+            "`per dag` i regelfilerna räknas som per arbetsdag ({} per år)",
+            sv(crate::lang::WORKING_DAYS_PER_YEAR, 0)
+        ),
     ];
     if let Some(phone_share) = phone_share {
         out.push(format!(
