@@ -9,11 +9,11 @@
 use serde_json::Value;
 use std::io::{BufRead, Read, Write};
 use std::net::SocketAddr;
+use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use std::net::TcpStream;
 use tokio::net::TcpSocket;
 
 const POLICY: &str = r#"kundtjänst "Kontaktcenter Testby" {
@@ -169,7 +169,11 @@ fn json_body(reply: &str) -> Value {
 
 /// A keep-alive connection from `from` (bound with tokio, used blocking) that has been
 /// answered once and then idles.
-fn idle_connection(runtime: &tokio::runtime::Runtime, from: &str, to: SocketAddr) -> Option<TcpStream> {
+fn idle_connection(
+    runtime: &tokio::runtime::Runtime,
+    from: &str,
+    to: SocketAddr,
+) -> Option<TcpStream> {
     let connect = async {
         let socket = TcpSocket::new_v4().ok()?;
         socket.bind(format!("{from}:0").parse().ok()?).ok()?;
@@ -282,7 +286,10 @@ fn a_huge_declared_body_is_refused_at_once_and_trickled_headers_are_cut_off() {
     let mut reply = Vec::new();
     let _ = stream.read_to_end(&mut reply);
     let reply = String::from_utf8_lossy(&reply).into_owned();
-    assert!(reply.starts_with("HTTP/1.1 413"), "answered before the test's limit: {reply}");
+    assert!(
+        reply.starts_with("HTTP/1.1 413"),
+        "answered before the test's limit: {reply}"
+    );
     assert!(reply.contains("application/problem+json"), "{reply}");
     let problem = json_body(&reply);
     assert_eq!(problem["type"], "urn:rosa:problem:body-too-large");
@@ -296,7 +303,10 @@ fn a_huge_declared_body_is_refused_at_once_and_trickled_headers_are_cut_off() {
     // deadline (here 3 s) instead of waiting for them (the whole header takes 30 s).
     let served = Served::start(dir.path(), &["--request-timeout", "3"]);
     let mut stream = TcpStream::connect(served.address).unwrap();
-    let head = format!("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: {}\r\n\r\n", "a".repeat(120));
+    let head = format!(
+        "GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: {}\r\n\r\n",
+        "a".repeat(120)
+    );
     let started = Instant::now();
     let mut cut_off = false;
     for byte in head.as_bytes() {
@@ -305,9 +315,15 @@ fn a_huge_declared_body_is_refused_at_once_and_trickled_headers_are_cut_off() {
             break;
         }
         std::thread::sleep(Duration::from_millis(200));
-        assert!(started.elapsed() < LIMIT, "the slow header connection is still open");
+        assert!(
+            started.elapsed() < LIMIT,
+            "the slow header connection is still open"
+        );
     }
-    assert!(cut_off, "the slow header connection was closed before its end");
+    assert!(
+        cut_off,
+        "the slow header connection was closed before its end"
+    );
     // And the server still answers.
     let status = new_client(served.address);
     assert!(status.starts_with("HTTP/1.1 200"), "{status}");
@@ -413,13 +429,17 @@ fn a_full_disk_keeps_the_decision_log_whole_and_its_counts_exact() {
     let log = stdout.split_once("@@LOG@@").map_or("", |(_, log)| log);
     assert_whole_lines(log);
     assert_eq!(log.lines().count() as u64, written, "lines in the file");
-    assert_eq!(closed_counts(&logs), (written, dropped), "the shutdown line");
+    assert_eq!(
+        closed_counts(&logs),
+        (written, dropped),
+        "the shutdown line"
+    );
 }
 
 /// The process the shell `pid` runs (the server).
 fn shell_child(pid: u32) -> u32 {
-    let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
-        .unwrap_or_default();
+    let children =
+        std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap_or_default();
     children
         .split_whitespace()
         .next()
@@ -436,11 +456,12 @@ fn a_partial_last_line_is_cut_off_at_the_next_start() {
     let path = logs.path().join("beslut.jsonl");
     let whole = "{\"kommunkod\":\"1234\",\"outcome\":\"kundtjanst\"}\n";
     std::fs::write(&path, format!("{whole}{{\"kommunkod\":\"12")).unwrap();
-    let served = Served::start(
-        dir.path(),
-        &["--decision-log", path.to_str().unwrap()],
+    let served = Served::start(dir.path(), &["--decision-log", path.to_str().unwrap()]);
+    let reply = served.request(
+        "POST",
+        "/v1/1234/decisions",
+        r#"{"case_type": "oppettider"}"#,
     );
-    let reply = served.request("POST", "/v1/1234/decisions", r#"{"case_type": "oppettider"}"#);
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     let pid = served.child.id();
     let (logs, _) = served.terminate(pid);
@@ -449,7 +470,8 @@ fn a_partial_last_line_is_cut_off_at_the_next_start() {
     assert!(log.starts_with(whole), "{log}");
     assert_eq!(log.lines().count(), 2, "{log}");
     assert!(
-        logs.iter().any(|l| l.contains("partial line") && l.contains("cut off")),
+        logs.iter()
+            .any(|l| l.contains("partial line") && l.contains("cut off")),
         "the repair is logged: {logs:#?}"
     );
     assert_eq!(closed_counts(&logs), (1, 0));
@@ -503,7 +525,11 @@ fn records_refer_to_rules_by_file_and_line_and_stay_small() {
             .join(",")
     );
     let reply = served.request("POST", "/v1/1234/decisions/batch", &batch);
-    assert!(reply.starts_with("HTTP/1.1 200"), "{}", &reply[..reply.len().min(500)]);
+    assert!(
+        reply.starts_with("HTTP/1.1 200"),
+        "{}",
+        &reply[..reply.len().min(500)]
+    );
     let size = body(&reply).len();
     assert!(size < 16 * 1024 * 1024, "the batch answer is {size} bytes");
     // A case type as long as the body allows is echoed cut, not whole.
@@ -515,7 +541,11 @@ fn records_refer_to_rules_by_file_and_line_and_stay_small() {
     );
     let record = json_body(&reply);
     assert_eq!(record["basis"], "unknown_case_type");
-    assert!(body(&reply).len() < 8 * 1024, "{} bytes", body(&reply).len());
+    assert!(
+        body(&reply).len() < 8 * 1024,
+        "{} bytes",
+        body(&reply).len()
+    );
     assert!(record["case_type"].as_str().unwrap().ends_with('…'));
 }
 
@@ -531,12 +561,19 @@ fn ninety_thousand_undeclared_attributes_are_said_once_with_the_count() {
         attributes.join(", ")
     );
     let reply = served.request("POST", "/v1/1234/decisions", &inquiry);
-    assert!(reply.starts_with("HTTP/1.1 400"), "{}", &reply[..reply.len().min(500)]);
+    assert!(
+        reply.starts_with("HTTP/1.1 400"),
+        "{}",
+        &reply[..reply.len().min(500)]
+    );
     let size = body(&reply).len();
     assert!(size < 16 * 1024, "the error is {size} bytes");
     let problem = json_body(&reply);
     let detail = problem["detail"].as_str().unwrap();
     assert!(detail.contains("90000"), "{detail}");
-    assert!(detail.contains("belopp, notering"), "names the declared ones: {detail}");
+    assert!(
+        detail.contains("belopp, notering"),
+        "names the declared ones: {detail}"
+    );
     assert!(problem["errors"].as_array().unwrap().len() <= 20);
 }

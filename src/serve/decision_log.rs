@@ -204,11 +204,7 @@ impl DecisionLog {
     }
 
     /// Lines are buffered up to `buffer` bytes (and for at most a tick) before writing.
-    fn start(
-        out: Box<dyn Sink>,
-        capacity: usize,
-        buffer: usize,
-    ) -> std::io::Result<DecisionLog> {
+    fn start(out: Box<dyn Sink>, capacity: usize, buffer: usize) -> std::io::Result<DecisionLog> {
         let (sender, receiver) = std::sync::mpsc::sync_channel(capacity);
         let counters = Arc::new(Counters::default());
         let closing = Arc::new(AtomicBool::new(false));
@@ -398,7 +394,10 @@ impl Writer {
         let (taken, failed) = if self.take_back_partial() {
             write_some(&mut *self.out, &buffer)
         } else {
-            (0, Some(std::io::Error::other("a partial line is still in the file")))
+            (
+                0,
+                Some(std::io::Error::other("a partial line is still in the file")),
+            )
         };
         let whole = &buffer[..taken];
         let whole_end = whole.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
@@ -619,7 +618,10 @@ mod tests {
             assert_eq!(stats.written, 7, "buffer {buffer}: {stats:?}");
             assert!(text.ends_with('\n'), "no partial line: {text:?}");
             assert_eq!(text.lines().count() as u64, stats.written);
-            assert!(text.lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
+            assert!(
+                text.lines()
+                    .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok())
+            );
         }
     }
 
@@ -645,7 +647,10 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.starts_with(whole), "{text}");
         assert_eq!(text.lines().count(), 3, "{text}");
-        assert!(text.lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
+        assert!(
+            text.lines()
+                .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok())
+        );
         // A file of one partial line, and a whole file, are left as they should be.
         std::fs::write(&path, "x".repeat(100_000)).unwrap();
         DecisionLog::open(&path).unwrap().close();

@@ -277,8 +277,16 @@ mod tests {
             undeclared_attributes(std::iter::once((String::new(), &inquiry)), &["belopp"])
                 .unwrap_err();
         assert_eq!(problem.errors.len(), MAX_LISTED_ERRORS);
-        assert!(problem.detail.starts_with("5001 attributes"), "{}", problem.detail);
-        assert!(problem.detail.contains("declared: belopp"), "{}", problem.detail);
+        assert!(
+            problem.detail.starts_with("5001 attributes"),
+            "{}",
+            problem.detail
+        );
+        assert!(
+            problem.detail.contains("declared: belopp"),
+            "{}",
+            problem.detail
+        );
         let size = serde_json::to_vec(&problem).unwrap().len();
         assert!(size < 8 * 1024, "{size} bytes");
         let one = undeclared_attributes(std::iter::once((String::new(), &Inquiry::new("x"))), &[]);
