@@ -391,19 +391,12 @@ impl Writer {
         }
         let lines = std::mem::take(&mut self.buffered_lines);
         let buffer = std::mem::take(&mut self.buffer);
-        let (taken, failed) = if self.take_back_partial() {
-            write_some(&mut *self.out, &buffer)
+        let (written, failed) = if self.take_back_partial() {
+            self.append(&buffer)
         } else {
-            (
-                0,
-                Some(std::io::Error::other("a partial line is still in the file")),
-            )
+            let e = std::io::Error::other("a partial line is still in the file");
+            (0, Some(e))
         };
-        let whole = &buffer[..taken];
-        let whole_end = whole.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let written = bytecount_newlines(&whole[..whole_end]);
-        self.partial = (taken - whole_end) as u64;
-        self.take_back_partial();
         self.counters.written.fetch_add(written, Ordering::Relaxed);
         let lost = lines - written;
         self.counters.dropped.fetch_add(lost, Ordering::Relaxed);
@@ -412,6 +405,17 @@ impl Writer {
         }
         self.buffer = buffer;
         self.buffer.clear();
+    }
+
+    /// Write `lines` to the sink; the lines it took whole, and why it stopped. The part
+    /// of a line it took before failing is cut off again.
+    fn append(&mut self, lines: &[u8]) -> (u64, Option<std::io::Error>) {
+        let (taken, failed) = write_some(&mut *self.out, lines);
+        let whole = &lines[..taken];
+        let whole_end = whole.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        self.partial = (taken - whole_end) as u64;
+        self.take_back_partial();
+        (bytecount_newlines(&whole[..whole_end]), failed)
     }
 
     /// Remove a partial line the sink holds; false while it cannot be removed.
@@ -561,6 +565,8 @@ mod tests {
         bytes: Arc<Mutex<Vec<u8>>>,
         /// Whether a partial line can be taken back (a file that cannot be truncated).
         can_take_back: bool,
+        /// Room comes back after the first failed write (another file was deleted).
+        refills: bool,
     }
 
     impl Write for SmallDisk {
@@ -568,6 +574,9 @@ mod tests {
             let mut bytes = self.bytes.lock().unwrap();
             let fits = self.room.saturating_sub(bytes.len()).min(buf.len());
             if fits == 0 {
+                if self.refills {
+                    self.room = usize::MAX;
+                }
                 return Err(std::io::ErrorKind::StorageFull.into());
             }
             bytes.extend_from_slice(&buf[..fits]);
@@ -598,6 +607,7 @@ mod tests {
             room,
             bytes: bytes.clone(),
             can_take_back,
+            refills: !can_take_back,
         };
         let log = DecisionLog::start(Box::new(disk), 1000, buffer).unwrap();
         for _ in 0..200 {
@@ -631,7 +641,8 @@ mod tests {
         let (stats, text) = fill(line * 5 / 2, false, 0);
         assert_eq!(stats.written, 2, "{stats:?}");
         assert_eq!(stats.dropped, 198, "{stats:?}");
-        // The partial third line stays (the next start cuts it), nothing after it.
+        // The partial third line stays (the next start cuts it), and nothing is appended
+        // after it, though the disk has room again.
         assert_eq!(text.len(), line * 5 / 2);
     }
 

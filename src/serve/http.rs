@@ -151,8 +151,8 @@ impl Connections {
         from_peer < per_peer || self.shed_idlest(|c| c.peer == peer)
     }
 
-    /// Close the connection (among those `eligible`) idle the longest; false if none is
-    /// idle. A connection counts as idle once it is no longer a candidate.
+    /// Close the keep-alive connection (among those `eligible`) idle the longest; false
+    /// if none is idle. A closed one leaves the table at once, so it is chosen only once.
     fn shed_idlest(&self, eligible: impl Fn(&Open) -> bool) -> bool {
         let mut open = self.open();
         let idlest = open
@@ -190,6 +190,10 @@ struct Times {
     receiving: bool,
     /// Chosen to be closed to make room: never chosen twice.
     shed: bool,
+    /// A request has been answered: the connection is a keep-alive one. A connection
+    /// that has sent nothing yet is left to the header deadline instead, so a client
+    /// that connects just before sending is not cut off.
+    answered: bool,
 }
 
 /// Why a connection is closed by the server.
@@ -212,14 +216,18 @@ impl Activity {
                 heard: Some(now),
                 receiving: false,
                 shed: false,
+                answered: false,
             }),
         }
     }
 
-    /// Since when the connection has had nothing to do, if it has nothing to do.
+    /// Since when a keep-alive connection has had nothing to do, if it has nothing to do.
     fn idle_since(&self) -> Option<Instant> {
         let times = self.times();
-        let idle = !times.shed && !times.receiving && self.in_flight.load(Ordering::Acquire) == 0;
+        let idle = times.answered
+            && !times.shed
+            && !times.receiving
+            && self.in_flight.load(Ordering::Acquire) == 0;
         idle.then_some(times.last)
     }
 
@@ -254,6 +262,7 @@ impl Activity {
         times.last = Instant::now();
         times.heard = None;
         times.receiving = false;
+        times.answered = true;
         self.in_flight.fetch_sub(1, Ordering::AcqRel);
     }
 
