@@ -221,9 +221,22 @@ fn new_client(to: SocketAddr) -> String {
     }
 }
 
-/// Item 5: idle keep-alive connections, more than the server's cap, from one address.
-/// The server closes the idlest to make room, keeps at most the per-peer cap from that
-/// address, and a new client is answered while the idle clients hold on.
+/// Wait (up to [`LIMIT`]) until at most `most` of `streams` are open; how many are.
+fn open_at_most(streams: &[TcpStream], most: usize) -> usize {
+    let deadline = Instant::now() + LIMIT;
+    loop {
+        let open = streams.iter().filter(|s| !closed(s)).count();
+        if open <= most || Instant::now() > deadline {
+            return open;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Item 5: idle keep-alive connections, twice the server's cap, from four addresses,
+/// then more from one address than it may hold. The server closes the idlest to make
+/// room, keeps at most the per-peer cap from one address, and a new client is answered
+/// while the idle clients hold on.
 #[test]
 fn idle_connections_do_not_lock_out_a_new_client() {
     let dir = fixture();
@@ -245,27 +258,31 @@ fn idle_connections_do_not_lock_out_a_new_client() {
         .enable_all()
         .build()
         .unwrap();
-    // 127.0.0.2 is loopback too on Linux: the "attacker" has an address of its own.
-    // Each connection gets its answer within 5 s or is not counted: with the old
+    // 127.0.0.2 to .6 are loopback too on Linux: each "attacker" has an address of its
+    // own. Each connection gets its answer within 5 s or is not counted: with the old
     // server the 65th waited for a free slot for the 600 s idle timeout.
-    let idle: Vec<TcpStream> = (0..120)
-        .filter_map(|_| idle_connection(&runtime, "127.0.0.2", to))
+    let idle: Vec<TcpStream> = (0..128)
+        .filter_map(|i| idle_connection(&runtime, &format!("127.0.0.{}", 2 + i % 4), to))
         .collect();
-    assert_eq!(idle.len(), 120, "idle connections answered");
+    assert_eq!(idle.len(), 128, "idle connections answered");
     let status = new_client(to);
     assert!(status.starts_with("HTTP/1.1 200"), "new client: {status}");
-    // The address holds no more than its cap: the others were closed, idlest first.
-    let deadline = Instant::now() + LIMIT;
-    let still_open = loop {
-        let open = idle.iter().filter(|s| !closed(s)).count();
-        if open <= 40 || Instant::now() > deadline {
-            break open;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
-    assert!(still_open <= 40, "{still_open} idle connections still open");
+    // No more than the cap are open: the idlest were closed to make room.
+    let open = open_at_most(&idle, 64);
+    assert!(open <= 64, "{open} idle connections still open");
     assert!(closed(&idle[0]), "the oldest idle connection is closed");
-    assert!(!closed(&idle[119]), "the newest idle connection is kept");
+    assert!(!closed(&idle[127]), "the newest idle connection is kept");
+
+    // One address over its cap: its idlest go, the newest stay.
+    let greedy: Vec<TcpStream> = (0..60)
+        .filter_map(|_| idle_connection(&runtime, "127.0.0.6", to))
+        .collect();
+    assert_eq!(greedy.len(), 60, "connections from one address answered");
+    let open = open_at_most(&greedy, 40);
+    assert!(open <= 40, "{open} connections from one address still open");
+    assert!(closed(&greedy[0]) && !closed(&greedy[59]));
+    let status = new_client(to);
+    assert!(status.starts_with("HTTP/1.1 200"), "new client: {status}");
 }
 
 /// Item 5: a body declared larger than the limit is refused at once with 413 (it used
