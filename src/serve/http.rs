@@ -165,7 +165,6 @@ impl Connections {
         };
         // Out of the table at once, so the next pick is another connection.
         if let Some(chosen) = open.remove(&id) {
-            chosen.activity.shedding();
             chosen.shed.notify_one();
         }
         true
@@ -188,8 +187,6 @@ struct Times {
     heard: Option<Instant>,
     /// Bytes of a request not yet handed to the app have arrived: not idle.
     receiving: bool,
-    /// Chosen to be closed to make room: never chosen twice.
-    shed: bool,
     /// A request has been answered: the connection is a keep-alive one. A connection
     /// that has sent nothing yet is left to the header deadline instead, so a client
     /// that connects just before sending is not cut off.
@@ -215,7 +212,6 @@ impl Activity {
                 last: now,
                 heard: Some(now),
                 receiving: false,
-                shed: false,
                 answered: false,
             }),
         }
@@ -224,15 +220,9 @@ impl Activity {
     /// Since when a keep-alive connection has had nothing to do, if it has nothing to do.
     fn idle_since(&self) -> Option<Instant> {
         let times = self.times();
-        let idle = times.answered
-            && !times.shed
-            && !times.receiving
-            && self.in_flight.load(Ordering::Acquire) == 0;
+        let idle =
+            times.answered && !times.receiving && self.in_flight.load(Ordering::Acquire) == 0;
         idle.then_some(times.last)
-    }
-
-    fn shedding(&self) {
-        self.times().shed = true;
     }
 
     fn times(&self) -> std::sync::MutexGuard<'_, Times> {
