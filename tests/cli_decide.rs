@@ -799,9 +799,10 @@ fn explain_lists_the_rules_tried() {
         .take_while(|l| l.starts_with("    "))
         .collect();
     assert_eq!(rules.len(), 2, "{text}");
-    assert!(rules[0].ends_with("` var falsk"), "{text}");
+    // Rules are named by file and line (the condition is in the file).
+    assert!(rules[0].ends_with(".rosa:39 var falsk"), "{text}");
     assert!(
-        rules[1].ends_with("` var sann och avgjorde: vidarekoppla"),
+        rules[1].ends_with(".rosa:49 var sann och avgjorde: vidarekoppla"),
         "{text}"
     );
 

@@ -25,19 +25,26 @@ pub struct Args {
     /// Bevaka inte katalogerna (SIGHUP läser ändå om reglerna)
     #[arg(long)]
     no_watch: bool,
-    /// Högsta antal samtidiga anslutningar; fler väntar i kön hos operativsystemet
+    /// Högsta antal samtidiga anslutningar. Nära gränsen stängs den anslutning som varit
+    /// tyst längst, så att nya klienter kommer in; är alla upptagna väntar nya i kön hos
+    /// operativsystemet
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_connections)]
     max_connections: usize,
+    /// Högsta antal samtidiga anslutningar från en och samma IP-adress; över gränsen
+    /// stängs adressens tystaste anslutning, eller den nya om ingen är tyst
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_connections_per_peer)]
+    max_connections_per_peer: usize,
     /// Stäng en keep-alive-anslutning som varit tyst så här många sekunder
     #[arg(long, value_name = "SEK", default_value_t = Limits::default().idle_timeout.as_secs())]
     idle_timeout: u64,
-    /// Största tillåtna begäran i byte
+    /// Största tillåtna begäran i byte; en begäran som anger en större längd får 413 direkt
     #[arg(long, value_name = "BYTE", default_value_t = Limits::default().body_bytes)]
     max_body: usize,
     /// Högsta antal ärenden i en batch
     #[arg(long, value_name = "N", default_value_t = Limits::default().batch_items)]
     max_batch: usize,
-    /// Tidsgräns per begäran i sekunder (408 när den överskrids)
+    /// Tidsgräns per begäran i sekunder: för rubrikerna (anslutningen stängs), sedan för
+    /// kroppen och svaret (408 när den överskrids)
     #[arg(long, value_name = "SEK", default_value_t = Limits::default().request_timeout.as_secs())]
     request_timeout: u64,
     /// Längsta tid i sekunder som en omläsning av reglerna får ta; en som tar längre (en
@@ -105,6 +112,7 @@ fn config(args: Args) -> Result<Config, u8> {
         batch_items: args.max_batch,
         request_timeout: Duration::from_secs(args.request_timeout.max(1)),
         max_connections: args.max_connections.max(1),
+        max_connections_per_peer: args.max_connections_per_peer.max(1),
         idle_timeout: Duration::from_secs(args.idle_timeout.max(1)),
     };
     Ok(config)

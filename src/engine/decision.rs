@@ -91,21 +91,34 @@ pub enum RuleResult {
     NotReached,
 }
 
+/// Longest text in a [`DecisionRecord`], in characters: text echoed from the inquiry,
+/// an error, a condition. Longer text is cut and ends in `…`, so a record stays small
+/// whatever the inquiry or the rules hold.
+pub(crate) const MAX_TEXT_CHARS: usize = 300;
+
+/// `text` cut to [`MAX_TEXT_CHARS`] characters, ending in `…` when it was cut.
+pub(crate) fn bounded(text: &str) -> String {
+    match text.char_indices().nth(MAX_TEXT_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
+}
+
 /// One guarded rule of the unit decided, in the order rules are tried
-/// (docs/semantik.md §5), and what happened to it.
+/// (docs/semantik.md §5), and what happened to it. The rule is named by file and line;
+/// its condition is in the ruleset the record's `ruleset` id names.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleTried {
     /// Rule file, relative to the ruleset directory.
     pub file: String,
     /// 1-based line of the rule.
     pub line: usize,
-    /// The condition as written.
-    pub condition: String,
     /// The outcome the rule gives when it fires.
     pub outcome: Outcome,
     /// What happened.
     pub result: RuleResult,
-    /// Why the condition could not be evaluated, for [`RuleResult::Error`].
+    /// Why the condition could not be evaluated, for [`RuleResult::Error`] (at most
+    /// 300 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -113,7 +126,7 @@ pub struct RuleTried {
 impl RuleTried {
     /// What happened, in plain Swedish, for explanations to staff and rule authors.
     pub fn describe(&self) -> String {
-        let at = format!("regeln på {}:{} `{}`", self.file, self.line, self.condition);
+        let at = format!("regeln på {}:{}", self.file, self.line);
         match self.result {
             RuleResult::Fired => format!("{at} var sann och avgjorde: {}", self.outcome.keyword()),
             RuleResult::False => format!("{at} var falsk"),
@@ -133,19 +146,22 @@ pub struct RuleRef {
     pub file: String,
     /// 1-based line of the rule in that file.
     pub line: usize,
-    /// The condition as written between the backticks (`kanal == "besök"`).
+    /// The condition as written between the backticks (`kanal == "besök"`), cut to
+    /// 300 characters.
     pub condition: String,
 }
 
 /// The JSON shape of a decision (stable; documented in `docs/integration.md`), as
 /// [`Engine::decide_record`] gives it. Field by field it is `docs/semantik.md` §9.
+/// Every text field holds at most 300 characters; `rules_tried` adds a
+/// short entry (file, line, result) per guarded rule of the unit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DecisionRecord {
     /// Who handles the inquiry: `kundtjanst`, `scripted` or `forwarded`.
     pub outcome: Outcome,
     /// Which step decided it (`unknown_case_type`, `rule`, `method`, …).
     pub basis: Basis,
-    /// The ärendetyp id as sent in the inquiry.
+    /// The ärendetyp id as sent in the inquiry (cut to 300 characters).
     pub case_type: String,
     /// The ärendetyp's name from the ruleset; `None` for an unknown ärendetyp.
     pub case_type_name: Option<String>,
@@ -276,14 +292,13 @@ impl Decision<'_> {
                     match rule.condition.eval(&evaluation) {
                         Ok(false) => (RuleResult::False, None),
                         Ok(true) => (RuleResult::Fired, None),
-                        Err(e) => (RuleResult::Error, Some(e.to_string())),
+                        Err(e) => (RuleResult::Error, Some(bounded(&e.to_string()))),
                     }
                 };
                 decided |= result != RuleResult::False;
                 RuleTried {
                     file: crate::source::display_path(&rule.location.file),
                     line: rule.location.line,
-                    condition: rule.condition.source.clone(),
                     outcome: rule.outcome,
                     result,
                     reason,
@@ -299,10 +314,10 @@ impl Decision<'_> {
         DecisionRecord {
             outcome: self.outcome,
             basis: self.basis,
-            case_type: inquiry.case_type.to_string(),
+            case_type: bounded(&inquiry.case_type),
             case_type_name: self.case_type.map(|t| t.name.clone()),
             part: match self.basis {
-                Basis::UnknownPart => inquiry.part.as_deref().map(str::to_string),
+                Basis::UnknownPart => inquiry.part.as_deref().map(bounded),
                 _ => self.unit.and_then(|u| u.part.clone()),
             },
             forvaltning: self.case_type.map(|t| {
@@ -310,7 +325,7 @@ impl Decision<'_> {
                     .id
                     .clone()
             }),
-            channel: channel.map(str::to_string),
+            channel: channel.map(bounded),
             level: self.unit.map(|u| u.level),
             target: self.target.cloned(),
             script: self.script.map(|s| ScriptRef {
@@ -318,11 +333,15 @@ impl Decision<'_> {
                 title: s.title.clone(),
             }),
             criteria: self.criteria(channel),
-            error: self.error.clone().or_else(|| self.unknown_reason(inquiry)),
+            error: self
+                .error
+                .as_deref()
+                .map(bounded)
+                .or_else(|| self.unknown_reason(inquiry).as_deref().map(bounded)),
             rule: self.rule.map(|r| RuleRef {
                 file: sources_path(r),
                 line: r.location.line,
-                condition: r.condition.source.clone(),
+                condition: bounded(&r.condition.source),
             }),
             rules_tried: self.rules_tried(inquiry),
             resolution: self.resolution(),

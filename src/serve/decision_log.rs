@@ -4,6 +4,11 @@
 //! writer thread does the I/O. When the queue is full the line is dropped and counted;
 //! the count is logged and shown on `/health`, so nothing is lost silently.
 //!
+//! A line is in the file whole or not at all: when a write fails part way (a full
+//! disk), the part of a line that got in is cut off again and the line counted as
+//! dropped, so `written` is exactly the number of lines in the file. A partial last
+//! line left by a crash is cut off when the log is next opened, with a warning.
+//!
 //! No personal data: attribute values are never logged, and text that is not part of
 //! the ruleset's own vocabulary (an unknown case type, part, channel or attribute name)
 //! is withheld, since a caller could have put anything there.
@@ -12,7 +17,8 @@ use crate::Inquiry;
 use crate::engine::{Basis, DecisionRecord};
 use crate::model::{Channel, Outcome, Ruleset};
 use serde::Serialize;
-use std::io::Write;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError};
@@ -174,30 +180,31 @@ impl std::fmt::Debug for DecisionLog {
 
 impl DecisionLog {
     /// Append to `path` (created if missing). Only a regular file: a FIFO would block
-    /// the start until someone reads it, a device swallows the audit trail.
+    /// the start until someone reads it, a device swallows the audit trail. A partial
+    /// last line (from a crash or a full disk) is cut off first.
     pub fn open(path: &Path) -> std::io::Result<DecisionLog> {
         let file = crate::files::append_regular(path).map_err(|refusal| match refusal {
             crate::files::Refusal::Io(e) => e,
             _ => std::io::Error::other("it is not a regular file (a FIFO, device or socket)"),
         })?;
+        if let Some(cut) = repair_tail(path, &file)? {
+            tracing::warn!(
+                path = %path.display(),
+                bytes = cut,
+                "the decision log ended in a partial line (a crash or a full disk); it was cut off"
+            );
+        }
         DecisionLog::start(Box::new(file), QUEUE_CAPACITY, BUFFER_BYTES)
     }
 
     /// A log writing each line to any sink at once, with a queue of `capacity` lines.
     #[cfg(test)]
-    pub fn with_writer(
-        out: Box<dyn Write + Send>,
-        capacity: usize,
-    ) -> std::io::Result<DecisionLog> {
+    pub fn with_writer(out: Box<dyn Sink>, capacity: usize) -> std::io::Result<DecisionLog> {
         DecisionLog::start(out, capacity, 0)
     }
 
     /// Lines are buffered up to `buffer` bytes (and for at most a tick) before writing.
-    fn start(
-        out: Box<dyn Write + Send>,
-        capacity: usize,
-        buffer: usize,
-    ) -> std::io::Result<DecisionLog> {
+    fn start(out: Box<dyn Sink>, capacity: usize, buffer: usize) -> std::io::Result<DecisionLog> {
         let (sender, receiver) = std::sync::mpsc::sync_channel(capacity);
         let counters = Arc::new(Counters::default());
         let closing = Arc::new(AtomicBool::new(false));
@@ -209,6 +216,7 @@ impl DecisionLog {
             counters: counters.clone(),
             closing: closing.clone(),
             reported_drops: 0,
+            partial: 0,
         };
         let handle = std::thread::Builder::new()
             .name("decision-log".into())
@@ -250,16 +258,83 @@ impl DecisionLog {
     }
 }
 
+/// Where lines go: the log file, or in tests a sink that fails like a full disk.
+pub trait Sink: Write + Send {
+    /// Remove the last `bytes` bytes written: the part of a line a failed write left.
+    fn take_back(&mut self, bytes: u64) -> std::io::Result<()>;
+}
+
+impl Sink for File {
+    fn take_back(&mut self, bytes: u64) -> std::io::Result<()> {
+        let len = self.metadata()?.len();
+        self.set_len(len.saturating_sub(bytes))
+    }
+}
+
+/// Cut a last line that has no newline (the writer died or the disk filled mid-line)
+/// off the file `append` writes to; returns how many bytes were cut.
+fn repair_tail(path: &Path, append: &File) -> std::io::Result<Option<u64>> {
+    let len = append.metadata()?.len();
+    if len == 0 {
+        return Ok(None);
+    }
+    let mut file = File::open(path)?;
+    if !same_file(&file.metadata()?, &append.metadata()?) {
+        return Err(std::io::Error::other(
+            "the file was replaced while it was opened",
+        ));
+    }
+    let keep = match last_newline(&mut file, len)? {
+        Some(at) if at + 1 == len => return Ok(None),
+        Some(at) => at + 1,
+        None => 0,
+    };
+    append.set_len(keep)?;
+    Ok(Some(len - keep))
+}
+
+/// The offset of the last `\n` in the first `len` bytes, read backwards in blocks.
+fn last_newline(file: &mut File, len: u64) -> std::io::Result<Option<u64>> {
+    const BLOCK: u64 = 64 * 1024;
+    let mut block = vec![0u8; BLOCK as usize];
+    let mut end = len;
+    while end > 0 {
+        let start = end.saturating_sub(BLOCK);
+        let bytes = &mut block[..(end - start) as usize];
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(bytes)?;
+        if let Some(i) = bytes.iter().rposition(|&b| b == b'\n') {
+            return Ok(Some(start + i as u64));
+        }
+        end = start;
+    }
+    Ok(None)
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.is_file() && a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    a.is_file()
+}
+
 struct Writer {
-    out: Box<dyn Write + Send>,
-    /// Lines not yet written: they count as written only once the sink takes them, so
-    /// a failed write (disk full) counts every line it loses as dropped.
+    out: Box<dyn Sink>,
+    /// Lines not yet written: they count as written only once the sink takes them
+    /// whole, so a failed write (disk full) counts every line it loses as dropped.
     buffer: Vec<u8>,
     buffered_lines: u64,
     buffer_bytes: usize,
     counters: Arc<Counters>,
     closing: Arc<AtomicBool>,
     reported_drops: u64,
+    /// Bytes of a partial line in the sink that could not be taken back yet: nothing is
+    /// appended after them until they are gone.
+    partial: u64,
 }
 
 impl Writer {
@@ -308,23 +383,56 @@ impl Writer {
         }
     }
 
+    /// Hand the buffered lines to the sink; count those it took whole as written, cut
+    /// off the part of a line it took before failing, count the rest as dropped.
     fn write_buffer(&mut self) {
         if self.buffer.is_empty() {
             return;
         }
         let lines = std::mem::take(&mut self.buffered_lines);
-        let result = self
-            .out
-            .write_all(&self.buffer)
-            .and_then(|()| self.out.flush());
-        self.buffer.clear();
-        match result {
-            Ok(()) => self.counters.written.fetch_add(lines, Ordering::Relaxed),
-            Err(e) => {
-                tracing::error!(error = %e, lines, "decision log lines could not be written");
-                self.counters.dropped.fetch_add(lines, Ordering::Relaxed)
-            }
+        let buffer = std::mem::take(&mut self.buffer);
+        let (written, failed) = if self.take_back_partial() {
+            self.append(&buffer)
+        } else {
+            let e = std::io::Error::other("a partial line is still in the file");
+            (0, Some(e))
         };
+        self.counters.written.fetch_add(written, Ordering::Relaxed);
+        let lost = lines - written;
+        self.counters.dropped.fetch_add(lost, Ordering::Relaxed);
+        if let Some(e) = failed {
+            tracing::error!(error = %e, lines = lost, "decision log lines could not be written");
+        }
+        self.buffer = buffer;
+        self.buffer.clear();
+    }
+
+    /// Write `lines` to the sink; the lines it took whole, and why it stopped. The part
+    /// of a line it took before failing is cut off again.
+    fn append(&mut self, lines: &[u8]) -> (u64, Option<std::io::Error>) {
+        let (taken, failed) = write_some(&mut *self.out, lines);
+        let whole = &lines[..taken];
+        let whole_end = whole.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        self.partial = (taken - whole_end) as u64;
+        self.take_back_partial();
+        (bytecount_newlines(&whole[..whole_end]), failed)
+    }
+
+    /// Remove a partial line the sink holds; false while it cannot be removed.
+    fn take_back_partial(&mut self) -> bool {
+        if self.partial == 0 {
+            return true;
+        }
+        match self.out.take_back(self.partial) {
+            Ok(()) => {
+                self.partial = 0;
+                true
+            }
+            Err(e) => {
+                tracing::error!(error = %e, bytes = self.partial, "a partial decision log line could not be cut off");
+                false
+            }
+        }
     }
 
     fn flush(&mut self) {
@@ -339,6 +447,24 @@ impl Writer {
             self.reported_drops = dropped;
         }
     }
+}
+
+/// Write as much of `bytes` as the sink takes: how many it took, and why it stopped.
+fn write_some(out: &mut dyn Sink, bytes: &[u8]) -> (usize, Option<std::io::Error>) {
+    let mut taken = 0;
+    while taken < bytes.len() {
+        match out.write(&bytes[taken..]) {
+            Ok(0) => return (taken, Some(std::io::ErrorKind::WriteZero.into())),
+            Ok(n) => taken += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return (taken, Some(e)),
+        }
+    }
+    (taken, out.flush().err())
+}
+
+fn bytecount_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 #[cfg(test)]
@@ -360,6 +486,15 @@ mod tests {
             Ok(buf.len())
         }
         fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Sink for GatedSink {
+        fn take_back(&mut self, bytes: u64) -> std::io::Result<()> {
+            let mut lines = self.lines.lock().unwrap();
+            let keep = lines.len().saturating_sub(bytes as usize);
+            lines.truncate(keep);
             Ok(())
         }
     }
@@ -416,6 +551,124 @@ mod tests {
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
+    }
+
+    impl Sink for FullDisk {
+        fn take_back(&mut self, _: u64) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A disk with room for `room` more bytes, then ENOSPC; it takes what fits.
+    struct SmallDisk {
+        room: usize,
+        bytes: Arc<Mutex<Vec<u8>>>,
+        /// Whether a partial line can be taken back (a file that cannot be truncated).
+        can_take_back: bool,
+        /// Room comes back after the first failed write (another file was deleted).
+        refills: bool,
+    }
+
+    impl Write for SmallDisk {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let mut bytes = self.bytes.lock().unwrap();
+            let fits = self.room.saturating_sub(bytes.len()).min(buf.len());
+            if fits == 0 {
+                if self.refills {
+                    self.room = usize::MAX;
+                }
+                return Err(std::io::ErrorKind::StorageFull.into());
+            }
+            bytes.extend_from_slice(&buf[..fits]);
+            Ok(fits)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Sink for SmallDisk {
+        fn take_back(&mut self, n: u64) -> std::io::Result<()> {
+            if !self.can_take_back {
+                return Err(std::io::Error::other("read-only"));
+            }
+            let mut bytes = self.bytes.lock().unwrap();
+            let keep = bytes.len().saturating_sub(n as usize);
+            bytes.truncate(keep);
+            Ok(())
+        }
+    }
+
+    /// Send `lines` entries through a log on a small disk, in bursts so that some
+    /// writes hold many lines; returns the stats and what the disk holds.
+    fn fill(room: usize, can_take_back: bool, buffer: usize) -> (LogStats, String) {
+        let bytes = Arc::new(Mutex::new(Vec::new()));
+        let disk = SmallDisk {
+            room,
+            bytes: bytes.clone(),
+            can_take_back,
+            refills: !can_take_back,
+        };
+        let log = DecisionLog::start(Box::new(disk), 1000, buffer).unwrap();
+        for _ in 0..200 {
+            log.record(entry());
+        }
+        log.close();
+        let text = String::from_utf8(bytes.lock().unwrap().clone()).unwrap();
+        (log.stats(), text)
+    }
+
+    #[test]
+    fn a_full_disk_keeps_whole_lines_and_exact_counts() {
+        let line = serde_json::to_string(&Line::from(&entry())).unwrap().len() + 1;
+        for buffer in [0, 1 << 20, 3 * line] {
+            // Room for 7.5 lines: the 8th is cut part way.
+            let (stats, text) = fill(line * 15 / 2, true, buffer);
+            assert_eq!(stats.written + stats.dropped, 200, "{stats:?}");
+            assert_eq!(stats.written, 7, "buffer {buffer}: {stats:?}");
+            assert!(text.ends_with('\n'), "no partial line: {text:?}");
+            assert_eq!(text.lines().count() as u64, stats.written);
+            assert!(
+                text.lines()
+                    .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok())
+            );
+        }
+    }
+
+    #[test]
+    fn a_partial_line_that_cannot_be_cut_stops_further_lines() {
+        let line = serde_json::to_string(&Line::from(&entry())).unwrap().len() + 1;
+        let (stats, text) = fill(line * 5 / 2, false, 0);
+        assert_eq!(stats.written, 2, "{stats:?}");
+        assert_eq!(stats.dropped, 198, "{stats:?}");
+        // The partial third line stays (the next start cuts it), and nothing is appended
+        // after it, though the disk has room again.
+        assert_eq!(text.len(), line * 5 / 2);
+    }
+
+    #[test]
+    fn opening_cuts_a_partial_last_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("beslut.jsonl");
+        let whole = "{\"a\":1}\n{\"a\":2}\n";
+        std::fs::write(&path, format!("{whole}{{\"a\":3,\"b")).unwrap();
+        let log = DecisionLog::open(&path).unwrap();
+        log.record(entry());
+        log.close();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with(whole), "{text}");
+        assert_eq!(text.lines().count(), 3, "{text}");
+        assert!(
+            text.lines()
+                .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok())
+        );
+        // A file of one partial line, and a whole file, are left as they should be.
+        std::fs::write(&path, "x".repeat(100_000)).unwrap();
+        DecisionLog::open(&path).unwrap().close();
+        assert_eq!(std::fs::read(&path).unwrap().len(), 0);
+        std::fs::write(&path, whole).unwrap();
+        DecisionLog::open(&path).unwrap().close();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), whole);
     }
 
     #[test]

@@ -1,29 +1,40 @@
 //! The accept loop. `axum::serve` sets no timer, so a client that trickles its headers
 //! holds a connection forever; this loop gives request headers a deadline, closes idle
 //! keep-alive connections after their own (longer) timeout, caps the connections served
+//! at once and per peer address, closes the idlest connection when few slots are left
+//! (so idle clients cannot lock new ones out), answers a declared body over the limit
 //! at once, turns Nagle off, and drains connections on shutdown.
 
 use super::Limits;
+use super::problem::Problem;
 use axum::Router;
 use axum::body::Body;
+use axum::response::IntoResponse;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use std::collections::HashMap;
 use std::future::Future;
+use std::net::IpAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, watch};
 use tokio::time::Instant;
 
 /// How long a shutdown waits for requests in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+
+/// Slots kept free for new clients: below this many, the idlest connection is closed.
+fn reserve(max: usize) -> usize {
+    (max / 16).clamp(1, 64).min(max.saturating_sub(1))
+}
 
 /// Serve `app` until `shutdown` completes, then wait for requests in flight.
 pub async fn serve(
@@ -38,9 +49,14 @@ pub async fn serve(
         .max_connections
         .clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
     let slots = Arc::new(Semaphore::new(max));
+    let open = Arc::new(Connections::default());
     let (stop, stopping) = watch::channel(false);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
+        // Idle keep-alive connections give way to new clients before the cap is reached.
+        if slots.available_permits() <= reserve(max) {
+            open.shed_idlest(|_| true);
+        }
         let slot = tokio::select! {
             slot = slots.clone().acquire_owned() => match slot {
                 Ok(slot) => slot,
@@ -50,7 +66,15 @@ pub async fn serve(
         };
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => serve_connection(stream, &app, limits, slot, stopping.clone()),
+                Ok((stream, peer)) => {
+                    let peer = peer.ip();
+                    if open.make_room(peer, limits.max_connections_per_peer.max(1)) {
+                        let connection = open.add(peer);
+                        serve_connection(stream, &app, limits, slot, connection, stopping.clone());
+                    } else {
+                        tracing::debug!(%peer, "connection refused: too many from this address, none idle");
+                    }
+                }
                 Err(e) => accept_failed(e).await,
             },
             () = &mut shutdown => break,
@@ -69,6 +93,84 @@ pub async fn serve(
     }
 }
 
+/// The open connections, to count them per peer and pick the idlest to close.
+#[derive(Default)]
+struct Connections {
+    next_id: AtomicU64,
+    open: Mutex<HashMap<u64, Open>>,
+}
+
+struct Open {
+    peer: IpAddr,
+    activity: Arc<Activity>,
+    /// Tells the connection to close once it has nothing in flight.
+    shed: Arc<Notify>,
+}
+
+/// One connection's entry in [`Connections`], removed when the connection ends.
+struct Registered {
+    id: u64,
+    activity: Arc<Activity>,
+    shed: Arc<Notify>,
+    connections: Arc<Connections>,
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        self.connections.open().remove(&self.id);
+    }
+}
+
+impl Connections {
+    fn open(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Open>> {
+        self.open.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn add(self: &Arc<Self>, peer: IpAddr) -> Registered {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let activity = Arc::new(Activity::new());
+        let shed = Arc::new(Notify::new());
+        let entry = Open {
+            peer,
+            activity: activity.clone(),
+            shed: shed.clone(),
+        };
+        self.open().insert(id, entry);
+        Registered {
+            id,
+            activity,
+            shed,
+            connections: self.clone(),
+        }
+    }
+
+    /// Whether a new connection from `peer` may be served: under `per_peer` from it, or
+    /// one of its idle connections is closed to make room.
+    fn make_room(&self, peer: IpAddr, per_peer: usize) -> bool {
+        let from_peer = self.open().values().filter(|c| c.peer == peer).count();
+        from_peer < per_peer || self.shed_idlest(|c| c.peer == peer)
+    }
+
+    /// Close the keep-alive connection (among those `eligible`) idle the longest; false
+    /// if none is idle. A closed one leaves the table at once, so it is chosen only once.
+    fn shed_idlest(&self, eligible: impl Fn(&Open) -> bool) -> bool {
+        let mut open = self.open();
+        let idlest = open
+            .iter()
+            .filter(|(_, c)| eligible(c))
+            .filter_map(|(&id, c)| Some((c.activity.idle_since()?, id)))
+            .min();
+        let Some((_, id)) = idlest else {
+            return false;
+        };
+        // Out of the table at once, so the next pick is another connection.
+        if let Some(chosen) = open.remove(&id) {
+            chosen.shed.notify_one();
+        }
+        true
+    }
+}
+
 /// What one connection is doing, for the two deadlines hyper cannot keep apart: its
 /// header read timeout also runs while a keep-alive connection waits for the next
 /// request, so it would cut every idle connection at the request timeout.
@@ -83,6 +185,12 @@ struct Times {
     /// When the first bytes of a request not yet handed to the app arrived (or the
     /// connection opened).
     heard: Option<Instant>,
+    /// Bytes of a request not yet handed to the app have arrived: not idle.
+    receiving: bool,
+    /// A request has been answered: the connection is a keep-alive one. A connection
+    /// that has sent nothing yet is left to the header deadline instead, so a client
+    /// that connects just before sending is not cut off.
+    answered: bool,
 }
 
 /// Why a connection is closed by the server.
@@ -94,6 +202,29 @@ enum Expiry {
 }
 
 impl Activity {
+    /// A new connection owes its first request within the request timeout: one that
+    /// never sends anything must not hold a connection slot for the idle timeout.
+    fn new() -> Activity {
+        let now = Instant::now();
+        Activity {
+            in_flight: AtomicUsize::new(0),
+            times: Mutex::new(Times {
+                last: now,
+                heard: Some(now),
+                receiving: false,
+                answered: false,
+            }),
+        }
+    }
+
+    /// Since when a keep-alive connection has had nothing to do, if it has nothing to do.
+    fn idle_since(&self) -> Option<Instant> {
+        let times = self.times();
+        let idle =
+            times.answered && !times.receiving && self.in_flight.load(Ordering::Acquire) == 0;
+        idle.then_some(times.last)
+    }
+
     fn times(&self) -> std::sync::MutexGuard<'_, Times> {
         self.times.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -101,20 +232,27 @@ impl Activity {
     /// Bytes arrived: a request has begun, unless one was already being read.
     fn heard(&self) {
         let mut times = self.times();
-        if times.heard.is_none() && self.in_flight.load(Ordering::Acquire) == 0 {
-            times.heard = Some(Instant::now());
+        if self.in_flight.load(Ordering::Acquire) == 0 {
+            times.receiving = true;
+            if times.heard.is_none() {
+                times.heard = Some(Instant::now());
+            }
         }
     }
 
     fn started(&self) {
         self.in_flight.fetch_add(1, Ordering::AcqRel);
-        self.times().heard = None;
+        let mut times = self.times();
+        times.heard = None;
+        times.receiving = false;
     }
 
     fn ended(&self) {
         let mut times = self.times();
         times.last = Instant::now();
         times.heard = None;
+        times.receiving = false;
+        times.answered = true;
         self.in_flight.fetch_sub(1, Ordering::AcqRel);
     }
 
@@ -196,6 +334,7 @@ impl AsyncWrite for Watched {
 struct Tracked {
     app: TowerToHyperService<Router>,
     activity: Arc<Activity>,
+    body_limit: usize,
 }
 
 type Answer = Result<axum::response::Response<Body>, std::convert::Infallible>;
@@ -208,6 +347,11 @@ impl hyper::service::Service<hyper::Request<Incoming>> for Tracked {
     fn call(&self, request: hyper::Request<Incoming>) -> Self::Future {
         let activity = self.activity.clone();
         activity.started();
+        if declared_length(&request).is_some_and(|length| length > self.body_limit as u64) {
+            let answer = too_large(self.body_limit);
+            activity.ended();
+            return Box::pin(std::future::ready(Ok(answer)));
+        }
         let answer = self.app.call(request);
         Box::pin(async move {
             let answer = answer.await;
@@ -217,27 +361,41 @@ impl hyper::service::Service<hyper::Request<Incoming>> for Tracked {
     }
 }
 
+/// The `Content-Length` a request declares; an unparsable one is hyper's to refuse.
+fn declared_length<B>(request: &hyper::Request<B>) -> Option<u64> {
+    let value = request.headers().get(hyper::header::CONTENT_LENGTH)?;
+    value.to_str().ok()?.trim().parse().ok()
+}
+
+/// 413 for a body declared larger than the limit, without waiting for it: the
+/// connection closes, since the body that follows will not be read.
+fn too_large(limit: usize) -> axum::response::Response<Body> {
+    let mut answer = Problem::body_too_large(limit).into_response();
+    let headers = answer.headers_mut();
+    crate::web::add_security_headers(headers);
+    headers.insert(
+        hyper::header::CONNECTION,
+        hyper::header::HeaderValue::from_static("close"),
+    );
+    answer
+}
+
 fn serve_connection(
     stream: TcpStream,
     app: &Router,
     limits: Limits,
     slot: OwnedSemaphorePermit,
+    registered: Registered,
     mut stopping: watch::Receiver<bool>,
 ) {
     // Responses go out in one write; waiting for more data only adds latency.
     let _ = stream.set_nodelay(true);
-    let activity = Arc::new(Activity {
-        in_flight: AtomicUsize::new(0),
-        // A new connection owes its first request within the request timeout: one that
-        // never sends anything must not hold a connection slot for the idle timeout.
-        times: Mutex::new(Times {
-            last: Instant::now(),
-            heard: Some(Instant::now()),
-        }),
-    });
+    let activity = registered.activity.clone();
+    let shed = registered.shed.clone();
     let service = Tracked {
         app: TowerToHyperService::new(app.clone()),
         activity: activity.clone(),
+        body_limit: limits.body_bytes,
     };
     let io = TokioIo::new(Watched {
         stream,
@@ -251,7 +409,10 @@ fn serve_connection(
         .half_close(true)
         .serve_connection(io, service);
     tokio::spawn(async move {
+        // The slot is freed after the connection leaves the table, so the table never
+        // holds fewer connections than the slots taken.
         let _slot = slot;
+        let _registered = registered;
         let mut connection = std::pin::pin!(connection);
         tokio::select! {
             ended = connection.as_mut() => return log_end(ended),
@@ -261,9 +422,10 @@ fn serve_connection(
                     return;
                 }
             }
+            () = shed.notified() => tracing::debug!("idle connection closed to make room"),
             _ = stopping.wait_for(|stop| *stop) => {}
         }
-        // Idle or shutting down: finish the request in flight, if any, then close.
+        // Idle, shed or shutting down: finish the request in flight, if any, then close.
         connection.as_mut().graceful_shutdown();
         log_end(connection.await);
     });

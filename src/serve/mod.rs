@@ -51,8 +51,13 @@ pub struct Limits {
     pub batch_items: usize,
     /// Time to receive the headers; then again to receive the body and answer.
     pub request_timeout: Duration,
-    /// Most connections served at once; further clients wait in the listen backlog.
+    /// Most connections served at once. Near the cap the idlest keep-alive connection
+    /// is closed to make room; a client finding every connection busy waits in the
+    /// listen backlog.
     pub max_connections: usize,
+    /// Most connections from one IP address; beyond it that address's idlest connection
+    /// is closed, or the new one refused when none is idle.
+    pub max_connections_per_peer: usize,
     /// A keep-alive connection with no request for this long is closed.
     pub idle_timeout: Duration,
 }
@@ -64,6 +69,7 @@ impl Default for Limits {
             batch_items: 1000,
             request_timeout: Duration::from_secs(10),
             max_connections: 1024,
+            max_connections_per_peer: 256,
             idle_timeout: Duration::from_secs(60),
         }
     }

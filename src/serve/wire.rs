@@ -165,35 +165,66 @@ impl<'de> Deserialize<'de> for Attributes {
     }
 }
 
-/// A 400 naming every attribute the policy does not declare, with the declared ones:
-/// an undeclared name is a misspelling or data the rules must not see.
+/// At most this many undeclared attributes are listed in `errors`; the detail gives the
+/// count, so 90,000 misspelt names cost one short answer, not megabytes.
+pub const MAX_LISTED_ERRORS: usize = 20;
+/// An attribute name is quoted in a detail up to this many characters.
+const MAX_QUOTED_CHARS: usize = 64;
+
+/// A 400 naming the attributes the policy does not declare (the first
+/// [`MAX_LISTED_ERRORS`], with the count of all), with the declared ones: an undeclared
+/// name is a misspelling or data the rules must not see.
 /// `prefix` is the inquiry's pointer in the body (`""`, or `/3` in a batch).
 pub fn undeclared_attributes<'a>(
     inquiries: impl Iterator<Item = (String, &'a Inquiry<'a>)>,
     declared: &[&str],
 ) -> Result<(), Problem> {
-    let mut problem: Option<Problem> = None;
+    let mut count = 0usize;
+    let mut listed = Vec::new();
     for (prefix, inquiry) in inquiries {
         for name in inquiry.attributes.keys() {
             if declared.contains(&name.as_ref()) {
                 continue;
             }
-            let detail = format!("the policy declares no attribute `{name}`");
-            let pointer = format!("{prefix}/attributes/{}", escape(name));
-            let current = problem.take().unwrap_or_else(|| {
-                Problem::invalid_inquiry(format!(
-                    "an attribute is not declared in the policy; declared: {}",
-                    if declared.is_empty() {
-                        "none".to_string()
-                    } else {
-                        declared.join(", ")
-                    }
-                ))
-            });
-            problem = Some(current.with_error(pointer, detail));
+            count += 1;
+            if listed.len() < MAX_LISTED_ERRORS {
+                let pointer = format!("{prefix}/attributes/{}", escape(name));
+                let detail = format!("the policy declares no attribute `{}`", quoted(name));
+                listed.push((pointer, detail));
+            }
         }
     }
-    problem.map_or(Ok(()), Err)
+    if count == 0 {
+        return Ok(());
+    }
+    let declared = if declared.is_empty() {
+        "none".to_string()
+    } else {
+        declared.join(", ")
+    };
+    let detail = match count {
+        1 => format!("an attribute is not declared in the policy; declared: {declared}"),
+        n if n <= MAX_LISTED_ERRORS => {
+            format!("{n} attributes are not declared in the policy; declared: {declared}")
+        }
+        n => format!(
+            "{n} attributes are not declared in the policy (the first {MAX_LISTED_ERRORS} are listed); declared: {declared}"
+        ),
+    };
+    let problem = listed
+        .into_iter()
+        .fold(Problem::invalid_inquiry(detail), |p, (pointer, detail)| {
+            p.with_error(pointer, detail)
+        });
+    Err(problem)
+}
+
+/// A name sent by the client, cut to [`MAX_QUOTED_CHARS`] characters for a message.
+fn quoted(name: &str) -> Cow<'_, str> {
+    match name.char_indices().nth(MAX_QUOTED_CHARS) {
+        Some((end, _)) => Cow::Owned(format!("{}…", &name[..end])),
+        None => Cow::Borrowed(name),
+    }
 }
 
 /// JSON Pointer token escaping (RFC 6901).
@@ -228,5 +259,38 @@ mod tests {
         assert!(parse(r#"{"case_type": "x", "personnummer": "1"}"#).is_err());
         assert!(parse(r#"{"channel": "telefon"}"#).is_err());
         assert!(parse(r#"{"case_type": "x", "part": null}"#).is_ok());
+    }
+
+    #[test]
+    fn many_undeclared_attributes_are_counted_and_listed_once() {
+        let mut inquiry = Inquiry::new("x");
+        for i in 0..5000 {
+            inquiry
+                .attributes
+                .insert(Cow::Owned(format!("a{i}")), AttrValue::Bool(true));
+        }
+        let long = "n".repeat(1000);
+        inquiry
+            .attributes
+            .insert(Cow::Owned(long.clone()), AttrValue::Bool(true));
+        let problem =
+            undeclared_attributes(std::iter::once((String::new(), &inquiry)), &["belopp"])
+                .unwrap_err();
+        assert_eq!(problem.errors.len(), MAX_LISTED_ERRORS);
+        assert!(
+            problem.detail.starts_with("5001 attributes"),
+            "{}",
+            problem.detail
+        );
+        assert!(
+            problem.detail.contains("declared: belopp"),
+            "{}",
+            problem.detail
+        );
+        let size = serde_json::to_vec(&problem).unwrap().len();
+        assert!(size < 8 * 1024, "{size} bytes");
+        let one = undeclared_attributes(std::iter::once((String::new(), &Inquiry::new("x"))), &[]);
+        assert!(one.is_ok());
+        assert_eq!(quoted(&long).chars().count(), MAX_QUOTED_CHARS + 1);
     }
 }
