@@ -25,6 +25,7 @@ macro_rules! codes {
         /// Every diagnostic code. `docs/regelsprak.md` §15 shows a wrong and a corrected
         /// example of each.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
         pub enum Code {
             $(
                 $(#[doc = $doc])*

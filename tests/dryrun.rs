@@ -545,6 +545,7 @@ fn unknown_channels_are_decided_like_rosa_decide() {
             rosa::Outcome::Kundtjanst => 0,
             rosa::Outcome::Scripted => 1,
             rosa::Outcome::Forwarded => 2,
+            other => panic!("an outcome this test does not know: {other:?}"),
         };
         expected.entry(t).or_default()[slot] += 1.0;
     }

@@ -3,7 +3,7 @@
 //! decides exactly as the reference.
 //!
 //! The reference reads `rosa::model` fields, but uses neither the engine nor
-//! `rosa::engine::method`, nor the engine's condition evaluator (`rosa::model::condition`):
+//! the method's criteria in `rosa::model` (`model/method.rs`), nor the engine's condition evaluator (`model/condition.rs`):
 //! it evaluates each guarded rule's condition *text* (`rule.condition.source`) with Rhai,
 //! whose expression syntax the condition language is a subset of (grammar/villkor.pest),
 //! in a sandbox whose inputs are read lazily (docs/semantik.md §5–§6; see `Sandbox`).

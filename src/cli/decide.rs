@@ -123,6 +123,8 @@ pub fn describe(r: &DecisionRecord, explain: bool) -> String {
         rosa::Outcome::Kundtjanst => "kundtjänst svarar direkt",
         rosa::Outcome::Scripted => "kundtjänst hanterar med manus",
         rosa::Outcome::Forwarded => "vidarekoppla",
+        // An outcome added to the library later: its keyword in the rule language.
+        other => other.keyword(),
     };
     let name = r.case_type_name.as_deref().unwrap_or("okänd ärendetyp");
     let part = r

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 /// What decided the outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Basis {
     /// The ärendetyp is not in the ruleset: forwarded to the policy's fallback.
     UnknownCaseType,
@@ -80,6 +81,7 @@ pub struct ScriptRef {
 /// What happened to one guarded rule when a decision was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RuleResult {
     /// Its condition was true: it decided.
     Fired,

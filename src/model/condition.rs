@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// At most this many nodes in one condition: its worst-case evaluation cost.
-pub const MAX_NODES: u32 = 100;
+pub(crate) const MAX_NODES: u32 = 100;
 
 /// At most this many node visits in one decision, over every rule tried. A decision
 /// that reaches it is forwarded; with [`MAX_NODES`] per condition that takes more
@@ -123,7 +123,7 @@ pub(crate) enum Number {
 /// What a condition may read of the inquiry. `channel` is `None` when the inquiry has
 /// none, `Some(None)` when it names a channel rosa does not know.
 #[derive(Debug, Clone, Copy)]
-pub struct EvalContext<'a> {
+pub(crate) struct EvalContext<'a> {
     /// The inquiry's channel: absent, unknown (`Some(None)`) or known.
     pub channel: Option<Option<Channel>>,
     /// The delmoment decided (`""` for an ärendetyp without delmoment).
@@ -193,7 +193,7 @@ impl fmt::Display for EvalError<'_> {
 
 /// One decision's evaluation: the inputs, the time parsed at most once, and the
 /// steps left in the budget.
-pub struct Evaluation<'a> {
+pub(crate) struct Evaluation<'a> {
     ctx: EvalContext<'a>,
     time: OnceCell<Result<LocalTime, String>>,
     budget: Cell<u32>,
@@ -201,7 +201,7 @@ pub struct Evaluation<'a> {
 
 impl<'a> Evaluation<'a> {
     /// Start a decision's evaluation with a full budget.
-    pub fn new(ctx: EvalContext<'a>) -> Self {
+    pub(crate) fn new(ctx: EvalContext<'a>) -> Self {
         Evaluation {
             ctx,
             time: OnceCell::new(),
@@ -276,7 +276,7 @@ impl<'a> Evaluation<'a> {
 
 impl Condition {
     /// Evaluate for one inquiry. Reads only what evaluation reaches.
-    pub fn eval<'a>(&'a self, evaluation: &Evaluation<'a>) -> Result<bool, EvalError<'a>> {
+    pub(crate) fn eval<'a>(&'a self, evaluation: &Evaluation<'a>) -> Result<bool, EvalError<'a>> {
         eval(&self.expr, evaluation)
     }
 

@@ -45,6 +45,7 @@ impl ChannelSlot {
 
 /// Every criterion of the method, checked for one unit in one channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Assessment {
     pub level_direct: bool,
     pub level_scripted: bool,
@@ -113,6 +114,7 @@ fn channel_ok(ruleset: &Ruleset, unit: &Unit, channel: ChannelSlot) -> bool {
 /// (`level`, `sekretess`, …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CriterionKind {
     /// The unit's level is in the direct or the scripted range.
     Level,
@@ -131,6 +133,7 @@ pub enum CriterionKind {
 
 /// One criterion of the method, with a plain Swedish sentence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Criterion {
     /// Which criterion.
     pub criterion: CriterionKind,

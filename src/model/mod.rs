@@ -7,7 +7,8 @@ pub mod condition;
 pub(crate) mod method;
 
 pub use channel::{Channel, ChannelSet};
-pub use condition::{Condition, EvalContext, EvalError, Evaluation};
+pub use condition::{Condition, EvalError};
+pub(crate) use condition::{EvalContext, Evaluation};
 pub use method::{Criterion, CriterionKind};
 
 use crate::diagnostics::Diagnostics;
@@ -20,6 +21,7 @@ use std::path::PathBuf;
 /// What kundtjänst does with an inquiry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Outcome {
     /// Handled directly by a generalist at first contact (löst direkt / informerat).
     Kundtjanst,
@@ -69,6 +71,7 @@ impl std::fmt::Display for Outcome {
 /// [`AttrValue::from_text`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AttrValue {
     /// `ja`/`nej`: JSON `true`/`false`; `true` and `false` in a condition.
     Bool(bool),
@@ -117,6 +120,7 @@ impl serde::de::Visitor<'_> for AttrValueVisitor {
 /// The type an attribute is declared with (`belopp tal`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum AttrKind {
     /// `tal`: the value must be a [`AttrValue::Number`].
     Number,
@@ -158,6 +162,7 @@ impl AttrValue {
 
 /// An inquiry attribute the policy declares; conditions may read only these.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Attribute {
     /// The name a condition reads as `attr.NAME` and an inquiry sends in `attributes`.
     pub name: String,
@@ -180,6 +185,7 @@ impl From<&str> for Attribute {
 /// delmoment or ärendetyp does not write are inherited from the ärendetyp and the
 /// förvaltning (`docs/semantik.md` §2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Target {
     /// The receiving förvaltning's id.
     pub forvaltning: String,
@@ -195,6 +201,7 @@ pub struct Target {
 
 /// A talmanus or checklist file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Script {
     /// Relative to the ruleset directory, with forward slashes.
     pub path: String,
@@ -207,6 +214,7 @@ pub struct Script {
 /// Handling times per contact (`tid N min, förvaltning M min`), used by the dry-run's
 /// workload and staffing figures, never by decisions.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct HandlingTimes {
     /// Minutes per contact when kundtjänst handles it.
     pub kundtjanst: f64,
@@ -223,6 +231,7 @@ pub type ScriptId = usize;
 
 /// A case system named in the policy (`system` or `övriga system`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct System {
     /// The name as written, e.g. `ByggR`; units name it exactly so.
     pub name: String,
@@ -233,6 +242,7 @@ pub struct System {
 
 /// An opening period in one weekday: 1 = måndag … 7 = söndag, minutes after midnight.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct OpeningHours {
     /// 1 = måndag … 7 = söndag.
     pub weekday: u8,
@@ -245,6 +255,7 @@ pub struct OpeningHours {
 /// The kommun-wide kundtjänst policy (the `kundtjänst` block; `docs/semantik.md` §2).
 /// Shares are 0–1 (`65 %` is 0.65).
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Policy {
     /// The name of the kundtjänst, as in `kundtjänst "Kontaktcenter Exempelkommun"`.
     pub name: String,
@@ -310,6 +321,7 @@ impl Policy {
 /// A förvaltning (`förvaltning id "Namn" { … }`): the ärendetyper it owns and where
 /// they are forwarded.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Forvaltning {
     /// The id used in `till` and in decisions (`samhallsbyggnad`).
     pub id: String,
@@ -331,6 +343,7 @@ pub struct Forvaltning {
 
 /// The part of an ärendetyp that gets decided: one delmoment, or the type itself.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Unit {
     /// The delmoment id, or `None` when the ärendetyp has no delmoment.
     pub part: Option<String>,
@@ -380,6 +393,7 @@ pub struct Unit {
 /// förvaltning, its ärendetyp and its delmoment say, kept apart so that an explanation
 /// can name who excluded a channel.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ExcludedChannels {
     /// Written in the förvaltning.
     pub forvaltning: ChannelSet,
@@ -391,6 +405,7 @@ pub struct ExcludedChannels {
 
 /// The block whose `ej kanaler` excludes a channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ExcludedBy {
     /// The förvaltning: none of its ärendetyper.
     Forvaltning,
@@ -422,6 +437,7 @@ impl ExcludedChannels {
 
 /// An ärendetyp (`ärendetyp id "Namn" { … }`): what an inquiry names in `case_type`.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Arendetyp {
     /// The id inquiries send (`bygglov`); matched exactly.
     pub id: String,
@@ -459,6 +475,7 @@ impl Arendetyp {
 
 /// A guarded rule: `om `villkor` => utfall`.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Rule {
     /// The compiled condition (`villkor`), with its source text.
     #[serde(rename = "condition", serialize_with = "condition::serialize_source")]
@@ -475,6 +492,7 @@ pub struct Rule {
 
 /// A test written in the ruleset: an inquiry and the outcome the förvaltning agreed.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct TestCase {
     /// The test's name (`test "…"`).
     pub name: String,
