@@ -9,7 +9,7 @@ use super::case_type::CaseTypeDetail;
 use super::problem::Problem;
 use super::wire::{self, WireInquiry};
 use crate::Inquiry;
-use crate::engine::{DecisionRecord, Engine};
+use crate::engine::{DecisionRecord, Engine, MAX_SEARCH_CHARS, MAX_SEARCH_WORDS, SearchTooLong};
 use crate::web::{self, Page, escape};
 use axum::Router;
 use axum::body::Bytes;
@@ -27,7 +27,11 @@ pub(crate) trait EngineSource: Send + Sync + Sized + 'static {
     /// One request's engine, taken once from the request and held to its end, so that
     /// a reload never changes the rules under a request in flight. Its rejection is the
     /// API's answer when there is none (and is handed to [`EngineSource::page`]).
-    type Engine: FromRequestParts<Arc<Self>, Rejection: Send> + Deref<Target = Engine> + Send + Sync;
+    type Engine: FromRequestParts<Arc<Self>, Rejection: Send>
+        + Deref<Target = Engine>
+        + Send
+        + Sync
+        + 'static;
 
     /// The largest decision body read, in bytes (named in the 413 problem).
     fn body_limit(&self) -> usize;
@@ -165,7 +169,28 @@ async fn case_types<S: EngineSource>(
             ),
         );
     }
-    json(&engine.search(&text, limit))
+    if let Err(too_long) = crate::engine::check_search(&text) {
+        return Err(search_too_long(too_long));
+    }
+    // Off the threads that accept connections: a search costs far more than a decision.
+    let hits = tokio::task::spawn_blocking(move || engine.search(&text, limit))
+        .await
+        .map_err(|e| Problem::internal(format!("the search failed: {e}")))?;
+    json(&hits)
+}
+
+fn search_too_long(too_long: SearchTooLong) -> Problem {
+    let (detail, error) = match too_long {
+        SearchTooLong::Chars(chars) => (
+            format!("`q` may be at most {MAX_SEARCH_CHARS} characters"),
+            format!("{chars} characters; the limit is {MAX_SEARCH_CHARS}"),
+        ),
+        SearchTooLong::Words(words) => (
+            format!("`q` may be at most {MAX_SEARCH_WORDS} words"),
+            format!("{words} words; the limit is {MAX_SEARCH_WORDS}"),
+        ),
+    };
+    Problem::invalid_query(detail).with_error("/q".into(), error)
 }
 
 /// The `{case_type}` of the path (serve's also holds a `{kommunkod}`).

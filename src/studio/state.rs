@@ -23,6 +23,9 @@ pub struct Studio {
     baseline: Mutex<Option<(String, Figures)>>,
     /// `None` until a trial changes something.
     trial: Mutex<Option<Tried>>,
+    /// The engine of the saved ruleset, kept while the files stay as they are: each
+    /// engine builds its own search index.
+    saved: Mutex<Option<Arc<Engine>>>,
     /// Writes must carry it (CSRF).
     pub token: String,
     /// Where the studio listens: requests must name it (DNS rebinding).
@@ -35,6 +38,7 @@ impl Studio {
             workspace: Mutex::new(Workspace::open(dir)),
             baseline: Mutex::new(None),
             trial: Mutex::new(None),
+            saved: Mutex::new(None),
             token: session_token(),
             addr,
         })
@@ -61,7 +65,15 @@ impl Studio {
             Some(tried) if tried.saved_id == saved.id => {
                 Some((tried.engine.clone(), tried.description.clone()))
             }
-            _ => Some((Arc::new(Engine::new(&saved)), String::new())),
+            _ => Some((self.saved_engine(&saved), String::new())),
+        }
+    }
+
+    fn saved_engine(&self, saved: &Ruleset) -> Arc<Engine> {
+        let mut cached = self.saved.lock().unwrap_or_else(|e| e.into_inner());
+        match cached.as_ref() {
+            Some(engine) if engine.ruleset().id == saved.id => engine.clone(),
+            _ => cached.insert(Arc::new(Engine::new(saved))).clone(),
         }
     }
 
