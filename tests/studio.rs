@@ -456,7 +456,8 @@ fn the_preview_answers_as_rosa_serve_does() {
     let studio = start(dir.path());
     let (serve, _stop) = serve_beside(&studio, dir.path());
     let json = [("Content-Type", "application/json")];
-    let requests: [(&str, &str, &str); 9] = [
+    let too_long = format!("/case-types?q={}", "a".repeat(501));
+    let requests: [(&str, &str, &str); 10] = [
         ("GET", "/case-types?q=bygglov&limit=3", ""),
         ("GET", "/case-types/bygglov", ""),
         (
@@ -475,6 +476,8 @@ fn the_preview_answers_as_rosa_serve_does() {
         ("GET", "/case-types", ""),
         ("POST", "/decisions", r#"{"case_type": "#),
         ("GET", "/case-types/finns-inte", ""),
+        // A search over the limit of 500 characters.
+        ("GET", &too_long, ""),
     ];
     for (method, path, body) in requests {
         let headers: &[(&str, &str)] = if method == "POST" { &json } else { &[] };
