@@ -501,6 +501,22 @@ fn the_preview_answers_as_rosa_serve_does() {
         page.body
             .contains("data-kommunkod=\"1299\" data-api=\"/forhandsvisning\"")
     );
+
+    // Files that do not load leave the preview without an engine: a problem, not a guess.
+    std::fs::write(dir.path().join("trasig.rosa"), "förvaltning {").unwrap();
+    assert_eq!(
+        studio.get("/").status,
+        200,
+        "the studio reads the files again"
+    );
+    let refused = studio.get("/forhandsvisning/case-types?q=bygglov");
+    assert_eq!(refused.status, 409);
+    assert_eq!(content_type(&refused), "application/problem+json");
+    assert_eq!(
+        refused.json()["type"],
+        "urn:rosa:problem:ruleset-has-errors"
+    );
+    assert_eq!(studio.get("/forhandsvisning/").status, 409);
 }
 
 fn content_type(reply: &Reply) -> String {
