@@ -1504,3 +1504,49 @@ async fn desk_pages_and_case_type_detail() {
         .assert_problem(404, "unknown-case-type");
     server.stop().await;
 }
+
+/// A search far over the limit (16,000 letters took 35 s on the request thread) is
+/// refused at once with a problem naming the limit, the longest search allowed is
+/// answered, and while both are sent over and over another client's plain decision is
+/// still answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_huge_search_is_refused_and_holds_up_no_decision() {
+    let dir = fixture();
+    let server = TestServer::for_dir(dir.path()).await;
+    let huge = format!("/v1/1234/case-types?q={}", "a".repeat(16_000));
+    let longest = format!("/v1/1234/case-types?q={}", "fakturor".repeat(500 / 8));
+    let refused = server.get(&huge).await.assert_problem(400, "invalid-query");
+    assert!(
+        refused["detail"].as_str().unwrap().contains("500"),
+        "{refused}"
+    );
+    assert_eq!(refused["errors"][0]["pointer"], "/q");
+    assert_eq!(server.get(&longest).await.status, 200);
+
+    let searching = AtomicBool::new(true);
+    let searches = async {
+        let mut sent = 0;
+        while searching.load(Ordering::Relaxed) {
+            let (a, b) = tokio::join!(server.get(&huge), server.get(&longest));
+            assert_eq!((a.status, b.status), (400, 200));
+            sent += 2;
+        }
+        sent
+    };
+    let plain = json!({"case_type": "oppettider"});
+    let decisions = async {
+        // Let the searches start first.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        for _ in 0..20 {
+            let decision = server.post_json("/v1/1234/decisions", &plain);
+            let answered = tokio::time::timeout(Duration::from_secs(10), decision)
+                .await
+                .expect("a decision is answered while the searches run");
+            assert_eq!(answered.status, 200);
+        }
+        searching.store(false, Ordering::Relaxed);
+    };
+    let (sent, ()) = tokio::join!(searches, decisions);
+    assert!(sent >= 2, "the searches ran alongside");
+    server.stop().await;
+}

@@ -74,43 +74,48 @@ fn start(dir: &Path) -> Studio {
     studio
 }
 
+/// One request on a connection of its own, to the studio or to `rosa serve`.
+fn send(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        request.push_str(&format!("Host: {addr}\r\n"));
+    }
+    for (k, v) in headers {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).unwrap();
+    let split = bytes.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&bytes[..split]).into_owned();
+    let raw_body = bytes[split + 4..].to_vec();
+    let body = &*String::from_utf8_lossy(&raw_body).into_owned();
+    let status = head[9..12].parse().unwrap();
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
+    Reply {
+        status,
+        head,
+        body,
+        bytes: raw_body,
+    }
+}
+
 impl Studio {
     fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
-        let mut stream = TcpStream::connect(self.addr).unwrap();
-        let mut request = format!(
-            "{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n",
-            body.len()
-        );
-        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
-            request.push_str(&format!("Host: {}\r\n", self.addr));
-        }
-        for (k, v) in headers {
-            request.push_str(&format!("{k}: {v}\r\n"));
-        }
-        request.push_str("\r\n");
-        request.push_str(body);
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut bytes = Vec::new();
-        stream.read_to_end(&mut bytes).unwrap();
-        let split = bytes.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-        let head = String::from_utf8_lossy(&bytes[..split]).into_owned();
-        let raw_body = bytes[split + 4..].to_vec();
-        let body = &*String::from_utf8_lossy(&raw_body).into_owned();
-        let status = head[9..12].parse().unwrap();
-        let body = if head
-            .to_ascii_lowercase()
-            .contains("transfer-encoding: chunked")
-        {
-            dechunk(body)
-        } else {
-            body.to_string()
-        };
-        Reply {
-            status,
-            head,
-            body,
-            bytes: raw_body,
-        }
+        send(self.addr, method, path, headers, body)
     }
 
     fn get(&self, path: &str) -> Reply {
@@ -422,4 +427,106 @@ fn the_agreement_downloads_as_a_workbook() {
         reply.bytes.starts_with(b"PK\x03\x04"),
         "a zip, as xlsx files are"
     );
+}
+
+/// `rosa serve` on `dir`, in the studio's runtime, until the studio stops.
+fn serve_beside(studio: &Studio, dir: &Path) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    let config = rosa::serve::Config::new(vec![dir.to_path_buf()]);
+    let server = studio
+        ._runtime
+        .block_on(rosa::serve::Server::start(config))
+        .expect("rosa serve starts");
+    let listener = studio
+        ._runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    studio._runtime.spawn(server.run(listener, async {
+        let _ = stopped.await;
+    }));
+    (addr, stop)
+}
+
+/// The studio's preview is the desk API of `rosa serve`: the same request gets the
+/// same status, content type and body from both, bad requests included.
+#[test]
+fn the_preview_answers_as_rosa_serve_does() {
+    let dir = copy_example();
+    let studio = start(dir.path());
+    let (serve, _stop) = serve_beside(&studio, dir.path());
+    let json = [("Content-Type", "application/json")];
+    let too_long = format!("/case-types?q={}", "a".repeat(501));
+    let requests: [(&str, &str, &str); 10] = [
+        ("GET", "/case-types?q=bygglov&limit=3", ""),
+        ("GET", "/case-types/bygglov", ""),
+        (
+            "POST",
+            "/decisions",
+            r#"{"case_type": "bygglov", "channel": "telefon"}"#,
+        ),
+        // An unknown field, a bad limit, malformed JSON, an unknown ärendetyp.
+        (
+            "POST",
+            "/decisions",
+            r#"{"case_type": "bygglov", "personnummer": "1"}"#,
+        ),
+        ("GET", "/case-types?q=bygglov&limit=0", ""),
+        ("GET", "/case-types?q=bygglov&limit=tio", ""),
+        ("GET", "/case-types", ""),
+        ("POST", "/decisions", r#"{"case_type": "#),
+        ("GET", "/case-types/finns-inte", ""),
+        // A search over the limit of 500 characters.
+        ("GET", &too_long, ""),
+    ];
+    for (method, path, body) in requests {
+        let headers: &[(&str, &str)] = if method == "POST" { &json } else { &[] };
+        let served = send(serve, method, &format!("/v1/1299{path}"), headers, body);
+        let previewed = studio.request(method, &format!("/forhandsvisning{path}"), headers, body);
+        assert_eq!(previewed.status, served.status, "{method} {path}");
+        assert_eq!(
+            content_type(&previewed),
+            content_type(&served),
+            "{method} {path}"
+        );
+        assert_eq!(previewed.json(), served.json(), "{method} {path}");
+        if served.status >= 400 {
+            assert_eq!(content_type(&served), "application/problem+json");
+        }
+    }
+    let page = studio.get("/forhandsvisning/");
+    assert_eq!(page.status, 200);
+    assert_eq!(content_type(&page), "text/html; charset=utf-8");
+    assert!(
+        page.body
+            .contains("data-kommunkod=\"1299\" data-api=\"/forhandsvisning\"")
+    );
+
+    // Files that do not load leave the preview without an engine: a problem, not a guess.
+    std::fs::write(dir.path().join("trasig.rosa"), "förvaltning {").unwrap();
+    assert_eq!(
+        studio.get("/").status,
+        200,
+        "the studio reads the files again"
+    );
+    let refused = studio.get("/forhandsvisning/case-types?q=bygglov");
+    assert_eq!(refused.status, 409);
+    assert_eq!(content_type(&refused), "application/problem+json");
+    assert_eq!(
+        refused.json()["type"],
+        "urn:rosa:problem:ruleset-has-errors"
+    );
+    assert_eq!(studio.get("/forhandsvisning/").status, 409);
+}
+
+fn content_type(reply: &Reply) -> String {
+    reply
+        .head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-type: ")
+                .map(String::from)
+        })
+        .unwrap_or_default()
 }

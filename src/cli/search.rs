@@ -1,6 +1,7 @@
 //! `rosa search`: which ärendetyp is this? The desk's lookup from the citizen's words.
 
-use super::{Format, load_or_report, ruleset_dir};
+use super::{EXIT_USAGE, Format, count, load_or_report, ruleset_dir};
+use rosa::{MAX_SEARCH_CHARS, MAX_SEARCH_WORDS, SearchTooLong};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -25,6 +26,11 @@ pub fn run(args: Args) -> u8 {
         }
         _ => None,
     };
+    let text = words.join(" ");
+    if let Err(too_long) = rosa::check_search(&text) {
+        eprintln!("fel: {}", too_long_message(too_long));
+        return EXIT_USAGE;
+    }
     let dir = match ruleset_dir(dir) {
         Ok(d) => d,
         Err(code) => return code,
@@ -34,7 +40,7 @@ pub fn run(args: Args) -> u8 {
         Err(code) => return code,
     };
     let engine = rosa::Engine::new(&ruleset);
-    let hits = engine.search(&words.join(" "), args.limit);
+    let hits = engine.search(&text, args.limit);
     match args.format {
         Format::Json => outln!(
             "{}",
@@ -58,4 +64,20 @@ pub fn run(args: Args) -> u8 {
         }
     }
     0
+}
+
+/// Why the words are not searched, in Swedish, with the limit.
+fn too_long_message(too_long: SearchTooLong) -> String {
+    match too_long {
+        SearchTooLong::Chars(chars) => format!(
+            "sökningen är för lång: {}, men högst {} läses; skriv medborgarens ord kortare",
+            count(chars, "tecken", "tecken"),
+            count(MAX_SEARCH_CHARS, "tecken", "tecken"),
+        ),
+        SearchTooLong::Words(words) => format!(
+            "sökningen har för många ord: {}, men högst {} läses; skriv medborgarens ord kortare",
+            count(words, "ord", "ord"),
+            count(MAX_SEARCH_WORDS, "ord", "ord"),
+        ),
+    }
 }

@@ -43,6 +43,53 @@ const FILLER: &[&str] = &[
     "efter", "innan", "än", "tack", "snälla", "ja", "nej", "här", "där", "igen", "ännu", "redan",
 ];
 
+/// The longest search query read, in characters: a citizen's words are a sentence or
+/// two. `rosa serve`, the studio and `rosa search` refuse longer ones; the engine reads
+/// no further than this.
+pub const MAX_SEARCH_CHARS: usize = 500;
+
+/// The most words (filler words included) in a search query that is not refused.
+pub const MAX_SEARCH_WORDS: usize = 32;
+
+/// Small typos are looked for only in words up to this long: edit distance costs the
+/// product of the two lengths.
+const MAX_TYPO_CHARS: usize = 40;
+
+/// How a search query is over the limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchTooLong {
+    /// It has this many characters, more than [`MAX_SEARCH_CHARS`].
+    Chars(usize),
+    /// It has this many words, more than [`MAX_SEARCH_WORDS`].
+    Words(usize),
+}
+
+/// Whether `text` is within the limits of a search query.
+///
+/// # Errors
+///
+/// The limit it is over, and by how much.
+pub fn check_search(text: &str) -> Result<(), SearchTooLong> {
+    // Counted only as far as needed: a long text is refused without reading it all.
+    let chars = text.chars().take(MAX_SEARCH_CHARS + 1).count();
+    if chars > MAX_SEARCH_CHARS {
+        return Err(SearchTooLong::Chars(text.chars().count()));
+    }
+    let count = words(text).count();
+    if count > MAX_SEARCH_WORDS {
+        return Err(SearchTooLong::Words(count));
+    }
+    Ok(())
+}
+
+/// The first [`MAX_SEARCH_CHARS`] characters of `text`.
+fn within_limit(text: &str) -> &str {
+    match text.char_indices().nth(MAX_SEARCH_CHARS) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
 /// How much a field's words count.
 const NAME: f32 = 3.0;
 const SEARCH_WORD: f32 = 3.0;
@@ -76,6 +123,8 @@ pub(crate) struct SearchIndex {
     trigrams: FxHashMap<[u8; 3], Vec<u32>>,
     /// A small bonus per ärendetyp for its declared frekvens: the likelier answer first.
     prior: Vec<f32>,
+    /// The longest term, in characters: no longer run of a query word can be a term.
+    longest: usize,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -135,9 +184,10 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 
 /// The length of the first part two compounds share, when it is long enough to mean
 /// something: four letters, or three when both words are long ("sopbil", "sopkärl").
-fn shared_head(a: &str, b: &str) -> Option<usize> {
+/// `alen` and `blen` are their lengths in characters.
+fn shared_head(a: &str, b: &str, alen: usize, blen: usize) -> Option<usize> {
     let head = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
-    let shortest = a.chars().count().min(b.chars().count());
+    let shortest = alen.min(blen);
     let long_enough = head >= 4 || (head == 3 && shortest >= 6);
     (long_enough && head < shortest).then_some(head)
 }
@@ -154,6 +204,24 @@ fn trigrams(terms: &[Term]) -> FxHashMap<[u8; 3], Vec<u32>> {
         }
     }
     index
+}
+
+/// The Damerau–Levenshtein distance; its cost, the product of the lengths, is added
+/// to `work`.
+fn edit_distance(a: &str, b: &str, cost: usize, work: &mut usize) -> usize {
+    *work += cost;
+    strsim::damerau_levenshtein(a, b)
+}
+
+/// How many edits make a typo: none where the word itself is known, in short words,
+/// or in words too long to compare cheaply; more in longer words.
+fn typos_allowed(known: bool, len: usize) -> usize {
+    match (known, len) {
+        (true, _) | (_, 0..=4) => 0,
+        (_, 5..=8) => 1,
+        (_, 9..=MAX_TYPO_CHARS) => 2,
+        _ => 0,
+    }
 }
 
 fn is_filler(word: &str) -> bool {
@@ -241,6 +309,7 @@ impl SearchIndex {
             .map(|(i, t)| (t.text.clone(), i as u32))
             .collect();
         SearchIndex {
+            longest: terms.iter().map(|t| t.chars).max().unwrap_or(0),
             trigrams: trigrams(&terms),
             docs,
             terms,
@@ -249,12 +318,27 @@ impl SearchIndex {
         }
     }
 
-    /// The best `limit` ärendetyper for `text`, best first.
+    /// The best `limit` ärendetyper for the first [`MAX_SEARCH_CHARS`] of `text`, best
+    /// first.
     pub(crate) fn search(&self, ruleset: &Ruleset, text: &str, limit: usize) -> Vec<SearchHit> {
+        self.search_counted(ruleset, text, limit, &mut 0)
+    }
+
+    /// [`SearchIndex::search`], adding to `work` the characters it compares and looks up.
+    fn search_counted(
+        &self,
+        ruleset: &Ruleset,
+        text: &str,
+        limit: usize,
+        work: &mut usize,
+    ) -> Vec<SearchHit> {
         let stemmer = Stemmer::create(Algorithm::Swedish);
         // Per document: score, and which query words matched (a bit each). A query word
         // counts once per document, by its best match there, however many terms it touches.
-        let query: Vec<&str> = words(text).filter(|w| !is_filler(w)).take(32).collect();
+        let query: Vec<&str> = words(within_limit(text))
+            .filter(|w| !is_filler(w))
+            .take(32)
+            .collect();
         let mut score = vec![0.0f32; self.docs.len()];
         let mut mask = vec![0u32; self.docs.len()];
         let mut word_best = vec![0.0f32; self.docs.len()];
@@ -262,7 +346,7 @@ impl SearchIndex {
         for (q, word) in query.iter().enumerate() {
             let term = normalise(&stemmer, word);
             word_touched.clear();
-            for (id, strength) in self.matches(&term) {
+            for (id, strength) in self.matches(&term, work) {
                 let term = &self.terms[id as usize];
                 for &(doc, weight) in &term.postings {
                     let best = &mut word_best[doc as usize];
@@ -319,35 +403,34 @@ impl SearchIndex {
     /// The terms a query term matches, and how strongly: the same word 1.0; one a part
     /// of the other (compounds) by the share of the longer one covered; compounds with
     /// the same first part weakly; a small typo by how small it is.
-    fn matches(&self, term: &str) -> Vec<(u32, f32)> {
+    /// Each step adds to `work` about the characters it reads, so that tests can bound it.
+    fn matches(&self, term: &str, work: &mut usize) -> Vec<(u32, f32)> {
         let len = term.chars().count();
+        *work += term.len();
         if len < 2 {
             return Vec::new();
         }
         let exact = self.ids.get(term).copied();
         let mut out: Vec<(u32, f32)> = exact.map(|id| (id, 1.0)).into_iter().collect();
-        let within = self.one_inside_the_other(term, len, exact);
-        // Typos only where the word itself is unknown.
-        let allowed = match (exact.is_some(), len) {
-            (true, _) | (_, 0..=4) => 0,
-            (_, 5..=8) => 1,
-            _ => 2,
-        };
+        let within = self.one_inside_the_other(term, len, exact, work);
+        let allowed = typos_allowed(exact.is_some(), len);
         // Compounds share their first part, and typos rarely hit the first letter: only
         // the terms that start with the same byte (the terms are sorted).
         for id in self.same_first_byte(term.as_bytes()[0]) {
             let candidate = &self.terms[id as usize];
             let (text, clen) = (&*candidate.text, candidate.chars);
+            *work += 1;
             if Some(id) == exact || within.binary_search_by_key(&id, |m| m.0).is_ok() {
                 continue;
             }
-            let strength = if let Some(head) = shared_head(term, text) {
+            *work += len.min(clen);
+            let strength = if let Some(head) = shared_head(term, text, len, clen) {
                 // Compounds with the same first part: "sopbil" and "sopkärl".
                 0.3 * head as f32 / len.min(clen) as f32
             } else if allowed > 0
                 && clen.abs_diff(len) <= allowed
                 && letters_apart(term, text) <= allowed
-                && let distance = strsim::damerau_levenshtein(term, text)
+                && let distance = edit_distance(term, text, len * clen, work)
                 && distance <= allowed
             {
                 // One letter wrong in a long word is still nearly the word.
@@ -363,7 +446,13 @@ impl SearchIndex {
 
     /// Terms of four characters or more inside the query term, and terms the query term
     /// (four or more) is inside, by the share of the longer one covered; sorted by id.
-    fn one_inside_the_other(&self, term: &str, len: usize, exact: Option<u32>) -> Vec<(u32, f32)> {
+    fn one_inside_the_other(
+        &self,
+        term: &str,
+        len: usize,
+        exact: Option<u32>,
+        work: &mut usize,
+    ) -> Vec<(u32, f32)> {
         let mut found = Vec::new();
         if len < 4 {
             return found;
@@ -378,20 +467,25 @@ impl SearchIndex {
         if let Some(rarest) = runs.and_then(|r| r.into_iter().min_by_key(|l| l.len())) {
             for &id in rarest {
                 let candidate = &self.terms[id as usize];
+                *work += candidate.text.len();
                 if Some(id) != exact && candidate.chars >= len && candidate.text.contains(term) {
                     found.push((id, covered(len, candidate.chars)));
                 }
             }
         }
-        // Shorter terms inside the query term are among its substrings.
+        // Shorter terms inside the query term are among its substrings, and no longer
+        // than the longest term: linear in the word's length, not cubic.
         let bounds: Vec<usize> = term
             .char_indices()
             .map(|(i, _)| i)
             .chain([term.len()])
             .collect();
         for a in 0..bounds.len() {
-            for b in a + 4..bounds.len().min(a + len) {
-                if let Some(&id) = self.ids.get(&term[bounds[a]..bounds[b]]) {
+            let end = bounds.len().min(a + len).min(a + self.longest + 1);
+            for b in a + 4..end {
+                let run = &term[bounds[a]..bounds[b]];
+                *work += run.len();
+                if let Some(&id) = self.ids.get(run) {
                     found.push((id, covered(b - a, len)));
                 }
             }
@@ -447,12 +541,7 @@ impl SearchIndex {
         }
         let exact = self.ids.get(term).copied();
         let mut out: Vec<(u32, f32)> = exact.map(|id| (id, 1.0)).into_iter().collect();
-        // Typos only where the word itself is unknown.
-        let allowed = match (exact.is_some(), len) {
-            (true, _) | (_, 0..=4) => 0,
-            (_, 5..=8) => 1,
-            _ => 2,
-        };
+        let allowed = typos_allowed(exact.is_some(), len);
         let first = term.as_bytes()[0];
         for (id, candidate) in self.terms.iter().enumerate() {
             let (text, clen): (&str, usize) = (&candidate.text, candidate.chars);
@@ -469,7 +558,7 @@ impl SearchIndex {
             } else if text.as_bytes()[0] != first {
                 // Compounds share their first part, and typos rarely hit the first letter.
                 continue;
-            } else if let Some(head) = shared_head(term, text) {
+            } else if let Some(head) = shared_head(term, text, len, clen) {
                 // Compounds with the same first part: "sopbil" and "sopkärl".
                 0.3 * head as f32 / slen as f32
             } else if allowed > 0
@@ -532,10 +621,74 @@ mod reference {
                 m
             };
             assert_eq!(
-                sorted(index.matches(word)),
+                sorted(index.matches(word, &mut 0)),
                 sorted(index.matches_by_scan(word)),
                 "{word}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod bounds {
+    use super::*;
+
+    /// Characters compared and looked up for `text` on the example kommun.
+    fn work(index: &SearchIndex, ruleset: &Ruleset, text: &str) -> usize {
+        let mut work = 0;
+        index.search_counted(ruleset, text, 10, &mut work);
+        work
+    }
+
+    /// The worst queries within the limits do bounded work, and a longer text does no
+    /// more than its first [`MAX_SEARCH_CHARS`]: matching is linear in a word's length.
+    /// (Every run of a 500-letter word looked up, as before, was about 20 million.)
+    #[test]
+    fn the_worst_query_within_the_limits_does_bounded_work() {
+        let ruleset = crate::Ruleset::load(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/rulesets/exempelkommun"
+        ))
+        .expect("the example loads");
+        let index = SearchIndex::new(&ruleset);
+        let one_word = |unit: &str| unit.repeat(MAX_SEARCH_CHARS / unit.chars().count());
+        let words = |word: &str| {
+            let n = MAX_SEARCH_CHARS / (word.chars().count() + 1);
+            vec![word; n.min(MAX_SEARCH_WORDS)].join(" ")
+        };
+        let worst = [
+            one_word("a"),
+            one_word("bygglov"),
+            one_word("snöröjning"),
+            words("bygglovsansokningarna"),
+            words("sophamtningsavgiften"),
+            words("bygglvsnsökn"),
+        ];
+        let mut most = 0;
+        for query in &worst {
+            assert!(check_search(query).is_ok(), "{query}");
+            most = most.max(work(&index, &ruleset, query));
+        }
+        assert!(most < 1_000_000, "{most} characters for one query");
+        let longer = "bygglov".repeat(2_300);
+        assert!(check_search(&longer).is_err());
+        assert_eq!(
+            work(&index, &ruleset, &longer),
+            work(&index, &ruleset, within_limit(&longer))
+        );
+    }
+
+    #[test]
+    fn queries_over_the_limits_are_named() {
+        assert_eq!(
+            check_search(&"a".repeat(501)),
+            Err(SearchTooLong::Chars(501))
+        );
+        assert_eq!(check_search(&"å".repeat(500)), Ok(()));
+        assert_eq!(
+            check_search(&vec!["ord"; 33].join(" ")),
+            Err(SearchTooLong::Words(33))
+        );
+        assert_eq!(check_search("när kommer sopbilen"), Ok(()));
     }
 }

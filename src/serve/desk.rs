@@ -1,96 +1,213 @@
-//! The kommunvägledare's desk: a Swedish web page where staff type the citizen's
-//! words, pick the ärendetyp and see at once who handles it, the förvaltning's manus
-//! and where to forward. The page is a shell; its script uses the same HTTP API as
-//! case systems (search, case type, decision).
+//! The desk API, one router for `rosa serve` and `rosa studio`: the ärendetyper that
+//! match a citizen's words, one ärendetyp before deciding, one decision, and the desk
+//! page whose script uses them. It is generic over where the engine comes from
+//! ([`EngineSource`]): the kommun a request's path names, or the ruleset the studio's
+//! room is trying. So both answer alike, errors included (`application/problem+json`).
 
-use super::routes::AppState;
+use super::body::{json, parse_json};
+use super::case_type::CaseTypeDetail;
+use super::problem::Problem;
+use super::wire::{self, WireInquiry};
+use crate::Inquiry;
+use crate::engine::{DecisionRecord, Engine, MAX_SEARCH_CHARS, MAX_SEARCH_WORDS, SearchTooLong};
 use crate::web::{self, Page, escape};
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use std::fmt::Write;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{Html, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use std::ops::Deref;
 use std::sync::Arc;
 
-/// `/` lists the kommuner; `/{kommunkod}/` is the desk; `/assets/…` its files.
-pub fn routes() -> Router<Arc<AppState>> {
-    Router::new()
-        .route("/", get(index))
-        .route("/{kommunkod}/", get(desk))
-        .route("/assets/{name}", get(asset))
+/// Where the desk API's engine comes from.
+pub(crate) trait EngineSource: Send + Sync + Sized + 'static {
+    /// One request's engine, taken once from the request and held to its end, so that
+    /// a reload never changes the rules under a request in flight. Its rejection is the
+    /// API's answer when there is none (and is handed to [`EngineSource::page`]).
+    type Engine: FromRequestParts<Arc<Self>, Rejection: Send>
+        + Deref<Target = Engine>
+        + Send
+        + Sync
+        + 'static;
+
+    /// The largest decision body read, in bytes (named in the 413 problem).
+    fn body_limit(&self) -> usize;
+
+    /// After a decision, before it is answered: `rosa serve` counts and logs it.
+    fn decided(&self, engine: &Self::Engine, inquiry: &Inquiry, record: &DecisionRecord);
+
+    /// The desk page on `engine`, or the page that says why there is none.
+    fn page(&self, engine: Result<Self::Engine, Missing<Self>>) -> Response;
 }
 
-async fn index(State(app): State<Arc<AppState>>) -> Response {
-    let mut list = String::from("<ul class=\"kommuner\">\n");
-    for tenant in app.tenants.values() {
-        let loaded = tenant.current();
-        let kommun = &loaded.engine.ruleset().policy.kommun;
-        let code = escape(&tenant.kommunkod);
-        let _ = writeln!(
-            list,
-            "<li><a href=\"/{code}/\">{}</a> <span class=\"kod\">kommunkod {code}</span></li>",
-            escape(kommun)
+/// Why a request has no engine: the rejection of [`EngineSource::Engine`].
+pub(crate) type Missing<S> = <<S as EngineSource>::Engine as FromRequestParts<Arc<S>>>::Rejection;
+
+/// Search, one ärendetyp and one decision under `base`: `/v1/{kommunkod}` in
+/// `rosa serve`, the preview's base path in the studio.
+pub(crate) fn api<S: EngineSource>(base: &str) -> Router<Arc<S>> {
+    unversioned_api(base).route(
+        &format!("{base}/case-types/{{case_type}}"),
+        get(case_type::<S>),
+    )
+}
+
+/// What `rosa serve` answered before `/v1` (still at `/{kommunkod}/…`): search and
+/// decisions; the ärendetyp's detail came later and is only under `/v1`.
+pub(crate) fn unversioned_api<S: EngineSource>(base: &str) -> Router<Arc<S>> {
+    Router::new()
+        .route(&format!("{base}/case-types"), get(case_types::<S>))
+        .route(&format!("{base}/decisions"), post(decide::<S>))
+}
+
+/// The desk page at `path`.
+pub(crate) fn page<S: EngineSource>(path: &str) -> Router<Arc<S>> {
+    Router::new().route(path, get(desk_page::<S>))
+}
+
+/// The desk page's shell: the same page and script wherever it is served.
+pub(crate) struct DeskPage<'a> {
+    pub title: &'a str,
+    /// The header's content (HTML).
+    pub header: String,
+    pub kommunkod: &'a str,
+    /// The API's base path when it is not `/v1/{kommunkod}`.
+    pub api: Option<&'a str>,
+    /// A note above the desk (HTML), e.g. that the studio shows a trial.
+    pub note: Option<String>,
+}
+
+impl DeskPage<'_> {
+    pub(crate) fn render(self) -> Html<String> {
+        let mut main_attributes = format!(" data-kommunkod=\"{}\"", escape(self.kommunkod));
+        if let Some(api) = self.api {
+            main_attributes.push_str(&format!(" data-api=\"{}\"", escape(api)));
+        }
+        let main = match self.note {
+            Some(note) => format!("{note}\n{}", web::DESK_MAIN),
+            None => web::DESK_MAIN.to_string(),
+        };
+        let page = Page {
+            title: self.title,
+            scripts: &["desk.js"],
+            main_attributes,
+            header: self.header,
+            main,
+        };
+        Html(page.render())
+    }
+}
+
+async fn desk_page<S: EngineSource>(
+    State(source): State<Arc<S>>,
+    engine: Result<S::Engine, Missing<S>>,
+) -> Response {
+    source.page(engine)
+}
+
+/// Single decisions stay on the request thread: one takes ~30 ns, far less than a hop
+/// to a blocking thread would cost, so they cannot hold up other requests.
+async fn decide<S: EngineSource>(
+    State(source): State<Arc<S>>,
+    engine: S::Engine,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let WireInquiry(inquiry) = parse_json(&headers, body, source.body_limit())?;
+    declared_only(&engine, std::iter::once((String::new(), &inquiry)))?;
+    let record = engine.decide_record(&inquiry);
+    source.decided(&engine, &inquiry, &record);
+    json(&record)
+}
+
+/// Every attribute an inquiry names is one the policy declares; the problem points at
+/// each that is not, by the inquiry's pointer prefix (`/3` in a batch).
+pub(crate) fn declared_only<'a>(
+    engine: &Engine,
+    inquiries: impl Iterator<Item = (String, &'a Inquiry<'a>)>,
+) -> Result<(), Problem> {
+    let declared = &engine.ruleset().policy.attributes;
+    let names: Vec<&str> = declared.iter().map(|a| a.name.as_str()).collect();
+    wire::undeclared_attributes(inquiries, &names)
+}
+
+/// `?q=…&limit=…` for [`case_types`].
+#[derive(Deserialize)]
+struct CaseTypeQuery {
+    q: Option<String>,
+    limit: Option<usize>,
+}
+
+/// At most this many suggestions per search.
+const MAX_CASE_TYPES: usize = 50;
+
+/// The ärendetyper that best match a citizen's words: what the desk offers as one types.
+async fn case_types<S: EngineSource>(
+    engine: S::Engine,
+    query: Result<Query<CaseTypeQuery>, QueryRejection>,
+) -> Result<Response, Problem> {
+    let Query(query) = query.map_err(|e| {
+        Problem::invalid_query(e.body_text())
+            .with_error("/limit".into(), "must be a whole number".into())
+    })?;
+    let text = query.q.unwrap_or_default();
+    if text.trim().is_empty() {
+        return Err(
+            Problem::invalid_query("`q` is required: the citizen's words".into())
+                .with_error("/q".into(), "missing or empty".into()),
         );
     }
-    list.push_str("</ul>");
-    let page = Page {
-        title: "Kundtjänstens handbok",
-        scripts: &[],
-        main_attributes: String::new(),
-        header: "<p class=\"produkt\">rosa</p>".into(),
-        main: format!("<h1>Kundtjänstens handbok</h1>\n<p>Välj kommun.</p>\n{list}"),
-    };
-    html(StatusCode::OK, page.render())
-}
-
-async fn desk(State(app): State<Arc<AppState>>, Path(code): Path<String>) -> Response {
-    let Some(tenant) = app.tenants.get(code.as_str()) else {
-        return not_found(&code);
-    };
-    let loaded = tenant.current();
-    let kommun = escape(&loaded.engine.ruleset().policy.kommun);
-    let code = escape(&tenant.kommunkod);
-    let title = format!(
-        "Vem hanterar ärendet? – {}",
-        loaded.engine.ruleset().policy.kommun
-    );
-    let page = Page {
-        title: &title,
-        scripts: &["desk.js"],
-        main_attributes: format!(" data-kommunkod=\"{code}\""),
-        header: format!(
-            "<p class=\"produkt\"><a href=\"/\">Kundtjänstens handbok</a></p>\
-             <p class=\"kommun\">{kommun}</p>"
-        ),
-        main: web::DESK_MAIN.to_string(),
-    };
-    html(StatusCode::OK, page.render())
-}
-
-async fn asset(Path(name): Path<String>) -> Response {
-    match web::asset(&name) {
-        Some(asset) => asset.into_response(),
-        None => super::problem::Problem::not_found().into_response(),
+    let limit = query.limit.unwrap_or(10);
+    if !(1..=MAX_CASE_TYPES).contains(&limit) {
+        return Err(
+            Problem::invalid_query(format!("`limit` must be 1–{MAX_CASE_TYPES}")).with_error(
+                "/limit".into(),
+                format!("{limit} is outside 1–{MAX_CASE_TYPES}"),
+            ),
+        );
     }
+    if let Err(too_long) = crate::engine::check_search(&text) {
+        return Err(search_too_long(too_long));
+    }
+    // Off the threads that accept connections: a search costs far more than a decision.
+    let hits = tokio::task::spawn_blocking(move || engine.search(&text, limit))
+        .await
+        .map_err(|e| Problem::internal(format!("the search failed: {e}")))?;
+    json(&hits)
 }
 
-fn not_found(code: &str) -> Response {
-    let page = Page {
-        title: "Kommunen finns inte",
-        scripts: &[],
-        main_attributes: String::new(),
-        header: "<p class=\"produkt\"><a href=\"/\">Kundtjänstens handbok</a></p>".into(),
-        main: format!(
-            "<h1>Kommunen finns inte</h1>\n<p>Servern har inga regler för kommunkod \
-             <strong>{}</strong>. <a href=\"/\">Se vilka kommuner som finns.</a></p>",
-            escape(code)
+fn search_too_long(too_long: SearchTooLong) -> Problem {
+    let (detail, error) = match too_long {
+        SearchTooLong::Chars(chars) => (
+            format!("`q` may be at most {MAX_SEARCH_CHARS} characters"),
+            format!("{chars} characters; the limit is {MAX_SEARCH_CHARS}"),
+        ),
+        SearchTooLong::Words(words) => (
+            format!("`q` may be at most {MAX_SEARCH_WORDS} words"),
+            format!("{words} words; the limit is {MAX_SEARCH_WORDS}"),
         ),
     };
-    html(StatusCode::NOT_FOUND, page.render())
+    Problem::invalid_query(detail).with_error("/q".into(), error)
 }
 
-fn html(status: StatusCode, body: String) -> Response {
-    let content_type = HeaderValue::from_static("text/html; charset=utf-8");
-    (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+/// The `{case_type}` of the path (serve's also holds a `{kommunkod}`).
+#[derive(Deserialize)]
+struct CaseTypePath {
+    case_type: String,
+}
+
+/// One ärendetyp before deciding: its delmoment, channels, questions and manus.
+async fn case_type<S: EngineSource>(
+    path: Result<Path<CaseTypePath>, PathRejection>,
+    engine: S::Engine,
+) -> Result<Response, Problem> {
+    let Path(CaseTypePath { case_type: id }) = path.map_err(|_| Problem::not_found())?;
+    let ruleset = engine.ruleset();
+    let typ = ruleset
+        .arendetyp(&id)
+        .ok_or_else(|| Problem::unknown_case_type(&id))?;
+    json(&CaseTypeDetail::new(ruleset, typ))
 }

@@ -16,14 +16,16 @@
 //! ```
 
 mod body;
-pub(crate) mod case_type;
+mod case_type;
 mod decision_log;
-mod desk;
+pub(crate) mod desk;
 mod http;
 mod metrics;
 mod openapi;
-mod problem;
+pub(crate) mod problem;
 mod routes;
+mod served;
+mod state;
 mod tenant;
 mod time;
 mod watch;
@@ -33,7 +35,7 @@ use decision_log::DecisionLog;
 use tenant::Tenant;
 
 use crate::Diagnostics;
-use routes::AppState;
+use state::AppState;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::path::PathBuf;

@@ -93,6 +93,17 @@ impl Problem {
         )
     }
 
+    /// The studio's preview while the rule files do not load (for the rule author, so
+    /// in Swedish).
+    pub fn ruleset_has_errors() -> Self {
+        Problem::new(
+            StatusCode::CONFLICT,
+            "urn:rosa:problem:ruleset-has-errors",
+            "Conflict",
+            "regelfilerna har fel: rätta dem först".into(),
+        )
+    }
+
     pub fn not_found() -> Self {
         Problem::new(
             StatusCode::NOT_FOUND,

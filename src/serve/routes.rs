@@ -1,25 +1,26 @@
 //! The HTTP API: routes, handlers and the middleware around them.
 
-use super::body::parse_json;
-use super::case_type::CaseTypeDetail;
-use super::decision_log::{DecisionLog, Entry, LogStats};
-use super::metrics::{self, Metrics};
+use super::body::{json, parse_json};
+use super::decision_log::LogStats;
+use super::desk::{self, declared_only};
+use super::metrics;
 use super::problem::{self, Problem};
-use super::tenant::{Loaded, Tenant};
-use super::wire::{self, WireInquiry};
-use super::{Limits, openapi};
+use super::served::{self, Served};
+use super::state::{AppState, RequestId};
+use super::tenant::Loaded;
+use super::wire::WireInquiry;
+use super::{openapi, time};
 use crate::Inquiry;
 use crate::engine::DecisionRecord;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{DefaultBodyLimit, Extension, MatchedPath, Path, Request, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
@@ -28,20 +29,7 @@ use std::time::Instant;
 /// blocking thread, so that one big batch does not hold up other requests.
 const INLINE_BATCH: usize = 64;
 
-/// Everything the handlers share.
-#[derive(Debug)]
-pub struct AppState {
-    pub tenants: BTreeMap<Arc<str>, Arc<Tenant>>,
-    pub log: Option<DecisionLog>,
-    pub limits: Limits,
-    pub metrics: Metrics,
-    /// Big batches run on blocking threads; at most this many at once, so they queue
-    /// (within their deadline) instead of crowding out each other and the runtime.
-    pub batch_threads: Arc<tokio::sync::Semaphore>,
-}
-
 type App = State<Arc<AppState>>;
-type Kommunkod = Result<Path<String>, PathRejection>;
 type Body = Result<Bytes, BytesRejection>;
 
 /// The versioned API; served under `/v1` and, for clients written before it, at the root.
@@ -53,20 +41,15 @@ fn api() -> Router<Arc<AppState>> {
         .route("/municipalities", get(municipalities))
         .route("/api-docs", get(api_docs))
         .route("/{kommunkod}/ruleset", get(ruleset))
-        .route("/{kommunkod}/case-types", get(case_types))
-        .route("/{kommunkod}/decisions", post(decide))
         .route("/{kommunkod}/decisions/batch", post(decide_batch))
-}
-
-/// Routes only under `/v1`: added after versioning, so without an unversioned twin.
-fn v1_only() -> Router<Arc<AppState>> {
-    Router::new().route("/{kommunkod}/case-types/{case_type}", get(case_type))
 }
 
 pub fn router(state: Arc<AppState>) -> Router {
     api()
-        .nest("/v1", api().merge(v1_only()))
-        .merge(super::desk::routes())
+        .nest("/v1", api())
+        .merge(desk::unversioned_api::<AppState>("/{kommunkod}"))
+        .merge(desk::api::<AppState>("/v1/{kommunkod}"))
+        .merge(served::pages())
         .route("/metrics", get(metrics_text))
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
@@ -77,10 +60,6 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), envelope))
         .with_state(state)
 }
-
-/// The id of one request: the client's `X-Request-Id`, or one made up here.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub Arc<str>);
 
 static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -162,78 +141,12 @@ fn push_hex(out: &mut String, value: u64) {
     );
 }
 
-impl AppState {
-    fn tenant(&self, kommunkod: Kommunkod) -> Result<Arc<Tenant>, Problem> {
-        let Path(code) = kommunkod.map_err(|_| Problem::unknown_municipality())?;
-        self.tenants
-            .get(code.as_str())
-            .cloned()
-            .ok_or_else(Problem::unknown_municipality)
-    }
-
-    fn log_decision(
-        &self,
-        tenant: &Tenant,
-        loaded: &Loaded,
-        inquiry: &Inquiry,
-        record: &DecisionRecord,
-        id: &RequestId,
-    ) {
-        self.metrics.decided(&tenant.kommunkod, record.outcome);
-        if let Some(log) = &self.log {
-            let ruleset = loaded.engine.ruleset();
-            let mut entry = Entry::new(tenant.kommunkod.clone(), ruleset, inquiry, record);
-            entry.request_id = Some(id.0.clone());
-            log.record(entry);
-        }
-    }
-
-    fn log_decisions(
-        &self,
-        tenant: &Tenant,
-        loaded: &Loaded,
-        inquiries: &[Inquiry],
-        records: &[DecisionRecord],
-        id: &RequestId,
-    ) {
-        for (inquiry, record) in inquiries.iter().zip(records) {
-            self.log_decision(tenant, loaded, inquiry, record, id);
-        }
-    }
-
-    fn log_stats(&self) -> LogStats {
-        self.log
-            .as_ref()
-            .map_or(LogStats::DISABLED, DecisionLog::stats)
-    }
-}
-
-/// Single decisions stay on the request thread: one takes ~30 ns, far less than a hop
-/// to a blocking thread would cost, so they cannot hold up `/health`.
-async fn decide(
-    State(app): App,
-    Extension(id): Extension<RequestId>,
-    kommunkod: Kommunkod,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<Response, Problem> {
-    let tenant = app.tenant(kommunkod)?;
-    let WireInquiry(inquiry) = parse_json(&headers, body, app.limits.body_bytes)?;
-    let loaded = tenant.current();
-    declared_only(&loaded, std::iter::once((String::new(), &inquiry)))?;
-    let record = loaded.engine.decide_record(&inquiry);
-    app.log_decision(&tenant, &loaded, &inquiry, &record, &id);
-    json(&record)
-}
-
 async fn decide_batch(
     State(app): App,
-    Extension(id): Extension<RequestId>,
-    kommunkod: Kommunkod,
+    served: Served,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, Problem> {
-    let tenant = app.tenant(kommunkod)?;
     let inquiries: Vec<WireInquiry> = parse_json(&headers, body, app.limits.body_bytes)?;
     let inquiries: Vec<Inquiry> = inquiries.into_iter().map(|w| w.0).collect();
     if inquiries.len() > app.limits.batch_items {
@@ -242,14 +155,19 @@ async fn decide_batch(
             app.limits.batch_items,
         ));
     }
-    // One engine for the whole batch, so every answer comes from the same ruleset.
-    let loaded = tenant.current();
+    // One engine for the whole batch (taken with `served`), so every answer comes from
+    // the same ruleset.
+    let Served {
+        tenant,
+        loaded,
+        request_id,
+    } = served;
     let indexed = inquiries.iter().enumerate();
-    declared_only(&loaded, indexed.map(|(i, q)| (format!("/{i}"), q)))?;
+    declared_only(&loaded.engine, indexed.map(|(i, q)| (format!("/{i}"), q)))?;
     if inquiries.len() <= INLINE_BATCH {
         let records = decide_all(&loaded, &inquiries, &AtomicBool::new(false));
         let records = records.unwrap_or_default();
-        app.log_decisions(&tenant, &loaded, &inquiries, &records, &id);
+        app.log_decisions(&tenant, &loaded, &inquiries, &records, request_id.as_ref());
         return json(&records);
     }
     // Waiting here is cancelled by the request's deadline (408), like any other wait.
@@ -269,7 +187,7 @@ async fn decide_batch(
         let Some(records) = decide_all(&loaded, &inquiries, &abandoned) else {
             return Err(Problem::internal("abandoned at the deadline".into()));
         };
-        worker.log_decisions(&tenant, &loaded, &inquiries, &records, &id);
+        worker.log_decisions(&tenant, &loaded, &inquiries, &records, request_id.as_ref());
         json(&records)
     })
     .await
@@ -283,15 +201,6 @@ impl Drop for Abandon {
     fn drop(&mut self) {
         self.0.store(true, Ordering::Relaxed);
     }
-}
-
-fn declared_only<'a>(
-    loaded: &Loaded,
-    inquiries: impl Iterator<Item = (String, &'a Inquiry<'a>)>,
-) -> Result<(), Problem> {
-    let declared = &loaded.engine.ruleset().policy.attributes;
-    let names: Vec<&str> = declared.iter().map(|a| a.name.as_str()).collect();
-    wire::undeclared_attributes(inquiries, &names)
 }
 
 /// `None` when `abandoned` is set before the end (checked every 64 inquiries).
@@ -310,64 +219,8 @@ fn decide_all(
     Some(records)
 }
 
-/// `?q=…&limit=…` for [`case_types`].
-#[derive(serde::Deserialize)]
-struct CaseTypeQuery {
-    q: Option<String>,
-    limit: Option<usize>,
-}
-
-/// At most this many suggestions per search.
-const MAX_CASE_TYPES: usize = 50;
-
-/// The ärendetyper that best match a citizen's words: what the desk offers as one types.
-async fn case_types(
-    State(app): App,
-    kommunkod: Kommunkod,
-    query: Result<axum::extract::Query<CaseTypeQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response, Problem> {
-    let tenant = app.tenant(kommunkod)?;
-    let axum::extract::Query(query) = query.map_err(|e| {
-        Problem::invalid_query(e.body_text())
-            .with_error("/limit".into(), "must be a whole number".into())
-    })?;
-    let text = query.q.unwrap_or_default();
-    if text.trim().is_empty() {
-        return Err(
-            Problem::invalid_query("`q` is required: the citizen's words".into())
-                .with_error("/q".into(), "missing or empty".into()),
-        );
-    }
-    let limit = query.limit.unwrap_or(10);
-    if !(1..=MAX_CASE_TYPES).contains(&limit) {
-        return Err(
-            Problem::invalid_query(format!("`limit` must be 1–{MAX_CASE_TYPES}")).with_error(
-                "/limit".into(),
-                format!("{limit} is outside 1–{MAX_CASE_TYPES}"),
-            ),
-        );
-    }
-    let loaded = tenant.current();
-    json(&loaded.engine.search(&text, limit))
-}
-
-/// One ärendetyp before deciding: its delmoment, channels, questions and manus.
-async fn case_type(
-    State(app): App,
-    path: Result<Path<(String, String)>, PathRejection>,
-) -> Result<Response, Problem> {
-    let Path((code, id)) = path.map_err(|_| Problem::not_found())?;
-    let tenant = app.tenant(Ok(Path(code)))?;
-    let loaded = tenant.current();
-    let ruleset = loaded.engine.ruleset();
-    let typ = ruleset
-        .arendetyp(&id)
-        .ok_or_else(|| Problem::unknown_case_type(&id))?;
-    json(&CaseTypeDetail::new(ruleset, typ))
-}
-
-async fn ruleset(State(app): App, kommunkod: Kommunkod) -> Result<Response, Problem> {
-    json(&app.tenant(kommunkod)?.status())
+async fn ruleset(served: Served) -> Result<Response, Problem> {
+    json(&served.tenant.status())
 }
 
 #[derive(Serialize)]
@@ -403,7 +256,7 @@ async fn municipalities(State(app): App) -> Result<Response, Problem> {
                 kommunkod: code.to_string(),
                 kommun: ruleset.policy.kommun.clone(),
                 ruleset: ruleset.id.clone(),
-                loaded_at: super::time::rfc3339(loaded.loaded_at),
+                loaded_at: time::rfc3339(loaded.loaded_at),
                 links: Links {
                     decisions: format!("/v1/{code}/decisions"),
                     batch: format!("/v1/{code}/decisions/batch"),
@@ -477,14 +330,6 @@ async fn api_docs(State(app): App) -> Result<Response, Problem> {
         .flat_map(|l| l.engine.ruleset().policy.attributes.iter())
         .map(|a| a.name.as_str());
     json(&openapi::served(declared))
-}
-
-fn json<T: Serialize>(value: &T) -> Result<Response, Problem> {
-    // A decision is about 1.3 kB: sized once instead of grown by doubling from empty.
-    let mut body = Vec::with_capacity(2048);
-    serde_json::to_writer(&mut body, value).map_err(|e| Problem::internal(e.to_string()))?;
-    let content_type = HeaderValue::from_static("application/json");
-    Ok(([(header::CONTENT_TYPE, content_type)], body).into_response())
 }
 
 #[cfg(test)]

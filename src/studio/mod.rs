@@ -15,6 +15,7 @@ mod edit;
 mod pages;
 mod preview;
 mod routes;
+mod state;
 mod whatif;
 mod workspace;
 
@@ -33,7 +34,7 @@ pub async fn serve(
     dir: PathBuf,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = routes::router(routes::Studio::open(&dir, listener.local_addr()?));
+    let app = routes::router(state::Studio::open(&dir, listener.local_addr()?));
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

@@ -1,14 +1,14 @@
 //! The studio's pages, rendered on the server from the files as saved; the script
 //! (studio.js) adds the live what-if and the editing.
 
-use super::routes::{Studio, html};
+use super::state::Studio;
 use crate::engine::{Engine, run_tests};
 use crate::html::escape;
 use crate::model::Ruleset;
 use crate::web::Page;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Response};
 use std::fmt::Write;
 use std::sync::Arc;
 
@@ -145,7 +145,7 @@ pub async fn file(State(studio): App, Path(path): Path<String>) -> Response {
             file_list(&workspace.paths())
         );
         let body = page_html(&studio, "Filen finns inte", main);
-        return (StatusCode::NOT_FOUND, html(body)).into_response();
+        return (StatusCode::NOT_FOUND, Html(body)).into_response();
     };
     let main = format!(
         include_str!("../web/assets/studio-file.html"),
@@ -162,7 +162,7 @@ pub async fn new_unit(State(studio): App) -> Response {
     let workspace = studio.fresh_workspace();
     let Ok(ruleset) = workspace.ruleset() else {
         drop(workspace);
-        return html(broken_page(&studio));
+        return Html(broken_page(&studio)).into_response();
     };
     let options = |items: Vec<(String, String)>| {
         items
@@ -222,7 +222,7 @@ pub async fn new_unit(State(studio): App) -> Response {
 pub async fn workbook(State(studio): App) -> Response {
     let ruleset = match studio.fresh_workspace().ruleset() {
         Ok(ruleset) => ruleset.clone(),
-        Err(_) => return html(broken_page(&studio)),
+        Err(_) => return Html(broken_page(&studio)).into_response(),
     };
     let built = tokio::task::spawn_blocking(move || {
         let report =
@@ -252,7 +252,7 @@ pub async fn not_found(State(studio): App) -> Response {
     let main =
         "<h1>Sidan finns inte</h1>\n<p><a href=\"/\">Till överenskommelsen</a></p>".to_string();
     let body = page_html(&studio, "Sidan finns inte – rosa studio", main);
-    (StatusCode::NOT_FOUND, html(body)).into_response()
+    (StatusCode::NOT_FOUND, Html(body)).into_response()
 }
 
 /// The ruleset's tests with their results.
@@ -300,7 +300,7 @@ fn kommun_title(what: &str, ruleset: Option<&Ruleset>) -> String {
 }
 
 fn page(studio: &Studio, title: &str, main: String) -> Response {
-    html(page_html(studio, title, main))
+    Html(page_html(studio, title, main)).into_response()
 }
 
 fn page_html(studio: &Studio, title: &str, main: String) -> String {

@@ -1,105 +1,90 @@
 //! The desk as staff will see it, on the ruleset the room is trying: the saved files
-//! with the what-if applied. The same page and script as `rosa serve`'s desk, served
-//! with the studio's own API base.
+//! with the what-if applied. The same page, script and API as `rosa serve`'s desk
+//! ([`crate::serve::desk`]), mounted under [`BASE`].
 
-use super::routes::{Studio, html};
-use crate::engine::{Engine, Inquiry};
+use super::pages;
+use super::state::Studio;
+use crate::Inquiry;
+use crate::engine::{DecisionRecord, Engine};
 use crate::html::escape;
-use crate::serve::case_type::CaseTypeDetail;
-use crate::web::{self, Page};
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use crate::serve::desk::{DeskPage, EngineSource};
+use crate::serve::problem::Problem;
+use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Response};
+use std::ops::Deref;
 use std::sync::Arc;
-
-type App = State<Arc<Studio>>;
 
 /// Under this path the preview answers as `/v1/{kommunkod}` does.
 pub const BASE: &str = "/forhandsvisning";
 
-pub async fn page(State(studio): App) -> Response {
-    let (engine, description) = studio.preview();
-    let Some(engine) = engine else {
-        return not_ready(&studio);
-    };
-    let policy = engine.ruleset().policy();
-    let trying = if description.is_empty() {
+/// The engine of one preview request, and the trial it holds in words (empty for the
+/// saved version).
+pub struct Trial {
+    engine: Arc<Engine>,
+    description: String,
+}
+
+impl Deref for Trial {
+    type Target = Engine;
+
+    fn deref(&self) -> &Engine {
+        &self.engine
+    }
+}
+
+impl FromRequestParts<Arc<Studio>> for Trial {
+    type Rejection = Problem;
+
+    async fn from_request_parts(_: &mut Parts, studio: &Arc<Studio>) -> Result<Trial, Problem> {
+        let (engine, description) = studio.preview().ok_or_else(Problem::ruleset_has_errors)?;
+        Ok(Trial {
+            engine,
+            description,
+        })
+    }
+}
+
+impl EngineSource for Studio {
+    type Engine = Trial;
+
+    fn body_limit(&self) -> usize {
+        crate::serve::Limits::default().body_bytes
+    }
+
+    /// The preview's decisions are tries, not answers to citizens: nothing is logged.
+    fn decided(&self, _: &Trial, _: &Inquiry, _: &DecisionRecord) {}
+
+    fn page(&self, trial: Result<Trial, Problem>) -> Response {
+        match trial {
+            Ok(trial) => page(&trial).into_response(),
+            Err(_) => (StatusCode::CONFLICT, Html(pages::broken_page(self))).into_response(),
+        }
+    }
+}
+
+fn page(trial: &Trial) -> Html<String> {
+    let policy = trial.ruleset().policy();
+    let trying = if trial.description.is_empty() {
         "Förhandsvisningen visar den sparade versionen.".to_string()
     } else {
         format!(
             "Förhandsvisningen visar det ni provar just nu ({}), inte sparat.",
-            escape(description.trim_start_matches("scenario: "))
+            escape(trial.description.trim_start_matches("scenario: "))
         )
     };
-    let main = format!(
-        "<p class=\"forhandsvisning\" role=\"note\">{trying}</p>\n{}",
-        web::DESK_MAIN
-    );
-    html(
-        Page {
-            title: &format!(
-                "Handboken, förhandsvisning – {} – rosa studio",
-                policy.kommun
-            ),
-            scripts: &["desk.js"],
-            main_attributes: format!(
-                " data-kommunkod=\"{}\" data-api=\"{BASE}\"",
-                escape(&policy.kommunkod)
-            ),
-            header: super::pages::HEADER.into(),
-            main,
-        }
-        .render(),
-    )
-}
-
-fn not_ready(studio: &Studio) -> Response {
-    let body = super::pages::broken_page(studio);
-    (StatusCode::CONFLICT, html(body)).into_response()
-}
-
-#[derive(Deserialize)]
-pub struct SearchQuery {
-    q: Option<String>,
-    limit: Option<usize>,
-}
-
-pub async fn search(State(studio): App, Query(query): Query<SearchQuery>) -> Response {
-    let Some(engine) = studio.preview().0 else {
-        return unavailable();
-    };
-    let text = query.q.unwrap_or_default();
-    let limit = query.limit.unwrap_or(10).clamp(1, 50);
-    Json(engine.search(&text, limit)).into_response()
-}
-
-pub async fn case_type(State(studio): App, Path(id): Path<String>) -> Response {
-    let Some(engine) = studio.preview().0 else {
-        return unavailable();
-    };
-    match engine.ruleset().arendetyp(&id) {
-        Some(typ) => Json(CaseTypeDetail::new(engine.ruleset(), typ)).into_response(),
-        None => (
-            StatusCode::NOT_FOUND,
-            Json(serde_json::json!({"detail": "ärendetypen finns inte"})),
-        )
-            .into_response(),
+    DeskPage {
+        title: &format!(
+            "Handboken, förhandsvisning – {} – rosa studio",
+            policy.kommun
+        ),
+        header: pages::HEADER.into(),
+        kommunkod: &policy.kommunkod,
+        api: Some(BASE),
+        note: Some(format!(
+            "<p class=\"forhandsvisning\" role=\"note\">{trying}</p>"
+        )),
     }
+    .render()
 }
-
-pub async fn decide(State(studio): App, Json(inquiry): Json<Inquiry<'static>>) -> Response {
-    let Some(engine) = studio.preview().0 else {
-        return unavailable();
-    };
-    Json(engine.decide_record(&inquiry)).into_response()
-}
-
-fn unavailable() -> Response {
-    let detail = serde_json::json!({"detail": "regelfilerna har fel: rätta dem först"});
-    (StatusCode::CONFLICT, Json(detail)).into_response()
-}
-
-/// The engine the preview decides with, and the trial in words.
-pub type Preview = (Option<Arc<Engine>>, String);

@@ -1,99 +1,24 @@
 //! The studio's pages and its small JSON API. Every write needs the session token the
 //! pages carry (CSRF) and a request addressed to this machine (DNS rebinding).
 
-use super::whatif::{self, Figures, LevelChange, Trial};
+use super::state::Studio;
+use super::whatif::{self, LevelChange, Trial};
 use super::workspace::{SaveError, Workspace};
 use super::{pages, preview};
 use crate::diagnostics::DiagnosticRecord;
-use crate::engine::Engine;
+use crate::serve::desk;
 use crate::web;
-use axum::extract::{Path, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
-use std::path::Path as FsPath;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Instant;
 
-/// The studio's state: the workspace, the saved ruleset's figures, the session token.
-pub struct Studio {
-    workspace: Mutex<Workspace>,
-    baseline: Mutex<Option<(String, Figures)>>,
-    /// The ruleset the room last tried (its id, the engine, the trial in words), for
-    /// the desk preview; `None` until a trial changes something.
-    trial: Mutex<Option<(String, Arc<Engine>, String)>>,
-    pub token: String,
-    addr: SocketAddr,
-}
-
 type App = State<Arc<Studio>>;
-
-impl Studio {
-    pub fn open(dir: &FsPath, addr: SocketAddr) -> Arc<Studio> {
-        Arc::new(Studio {
-            workspace: Mutex::new(Workspace::open(dir)),
-            baseline: Mutex::new(None),
-            trial: Mutex::new(None),
-            token: session_token(),
-            addr,
-        })
-    }
-
-    pub fn workspace(&self) -> MutexGuard<'_, Workspace> {
-        self.workspace.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// The workspace as the files on disk are now.
-    pub fn fresh_workspace(&self) -> MutexGuard<'_, Workspace> {
-        let mut workspace = self.workspace();
-        workspace.refresh();
-        workspace
-    }
-
-    /// The engine of the desk preview: the saved ruleset with the last trial, if the
-    /// trial was made on the saved version; `None` when the files do not load.
-    pub fn preview(&self) -> super::preview::Preview {
-        let saved = match self.workspace().ruleset() {
-            Ok(ruleset) => ruleset.clone(),
-            Err(_) => return (None, String::new()),
-        };
-        let trial = self.trial.lock().unwrap_or_else(|e| e.into_inner());
-        match trial.as_ref() {
-            Some((id, engine, description)) if *id == saved.id => {
-                (Some(engine.clone()), description.clone())
-            }
-            _ => (Some(Arc::new(Engine::new(&saved))), String::new()),
-        }
-    }
-
-    fn remember_trial(&self, saved_id: &str, trial: Option<(crate::Ruleset, String)>) {
-        let mut slot = self.trial.lock().unwrap_or_else(|e| e.into_inner());
-        *slot = trial.map(|(ruleset, description)| {
-            (
-                saved_id.to_string(),
-                Arc::new(Engine::new(&ruleset)),
-                description,
-            )
-        });
-    }
-
-    /// The saved ruleset's figures, computed once per version of the files.
-    fn baseline(&self, ruleset: &crate::Ruleset) -> Result<Figures, String> {
-        let mut cached = self.baseline.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((id, figures)) = cached.as_ref()
-            && *id == ruleset.id
-        {
-            return Ok(figures.clone());
-        }
-        let figures = whatif::figures(ruleset)?;
-        *cached = Some((ruleset.id.clone(), figures.clone()));
-        Ok(figures)
-    }
-}
 
 pub fn router(studio: Arc<Studio>) -> Router {
     let api = Router::new()
@@ -104,14 +29,15 @@ pub fn router(studio: Arc<Studio>) -> Router {
         .route("/api/check", post(check))
         .route("/api/save", post(save))
         .route_layer(middleware::from_fn_with_state(studio.clone(), guard_writes));
-    let preview = Router::new()
-        .route("/", get(preview::page))
-        .route("/case-types", get(preview::search))
-        .route("/case-types/{case_type}", get(preview::case_type))
-        .route("/decisions", post(preview::decide));
+    // The desk API as `rosa serve` answers it, on the ruleset the room is trying.
+    let preview = desk::api::<Studio>(preview::BASE)
+        .merge(desk::page::<Studio>(preview::BASE))
+        .merge(desk::page::<Studio>(&format!("{}/", preview::BASE)))
+        .layer(DefaultBodyLimit::max(
+            <Studio as desk::EngineSource>::body_limit(&studio),
+        ));
     Router::new()
-        .nest(preview::BASE, preview)
-        .route(&format!("{}/", preview::BASE), get(preview::page))
+        .merge(preview)
         .route("/", get(pages::agreement))
         .route("/filer/{*path}", get(pages::file))
         .route("/tester", get(pages::tests))
@@ -384,25 +310,4 @@ fn save_refused(error: SaveError) -> Response {
             &format!("kunde inte skriva filen: {error}"),
         ),
     }
-}
-
-/// 128 random bits from the operating system, as hex.
-fn session_token() -> String {
-    let mut bytes = [0u8; 16];
-    let read = std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes));
-    if read.is_err() {
-        // Not Unix: the standard library's per-process random hash keys.
-        use std::hash::{BuildHasher, RandomState};
-        for (i, chunk) in bytes.chunks_mut(8).enumerate() {
-            let n = RandomState::new().hash_one(i);
-            chunk.copy_from_slice(&n.to_le_bytes()[..chunk.len()]);
-        }
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub fn html(body: String) -> Response {
-    let content_type = HeaderValue::from_static("text/html; charset=utf-8");
-    ([(header::CONTENT_TYPE, content_type)], body).into_response()
 }
