@@ -74,7 +74,7 @@ impl Trial {
                     "frekvensgränsen {n} per månad går inte att använda"
                 ));
             }
-            other => other.map(|n| n * 12.0),
+            other => other.map(|n| n * crate::lang::MONTHS_PER_YEAR),
         };
         let goal_share = match self.goal_percent {
             Some(p) if !(0.0..=100.0).contains(&p) => {
