@@ -7,7 +7,6 @@
 
 mod decision;
 mod inquiry;
-mod keys;
 mod search;
 mod testing;
 
@@ -20,7 +19,7 @@ pub use testing::{TestResult, run_tests};
 
 use crate::model::method::{self, ChannelSlot};
 use crate::model::{ChannelSet, EvalContext, Evaluation, Outcome, RuleId, Ruleset, Unit};
-use keys::{Found, UnitKeys};
+use rustc_hash::FxHashMap;
 use std::sync::{Arc, OnceLock};
 
 /// A ruleset compiled for deciding.
@@ -34,9 +33,10 @@ use std::sync::{Arc, OnceLock};
 #[derive(Debug)]
 pub struct Engine {
     ruleset: Arc<Ruleset>,
-    /// The unit of each (ärendetyp, delmoment) key: compact, so a decision does not
-    /// walk the model's large records to find it.
-    keys: UnitKeys,
+    index: FxHashMap<Box<str>, usize>,
+    /// Per ärendetyp, its delmoment ids in model order: a compact list to search, so a
+    /// decision does not walk the model's large unit records.
+    parts: Vec<Box<[Box<str>]>>,
     /// Every unit, ärendetyp by ärendetyp in model order; `first_unit[t]` is where
     /// ärendetyp `t`'s begin.
     units: Vec<CompiledUnit>,
@@ -78,12 +78,22 @@ impl Engine {
     /// Compile a ruleset that is already shared behind an `Arc`, without copying it
     /// (what `rosa serve` does with each reloaded ruleset).
     pub fn from_arc(ruleset: Arc<Ruleset>) -> Engine {
-        let keys = UnitKeys::new(
-            ruleset
-                .arendetyper
-                .iter()
-                .map(|t| (t.id.as_str(), t.units.iter().map(|u| u.part.as_deref()))),
-        );
+        let index = ruleset
+            .arendetyper
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.clone().into_boxed_str(), i))
+            .collect();
+        let parts = ruleset
+            .arendetyper
+            .iter()
+            .map(|t| {
+                t.units
+                    .iter()
+                    .filter_map(|u| u.part.as_deref().map(Box::from))
+                    .collect()
+            })
+            .collect();
         let mut first_unit = Vec::with_capacity(ruleset.arendetyper.len());
         let mut units = Vec::new();
         for t in &ruleset.arendetyper {
@@ -92,7 +102,8 @@ impl Engine {
         }
         Engine {
             ruleset,
-            keys,
+            index,
+            parts,
             units,
             first_unit,
             search: OnceLock::new(),
@@ -171,23 +182,54 @@ impl Engine {
     #[inline]
     pub fn decide(&self, inquiry: &Inquiry) -> Decision<'_> {
         let channel = ChannelSlot::parse(inquiry.channel.as_deref());
-        let (t, u) = match self.keys.find(&inquiry.case_type, inquiry.part.as_deref()) {
-            Found::Unit(t, u) => (t, u),
-            Found::UnknownPart(t) => return self.unknown_part(t, channel),
-            Found::UnknownCaseType => return self.unknown_case_type(channel),
+        let Some(&t) = self.index.get(&*inquiry.case_type) else {
+            return self.forward(
+                Basis::UnknownCaseType,
+                None,
+                &self.ruleset.policy.fallback,
+                channel,
+            );
         };
-        let compiled = &self.units[self.first_unit[t] + u];
-        if !compiled.chain.is_empty() {
-            return self.decide_guarded(inquiry, t, u, channel);
-        }
-        // The path most decisions take, kept small so that it inlines into the caller
-        // and builds the decision in place.
         let typ = &self.ruleset.arendetyper[t];
+        let u = match inquiry.part.as_deref() {
+            None => 0,
+            Some(part) => match self.parts[t].iter().position(|p| **p == *part) {
+                Some(u) => u,
+                None => {
+                    return self.forward(Basis::UnknownPart, Some(typ), &typ.target, channel);
+                }
+            },
+        };
         let unit = &typ.units[u];
+        let compiled = &self.units[self.first_unit[t] + u];
+        let base = || Decision {
+            outcome: Outcome::Forwarded,
+            basis: Basis::Method,
+            case_type: Some(typ),
+            unit: Some(unit),
+            target: None,
+            script: None,
+            rule: None,
+            error: None,
+            position: Some((t, u)),
+            channel,
+            engine: self,
+        };
+        if !compiled.chain.is_empty()
+            && let Some(decision) = self.run_rules(&compiled.chain, inquiry, base())
+        {
+            return decision;
+        }
         let (outcome, basis) = match channel.index() {
             Some(slot) => compiled.fast[slot],
-            None => unknown_channel(unit),
+            // An unknown channel fails the method's channel criterion, but an agreed
+            // outcome comes before the method (step 4), as for any other channel.
+            None => match unit.agreed {
+                Some(outcome) => (outcome, Basis::Agreement),
+                None => (Outcome::Forwarded, Basis::Method),
+            },
         };
+        // Built once, in place: this is the path most decisions take.
         Decision {
             outcome,
             basis,
@@ -196,66 +238,8 @@ impl Engine {
                 Outcome::Scripted => unit.script.map(|s| &self.ruleset.scripts[s]),
                 _ => None,
             },
-            ..self.undecided(t, u, channel)
+            ..base()
         }
-    }
-
-    /// A unit with guarded rules: they are tried first, the precomputed outcome after.
-    #[inline(never)]
-    fn decide_guarded(
-        &self,
-        inquiry: &Inquiry,
-        t: usize,
-        u: usize,
-        channel: ChannelSlot,
-    ) -> Decision<'_> {
-        let compiled = &self.units[self.first_unit[t] + u];
-        if let Some(decision) =
-            self.run_rules(&compiled.chain, inquiry, self.undecided(t, u, channel))
-        {
-            return decision;
-        }
-        let unit = &self.ruleset.arendetyper[t].units[u];
-        let (outcome, basis) = match channel.index() {
-            Some(slot) => compiled.fast[slot],
-            None => unknown_channel(unit),
-        };
-        self.finish(Decision {
-            outcome,
-            basis,
-            ..self.undecided(t, u, channel)
-        })
-    }
-
-    /// A decision about a known unit with nothing decided yet: forwarded by the method.
-    #[inline]
-    fn undecided(&self, t: usize, u: usize, channel: ChannelSlot) -> Decision<'_> {
-        let typ = &self.ruleset.arendetyper[t];
-        Decision {
-            outcome: Outcome::Forwarded,
-            basis: Basis::Method,
-            case_type: Some(typ),
-            unit: Some(&typ.units[u]),
-            target: None,
-            script: None,
-            rule: None,
-            error: None,
-            position: Some((t, u)),
-            channel,
-            engine: self,
-        }
-    }
-
-    #[cold]
-    fn unknown_case_type(&self, channel: ChannelSlot) -> Decision<'_> {
-        let fallback = &self.ruleset.policy.fallback;
-        self.forward(Basis::UnknownCaseType, None, fallback, channel)
-    }
-
-    #[cold]
-    fn unknown_part(&self, t: usize, channel: ChannelSlot) -> Decision<'_> {
-        let typ = &self.ruleset.arendetyper[t];
-        self.forward(Basis::UnknownPart, Some(typ), &typ.target, channel)
     }
 
     /// Try the guarded rules in order; `None` when none applies. Conditions read the
@@ -437,15 +421,6 @@ impl Engine {
         self.search
             .get_or_init(|| search::SearchIndex::new(&self.ruleset))
             .search(&self.ruleset, text, limit)
-    }
-}
-
-/// An unknown channel fails the method's channel criterion, but an agreed outcome comes
-/// before the method (step 4), as for any other channel.
-fn unknown_channel(unit: &Unit) -> (Outcome, Basis) {
-    match unit.agreed {
-        Some(outcome) => (outcome, Basis::Agreement),
-        None => (Outcome::Forwarded, Basis::Method),
     }
 }
 
