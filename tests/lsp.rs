@@ -29,7 +29,18 @@ struct Client {
 
 impl Client {
     fn start() -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rosa"))
+        Client::start_with(Command::new(env!("CARGO_BIN_EXE_rosa")))
+    }
+
+    /// A server whose home directory is `home`.
+    fn start_at_home(home: &Path) -> Client {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_rosa"));
+        command.env("HOME", home);
+        Client::start_with(command)
+    }
+
+    fn start_with(mut command: Command) -> Client {
+        let mut child = command
             .args(["lsp", "--stdio"])
             .current_dir(manifest_dir())
             .stdin(Stdio::piped())
@@ -617,6 +628,88 @@ fn grammar_keywords() -> Vec<String> {
         .collect();
     assert!(keywords.len() > 30, "{keywords:?}");
     keywords
+}
+
+/// A lone file is checked on its own, however much lies around it: the search for its
+/// ruleset stops at the home directory, at a repository's root and at a directory with
+/// no rule files, so the decoys (a policy with an error above, a large tree and a FIFO
+/// around) are never read. A file in a ruleset's subdirectory still finds its policy.
+#[test]
+fn a_lone_file_is_checked_without_reading_the_tree_around_it() {
+    let dir = TempDir::new("lsp-lone");
+    let top = &dir.path;
+    let write = |path: &Path, text: &str| {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let lone = "förvaltning bygg \"Bygg\" {\n    vidarekoppla kö \"Bygg\"\n}\n";
+    let broken = "förvaltning trasig {\n";
+    // Above everything: a policy with an error, which a climb would take as the root.
+    write(
+        &top.join("lockbete.rosa"),
+        "kundtjänst \"K\" {\n    kanaler telefn\n}\n",
+    );
+    // The home directory: a lone file, a large tree and a FIFO beside it.
+    let home = top.join("hem");
+    let home_file = home.join("ensam.rosa");
+    write(&home_file, lone);
+    for d in 0..40 {
+        for f in 0..50 {
+            write(&home.join(format!("projekt/{d}/fil{f}.txt")), "");
+        }
+        write(&home.join(format!("projekt/{d}/lockbete.rosa")), broken);
+    }
+    #[cfg(unix)]
+    {
+        let fifo = home.join("lockbete-fifo.rosa");
+        let made = Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success();
+        assert!(made, "mkfifo {}", fifo.display());
+    }
+    // A repository's root: a lone file, with a decoy below it.
+    let repo = top.join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    let repo_file = repo.join("ensam.rosa");
+    write(&repo_file, lone);
+    write(&repo.join("under/lockbete.rosa"), broken);
+    // A ruleset in a repository, with a förvaltning in a subdirectory.
+    let ruleset = top.join("regler");
+    copy_dir(&example_dir(), &ruleset);
+    std::fs::create_dir_all(ruleset.join(".git")).unwrap();
+    let nested = ruleset.join("forvaltningar/kommunledning.rosa");
+    std::fs::create_dir_all(nested.parent().unwrap()).unwrap();
+    std::fs::rename(ruleset.join("kommunledning.rosa"), &nested).unwrap();
+
+    let mut client = Client::start_at_home(&home);
+    client.initialize(top);
+    for file in [&home_file, &repo_file] {
+        let file = uri(file);
+        open(&mut client, &file, lone);
+        let diagnostics = client.diagnostics_at(&file, 1);
+        assert_eq!(codes(&diagnostics), ["R0013"], "{file}: {diagnostics:#?}");
+    }
+    let nested = uri(&nested);
+    let text = std::fs::read_to_string(ruleset.join("forvaltningar/kommunledning.rosa")).unwrap();
+    open(&mut client, &nested, &text);
+    assert_eq!(client.diagnostics_at(&nested, 1), Vec::<Value>::new());
+    let kultur = uri(&ruleset.join("kultur-fritid.rosa"));
+    assert_eq!(codes(&client.diagnostics(&kultur)), ["R0102"]);
+    // A request is answered after every check it follows: all published by now.
+    client.request("textDocument/hover", at(&nested, 0, 0));
+    let decoys: Vec<&Value> = client
+        .pending
+        .iter()
+        .filter(|m| {
+            m["params"]["uri"]
+                .as_str()
+                .is_some_and(|u| u.contains("lockbete"))
+        })
+        .collect();
+    assert!(decoys.is_empty(), "a decoy was read: {decoys:#?}");
+    client.shutdown();
 }
 
 /// What an editor or a broken client may send: nothing ends or hangs the server.

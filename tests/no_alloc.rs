@@ -82,6 +82,21 @@ fn deciding_without_conditions_allocates_nothing() {
     }
 }
 
+/// An inquiry built with the builder from borrowed strings allocates nothing either, and
+/// nor does dropping it.
+#[test]
+fn building_a_borrowed_inquiry_allocates_nothing() {
+    let case_type = String::from("bygglov");
+    let count = allocations_during(|| {
+        let inquiry = Inquiry::new(case_type.as_str())
+            .part("regler")
+            .channel("telefon")
+            .time("2026-03-02T10:15");
+        std::hint::black_box(&inquiry);
+    });
+    assert_eq!(count, 0);
+}
+
 /// The counter counts: building an owned inquiry does allocate.
 #[test]
 fn the_counter_sees_allocations() {

@@ -173,7 +173,8 @@ struct Doc {
 enum Place {
     /// A `.rosa` file in a directory: checked with the ruleset at `root`, as `relative`.
     Ruleset { root: PathBuf, relative: PathBuf },
-    /// Not a file on disk (an unsaved, untitled buffer): checked on its own.
+    /// Not in a ruleset (an untitled buffer, or a file with no policy at or above it
+    /// within the climb): checked on its own.
     Alone,
 }
 
@@ -959,8 +960,10 @@ fn initialize_result() -> lsp::InitializeResult {
 }
 
 /// Where the ruleset of a document is: for a `.rosa` file, the nearest directory at
-/// or above it that holds the policy (climbing only through directories that hold
-/// `.rosa` files), else the file's own directory.
+/// or above it that holds the policy, climbing only through directories that hold
+/// `.rosa` files and never past a repository's root, into the home directory or to
+/// the filesystem's root. A file with no policy found that way is checked on its own,
+/// so that a lone file never makes the server read the tree around it.
 fn place_of(uri: &lsp::Uri) -> Place {
     let Some(path) = text::file_path(uri.as_str()) else {
         return Place::Alone;
@@ -971,22 +974,9 @@ fn place_of(uri: &lsp::Uri) -> Place {
     if path.extension().is_none_or(|e| e != "rosa") {
         return Place::Alone;
     }
-    let mut root = dir;
-    for _ in 0..MAX_ROOT_CLIMB {
-        if has_policy(root) {
-            break;
-        }
-        match root.parent() {
-            Some(parent) if has_rule_files(parent) => root = parent,
-            _ => {
-                root = dir;
-                break;
-            }
-        }
-    }
-    if !has_policy(root) {
-        root = dir;
-    }
+    let Some(root) = policy_root(dir, home_dir().as_deref()) else {
+        return Place::Alone;
+    };
     match path.strip_prefix(root) {
         Ok(relative) => Place::Ruleset {
             root: root.to_path_buf(),
@@ -994,6 +984,56 @@ fn place_of(uri: &lsp::Uri) -> Place {
         },
         Err(_) => Place::Alone,
     }
+}
+
+/// The directory at or above `dir` that holds the policy, if the climb finds one
+/// before a boundary (see [`place_of`]).
+fn policy_root<'p>(dir: &'p Path, home: Option<&Path>) -> Option<&'p Path> {
+    let mut root = dir;
+    for _ in 0..MAX_ROOT_CLIMB {
+        if is_outer_boundary(root, home) {
+            return None;
+        }
+        if has_policy(root) {
+            return Some(root);
+        }
+        if is_repository_root(root) {
+            return None;
+        }
+        match root.parent() {
+            Some(parent) if has_rule_files(parent) => root = parent,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The home directory, from `$HOME` (`%USERPROFILE%` on Windows).
+fn home_dir() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+}
+
+/// The filesystem's root and the home directory are never a ruleset: reading either
+/// would walk everything under it.
+fn is_outer_boundary(dir: &Path, home: Option<&Path>) -> bool {
+    dir.parent().is_none()
+        || home.is_some_and(|home| {
+            dir == home
+                || matches!(
+                    (dir.canonicalize(), home.canonicalize()),
+                    (Ok(a), Ok(b)) if a == b
+                )
+        })
+}
+
+/// A version-controlled tree's root: a ruleset does not reach above it.
+fn is_repository_root(dir: &Path) -> bool {
+    [".git", ".hg"]
+        .iter()
+        .any(|marker| std::fs::symlink_metadata(dir.join(marker)).is_ok())
 }
 
 fn rule_files(dir: &Path) -> impl Iterator<Item = PathBuf> {
@@ -1034,7 +1074,8 @@ fn has_policy(dir: &Path) -> bool {
 }
 
 /// Check a document that is not in a ruleset directory on its own, as
-/// `rosa check FILE` would (scripts cannot be found without a directory).
+/// `rosa check FILE` would: scripts are looked for beside a file on disk, and cannot
+/// be found for an untitled buffer.
 fn check_alone(doc: &Doc) -> Vec<lsp::Diagnostic> {
     let name = doc
         .uri
@@ -1051,7 +1092,10 @@ fn check_alone(doc: &Doc) -> Vec<lsp::Diagnostic> {
     } else {
         sources.add(SourceFile::new(name, doc.text.as_str()));
     }
-    let diagnostics = match Ruleset::from_sources(Path::new(""), sources, problems) {
+    let dir = text::file_path(doc.uri.as_str())
+        .and_then(|path| path.parent().map(Path::to_path_buf))
+        .unwrap_or_default();
+    let diagnostics = match Ruleset::from_sources(&dir, sources, problems) {
         Ok(ruleset) => ruleset.warnings().clone(),
         Err(diagnostics) => diagnostics,
     };
