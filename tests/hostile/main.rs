@@ -5,3 +5,4 @@ mod files;
 mod output;
 mod serve;
 mod support;
+mod wire;
