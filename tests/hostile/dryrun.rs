@@ -63,20 +63,15 @@ const HEADER: &str = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>arendetyp</t><
 fn a_workbook_declaring_the_whole_grid_is_read_sparsely() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("grid.xlsx");
-    workbook(
-        &path,
-        "A1:XFD1048576",
-        |w| {
-            write!(
-                w,
-                r#"{HEADER}<row r="2">{}</row><row r="1048576">{}</row>"#,
-                text_cell("A2", "bygglov"),
-                text_cell("XFD1048576", "x")
-            )
-            .unwrap();
-        },
-        None,
-    );
+    workbook(&path, "A1:XFD1048576", |w| {
+        write!(
+            w,
+            r#"{HEADER}<row r="2">{}</row><row r="1048576">{}</row>"#,
+            text_cell("A2", "bygglov"),
+            text_cell("XFD1048576", "x")
+        )
+        .unwrap();
+    });
     assert!(std::fs::metadata(&path).unwrap().len() < 4096);
     let output = dry_run(&path);
     assert_no_crash(&output);
@@ -89,23 +84,18 @@ fn a_workbook_declaring_the_whole_grid_is_read_sparsely() {
 fn sparse_far_columns_cost_no_dense_rows() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sparse.xlsx");
-    workbook(
-        &path,
-        "A1:XFD20001",
-        |w| {
-            w.write_all(HEADER.as_bytes()).unwrap();
-            for row in 2..=20_001 {
-                write!(
-                    w,
-                    r#"<row r="{row}">{}{}</row>"#,
-                    text_cell(&format!("A{row}"), "bygglov"),
-                    text_cell(&format!("XFD{row}"), "x")
-                )
-                .unwrap();
-            }
-        },
-        None,
-    );
+    workbook(&path, "A1:XFD20001", |w| {
+        w.write_all(HEADER.as_bytes()).unwrap();
+        for row in 2..=20_001 {
+            write!(
+                w,
+                r#"<row r="{row}">{}{}</row>"#,
+                text_cell(&format!("A{row}"), "bygglov"),
+                text_cell(&format!("XFD{row}"), "x")
+            )
+            .unwrap();
+        }
+    });
     let output = dry_run(&path);
     assert_no_crash(&output);
     assert!(output.status.success(), "{}", text(&output));
@@ -133,18 +123,13 @@ fn a_zip_bomb_is_refused_before_it_is_unpacked() {
 /// A valid one-row workbook, without shared strings.
 fn small_workbook(dir: &Path) -> std::path::PathBuf {
     let path = dir.join("small.xlsx");
-    workbook(
-        &path,
-        "A1:A2",
-        |w| {
-            write!(
-                w,
-                r#"{HEADER}<row r="2"><c r="A2" t="s"><v>0</v></c></row>"#
-            )
-            .unwrap();
-        },
-        None,
-    );
+    workbook(&path, "A1:A2", |w| {
+        write!(
+            w,
+            r#"{HEADER}<row r="2"><c r="A2" t="s"><v>0</v></c></row>"#
+        )
+        .unwrap();
+    });
     path
 }
 
@@ -236,7 +221,7 @@ impl Bits {
     /// `n` bits of `value`, least significant first.
     fn push(&mut self, value: u32, n: u32) {
         for i in 0..n {
-            if self.used % 8 == 0 {
+            if self.used.is_multiple_of(8) {
                 self.bytes.push(0);
             }
             let bit = u8::from(value >> i & 1 == 1);

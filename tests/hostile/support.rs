@@ -62,13 +62,12 @@ pub fn assert_no_crash(output: &Output) {
     assert!(!text.contains("memory allocation"), "{text}");
 }
 
-/// An `.xlsx` workbook with one sheet: its `sheet1.xml` body (the `<sheetData>` and what
-/// surrounds it) and, if given, a shared strings part, written by `write_part`.
+/// An `.xlsx` workbook with one sheet, `Blad1`, declaring `dimension`, whose rows
+/// `write_sheet_data` writes (inline strings: there is no shared strings part).
 pub fn workbook(
     path: &Path,
     dimension: &str,
     write_sheet_data: impl FnOnce(&mut dyn std::io::Write),
-    write_shared_strings: Option<&dyn Fn(&mut dyn std::io::Write)>,
 ) {
     use std::io::Write;
     use zip::write::SimpleFileOptions;
@@ -107,10 +106,6 @@ pub fn workbook(
     .unwrap();
     write_sheet_data(&mut zip);
     zip.write_all(b"</sheetData></worksheet>").unwrap();
-    if let Some(write) = write_shared_strings {
-        zip.start_file("xl/sharedStrings.xml", options).unwrap();
-        write(&mut zip);
-    }
     zip.finish().unwrap();
 }
 
