@@ -1,5 +1,7 @@
 //! Streaming inquiry logs: CSV (with a header row; `,` or `;`), JSON Lines and Excel
-//! workbooks (`.xlsx`: the first sheet, read whole, then handed out like CSV rows).
+//! workbooks (`.xlsx`: the first sheet, read cell by cell, then handed out like CSV rows).
+//! Every CSV and JSON Lines line passes a [`LineGuard`]: line endings counted alike, a
+//! line cut at [`MAX_LINE_BYTES`].
 //!
 //! The reader hands out raw rows in chunks; turning a raw row into an [`Inquiry`] is
 //! done by the workers in parallel ([`Columns::fill`], [`fill_json`]). Memory is one
@@ -87,8 +89,10 @@ struct LineState {
     newlines: AtomicU64,
     /// Whether the last byte passed on is inside a line (a last line without an ending).
     open_line: AtomicBool,
-    /// Lines cut at [`MAX_LINE_BYTES`], not yet reported.
+    /// Lines cut at [`MAX_LINE_BYTES`], not yet reported, and whether there are any
+    /// (so that a log without them takes no lock per row).
     too_long: Mutex<BTreeSet<u64>>,
+    any_too_long: AtomicBool,
     /// The file ended inside a quoted CSV field.
     unterminated: AtomicBool,
 }
@@ -100,6 +104,9 @@ impl LineState {
 
     /// Whether any of `lines` lines from `line` was cut (and forget them: reported now).
     fn take_cut(&self, line: u64, lines: u64) -> bool {
+        if !self.any_too_long.load(Ordering::Relaxed) {
+            return false;
+        }
         let mut cut = self.too_long.lock().unwrap_or_else(PoisonError::into_inner);
         let found: Vec<u64> = cut
             .range(line..line.saturating_add(lines))
@@ -681,6 +688,7 @@ impl<R: Read> LineGuard<R> {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(line);
+        self.state.any_too_long.store(true, Ordering::Relaxed);
         if self.quote_opened == Some(line) {
             self.quote_opened = None;
             return Some(b'"');
