@@ -897,3 +897,89 @@ fn the_policy_can_state_what_a_post_costs() {
         wrong.render()
     );
 }
+
+/// Lines read, decided and rejected for a CSV log's bytes.
+fn line_figures(name: &str, log: &[u8]) -> (Option<u64>, Option<u64>, Option<u64>, Report) {
+    let path = temp_log(name, log);
+    let options = Options {
+        log: Some(path.clone()),
+        period_days: Some(365.0),
+        ..Options::default()
+    };
+    let r = run(&fixture(), &options).expect("dry-run");
+    let _ = std::fs::remove_file(path);
+    let v = &r.volumes;
+    (v.lines_read, v.rows_decided, v.rows_rejected, r.clone())
+}
+
+#[test]
+fn every_line_ending_counts_once() {
+    for (name, ending) in [("lf", "\n"), ("crlf", "\r\n"), ("cr", "\r")] {
+        let log = [
+            "arendetyp,kanal",
+            "t1,telefon",
+            "t1,telefon",
+            "t2,telefon",
+            "",
+        ]
+        .join(ending);
+        let (read, decided, rejected, _) = line_figures(name, log.as_bytes());
+        assert_eq!(
+            (read, decided, rejected),
+            (Some(4), Some(3), Some(0)),
+            "{name}"
+        );
+    }
+    // Mixed, as a file edited on two machines.
+    let (read, decided, rejected, _) = line_figures(
+        "mixed",
+        b"arendetyp,kanal\rt1,telefon\r\nt1,telefon\nt2,telefon\r",
+    );
+    assert_eq!((read, decided, rejected), (Some(4), Some(3), Some(0)));
+}
+
+#[test]
+fn an_unterminated_quote_is_one_rejected_row_with_its_line() {
+    let log = b"arendetyp,kanal\nt1,telefon\nt1,\"telefon\nt1,telefon\nt1,telefon\n";
+    let (read, decided, rejected, r) = line_figures("unterminated.csv", log);
+    assert_eq!((read, decided, rejected), (Some(5), Some(1), Some(3)));
+    assert_eq!(r.rejected.rows.len(), 1);
+    let row = &r.rejected.rows[0];
+    assert_eq!((row.line, row.last_line), (3, 5));
+    assert!(row.reason.contains("rad 3 stängs aldrig"), "{}", row.reason);
+    // On the last line alone, without a newline: that row is rejected, not decided.
+    let (read, decided, rejected, r) = line_figures(
+        "unterminated-last.csv",
+        b"arendetyp,kanal\nt1,telefon\nt1,\"telefon",
+    );
+    assert_eq!((read, decided, rejected), (Some(3), Some(1), Some(1)));
+    assert!(
+        r.rejected.rows[0].reason.contains("rad 3"),
+        "{:?}",
+        r.rejected.rows
+    );
+}
+
+#[test]
+fn a_line_past_the_limit_is_rejected_and_the_rows_after_it_read() {
+    let long = "x".repeat(rosa::dryrun::MAX_LINE_BYTES + 10);
+    for (name, field) in [
+        ("long", long.clone()),
+        ("long-quoted", format!("\"{long}\"")),
+    ] {
+        let log = format!("arendetyp,kanal\nt1,telefon\nt1,{field}\nt2,telefon\n");
+        let (read, decided, rejected, r) = line_figures(name, log.as_bytes());
+        assert_eq!(
+            (read, decided, rejected),
+            (Some(4), Some(2), Some(1)),
+            "{name}"
+        );
+        let row = &r.rejected.rows[0];
+        assert_eq!(row.line, 3, "{name}");
+        assert!(
+            row.reason.contains("längre än 1 048 576 byte"),
+            "{}",
+            row.reason
+        );
+    }
+}

@@ -46,12 +46,13 @@ pub use markdown::markdown;
 pub use model::Section;
 pub use options::Options;
 use options::{Counted, Lines, VolumeSource};
-pub use reader::LogFormat;
+pub use reader::{LogFormat, MAX_LINE_BYTES};
 pub use rejection::{CellProblem, Rejection};
 pub use rows::{Candidate, Report, Requirement};
 pub use scenario::{Scenario, per_year};
 pub use text::text;
 pub use xlsx::xlsx;
+pub use xlsx_log::{MAX_CELLS, MAX_UNPACKED_BYTES};
 
 /// Rows per chunk: large enough to keep both cores busy, small enough to keep memory flat.
 const CHUNK_ROWS: usize = 16 * 1024;

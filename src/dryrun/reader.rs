@@ -1,5 +1,7 @@
 //! Streaming inquiry logs: CSV (with a header row; `,` or `;`), JSON Lines and Excel
-//! workbooks (`.xlsx`: the first sheet, read whole, then handed out like CSV rows).
+//! workbooks (`.xlsx`: the first sheet, read cell by cell, then handed out like CSV rows).
+//! Every CSV and JSON Lines line passes a [`LineGuard`]: line endings counted alike, a
+//! line cut at [`MAX_LINE_BYTES`].
 //!
 //! The reader hands out raw rows in chunks; turning a raw row into an [`Inquiry`] is
 //! done by the workers in parallel ([`Columns::fill`], [`fill_json`]). Memory is one
@@ -10,10 +12,11 @@ use crate::clock::LocalTime;
 use crate::engine::Inquiry;
 use crate::model::AttrValue;
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::chunk::{Chunk, LogError, RawRow};
 use super::rejection::Rejection;
@@ -72,14 +75,48 @@ pub struct LogReader {
     pub total_bytes: u64,
     /// Physical lines seen so far: the reader's own count, so that the report can show
     /// that every line was decided or rejected.
-    lines: Arc<LineCount>,
+    lines: Arc<LineState>,
 }
 
-/// Newlines read, and whether the last byte read ends a line.
+/// The longest line the reader takes (1 MiB; a log row is a few hundred bytes). The rest
+/// of a longer line is read past, never held in memory, and the line is rejected.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// What the [`LineGuard`] has seen, shared with the parser behind it.
 #[derive(Default)]
-struct LineCount {
+struct LineState {
+    /// Line endings passed on (CRLF, LF and a lone CR each count once).
     newlines: AtomicU64,
-    open_line: std::sync::atomic::AtomicBool,
+    /// Whether the last byte passed on is inside a line (a last line without an ending).
+    open_line: AtomicBool,
+    /// Lines cut at [`MAX_LINE_BYTES`], not yet reported, and whether there are any
+    /// (so that a log without them takes no lock per row).
+    too_long: Mutex<BTreeSet<u64>>,
+    any_too_long: AtomicBool,
+    /// The file ended inside a quoted CSV field.
+    unterminated: AtomicBool,
+}
+
+impl LineState {
+    fn lines(&self) -> u64 {
+        self.newlines.load(Ordering::Relaxed) + u64::from(self.open_line.load(Ordering::Relaxed))
+    }
+
+    /// Whether any of `lines` lines from `line` was cut (and forget them: reported now).
+    fn take_cut(&self, line: u64, lines: u64) -> bool {
+        if !self.any_too_long.load(Ordering::Relaxed) {
+            return false;
+        }
+        let mut cut = self.too_long.lock().unwrap_or_else(PoisonError::into_inner);
+        let found: Vec<u64> = cut
+            .range(line..line.saturating_add(lines))
+            .copied()
+            .collect();
+        for l in &found {
+            cut.remove(l);
+        }
+        !found.is_empty()
+    }
 }
 
 enum Source {
@@ -103,7 +140,7 @@ impl LogReader {
             return Err(LogError(format!("loggen `{}` är tom", path.display())));
         }
         let bytes_read = Arc::new(AtomicU64::new(0));
-        let lines = Arc::new(LineCount::default());
+        let lines = Arc::new(LineState::default());
         let mut file = file;
         let mut magic = [0u8; 4];
         let n = read_up_to(&mut file, &mut magic)?;
@@ -131,17 +168,13 @@ impl LogReader {
                 path.display()
             ))
         })?;
-        let counting = |file| -> Box<dyn Read + Send> {
-            Box::new(Counting {
-                inner: file,
-                count: bytes_read.clone(),
-                lines: lines.clone(),
-            })
+        let guarded = |file, csv| -> Box<dyn Read + Send> {
+            Box::new(LineGuard::new(file, bytes_read.clone(), lines.clone(), csv))
         };
         let source = match format {
-            LogFormat::Csv => csv_source(counting(file))?,
+            LogFormat::Csv => csv_source(guarded(file, true))?,
             LogFormat::JsonLines => {
-                Source::Json(BufReader::with_capacity(1 << 16, counting(file)), 0)
+                Source::Json(BufReader::with_capacity(1 << 16, guarded(file, false)), 0)
             }
             LogFormat::Xlsx => {
                 let sheet = super::xlsx_log::Sheet::open(path, file)?;
@@ -163,8 +196,7 @@ impl LogReader {
 
     /// Physical lines read so far (a last line without a newline counts).
     pub fn lines_read(&self) -> u64 {
-        self.lines.newlines.load(Ordering::Relaxed)
-            + u64::from(self.lines.open_line.load(Ordering::Relaxed))
+        self.lines.lines()
     }
 
     /// Lines before the first row: the CSV header.
@@ -188,8 +220,8 @@ impl LogReader {
     pub fn next_chunk(&mut self, max: usize, out: &mut Chunk) -> Result<bool, LogError> {
         out.clear();
         match &mut self.source {
-            Source::Csv(reader, _) => read_csv_chunk(reader, max, out),
-            Source::Json(reader, line) => read_json_chunk(reader, line, max, out),
+            Source::Csv(reader, _) => read_csv_chunk(reader, &self.lines, max, out),
+            Source::Json(reader, line) => read_json_chunk(reader, &self.lines, line, max, out),
             Source::Xlsx(sheet, _) => Ok(sheet.next_chunk(max, out)),
         }
     }
@@ -233,15 +265,26 @@ fn read_up_to(input: &mut impl Read, buf: &mut [u8]) -> Result<usize, LogError> 
 
 fn read_csv_chunk(
     reader: &mut csv::Reader<Box<dyn Read + Send>>,
+    state: &LineState,
     max: usize,
     out: &mut Chunk,
 ) -> Result<bool, LogError> {
     while out.len < max {
         let record = out.next_csv_record();
-        match reader.read_byte_record(record) {
+        let read = reader.read_byte_record(record);
+        let line = match &read {
+            Ok(_) => record.position().map_or(0, |p| p.line()),
+            Err(e) => e.position().map_or(0, |p| p.line()),
+        };
+        let lines = physical_lines(record);
+        if !matches!(read, Ok(false))
+            && let Some(row) = guarded_row(state, line, lines)
+        {
+            out.push(row);
+            continue;
+        }
+        match read {
             Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
-                let lines = physical_lines(record);
                 if lines > 1 {
                     // A quoted field over several lines is almost always a stray quote
                     // that swallowed the rows after it: reject them, never merge them.
@@ -260,12 +303,36 @@ fn read_csv_chunk(
             }
             Ok(false) => return Ok(false),
             Err(e) => {
-                let lines = physical_lines(record);
                 out.push(csv_problem(e, lines)?);
             }
         }
     }
     Ok(true)
+}
+
+/// What the line guard knows about a record: that the file ended inside its quote, or
+/// that its one line was cut at [`MAX_LINE_BYTES`]. The record that reaches the end of
+/// a file ending inside a quote is the one with the quote: every line from its start to
+/// the end is rejected with it.
+fn guarded_row(state: &LineState, line: u64, lines: u64) -> Option<RawRow> {
+    if state.unterminated.load(Ordering::Relaxed)
+        && line.saturating_add(lines) > state.lines()
+        && state.unterminated.swap(false, Ordering::Relaxed)
+    {
+        let lines = (state.lines() + 1).saturating_sub(line).max(1);
+        state.take_cut(line, lines);
+        return Some(RawRow::Broken {
+            line,
+            lines,
+            reason: Rejection::UnterminatedQuote { line, lines },
+        });
+    }
+    // A cut line inside a multi-line record is reported with that record.
+    (state.take_cut(line, lines) && lines == 1).then_some(RawRow::Broken {
+        line,
+        lines: 1,
+        reason: Rejection::LineTooLong,
+    })
 }
 
 /// Lines a record covers: one, plus every newline inside its (quoted) fields.
@@ -305,6 +372,7 @@ fn csv_problem(e: csv::Error, lines: u64) -> Result<RawRow, LogError> {
 
 fn read_json_chunk(
     reader: &mut BufReader<Box<dyn Read + Send>>,
+    state: &LineState,
     line_no: &mut u64,
     max: usize,
     out: &mut Chunk,
@@ -320,6 +388,14 @@ fn read_json_chunk(
         }
         *line_no += 1;
         let line = *line_no;
+        if state.take_cut(line, 1) {
+            out.push(RawRow::Broken {
+                line,
+                lines: 1,
+                reason: Rejection::LineTooLong,
+            });
+            continue;
+        }
         match String::from_utf8(std::mem::take(&mut buf)) {
             Ok(text) if text.trim().is_empty() => {}
             Ok(text) => out.push(RawRow::Json { line, text }),
@@ -500,23 +576,145 @@ fn insert_json_attr(
     Ok(())
 }
 
-struct Counting<R> {
+/// Between the file and the parser: counts bytes and lines, turns every line ending
+/// Excel and old Macs write (CRLF, LF, a lone CR) into LF so that parser and count agree,
+/// and cuts a line at [`MAX_LINE_BYTES`], reading past the rest of it. For CSV it also
+/// follows quotes, to close one opened on a cut line and to know when the file ends
+/// inside one.
+struct LineGuard<R> {
     inner: R,
-    count: Arc<AtomicU64>,
-    lines: Arc<LineCount>,
+    bytes: Arc<AtomicU64>,
+    state: Arc<LineState>,
+    csv: bool,
+    raw: Box<[u8]>,
+    raw_pos: usize,
+    raw_len: usize,
+    at_end: bool,
+    /// The last byte was a CR: an LF right after it is the same line ending.
+    after_cr: bool,
+    line_len: usize,
+    /// Line endings and whether a line is open, published to `state` after each read.
+    newlines: u64,
+    open_line: bool,
+    /// Reading past the rest of a cut line.
+    skipping: bool,
+    /// The line a quoted CSV field opened on, while in it.
+    quote_opened: Option<u64>,
 }
 
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count.fetch_add(n as u64, Ordering::Relaxed);
-        if let Some(last) = buf[..n].last() {
-            let newlines = buf[..n].iter().filter(|b| **b == b'\n').count() as u64;
-            self.lines.newlines.fetch_add(newlines, Ordering::Relaxed);
-            self.lines
-                .open_line
-                .store(*last != b'\n', Ordering::Relaxed);
+impl<R: Read> LineGuard<R> {
+    fn new(inner: R, bytes: Arc<AtomicU64>, state: Arc<LineState>, csv: bool) -> Self {
+        LineGuard {
+            inner,
+            bytes,
+            state,
+            csv,
+            raw: vec![0; 1 << 16].into_boxed_slice(),
+            raw_pos: 0,
+            raw_len: 0,
+            at_end: false,
+            after_cr: false,
+            line_len: 0,
+            newlines: 0,
+            open_line: false,
+            skipping: false,
+            quote_opened: None,
         }
+    }
+
+    /// Refill the raw buffer; `false` at the end of the file.
+    fn refill(&mut self) -> std::io::Result<bool> {
+        loop {
+            match self.inner.read(&mut self.raw) {
+                Ok(0) => {
+                    self.at_end = true;
+                    if self.quote_opened.is_some() {
+                        self.state.unterminated.store(true, Ordering::Relaxed);
+                    }
+                    return Ok(false);
+                }
+                Ok(n) => {
+                    self.bytes.fetch_add(n as u64, Ordering::Relaxed);
+                    (self.raw_pos, self.raw_len) = (0, n);
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// The line being read, 1-based.
+    fn line(&self) -> u64 {
+        self.newlines + 1
+    }
+
+    /// What one raw byte becomes for the parser, if anything.
+    fn pass(&mut self, byte: u8) -> Option<u8> {
+        if std::mem::replace(&mut self.after_cr, byte == b'\r') && byte == b'\n' {
+            return None;
+        }
+        if byte == b'\n' || byte == b'\r' {
+            self.line_len = 0;
+            self.skipping = false;
+            self.newlines += 1;
+            self.open_line = false;
+            return Some(b'\n');
+        }
+        if self.skipping {
+            return None;
+        }
+        self.line_len += 1;
+        if self.line_len > MAX_LINE_BYTES {
+            return self.cut();
+        }
+        if self.csv && byte == b'"' {
+            self.quote_opened = match self.quote_opened {
+                Some(_) => None,
+                None => Some(self.line()),
+            };
+        }
+        self.open_line = true;
+        Some(byte)
+    }
+
+    /// Start reading past the rest of the line; a quote it opened is closed, so that the
+    /// lines after it are read as rows.
+    fn cut(&mut self) -> Option<u8> {
+        self.skipping = true;
+        let line = self.line();
+        self.state
+            .too_long
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(line);
+        self.state.any_too_long.store(true, Ordering::Relaxed);
+        if self.quote_opened == Some(line) {
+            self.quote_opened = None;
+            return Some(b'"');
+        }
+        None
+    }
+}
+
+impl<R: Read> Read for LineGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut n = 0;
+        while n < buf.len() {
+            if self.raw_pos == self.raw_len && (n > 0 || self.at_end || !self.refill()?) {
+                break;
+            }
+            let byte = self.raw[self.raw_pos];
+            self.raw_pos += 1;
+            if let Some(out) = self.pass(byte) {
+                buf[n] = out;
+                n += 1;
+            }
+        }
+        self.state.newlines.store(self.newlines, Ordering::Relaxed);
+        self.state
+            .open_line
+            .store(self.open_line, Ordering::Relaxed);
         Ok(n)
     }
 }

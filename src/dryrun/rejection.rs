@@ -29,6 +29,17 @@ pub enum Rejection {
         /// The record's own problem, if it had one.
         also: Option<Box<Rejection>>,
     },
+    /// A quote opened on `line` and never closed before the end of the file: the rows
+    /// from the record it is in to the end, `lines` lines.
+    UnterminatedQuote {
+        /// The line the record with the quote starts on.
+        line: u64,
+        /// The lines from there to the end of the file.
+        lines: u64,
+    },
+    /// A line longer than the reader's limit ([`super::reader::MAX_LINE_BYTES`]): read
+    /// past, never held in memory.
+    LineTooLong,
     /// Bytes that are not UTF-8 (a Latin-1 file).
     NotUtf8,
     /// A JSON Lines row that is not a JSON object (the parser's message).

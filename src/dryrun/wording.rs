@@ -112,6 +112,16 @@ impl fmt::Display for Rejection {
                     None => Ok(()),
                 }
             }
+            Rejection::UnterminatedQuote { line, lines } => write!(
+                f,
+                "ett citattecken (\") på rad {line} stängs aldrig före filens slut; {} därifrån till slutet avvisas",
+                rows(*lines)
+            ),
+            Rejection::LineTooLong => write!(
+                f,
+                "raden är längre än {} byte, gränsen för en rad i loggen; den läses inte",
+                sv(super::reader::MAX_LINE_BYTES as f64, 0)
+            ),
             Rejection::NotUtf8 => f.write_str(
                 "raden är inte giltig UTF-8 (är filen sparad som Latin-1? spara den som UTF-8)",
             ),
@@ -164,6 +174,8 @@ impl Rejection {
             | Rejection::FieldCount { .. }
             | Rejection::Unreadable(_)
             | Rejection::Swallowed { .. }
+            | Rejection::UnterminatedQuote { .. }
+            | Rejection::LineTooLong
             | Rejection::NotUtf8
             | Rejection::MissingColumns => self.to_string(),
         }

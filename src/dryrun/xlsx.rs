@@ -89,3 +89,29 @@ fn write_table(ws: &mut Worksheet, t: &Table, header: &Format) -> Result<(), Xls
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dryrun::model::{Column, Value};
+    use calamine::{Data, Reader};
+
+    /// A text that looks like a formula is stored as a string: the sheet's XML holds no
+    /// `<f>` element, and the cell reads back as the same text.
+    #[test]
+    fn a_text_starting_with_a_formula_sign_is_written_as_text() {
+        let texts = ["=HYPERLINK(\"http://x\")", "+1", "-x", "@SUM(A1)"];
+        let mut t = Table::new("t", vec![Column::text("=namn")]);
+        t.rows = texts.iter().map(|s| vec![Value::text(*s)]).collect();
+        let bytes = workbook([&t]).unwrap();
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let name = book.sheet_names()[0].clone();
+        let formulas = book.worksheet_formula(&name).unwrap();
+        assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+        let range = book.worksheet_range(&name).unwrap();
+        let read: Vec<Data> = range.rows().map(|r| r[0].clone()).collect();
+        let mut expected = vec![Data::String("=namn".into())];
+        expected.extend(texts.iter().map(|s| Data::String((*s).into())));
+        assert_eq!(read, expected);
+    }
+}
