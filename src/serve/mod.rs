@@ -15,6 +15,7 @@
 //! # }
 //! ```
 
+mod answer;
 mod body;
 mod case_type;
 mod decision_log;
