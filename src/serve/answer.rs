@@ -6,6 +6,7 @@ use crate::engine::{Basis, Decision, Engine, Inquiry, RuleResult, ScriptRef};
 use crate::model::method::{ChannelSlot, criteria};
 use crate::model::{Arendetyp, Outcome, Rule, Unit};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// The parts of a decision's JSON that depend only on the ruleset, escaped once when
 /// the engine is compiled: per unit its names, target, script and the criteria in each
@@ -19,7 +20,28 @@ pub struct AnswerParts {
     units: Vec<Vec<UnitParts>>,
     /// Indexed by [`crate::model::RuleId`].
     rules: Vec<RuleParts>,
+    /// Per ärendetyp id, the most bytes an answer about it can take.
+    type_bounds: HashMap<Box<str>, usize>,
+    /// The most bytes an answer about an unknown ärendetyp can take.
+    unknown_type_bound: usize,
 }
+
+/// The most bytes a text cut to 300 characters takes in JSON: every character
+/// escaped as `\u00XX`, the `…` and the quotes.
+const TEXT_BOUND: usize = 300 * 6 + 3 + 2;
+
+/// Texts of an answer taken from the inquiry or made for it, each at most
+/// [`TEXT_BOUND`]: `case_type`, `part`, `channel`, `error`, the one `reason` in
+/// `rules_tried`, and an unknown channel's criterion.
+const TEXTS: usize = 6;
+
+/// The rest of an answer: keys, outcome, basis, level, nulls, the resolution and the
+/// ruleset id, with room to spare.
+const ENVELOPE_BOUND: usize = 640;
+
+/// A rule's `rules_tried` entry beyond its constant start: the longest result
+/// (`"not_reached"`), the closing brace and the comma.
+const TRIED_END: usize = 15;
 
 #[derive(Debug, Clone)]
 struct UnitParts {
@@ -50,7 +72,7 @@ impl AnswerParts {
     /// Escape the ruleset's parts of every answer once.
     pub fn new(engine: &Engine) -> AnswerParts {
         let ruleset = engine.ruleset();
-        let units = ruleset
+        let units: Vec<Vec<UnitParts>> = ruleset
             .arendetyper
             .iter()
             .map(|typ| {
@@ -60,12 +82,39 @@ impl AnswerParts {
                     .collect()
             })
             .collect();
-        let rules = ruleset.rules.iter().map(RuleParts::new).collect();
+        let rules: Vec<RuleParts> = ruleset.rules.iter().map(RuleParts::new).collect();
+        let type_bounds = (ruleset.arendetyper.iter().enumerate())
+            .map(|(t, typ)| {
+                let unit_bound = |(u, unit): (usize, &UnitParts)| {
+                    unit.bound(engine.chain(t, u).iter().map(|&id| &rules[id]))
+                };
+                let units: &[UnitParts] = &units[t];
+                let largest = units.iter().enumerate().map(unit_bound).max();
+                // An unknown delmoment is forwarded to the ärendetyp's target.
+                let bound = largest.unwrap_or(ENVELOPE_BOUND) + json_text(&typ.target).len();
+                (Box::from(typ.id.as_str()), bound)
+            })
+            .collect();
+        let fallback = json_text(&ruleset.policy.fallback).len();
         AnswerParts {
             ruleset: engine.ruleset_arc().clone(),
             units,
             rules,
+            type_bounds,
+            unknown_type_bound: ENVELOPE_BOUND + TEXTS * TEXT_BOUND + fallback,
         }
+    }
+
+    /// The most bytes the answer to `inquiry` can take, known before deciding it: the
+    /// largest unit of its ärendetyp, with every text as long as it may be and every
+    /// guarded rule of the unit tried.
+    pub fn answer_bound(&self, inquiry: &Inquiry) -> usize {
+        let bound = self.type_bounds.get(&*inquiry.case_type);
+        let bound = bound.copied().unwrap_or(self.unknown_type_bound);
+        // An unknown channel is quoted whole in its criterion, not cut.
+        let channel = inquiry.channel.as_deref();
+        let unknown = channel.filter(|c| crate::Channel::parse(c).is_none());
+        bound + unknown.map_or(0, |c| 6 * c.len())
     }
 
     fn belong_to(&self, engine: &Engine) -> bool {
@@ -74,6 +123,26 @@ impl AnswerParts {
 }
 
 impl UnitParts {
+    /// The most bytes an answer about this unit can take, with `chain` its rules.
+    fn bound<'r>(&self, chain: impl Iterator<Item = &'r RuleParts>) -> usize {
+        let (mut tried, mut reference, mut target) = (0, 0, self.target.len());
+        for rule in chain {
+            tried += rule.tried.len() + TRIED_END;
+            reference = reference.max(rule.reference.len());
+            target = target.max(rule.target.as_deref().map_or(0, str::len));
+        }
+        let criteria = self.criteria.iter().map(|c| c.len()).max().unwrap_or(0);
+        let script = self.script.as_deref().map_or(0, str::len);
+        ENVELOPE_BOUND
+            + TEXTS * TEXT_BOUND
+            + self.names.len()
+            + target
+            + script
+            + criteria
+            + reference
+            + tried
+    }
+
     fn new(ruleset: &crate::Ruleset, typ: &Arendetyp, unit: &Unit) -> UnitParts {
         let forvaltning = &ruleset.forvaltningar[typ.forvaltning].id;
         let names = format!(
@@ -399,5 +468,36 @@ mod tests {
         write_json(&engine.decide(&inquiry), &inquiry, &parts, &mut written);
         let expected = serde_json::to_vec(&engine.decide_record(&inquiry)).unwrap();
         assert_eq!(written, expected);
+    }
+
+    /// The bound a batch is refused by holds: every answer of the example, with long
+    /// texts, is within its inquiry's bound.
+    #[test]
+    fn answers_are_within_their_bound() {
+        let ruleset = crate::Ruleset::load("rulesets/exempelkommun").expect("the example loads");
+        let engine = Engine::new(&ruleset);
+        let parts = AnswerParts::new(&engine);
+        let long = "\u{1}".repeat(400);
+        for typ in ruleset.arendetyper() {
+            for part in typ
+                .units
+                .iter()
+                .map(|u| u.part.as_deref())
+                .chain([Some(&*long)])
+            {
+                for channel in [None, Some("besök"), Some(&*long)] {
+                    let mut inquiry = Inquiry::new(typ.id.as_str()).time(long.as_str());
+                    inquiry.part = part.map(Into::into);
+                    inquiry.channel = channel.map(Into::into);
+                    let mut written = Vec::new();
+                    write_json(&engine.decide(&inquiry), &inquiry, &parts, &mut written);
+                    assert!(written.len() <= parts.answer_bound(&inquiry), "{}", typ.id);
+                }
+            }
+        }
+        let unknown = Inquiry::new(long.as_str()).channel(long.as_str());
+        let mut written = Vec::new();
+        write_json(&engine.decide(&unknown), &unknown, &parts, &mut written);
+        assert!(written.len() <= parts.answer_bound(&unknown));
     }
 }

@@ -165,6 +165,10 @@ async fn decide_batch(
     } = served;
     let indexed = inquiries.iter().enumerate();
     declared_only(&loaded.engine, indexed.map(|(i, q)| (format!("/{i}"), q)))?;
+    let bound = answer_bound(&loaded, &inquiries);
+    if bound > app.limits.answer_bytes {
+        return Err(Problem::answer_too_large(bound, app.limits.answer_bytes));
+    }
     if inquiries.len() <= INLINE_BATCH {
         let decisions = decide_all(&loaded, &inquiries, &AtomicBool::new(false));
         let decisions = decisions.unwrap_or_default();
@@ -205,6 +209,12 @@ async fn decide_batch(
     })
     .await
     .map_err(|e| Problem::internal(format!("the batch could not be decided: {e}")))?
+}
+
+/// The most bytes the batch's answer can take, from each inquiry's ärendetyp alone.
+fn answer_bound(loaded: &Loaded, inquiries: &[Inquiry]) -> usize {
+    let each = inquiries.iter().map(|q| loaded.answer.answer_bound(q) + 1);
+    each.fold(2, usize::saturating_add)
 }
 
 /// Tells the blocking thread that nobody waits for its batch any more.
