@@ -1550,3 +1550,93 @@ async fn a_huge_search_is_refused_and_holds_up_no_decision() {
     assert!(sent >= 2, "the searches ran alongside");
     server.stop().await;
 }
+
+/// Every inquiry the byte-for-byte guard sends: each unit (ärendetyp, and each of its
+/// delmoment) of the example kommun in every channel, no channel, an alias and an
+/// unknown one; variants whose attributes and time fire the example's guarded rules;
+/// an unknown ärendetyp and delmoment; text that JSON must escape.
+fn every_unit_inquiry(ruleset: &rosa::Ruleset) -> Vec<Value> {
+    let mut channels: Vec<Option<&str>> = rosa::Channel::all().map(|c| Some(c.name())).collect();
+    channels.extend([None, Some("besok"), Some("fax \"brev\"\n")]);
+    let variants = [
+        json!({}),
+        json!({"attributes": {"skyddad_identitet": true}}),
+        json!({"attributes": {"belopp": 25000, "akut": true}}),
+        json!({"attributes": {"akut": false, "belopp": 10}, "time": "2026-03-02T10:15"}),
+        json!({"time": "2026-03-07T22:30"}),
+        json!({"time": "inte en tid"}),
+    ];
+    let mut units: Vec<(String, Option<String>)> = vec![
+        ("finns-inte".into(), None),
+        ("bygglov".into(), Some("finns-inte \\ \u{1b}".into())),
+    ];
+    for typ in ruleset.arendetyper() {
+        units.push((typ.id.clone(), None));
+        units.extend(
+            typ.units
+                .iter()
+                .filter_map(|u| u.part.clone())
+                .map(|p| (typ.id.clone(), Some(p))),
+        );
+    }
+    let mut inquiries = Vec::new();
+    for (case_type, part) in &units {
+        // Every channel plainly; the variants in the channels the example's rules test.
+        let plain = channels.iter().map(|c| (*c, &variants[0]));
+        let guarded = [Some("besök"), Some("telefon")]
+            .into_iter()
+            .flat_map(|c| variants[1..].iter().map(move |v| (c, v)));
+        for (channel, variant) in plain.chain(guarded) {
+            let mut inquiry = variant.clone();
+            inquiry["case_type"] = json!(case_type);
+            if let Some(part) = part {
+                inquiry["part"] = json!(part);
+            }
+            if let Some(channel) = channel {
+                inquiry["channel"] = json!(channel);
+            }
+            inquiries.push(inquiry);
+        }
+    }
+    inquiries
+}
+
+/// The guard for serialising answers by hand: every answer of `POST …/decisions` and
+/// `…/decisions/batch` is byte for byte the owned `DecisionRecord` as serde_json writes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_are_byte_for_byte_the_serialised_decision_record() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rulesets/exempelkommun");
+    let ruleset = rosa::Ruleset::load(&root).expect("the example loads");
+    let engine = rosa::Engine::new(&ruleset);
+    let kommunkod = ruleset.policy().kommunkod.clone();
+    let server = TestServer::for_dir(&root).await;
+    let inquiries = every_unit_inquiry(&ruleset);
+    let mut fired = 0;
+    let mut expected_batch = Vec::new();
+    for body in &inquiries {
+        let inquiry: rosa::Inquiry = serde_json::from_value(body.clone()).expect("an inquiry");
+        let record = engine.decide_record(&inquiry);
+        fired += usize::from(record.basis == rosa::Basis::Rule);
+        let expected = serde_json::to_vec(&record).expect("serialises");
+        let reply = server
+            .post_json(&format!("/v1/{kommunkod}/decisions"), body)
+            .await;
+        assert_eq!(reply.status, 200, "{body}");
+        assert_eq!(
+            String::from_utf8_lossy(&reply.body),
+            String::from_utf8_lossy(&expected),
+            "{body}"
+        );
+        expected_batch.push(record);
+    }
+    assert!(fired > 20, "the variants fire guarded rules ({fired} did)");
+    for (bodies, records) in inquiries.chunks(100).zip(expected_batch.chunks(100)) {
+        let reply = server
+            .post_json(&format!("/v1/{kommunkod}/decisions/batch"), &json!(bodies))
+            .await;
+        assert_eq!(reply.status, 200);
+        let expected = serde_json::to_vec(records).expect("serialises");
+        assert!(reply.body == expected, "a batch differs from its records");
+    }
+    server.stop().await;
+}

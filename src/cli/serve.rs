@@ -43,6 +43,10 @@ pub struct Args {
     /// Högsta antal ärenden i en batch
     #[arg(long, value_name = "N", default_value_t = Limits::default().batch_items)]
     max_batch: usize,
+    /// Största svar på en batch i byte, uppskattat innan ärendena avgörs; en batch vars
+    /// svar kan bli större får 413
+    #[arg(long, value_name = "BYTE", default_value_t = Limits::default().answer_bytes)]
+    max_answer: usize,
     /// Tidsgräns per begäran i sekunder: för rubrikerna (anslutningen stängs), sedan för
     /// kroppen och svaret (408 när den överskrids)
     #[arg(long, value_name = "SEK", default_value_t = Limits::default().request_timeout.as_secs())]
@@ -110,6 +114,7 @@ fn config(args: Args) -> Result<Config, u8> {
     config.limits = Limits {
         body_bytes: args.max_body,
         batch_items: args.max_batch,
+        answer_bytes: args.max_answer,
         request_timeout: Duration::from_secs(args.request_timeout.max(1)),
         max_connections: args.max_connections.max(1),
         max_connections_per_peer: args.max_connections_per_peer.max(1),

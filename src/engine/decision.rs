@@ -53,8 +53,8 @@ pub struct Decision<'a> {
     pub error: Option<String>,
     /// Index of the ärendetyp and unit in the ruleset, for aggregation.
     pub(crate) position: Option<(usize, usize)>,
-    pub(super) channel: ChannelSlot,
-    pub(super) engine: &'a Engine,
+    pub(crate) channel: ChannelSlot,
+    pub(crate) engine: &'a Engine,
 }
 
 /// Case-system resolution codes for an outcome (docs/semantik.md §9): Sundsvall's
@@ -103,6 +103,14 @@ pub(crate) fn bounded(text: &str) -> String {
     match text.char_indices().nth(MAX_TEXT_CHARS) {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text.to_string(),
+    }
+}
+
+impl Decision<'_> {
+    /// Where [`bounded`] cuts `text` (a byte index), when it is longer than the limit:
+    /// for writers that cut without building the cut string.
+    pub(crate) fn cut_at(text: &str) -> Option<usize> {
+        text.char_indices().nth(MAX_TEXT_CHARS).map(|(end, _)| end)
     }
 }
 
@@ -228,7 +236,7 @@ impl Decision<'_> {
     }
 
     /// In Swedish, why an unknown type or part was forwarded.
-    fn unknown_reason(&self, inquiry: &super::Inquiry) -> Option<String> {
+    pub(crate) fn unknown_reason(&self, inquiry: &super::Inquiry) -> Option<String> {
         match (self.basis, self.case_type) {
             (Basis::UnknownCaseType, _) => Some(format!(
                 "ärendetypen `{}` finns inte i regeluppsättningen",

@@ -28,8 +28,13 @@ pub fn json<T: Serialize>(value: &T) -> Result<Response, Problem> {
     // A decision is about 1.3 kB: sized once instead of grown by doubling from empty.
     let mut body = Vec::with_capacity(2048);
     serde_json::to_writer(&mut body, value).map_err(|e| Problem::internal(e.to_string()))?;
+    Ok(json_bytes(body))
+}
+
+/// JSON already written, as an `application/json` answer.
+pub fn json_bytes(body: Vec<u8>) -> Response {
     let content_type = HeaderValue::from_static("application/json");
-    Ok(([(header::CONTENT_TYPE, content_type)], body).into_response())
+    ([(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
 /// `application/json`, with or without parameters such as `charset=utf-8`.

@@ -14,7 +14,7 @@
 //! is withheld, since a caller could have put anything there.
 
 use crate::Inquiry;
-use crate::engine::{Basis, DecisionRecord};
+use crate::engine::{Basis, Decision};
 use crate::model::{Channel, Outcome, Ruleset};
 use serde::Serialize;
 use std::fs::File;
@@ -57,20 +57,25 @@ impl Entry {
         kommunkod: Arc<str>,
         ruleset: &Ruleset,
         inquiry: &Inquiry,
-        record: &DecisionRecord,
+        decision: &Decision,
     ) -> Entry {
         let mut withheld = Vec::new();
-        let case_type = if record.basis == Basis::UnknownCaseType {
+        let case_type = if decision.basis == Basis::UnknownCaseType {
             withheld.push("case_type");
             None
         } else {
-            Some(record.case_type.clone())
+            // As the answer has it: the id as sent, cut like every text of a record.
+            let sent = &inquiry.case_type;
+            Some(match Decision::cut_at(sent) {
+                Some(end) => format!("{}…", &sent[..end]),
+                None => sent.to_string(),
+            })
         };
-        let part = if record.basis == Basis::UnknownPart {
+        let part = if decision.basis == Basis::UnknownPart {
             withheld.push("part");
             None
         } else {
-            record.part.clone()
+            decision.unit.and_then(|u| u.part.clone())
         };
         let channel = inquiry.channel.as_deref().and_then(|text| {
             let known = Channel::parse(text).map(Channel::name);
@@ -91,13 +96,13 @@ impl Entry {
         Entry {
             at: SystemTime::now(),
             kommunkod,
-            ruleset: record.ruleset.clone(),
+            ruleset: ruleset.id.clone(),
             case_type,
             part,
             channel,
             attributes,
-            outcome: record.outcome,
-            basis: record.basis,
+            outcome: decision.outcome,
+            basis: decision.basis,
             withheld,
             request_id: None,
         }

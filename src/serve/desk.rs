@@ -4,12 +4,13 @@
 //! ([`EngineSource`]): the kommun a request's path names, or the ruleset the studio's
 //! room is trying. So both answer alike, errors included (`application/problem+json`).
 
-use super::body::{json, parse_json};
+use super::answer::{self, AnswerParts};
+use super::body::{json, json_bytes, parse_json};
 use super::case_type::CaseTypeDetail;
 use super::problem::Problem;
 use super::wire::{self, WireInquiry};
 use crate::Inquiry;
-use crate::engine::{DecisionRecord, Engine, MAX_SEARCH_CHARS, MAX_SEARCH_WORDS, SearchTooLong};
+use crate::engine::{Decision, Engine, MAX_SEARCH_CHARS, MAX_SEARCH_WORDS, SearchTooLong};
 use crate::web::{self, Page, escape};
 use axum::Router;
 use axum::body::Bytes;
@@ -19,6 +20,7 @@ use axum::http::HeaderMap;
 use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::ops::Deref;
 use std::sync::Arc;
 
@@ -37,7 +39,13 @@ pub(crate) trait EngineSource: Send + Sync + Sized + 'static {
     fn body_limit(&self) -> usize;
 
     /// After a decision, before it is answered: `rosa serve` counts and logs it.
-    fn decided(&self, engine: &Self::Engine, inquiry: &Inquiry, record: &DecisionRecord);
+    fn decided(&self, engine: &Self::Engine, inquiry: &Inquiry, decision: &Decision);
+
+    /// The ruleset's parts of an answer, escaped: kept with the engine where it lives
+    /// long, else escaped for this request.
+    fn answer_parts<'e>(&self, engine: &'e Self::Engine) -> Cow<'e, AnswerParts> {
+        Cow::Owned(AnswerParts::new(engine))
+    }
 
     /// The desk page on `engine`, or the page that says why there is none.
     fn page(&self, engine: Result<Self::Engine, Missing<Self>>) -> Response;
@@ -118,9 +126,16 @@ async fn decide<S: EngineSource>(
 ) -> Result<Response, Problem> {
     let WireInquiry(inquiry) = parse_json(&headers, body, source.body_limit())?;
     declared_only(&engine, std::iter::once((String::new(), &inquiry)))?;
-    let record = engine.decide_record(&inquiry);
-    source.decided(&engine, &inquiry, &record);
-    json(&record)
+    let decision = engine.decide(&inquiry);
+    source.decided(&engine, &inquiry, &decision);
+    let mut body = Vec::with_capacity(2048);
+    answer::write_json(
+        &decision,
+        &inquiry,
+        &source.answer_parts(&engine),
+        &mut body,
+    );
+    Ok(json_bytes(body))
 }
 
 /// Every attribute an inquiry names is one the policy declares; the problem points at

@@ -15,6 +15,7 @@
 //! # }
 //! ```
 
+mod answer;
 mod body;
 mod case_type;
 mod decision_log;
@@ -51,6 +52,9 @@ pub struct Limits {
     pub body_bytes: usize,
     /// Most inquiries in one batch.
     pub batch_items: usize,
+    /// Largest answer to a batch, in bytes, as bounded before deciding it: a batch
+    /// whose answer could be larger is refused (413 `answer-too-large`).
+    pub answer_bytes: usize,
     /// Time to receive the headers; then again to receive the body and answer.
     pub request_timeout: Duration,
     /// Most connections served at once. Near the cap the idlest keep-alive connection
@@ -69,6 +73,7 @@ impl Default for Limits {
         Limits {
             body_bytes: 1024 * 1024,
             batch_items: 1000,
+            answer_bytes: 32 * 1024 * 1024,
             request_timeout: Duration::from_secs(10),
             max_connections: 1024,
             max_connections_per_peer: 256,

@@ -163,6 +163,18 @@ impl Problem {
         )
     }
 
+    pub fn answer_too_large(bound: usize, limit: usize) -> Self {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "urn:rosa:problem:answer-too-large",
+            "Content Too Large",
+            format!(
+                "the batch's answer could take {bound} bytes; the limit is {limit} bytes: \
+                 send fewer inquiries per request"
+            ),
+        )
+    }
+
     pub fn unsupported_media_type() -> Self {
         Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

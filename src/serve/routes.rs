@@ -1,6 +1,7 @@
 //! The HTTP API: routes, handlers and the middleware around them.
 
-use super::body::{json, parse_json};
+use super::answer;
+use super::body::{json, json_bytes, parse_json};
 use super::decision_log::LogStats;
 use super::desk::{self, declared_only};
 use super::metrics;
@@ -11,7 +12,7 @@ use super::tenant::Loaded;
 use super::wire::WireInquiry;
 use super::{openapi, time};
 use crate::Inquiry;
-use crate::engine::DecisionRecord;
+use crate::engine::Decision;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -164,11 +165,21 @@ async fn decide_batch(
     } = served;
     let indexed = inquiries.iter().enumerate();
     declared_only(&loaded.engine, indexed.map(|(i, q)| (format!("/{i}"), q)))?;
+    let bound = answer_bound(&loaded, &inquiries);
+    if bound > app.limits.answer_bytes {
+        return Err(Problem::answer_too_large(bound, app.limits.answer_bytes));
+    }
     if inquiries.len() <= INLINE_BATCH {
-        let records = decide_all(&loaded, &inquiries, &AtomicBool::new(false));
-        let records = records.unwrap_or_default();
-        app.log_decisions(&tenant, &loaded, &inquiries, &records, request_id.as_ref());
-        return json(&records);
+        let decisions = decide_all(&loaded, &inquiries, &AtomicBool::new(false));
+        let decisions = decisions.unwrap_or_default();
+        app.log_decisions(
+            &tenant,
+            &loaded,
+            &inquiries,
+            &decisions,
+            request_id.as_ref(),
+        );
+        return Ok(answer_all(&loaded, &inquiries, &decisions));
     }
     // Waiting here is cancelled by the request's deadline (408), like any other wait.
     // The thread keeps its permit until it is done, even if the request gave up first.
@@ -184,14 +195,26 @@ async fn decide_batch(
     tokio::task::spawn_blocking(move || {
         let _thread = thread;
         // A batch answered with 408 is not decided to the end and leaves no log lines.
-        let Some(records) = decide_all(&loaded, &inquiries, &abandoned) else {
+        let Some(decisions) = decide_all(&loaded, &inquiries, &abandoned) else {
             return Err(Problem::internal("abandoned at the deadline".into()));
         };
-        worker.log_decisions(&tenant, &loaded, &inquiries, &records, request_id.as_ref());
-        json(&records)
+        worker.log_decisions(
+            &tenant,
+            &loaded,
+            &inquiries,
+            &decisions,
+            request_id.as_ref(),
+        );
+        Ok(answer_all(&loaded, &inquiries, &decisions))
     })
     .await
     .map_err(|e| Problem::internal(format!("the batch could not be decided: {e}")))?
+}
+
+/// The most bytes the batch's answer can take, from each inquiry's ärendetyp alone.
+fn answer_bound(loaded: &Loaded, inquiries: &[Inquiry]) -> usize {
+    let each = inquiries.iter().map(|q| loaded.answer.answer_bound(q) + 1);
+    each.fold(2, usize::saturating_add)
 }
 
 /// Tells the blocking thread that nobody waits for its batch any more.
@@ -204,19 +227,33 @@ impl Drop for Abandon {
 }
 
 /// `None` when `abandoned` is set before the end (checked every 64 inquiries).
-fn decide_all(
-    loaded: &Loaded,
+fn decide_all<'e>(
+    loaded: &'e Loaded,
     inquiries: &[Inquiry],
     abandoned: &AtomicBool,
-) -> Option<Vec<DecisionRecord>> {
-    let mut records = Vec::with_capacity(inquiries.len());
+) -> Option<Vec<Decision<'e>>> {
+    let mut decisions = Vec::with_capacity(inquiries.len());
     for chunk in inquiries.chunks(INLINE_BATCH) {
         if abandoned.load(Ordering::Relaxed) {
             return None;
         }
-        records.extend(chunk.iter().map(|q| loaded.engine.decide_record(q)));
+        decisions.extend(chunk.iter().map(|q| loaded.engine.decide(q)));
     }
-    Some(records)
+    Some(decisions)
+}
+
+/// The batch's answer: the JSON array of every decision's answer, in order.
+fn answer_all(loaded: &Loaded, inquiries: &[Inquiry], decisions: &[Decision]) -> Response {
+    let mut body = Vec::with_capacity(1536 * decisions.len() + 2);
+    body.push(b'[');
+    for (i, (inquiry, decision)) in inquiries.iter().zip(decisions).enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        answer::write_json(decision, inquiry, &loaded.answer, &mut body);
+    }
+    body.push(b']');
+    json_bytes(body)
 }
 
 async fn ruleset(served: Served) -> Result<Response, Problem> {

@@ -2,12 +2,13 @@
 //! `{kommunkod}` names, the desk page for people, the list of kommuner at `/` and the
 //! pages' assets. The API itself is [`super::desk`], shared with the studio.
 
+use super::answer::AnswerParts;
 use super::desk::{self, DeskPage, EngineSource};
 use super::problem::Problem;
 use super::state::{AppState, RequestId};
 use super::tenant::{Loaded, Tenant};
 use crate::Inquiry;
-use crate::engine::{DecisionRecord, Engine};
+use crate::engine::{Decision, Engine};
 use crate::web::{self, Page, escape};
 use axum::Router;
 use axum::extract::rejection::PathRejection;
@@ -17,6 +18,7 @@ use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::fmt::Write;
 use std::ops::Deref;
 use std::sync::Arc;
@@ -91,9 +93,13 @@ impl EngineSource for AppState {
         self.limits.body_bytes
     }
 
-    fn decided(&self, served: &Served, inquiry: &Inquiry, record: &DecisionRecord) {
+    fn decided(&self, served: &Served, inquiry: &Inquiry, decision: &Decision) {
         let id = served.request_id.as_ref();
-        self.log_decision(&served.tenant, &served.loaded, inquiry, record, id);
+        self.log_decision(&served.tenant, &served.loaded, inquiry, decision, id);
+    }
+
+    fn answer_parts<'e>(&self, served: &'e Served) -> Cow<'e, AnswerParts> {
+        Cow::Borrowed(&served.loaded.answer)
     }
 
     fn page(&self, served: Result<Served, Unserved>) -> Response {

@@ -5,7 +5,7 @@ use super::decision_log::{DecisionLog, Entry, LogStats};
 use super::metrics::Metrics;
 use super::tenant::{Loaded, Tenant};
 use crate::Inquiry;
-use crate::engine::DecisionRecord;
+use crate::engine::Decision;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -31,13 +31,13 @@ impl AppState {
         tenant: &Tenant,
         loaded: &Loaded,
         inquiry: &Inquiry,
-        record: &DecisionRecord,
+        decision: &Decision,
         id: Option<&RequestId>,
     ) {
-        self.metrics.decided(&tenant.kommunkod, record.outcome);
+        self.metrics.decided(&tenant.kommunkod, decision.outcome);
         if let Some(log) = &self.log {
             let ruleset = loaded.engine.ruleset();
-            let mut entry = Entry::new(tenant.kommunkod.clone(), ruleset, inquiry, record);
+            let mut entry = Entry::new(tenant.kommunkod.clone(), ruleset, inquiry, decision);
             entry.request_id = id.map(|id| id.0.clone());
             log.record(entry);
         }
@@ -48,11 +48,11 @@ impl AppState {
         tenant: &Tenant,
         loaded: &Loaded,
         inquiries: &[Inquiry],
-        records: &[DecisionRecord],
+        decisions: &[Decision],
         id: Option<&RequestId>,
     ) {
-        for (inquiry, record) in inquiries.iter().zip(records) {
-            self.log_decision(tenant, loaded, inquiry, record, id);
+        for (inquiry, decision) in inquiries.iter().zip(decisions) {
+            self.log_decision(tenant, loaded, inquiry, decision, id);
         }
     }
 

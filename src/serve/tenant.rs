@@ -3,6 +3,7 @@
 //! The engine sits behind an [`ArcSwap`]: a request loads it once and keeps that
 //! engine to the end, so a reload never changes the rules under a request in flight.
 
+use super::answer::AnswerParts;
 use crate::diagnostics::DiagnosticRecord;
 use crate::{Diagnostics, Engine, Ruleset};
 use arc_swap::ArcSwap;
@@ -15,6 +16,8 @@ use std::time::SystemTime;
 #[derive(Debug)]
 pub struct Loaded {
     pub engine: Engine,
+    /// The ruleset's parts of every answer, escaped once.
+    pub answer: AnswerParts,
     pub loaded_at: SystemTime,
 }
 
@@ -183,8 +186,10 @@ impl Tenant {
 }
 
 fn loaded(ruleset: Ruleset) -> Loaded {
+    let engine = Engine::from_arc(Arc::new(ruleset));
     Loaded {
-        engine: Engine::from_arc(Arc::new(ruleset)),
+        answer: AnswerParts::new(&engine),
+        engine,
         loaded_at: SystemTime::now(),
     }
 }

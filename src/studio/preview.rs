@@ -5,7 +5,7 @@
 use super::pages;
 use super::state::Studio;
 use crate::Inquiry;
-use crate::engine::{DecisionRecord, Engine};
+use crate::engine::{Decision, Engine};
 use crate::html::escape;
 use crate::serve::desk::{DeskPage, EngineSource};
 use crate::serve::problem::Problem;
@@ -54,7 +54,7 @@ impl EngineSource for Studio {
     }
 
     /// The preview's decisions are tries, not answers to citizens: nothing is logged.
-    fn decided(&self, _: &Trial, _: &Inquiry, _: &DecisionRecord) {}
+    fn decided(&self, _: &Trial, _: &Inquiry, _: &Decision) {}
 
     fn page(&self, trial: Result<Trial, Problem>) -> Response {
         match trial {

@@ -594,3 +594,38 @@ fn ninety_thousand_undeclared_attributes_are_said_once_with_the_count() {
     );
     assert!(problem["errors"].as_array().unwrap().len() <= 20);
 }
+
+/// Item 7, the batch's answer: its size is bounded from each inquiry's ärendetyp before
+/// anything is decided, and a batch whose answer could pass the limit is refused with
+/// a 413 that names the limit, while a batch within it is answered within the bound.
+#[test]
+fn a_batch_whose_answer_could_be_too_large_is_refused_before_it_is_decided() {
+    let dir = fixture();
+    let limit = 200_000;
+    let served = Served::start(dir.path(), &["--max-answer", &limit.to_string()]);
+    let inquiry =
+        r#"{"case_type": "faktura", "channel": "telefon", "attributes": {"belopp": 9000}}"#;
+    let batch = |n: usize| format!("[{}]", vec![inquiry; n].join(","));
+
+    let reply = served.request("POST", "/v1/1234/decisions/batch", &batch(10));
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    assert_eq!(json_body(&reply).as_array().map(Vec::len), Some(10));
+
+    let reply = served.request("POST", "/v1/1234/decisions/batch", &batch(500));
+    assert!(
+        reply.starts_with("HTTP/1.1 413"),
+        "{}",
+        &reply[..reply.len().min(500)]
+    );
+    assert!(reply.contains("application/problem+json"), "{reply}");
+    let problem = json_body(&reply);
+    assert_eq!(problem["type"], "urn:rosa:problem:answer-too-large");
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.contains(&format!("the limit is {limit} bytes")),
+        "{detail}"
+    );
+    // Refused before deciding: the server answers the next request as before.
+    let reply = served.request("POST", "/v1/1234/decisions", inquiry);
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+}

@@ -1,0 +1,503 @@
+//! A decision's JSON answer written straight from the borrowed [`Decision`], byte for
+//! byte what serde_json writes for its owned [`DecisionRecord`](crate::DecisionRecord),
+//! with the ruleset's constant parts escaped once per loaded ruleset.
+
+use crate::engine::{Basis, Decision, Engine, Inquiry, RuleResult, ScriptRef};
+use crate::model::method::{ChannelSlot, criteria};
+use crate::model::{Arendetyp, Outcome, Rule, Unit};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// The parts of a decision's JSON that depend only on the ruleset, escaped once when
+/// the engine is compiled: per unit its names, target, script and the criteria in each
+/// known channel; per rule how `rule` and `rules_tried` name it. With them
+/// [`Decision::write_json`] copies bytes instead of escaping them on every answer.
+#[derive(Debug, Clone)]
+pub struct AnswerParts {
+    /// The engine's ruleset, to tell whether these parts are its own.
+    ruleset: std::sync::Arc<crate::Ruleset>,
+    /// Indexed like [`Decision::position`].
+    units: Vec<Vec<UnitParts>>,
+    /// Indexed by [`crate::model::RuleId`].
+    rules: Vec<RuleParts>,
+    /// Per ärendetyp id, the most bytes an answer about it can take.
+    type_bounds: HashMap<Box<str>, usize>,
+    /// The most bytes an answer about an unknown ärendetyp can take.
+    unknown_type_bound: usize,
+}
+
+/// The most bytes a text cut to 300 characters takes in JSON: every character
+/// escaped as `\u00XX`, the `…` and the quotes.
+const TEXT_BOUND: usize = 300 * 6 + 3 + 2;
+
+/// Texts of an answer taken from the inquiry or made for it, each at most
+/// [`TEXT_BOUND`]: `case_type`, `part`, `channel`, `error`, the one `reason` in
+/// `rules_tried`, and an unknown channel's criterion.
+const TEXTS: usize = 6;
+
+/// The rest of an answer: keys, outcome, basis, level, nulls, the resolution and the
+/// ruleset id, with room to spare.
+const ENVELOPE_BOUND: usize = 640;
+
+/// A rule's `rules_tried` entry beyond its constant start: the longest result
+/// (`"not_reached"`), the closing brace and the comma.
+const TRIED_END: usize = 15;
+
+#[derive(Debug, Clone)]
+struct UnitParts {
+    /// `"case_type_name":…,"part":…,"forvaltning":…` (`part` as the unit names it).
+    names: Box<str>,
+    target: Box<str>,
+    script: Option<Box<str>>,
+    /// The criteria array per [`ChannelSlot::index`].
+    criteria: Vec<Box<str>>,
+}
+
+#[derive(Debug, Clone)]
+struct RuleParts {
+    /// `{"file":…,"line":…,"condition":…}`.
+    reference: Box<str>,
+    /// `{"file":…,"line":…,"outcome":…,"result":` of its `rules_tried` entry.
+    tried: Box<str>,
+    target: Option<Box<str>>,
+}
+
+/// `value` as serde_json writes it (strings escaped): only for the ruleset's values,
+/// which always serialise.
+fn json_text<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
+}
+
+impl AnswerParts {
+    /// Escape the ruleset's parts of every answer once.
+    pub fn new(engine: &Engine) -> AnswerParts {
+        let ruleset = engine.ruleset();
+        let units: Vec<Vec<UnitParts>> = ruleset
+            .arendetyper
+            .iter()
+            .map(|typ| {
+                let units = typ.units.iter();
+                units
+                    .map(|unit| UnitParts::new(ruleset, typ, unit))
+                    .collect()
+            })
+            .collect();
+        let rules: Vec<RuleParts> = ruleset.rules.iter().map(RuleParts::new).collect();
+        let type_bounds = (ruleset.arendetyper.iter().enumerate())
+            .map(|(t, typ)| {
+                let unit_bound = |(u, unit): (usize, &UnitParts)| {
+                    unit.bound(engine.chain(t, u).iter().map(|&id| &rules[id]))
+                };
+                let units: &[UnitParts] = &units[t];
+                let largest = units.iter().enumerate().map(unit_bound).max();
+                // An unknown delmoment is forwarded to the ärendetyp's target.
+                let bound = largest.unwrap_or(ENVELOPE_BOUND) + json_text(&typ.target).len();
+                (Box::from(typ.id.as_str()), bound)
+            })
+            .collect();
+        let fallback = json_text(&ruleset.policy.fallback).len();
+        AnswerParts {
+            ruleset: engine.ruleset_arc().clone(),
+            units,
+            rules,
+            type_bounds,
+            unknown_type_bound: ENVELOPE_BOUND + TEXTS * TEXT_BOUND + fallback,
+        }
+    }
+
+    /// The most bytes the answer to `inquiry` can take, known before deciding it: the
+    /// largest unit of its ärendetyp, with every text as long as it may be and every
+    /// guarded rule of the unit tried.
+    pub fn answer_bound(&self, inquiry: &Inquiry) -> usize {
+        let bound = self.type_bounds.get(&*inquiry.case_type);
+        let bound = bound.copied().unwrap_or(self.unknown_type_bound);
+        // An unknown channel is quoted whole in its criterion, not cut.
+        let channel = inquiry.channel.as_deref();
+        let unknown = channel.filter(|c| crate::Channel::parse(c).is_none());
+        bound + unknown.map_or(0, |c| 6 * c.len())
+    }
+
+    fn belong_to(&self, engine: &Engine) -> bool {
+        std::sync::Arc::ptr_eq(&self.ruleset, engine.ruleset_arc())
+    }
+}
+
+impl UnitParts {
+    /// The most bytes an answer about this unit can take, with `chain` its rules.
+    fn bound<'r>(&self, chain: impl Iterator<Item = &'r RuleParts>) -> usize {
+        let (mut tried, mut reference, mut target) = (0, 0, self.target.len());
+        for rule in chain {
+            tried += rule.tried.len() + TRIED_END;
+            reference = reference.max(rule.reference.len());
+            target = target.max(rule.target.as_deref().map_or(0, str::len));
+        }
+        let criteria = self.criteria.iter().map(|c| c.len()).max().unwrap_or(0);
+        let script = self.script.as_deref().map_or(0, str::len);
+        ENVELOPE_BOUND
+            + TEXTS * TEXT_BOUND
+            + self.names.len()
+            + target
+            + script
+            + criteria
+            + reference
+            + tried
+    }
+
+    fn new(ruleset: &crate::Ruleset, typ: &Arendetyp, unit: &Unit) -> UnitParts {
+        let forvaltning = &ruleset.forvaltningar[typ.forvaltning].id;
+        let names = format!(
+            "\"case_type_name\":{},\"part\":{},\"forvaltning\":{}",
+            json_text(&typ.name),
+            json_text(&unit.part),
+            json_text(forvaltning)
+        );
+        let script = unit.script.map(|id| {
+            let s = &ruleset.scripts[id];
+            json_text(&ScriptRef {
+                path: s.path.clone(),
+                title: s.title.clone(),
+            })
+        });
+        let mut by_slot = vec![Box::from("[]"); ChannelSlot::COUNT];
+        for slot in ChannelSlot::all() {
+            if let Some(i) = slot.index() {
+                by_slot[i] = json_text(&criteria(ruleset, typ, unit, slot, None)).into();
+            }
+        }
+        UnitParts {
+            names: names.into(),
+            target: json_text(&unit.target).into(),
+            script: script.map(Box::from),
+            criteria: by_slot,
+        }
+    }
+}
+
+impl RuleParts {
+    fn new(rule: &Rule) -> RuleParts {
+        let file = json_text(&crate::source::display_path(&rule.location.file));
+        let line = rule.location.line;
+        let mut condition = Vec::new();
+        Json(&mut condition).bounded(&rule.condition.source);
+        let condition = String::from_utf8_lossy(&condition);
+        let outcome = json_text(&rule.outcome);
+        RuleParts {
+            reference: format!("{{\"file\":{file},\"line\":{line},\"condition\":{condition}}}")
+                .into(),
+            tried: format!("{{\"file\":{file},\"line\":{line},\"outcome\":{outcome},\"result\":")
+                .into(),
+            target: rule.target.as_ref().map(|t| json_text(t).into()),
+        }
+    }
+}
+
+/// The JSON name of a [`Basis`], as serde writes it.
+fn basis_json(basis: Basis) -> &'static str {
+    match basis {
+        Basis::UnknownCaseType => "\"unknown_case_type\"",
+        Basis::UnknownPart => "\"unknown_part\"",
+        Basis::Rule => "\"rule\"",
+        Basis::ConditionError => "\"condition_error\"",
+        Basis::Agreement => "\"agreement\"",
+        Basis::Method => "\"method\"",
+    }
+}
+
+fn outcome_json(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Kundtjanst => "\"kundtjanst\"",
+        Outcome::Scripted => "\"scripted\"",
+        Outcome::Forwarded => "\"forwarded\"",
+    }
+}
+
+fn result_json(result: RuleResult) -> &'static str {
+    match result {
+        RuleResult::Fired => "\"fired\"",
+        RuleResult::False => "\"false\"",
+        RuleResult::Error => "\"error\"",
+        RuleResult::NotReached => "\"not_reached\"",
+    }
+}
+
+/// Writes JSON into a byte buffer; writing to a `Vec` cannot fail.
+struct Json<'o>(&'o mut Vec<u8>);
+
+impl Json<'_> {
+    fn raw(&mut self, text: &str) {
+        self.0.extend_from_slice(text.as_bytes());
+    }
+
+    fn value<T: Serialize + ?Sized>(&mut self, value: &T) {
+        // Strings, numbers and the model's plain structs: serde_json cannot fail on them.
+        let _ = serde_json::to_writer(&mut *self.0, value);
+    }
+
+    /// `text` cut like [`bounded`], escaped, without building the cut string.
+    fn bounded(&mut self, text: &str) {
+        match Decision::cut_at(text) {
+            None => self.value(text),
+            Some(end) => {
+                self.value(&text[..end]);
+                self.0.pop();
+                self.raw("…\"");
+            }
+        }
+    }
+
+    fn optional(&mut self, text: Option<&str>) {
+        match text {
+            Some(text) => self.raw(text),
+            None => self.raw("null"),
+        }
+    }
+}
+
+/// The answer's JSON, byte for byte what serde_json writes for
+/// [`Decision::to_record`], written from the borrowed decision with the ruleset's
+/// parts already escaped. `parts` must be of this decision's engine; if they are
+/// not, the record is built and serialised instead.
+pub fn write_json(d: &Decision, inquiry: &Inquiry, parts: &AnswerParts, out: &mut Vec<u8>) {
+    if !parts.belong_to(d.engine) {
+        let _ = serde_json::to_writer(&mut *out, &d.to_record(inquiry));
+        return;
+    }
+    let unit_parts = d.position.map(|(t, u)| &parts.units[t][u]);
+    let mut json = Json(out);
+    json.raw("{\"outcome\":");
+    json.raw(outcome_json(d.outcome));
+    json.raw(",\"basis\":");
+    json.raw(basis_json(d.basis));
+    json.raw(",\"case_type\":");
+    json.bounded(&inquiry.case_type);
+    json.raw(",");
+    write_names(d, inquiry, unit_parts, &mut json);
+    json.raw(",\"channel\":");
+    match inquiry.channel.as_deref() {
+        Some(channel) => json.bounded(channel),
+        None => json.raw("null"),
+    }
+    json.raw(",\"level\":");
+    match d.unit {
+        Some(unit) => json.value(&unit.level),
+        None => json.raw("null"),
+    }
+    json.raw(",\"target\":");
+    write_target(d, parts, unit_parts, &mut json);
+    json.raw(",\"script\":");
+    write_script(d, unit_parts, &mut json);
+    json.raw(",\"criteria\":");
+    write_criteria(d, inquiry, unit_parts, &mut json);
+    json.raw(",\"rule\":");
+    json.optional(rule_id(d).map(|id| &*parts.rules[id].reference));
+    json.raw(",\"rules_tried\":");
+    write_rules_tried(d, inquiry, parts, &mut json);
+    json.raw(",\"error\":");
+    write_error(d, inquiry, &mut json);
+    let resolution = d.resolution();
+    json.raw(",\"resolution\":{\"draken\":\"");
+    json.raw(&resolution.draken);
+    json.raw("\",\"legacy\":\"");
+    json.raw(&resolution.legacy);
+    json.raw("\"},\"ruleset\":");
+    json.value(&d.engine.ruleset().id);
+    json.raw("}");
+}
+
+fn write_names(d: &Decision, inquiry: &Inquiry, unit: Option<&UnitParts>, json: &mut Json) {
+    if let Some(unit) = unit {
+        return json.raw(&unit.names);
+    }
+    json.raw("\"case_type_name\":");
+    json.value(&d.case_type.map(|t| &t.name));
+    json.raw(",\"part\":");
+    match (d.basis, inquiry.part.as_deref()) {
+        (Basis::UnknownPart, Some(part)) => json.bounded(part),
+        _ => json.value(&d.unit.and_then(|u| u.part.as_deref())),
+    }
+    json.raw(",\"forvaltning\":");
+    let forvaltningar = &d.engine.ruleset().forvaltningar;
+    json.value(&d.case_type.map(|t| &forvaltningar[t.forvaltning].id));
+}
+
+fn write_target(d: &Decision, parts: &AnswerParts, unit: Option<&UnitParts>, json: &mut Json) {
+    let Some(target) = d.target else {
+        return json.raw("null");
+    };
+    let of_rule = d
+        .rule
+        .filter(|r| r.target.as_ref().is_some_and(|t| std::ptr::eq(t, target)))
+        .and_then(|_| rule_id(d))
+        .and_then(|id| parts.rules[id].target.as_deref());
+    let of_unit = d
+        .unit
+        .filter(|u| std::ptr::eq(&u.target, target))
+        .and(unit)
+        .map(|u| &*u.target);
+    match of_rule.or(of_unit) {
+        Some(escaped) => json.raw(escaped),
+        None => json.value(target),
+    }
+}
+
+fn write_script(d: &Decision, unit: Option<&UnitParts>, json: &mut Json) {
+    let Some(script) = d.script else {
+        return json.raw("null");
+    };
+    let ruleset = d.engine.ruleset();
+    let of_unit = d
+        .unit
+        .and_then(|u| u.script)
+        .filter(|&id| std::ptr::eq(&ruleset.scripts[id], script));
+    match (of_unit, unit.and_then(|u| u.script.as_deref())) {
+        (Some(_), Some(escaped)) => json.raw(escaped),
+        _ => json.value(&ScriptRef {
+            path: script.path.clone(),
+            title: script.title.clone(),
+        }),
+    }
+}
+
+fn write_criteria(d: &Decision, inquiry: &Inquiry, unit: Option<&UnitParts>, json: &mut Json) {
+    match (unit, d.channel.index()) {
+        (Some(unit), Some(slot)) => json.raw(&unit.criteria[slot]),
+        _ => json.value(&d.criteria(inquiry.channel.as_deref())),
+    }
+}
+
+/// The deciding rule's id, found in the unit's chain.
+fn rule_id(d: &Decision) -> Option<crate::model::RuleId> {
+    let rule = d.rule?;
+    let (t, u) = d.position?;
+    let rules = &d.engine.ruleset().rules;
+    let chain = d.engine.chain(t, u);
+    chain
+        .iter()
+        .copied()
+        .find(|&id| std::ptr::eq(&rules[id], rule))
+}
+
+/// The same evaluation as [`Decision::rules_tried`], written as it goes.
+fn write_rules_tried(d: &Decision, inquiry: &Inquiry, parts: &AnswerParts, json: &mut Json) {
+    let (Some((t, u)), Some(unit)) = (d.position, d.unit) else {
+        return json.raw("[]");
+    };
+    let engine = d.engine;
+    let evaluation = engine.evaluation(inquiry, unit, d.channel);
+    let mut decided = false;
+    json.raw("[");
+    for (i, &id) in engine.chain(t, u).iter().enumerate() {
+        if i > 0 {
+            json.raw(",");
+        }
+        json.raw(&parts.rules[id].tried);
+        if decided {
+            json.raw(result_json(RuleResult::NotReached));
+            json.raw("}");
+            continue;
+        }
+        let result = match engine.ruleset().rules[id].condition.eval(&evaluation) {
+            Ok(false) => RuleResult::False,
+            Ok(true) => RuleResult::Fired,
+            Err(e) => {
+                json.raw(result_json(RuleResult::Error));
+                json.raw(",\"reason\":");
+                json.bounded(&e.to_string());
+                json.raw("}");
+                decided = true;
+                continue;
+            }
+        };
+        json.raw(result_json(result));
+        json.raw("}");
+        decided |= result != RuleResult::False;
+    }
+    json.raw("]");
+}
+
+fn write_error(d: &Decision, inquiry: &Inquiry, json: &mut Json) {
+    match (d.error.as_deref(), d.unknown_reason(inquiry)) {
+        (Some(error), _) => json.bounded(error),
+        (None, Some(reason)) => json.bounded(&reason),
+        (None, None) => json.raw("null"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Texts past the 300-character cut, escapes and an unknown channel, written by
+    /// hand, are what serde_json writes for the owned record.
+    #[test]
+    fn long_and_escaped_texts_are_cut_like_the_record() {
+        let ruleset = crate::Ruleset::load("rulesets/exempelkommun").expect("the example loads");
+        let engine = Engine::new(&ruleset);
+        let parts = AnswerParts::new(&engine);
+        let long = format!("\"{}\u{1}", "å".repeat(400));
+        let inquiries = [
+            Inquiry::new(long.as_str()).channel(long.as_str()),
+            Inquiry::new("bygglov")
+                .part(long.as_str())
+                .channel("telefon"),
+            Inquiry::new("bygglov").channel(long.as_str()),
+            Inquiry::new("bygglov")
+                .part("regler")
+                .channel("besök")
+                .attr("skyddad_identitet", true),
+        ];
+        for inquiry in &inquiries {
+            let decision = engine.decide(inquiry);
+            let mut written = Vec::new();
+            write_json(&decision, inquiry, &parts, &mut written);
+            let expected = serde_json::to_vec(&decision.to_record(inquiry)).unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&written),
+                String::from_utf8_lossy(&expected)
+            );
+        }
+    }
+
+    #[test]
+    fn parts_of_another_engine_are_not_used() {
+        let ruleset = crate::Ruleset::load("rulesets/exempelkommun").expect("the example loads");
+        let (engine, other) = (Engine::new(&ruleset), Engine::new(&ruleset));
+        let parts = AnswerParts::new(&other);
+        let inquiry = Inquiry::new("bygglov").channel("telefon");
+        let mut written = Vec::new();
+        write_json(&engine.decide(&inquiry), &inquiry, &parts, &mut written);
+        let expected = serde_json::to_vec(&engine.decide_record(&inquiry)).unwrap();
+        assert_eq!(written, expected);
+    }
+
+    /// The bound a batch is refused by holds: every answer of the example, with long
+    /// texts, is within its inquiry's bound.
+    #[test]
+    fn answers_are_within_their_bound() {
+        let ruleset = crate::Ruleset::load("rulesets/exempelkommun").expect("the example loads");
+        let engine = Engine::new(&ruleset);
+        let parts = AnswerParts::new(&engine);
+        let long = "\u{1}".repeat(400);
+        for typ in ruleset.arendetyper() {
+            for part in typ
+                .units
+                .iter()
+                .map(|u| u.part.as_deref())
+                .chain([Some(&*long)])
+            {
+                for channel in [None, Some("besök"), Some(&*long)] {
+                    let mut inquiry = Inquiry::new(typ.id.as_str()).time(long.as_str());
+                    inquiry.part = part.map(Into::into);
+                    inquiry.channel = channel.map(Into::into);
+                    let mut written = Vec::new();
+                    write_json(&engine.decide(&inquiry), &inquiry, &parts, &mut written);
+                    assert!(written.len() <= parts.answer_bound(&inquiry), "{}", typ.id);
+                }
+            }
+        }
+        let unknown = Inquiry::new(long.as_str()).channel(long.as_str());
+        let mut written = Vec::new();
+        write_json(&engine.decide(&unknown), &unknown, &parts, &mut written);
+        assert!(written.len() <= parts.answer_bound(&unknown));
+    }
+}
