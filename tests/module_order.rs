@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 const ORDER: &[&str] = &[
     // Core helpers: no stage.
     "lang",
+    "bounds",
     "clock",
     "numbers",
     "terminal",

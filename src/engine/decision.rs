@@ -93,24 +93,13 @@ pub enum RuleResult {
     NotReached,
 }
 
-/// Longest text in a [`DecisionRecord`], in characters: text echoed from the inquiry,
-/// an error, a condition. Longer text is cut and ends in `…`, so a record stays small
-/// whatever the inquiry or the rules hold.
-pub(crate) const MAX_TEXT_CHARS: usize = 300;
-
-/// `text` cut to [`MAX_TEXT_CHARS`] characters, ending in `…` when it was cut.
-pub(crate) fn bounded(text: &str) -> String {
-    match text.char_indices().nth(MAX_TEXT_CHARS) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_string(),
-    }
-}
+pub(crate) use crate::bounds::bounded;
 
 impl Decision<'_> {
     /// Where [`bounded`] cuts `text` (a byte index), when it is longer than the limit:
     /// for writers that cut without building the cut string.
     pub(crate) fn cut_at(text: &str) -> Option<usize> {
-        text.char_indices().nth(MAX_TEXT_CHARS).map(|(end, _)| end)
+        crate::bounds::cut_at(text)
     }
 }
 

@@ -256,7 +256,10 @@ fn channel_sentence(
     let served = ruleset.policy.channels;
     let excluded = unit.excluded_channels;
     match channel {
-        ChannelSlot::Unknown => format!("kanalen `{}` är okänd", text.unwrap_or("")),
+        ChannelSlot::Unknown => format!(
+            "kanalen `{}` är okänd",
+            crate::bounds::bounded(text.unwrap_or(""))
+        ),
         ChannelSlot::Known(c) if ok => format!("kundtjänst hanterar ärendet i kanalen {c}"),
         ChannelSlot::Known(c) if !served.contains(c) => {
             format!("kundtjänst betjänar inte kanalen {c}")

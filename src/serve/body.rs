@@ -84,7 +84,8 @@ fn from_slice_tracked<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
 }
 
 fn json_problem(error: serde_json::Error, pointer: String) -> Problem {
-    let detail = error.to_string();
+    // serde quotes the offending value whole: a huge string would come back in full.
+    let detail = crate::bounds::bounded(&error.to_string());
     match error.classify() {
         Category::Data => Problem::invalid_inquiry(format!("the inquiry is not valid: {detail}"))
             .with_error(pointer, detail),
