@@ -11,17 +11,17 @@ use std::io::Read;
 use std::path::Path;
 
 /// Largest rule file or script read, in bytes.
-pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// Most `.rosa` files in one ruleset.
-pub const MAX_FILES: usize = 2_000;
+pub(crate) const MAX_FILES: usize = 2_000;
 /// Most bytes of rule files in one ruleset, and separately of its scripts.
-pub const MAX_TOTAL_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_TOTAL_BYTES: u64 = 64 * 1024 * 1024;
 /// Deepest subdirectory searched for `.rosa` files (the ruleset directory is depth 0).
-pub const MAX_DEPTH: usize = 16;
+pub(crate) const MAX_DEPTH: usize = 16;
 
 /// Why a file is not read.
 #[derive(Debug)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     /// The path resolves (through a symbolic link) outside the ruleset directory.
     Outside,
     /// A FIFO, device, socket or directory; the text names which, in Swedish.
@@ -40,7 +40,7 @@ impl From<std::io::Error> for Refusal {
 
 impl Refusal {
     /// The reason, in Swedish, to follow "filen `x`".
-    pub fn reason(&self) -> String {
+    pub(crate) fn reason(&self) -> String {
         match self {
             Refusal::Outside => "är en symbolisk länk som pekar utanför regelkatalogen".to_string(),
             Refusal::NotRegular(what) => format!("är inte en vanlig fil ({what})"),
@@ -51,7 +51,7 @@ impl Refusal {
 }
 
 /// Why a file or directory could not be read, in Swedish (the system's own text is English).
-pub fn io_reason(e: &std::io::Error) -> String {
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "finns inte".to_string(),
         std::io::ErrorKind::PermissionDenied => "går inte att läsa: behörighet saknas".to_string(),
@@ -60,13 +60,13 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-pub fn mib(bytes: u64) -> String {
+pub(crate) fn mib(bytes: u64) -> String {
     format!("{} MiB", bytes / (1024 * 1024))
 }
 
 /// Read `path`, which must resolve inside `root` (already canonical), be a regular file
 /// and hold at most `limit` bytes.
-pub fn read_inside(root: &Path, path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
+pub(crate) fn read_inside(root: &Path, path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
     let real = path.canonicalize()?;
     if !real.starts_with(root) {
         return Err(Refusal::Outside);
@@ -86,7 +86,7 @@ pub fn read_inside(root: &Path, path: &Path, limit: u64) -> Result<Vec<u8>, Refu
 
 /// Open `path` for reading if it is a regular file (symbolic links followed), never
 /// blocking on a FIFO.
-pub fn open_regular(path: &Path) -> Result<(File, Metadata), Refusal> {
+pub(crate) fn open_regular(path: &Path) -> Result<(File, Metadata), Refusal> {
     regular(&std::fs::metadata(path)?)?;
     let file = nonblocking(File::options().read(true)).open(path)?;
     // The path may have been swapped between the check and the open.
@@ -97,7 +97,7 @@ pub fn open_regular(path: &Path) -> Result<(File, Metadata), Refusal> {
 
 /// Open `path` for appending (created if missing) if it is, or will be, a regular file.
 #[cfg(feature = "serve")]
-pub fn append_regular(path: &Path) -> Result<File, Refusal> {
+pub(crate) fn append_regular(path: &Path) -> Result<File, Refusal> {
     match std::fs::metadata(path) {
         Ok(meta) => regular(&meta)?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

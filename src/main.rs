@@ -1,5 +1,7 @@
 //! The `rosa` command line: thin verbs over the library's public API.
 
+#![warn(unreachable_pub)]
+
 mod cli;
 
 // The library leaves the allocator to whoever embeds it; the binary picks mimalloc,

@@ -1,7 +1,7 @@
 //! Numbers the Swedish way (`153 790`, `63,5 %`), for every text people read.
 
 /// A number the Swedish way: `153 790`, `63,5`.
-pub fn sv(value: f64, decimals: usize) -> String {
+pub(crate) fn sv(value: f64, decimals: usize) -> String {
     let text = format!("{:.*}", decimals, value.abs());
     let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
     let mut grouped = String::new();
@@ -26,7 +26,7 @@ pub fn sv(value: f64, decimals: usize) -> String {
 /// `value` rounded to a whole number, as `format!("{value:.0}")` writes it, but without
 /// the float formatter for values that are whole already (most frequencies): a decision's
 /// explanation is written per request.
-pub fn whole(value: f64) -> impl std::fmt::Display {
+pub(crate) fn whole(value: f64) -> impl std::fmt::Display {
     struct Whole(f64);
     impl std::fmt::Display for Whole {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -45,13 +45,13 @@ pub fn whole(value: f64) -> impl std::fmt::Display {
 
 #[cfg_attr(not(feature = "dryrun"), allow(dead_code))]
 /// A share (0–1) as a Swedish percentage with one decimal: `63,5 %`.
-pub fn percent(share: f64) -> String {
+pub(crate) fn percent(share: f64) -> String {
     format!("{} %", sv(share * 100.0, 1))
 }
 
 #[cfg_attr(not(feature = "studio"), allow(dead_code))]
 /// `1 ärendetyp`, `3 ärendetyper`: a count with the Swedish word that agrees with it.
-pub fn count(n: usize, one: &str, many: &str) -> String {
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 

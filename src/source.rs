@@ -155,6 +155,6 @@ impl std::fmt::Display for Location {
 }
 
 /// Paths with forward slashes on every platform, so reports and snapshots agree.
-pub fn display_path(path: &Path) -> String {
+pub(crate) fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }

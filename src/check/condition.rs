@@ -11,7 +11,7 @@ use crate::syntax::condition::{self as syntax, CompareOp, Literal, LiteralValue,
 
 /// A problem with a condition, positioned in its text.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
+pub(super) struct Problem {
     pub code: Code,
     pub message: String,
     pub range: Range,
@@ -20,7 +20,7 @@ pub struct Problem {
 
 /// A compiled condition and the delmoment ids it compares with, which the checker
 /// verifies against the units the rule applies to.
-pub struct Compiled {
+pub(super) struct Compiled {
     pub condition: Condition,
     pub part_literals: Vec<(String, Range)>,
 }
@@ -46,7 +46,7 @@ const MAX_BYTES: usize = 2_000;
 const MAX_DEPTH: usize = 16;
 
 /// Compile a condition against the policy's declared attributes.
-pub fn compile(source: &str, attributes: &[Attribute]) -> Result<Compiled, Vec<Problem>> {
+pub(super) fn compile(source: &str, attributes: &[Attribute]) -> Result<Compiled, Vec<Problem>> {
     if let Some(problem) = too_large(source) {
         return Err(vec![problem]);
     }

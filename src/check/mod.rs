@@ -22,7 +22,7 @@ use std::path::Path;
 /// Check parsed files. `failed_files` says whether some file had a syntax error or could
 /// not be read, in which case problems that a missing file could cause (unknown targets,
 /// no policy) are not reported, to avoid a cascade of false errors.
-pub fn check(
+pub(crate) fn check(
     root: &Path,
     sources: SourceMap,
     files: &[ast::File],

@@ -5,7 +5,7 @@ use rosa::Diagnostics;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// Katalogen med regelfilerna, eller en enda `.rosa`-fil (standard: den aktuella
     /// katalogen eller exempelkommunen)
     #[arg(value_name = "KATALOG")]
@@ -18,7 +18,7 @@ pub struct Args {
     deny_warnings: bool,
 }
 
-pub fn run(args: Args) -> u8 {
+pub(super) fn run(args: Args) -> u8 {
     let dir = match ruleset_dir(args.dir) {
         Ok(d) => d,
         Err(code) => return code,
@@ -68,7 +68,7 @@ fn print_json(diagnostics: &Diagnostics) {
     );
 }
 
-pub fn summary(r: &rosa::Ruleset) -> String {
+pub(super) fn summary(r: &rosa::Ruleset) -> String {
     let units: usize = r.arendetyper().iter().map(|t| t.units.len()).sum();
     format!(
         "{} ({}), {}, {}, {} (ärendetyper och delmoment som avgörs var för sig), {}, {}, id {}",
@@ -84,7 +84,7 @@ pub fn summary(r: &rosa::Ruleset) -> String {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct FmtArgs {
+pub(super) struct FmtArgs {
     /// Katalogen med regelfilerna, eller en enda `.rosa`-fil, eller `-` för att läsa en
     /// regelfil från stdin och skriva den formaterad till stdout (standard: den aktuella
     /// katalogen eller exempelkommunen)
@@ -105,7 +105,7 @@ const STDIN_NAME: &str = "<stdin>";
 /// The most `rosa fmt -` reads from stdin, as for a rule file on disk (4 MiB).
 const MAX_STDIN_BYTES: u64 = 4 * 1024 * 1024;
 
-pub fn fmt(args: FmtArgs) -> u8 {
+pub(super) fn fmt(args: FmtArgs) -> u8 {
     if args.dir.as_deref() == Some(std::path::Path::new("-")) {
         return fmt_stdin(&args);
     }

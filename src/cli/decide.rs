@@ -7,7 +7,7 @@ use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// Katalogen med regelfilerna (standard: den aktuella katalogen eller exempelkommunen)
     #[arg(value_name = "KATALOG")]
     dir: Option<PathBuf>,
@@ -44,7 +44,7 @@ fn parse_attr(text: &str) -> Result<(String, AttrValue), String> {
     Ok((name.trim().to_string(), AttrValue::from_text(value.trim())))
 }
 
-pub fn run(args: Args) -> u8 {
+pub(super) fn run(args: Args) -> u8 {
     let ruleset = match load_or_report(&match ruleset_dir(args.dir.clone()) {
         Ok(d) => d,
         Err(code) => return code,
@@ -116,7 +116,7 @@ fn decide_stream(engine: &rosa::Engine) -> u8 {
 }
 
 /// A decision in words, for a person at a terminal.
-pub fn describe(r: &DecisionRecord, explain: bool) -> String {
+pub(super) fn describe(r: &DecisionRecord, explain: bool) -> String {
     use std::fmt::Write as _;
     let mut s = String::new();
     let what = match r.outcome {

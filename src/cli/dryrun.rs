@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum ReportFormat {
+pub(super) enum ReportFormat {
     #[default]
     Table,
     Json,
@@ -20,14 +20,14 @@ pub enum ReportFormat {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LogFormatArg {
+pub(super) enum LogFormatArg {
     Csv,
     Jsonl,
     Xlsx,
 }
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// Katalogen med regelfilerna (standard: den aktuella katalogen eller exempelkommunen)
     #[arg(value_name = "KATALOG")]
     dir: Option<PathBuf>,
@@ -113,7 +113,7 @@ fn scenario(args: &Args) -> Result<Scenario, String> {
     })
 }
 
-pub fn run(args: Args) -> u8 {
+pub(super) fn run(args: Args) -> u8 {
     if !(0.0..=100.0).contains(&args.phone_share)
         || !(0.0..=f64::MAX).contains(&args.forward_minutes)
         || args
@@ -343,7 +343,7 @@ fn write_file(path: &std::path::Path, bytes: &[u8]) -> u8 {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct GenerateArgs {
+pub(super) struct GenerateArgs {
     /// Katalogen med regelfilerna (standard: den aktuella katalogen eller exempelkommunen)
     #[arg(value_name = "KATALOG")]
     dir: Option<PathBuf>,
@@ -361,7 +361,7 @@ pub struct GenerateArgs {
     year: i32,
 }
 
-pub fn generate_log(args: GenerateArgs) -> u8 {
+pub(super) fn generate_log(args: GenerateArgs) -> u8 {
     let ruleset = match load_or_report(&match ruleset_dir(args.dir) {
         Ok(d) => d,
         Err(code) => return code,

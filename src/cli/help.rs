@@ -9,12 +9,12 @@ const TEMPLATE: &str = "{about-with-newline}\nAnvändning: {usage}\n\n{all-args}
 
 /// The whole command line, with its Swedish help: what is parsed, what the shell
 /// completions and the man page are made from.
-pub fn command() -> Command {
+pub(super) fn command() -> Command {
     swedish(Cli::command(), "rosa")
 }
 
 /// Parse the command line; on a usage error print it in Swedish and give the exit code.
-pub fn parse() -> Result<Cli, u8> {
+pub(super) fn parse() -> Result<Cli, u8> {
     let cmd = command();
     let matches = cmd
         .clone()

@@ -27,10 +27,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// The example kommun, used when no directory is given and the current one has no rules.
-pub const DEFAULT_RULESET: &str = "rulesets/exempelkommun";
+pub(crate) const DEFAULT_RULESET: &str = "rulesets/exempelkommun";
 
 /// `0.1.0 (abc1234)`: the commit tells which rules engine an answer came from.
-pub const VERSION: &str = concat!(
+pub(crate) const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (",
     env!("ROSA_GIT_COMMIT"),
@@ -44,7 +44,7 @@ pub const VERSION: &str = concat!(
     about = "ROSA-regelmotor för kommunens kundtjänst",
     after_help = "Exempel:\n  rosa new min-kommun --kommun \"Min kommun\" --kommunkod 1234\n  rosa check min-kommun\n\nUtan KATALOG används den aktuella katalogen om den har `.rosa`-filer, annars exempelkommunen.",
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -115,7 +115,7 @@ struct CompletionsArgs {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Format {
+pub(crate) enum Format {
     #[default]
     Text,
     Json,
@@ -123,8 +123,8 @@ pub enum Format {
 
 /// Exit codes: 0 fine, 1 problems found in the rule files or input, 2 rosa could not
 /// run (bad arguments, a missing directory, a file it may not read).
-pub const EXIT_PROBLEMS: u8 = 1;
-pub const EXIT_USAGE: u8 = 2;
+pub(crate) const EXIT_PROBLEMS: u8 = 1;
+pub(crate) const EXIT_USAGE: u8 = 2;
 
 /// The ruleset a command works on: the one given, else the current directory if it
 /// holds `.rosa` files, else the example kommun. Says on stderr which it chose, since
@@ -159,11 +159,11 @@ fn has_rule_files(dir: &Path) -> bool {
 }
 
 /// `1 regel`, `2 regler`: Swedish counts read wrong with the wrong form.
-pub fn count(n: usize, singular: &str, plural: &str) -> String {
+pub(crate) fn count(n: usize, singular: &str, plural: &str) -> String {
     format!("{n} {}", if n == 1 { singular } else { plural })
 }
 
-pub fn run() -> ExitCode {
+pub(crate) fn run() -> ExitCode {
     let cli = match help::parse() {
         Ok(cli) => cli,
         Err(code) => return ExitCode::from(code),

@@ -5,7 +5,7 @@ use super::{EXIT_USAGE, count};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// Katalogen att skapa (den får inte finnas, eller måste vara tom)
     #[arg(value_name = "KATALOG")]
     dir: PathBuf,
@@ -17,7 +17,7 @@ pub struct Args {
     kommunkod: String,
 }
 
-pub fn run(args: Args) -> u8 {
+pub(super) fn run(args: Args) -> u8 {
     if args.kommun.trim().is_empty() || args.kommun.contains(['"', '\n', '\r']) {
         eprintln!("fel: kommunens namn får inte vara tomt eller innehålla citattecken");
         return EXIT_USAGE;

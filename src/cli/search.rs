@@ -5,7 +5,7 @@ use rosa::{MAX_SEARCH_CHARS, MAX_SEARCH_WORDS, SearchTooLong};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// Katalogen med regelfilerna (valfri), följd av orden att söka på
     #[arg(required = true, num_args = 1..)]
     words: Vec<String>,
@@ -16,7 +16,7 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(args: Args) -> u8 {
+pub(super) fn run(args: Args) -> u8 {
     // The first word is the ruleset when it names a directory: `rosa search DIR ord…`.
     let mut words = args.words;
     let dir = match words.first().map(PathBuf::from) {

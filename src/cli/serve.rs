@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// Kataloger med regelfiler, en per kommun (standard: den aktuella katalogen eller
     /// exempelkommunen)
     #[arg(value_name = "KATALOG")]
@@ -64,7 +64,7 @@ enum LogFormat {
     Json,
 }
 
-pub fn run(args: Args) -> u8 {
+pub(super) fn run(args: Args) -> u8 {
     init_logging(args.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// Regelkatalogen att arbeta med (standard: den aktuella katalogen eller exempelkommunen)
     #[arg(value_name = "KATALOG")]
     dir: Option<PathBuf>,
@@ -17,7 +17,7 @@ pub struct Args {
     open: bool,
 }
 
-pub fn run(args: Args) -> u8 {
+pub(super) fn run(args: Args) -> u8 {
     if !args.addr.ip().is_loopback() {
         eprintln!(
             "fel: studion skriver i regelfilerna och lyssnar därför bara på den här datorn\n\

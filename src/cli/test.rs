@@ -5,7 +5,7 @@ use rosa::run_tests;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// Katalogen med regelfilerna, eller en enda `.rosa`-fil (standard: den aktuella
     /// katalogen eller exempelkommunen)
     #[arg(value_name = "KATALOG")]
@@ -15,7 +15,7 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(args: Args) -> u8 {
+pub(super) fn run(args: Args) -> u8 {
     let ruleset = match load_or_report(&match ruleset_dir(args.dir) {
         Ok(d) => d,
         Err(code) => return code,

@@ -8,22 +8,22 @@ use crate::model::{Arendetyp, Channel, Outcome, Ruleset, SystemId};
 use rustc_hash::FxHashMap;
 
 /// Keep this many rejected rows in detail; the rest are counted.
-pub const REJECTED_DETAIL: usize = 1_000;
+pub(super) const REJECTED_DETAIL: usize = 1_000;
 /// Keep this many distinct unknown ärendetyper by name; the rest are counted together.
-pub const UNKNOWN_DISTINCT: usize = 10_000;
+pub(super) const UNKNOWN_DISTINCT: usize = 10_000;
 /// Where unknown channels beyond [`UNKNOWN_DISTINCT`] are counted together.
-pub const OTHER_CHANNELS: &str = "(övriga)";
-pub const HOURS_PER_WEEK: usize = 7 * 24;
+pub(super) const OTHER_CHANNELS: &str = "(övriga)";
+pub(super) const HOURS_PER_WEEK: usize = 7 * 24;
 
 /// Flat numbering of every unit of every ärendetyp.
 #[derive(Debug, Clone)]
-pub struct UnitIndex {
+pub(super) struct UnitIndex {
     offsets: Vec<usize>,
     pub len: usize,
 }
 
 impl UnitIndex {
-    pub fn new(ruleset: &Ruleset) -> UnitIndex {
+    pub(super) fn new(ruleset: &Ruleset) -> UnitIndex {
         let mut offsets = Vec::with_capacity(ruleset.arendetyper.len());
         let mut len = 0;
         for t in &ruleset.arendetyper {
@@ -33,27 +33,27 @@ impl UnitIndex {
         UnitIndex { offsets, len }
     }
 
-    pub fn of(&self, arendetyp: usize, unit: usize) -> usize {
+    pub(super) fn of(&self, arendetyp: usize, unit: usize) -> usize {
         self.offsets[arendetyp] + unit
     }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Blocked {
+pub(super) struct Blocked {
     pub volume: f64,
     pub forvaltning_minutes: f64,
 }
 
 /// Phone contacts in one hour of the week.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct PhoneHour {
+pub(super) struct PhoneHour {
     pub calls: f64,
     /// Sum of kundtjänst handling minutes of those calls.
     pub minutes: f64,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Tally {
+pub(super) struct Tally {
     /// Per unit: volume by outcome (kundtjanst, scripted, forwarded).
     pub units: Vec<[f64; 3]>,
     /// Per unit (declared mode): volume whose outcome depends on runtime conditions.
@@ -80,7 +80,7 @@ pub struct Tally {
 }
 
 /// What every worker needs to tally a row.
-pub struct TallyContext<'a> {
+pub(super) struct TallyContext<'a> {
     pub engine: &'a Engine,
     pub index: &'a UnitIndex,
     /// Engines in which kundtjänst also has the missing system, one per missing system.
@@ -90,7 +90,7 @@ pub struct TallyContext<'a> {
 }
 
 impl Tally {
-    pub fn new(ruleset: &Ruleset, index: &UnitIndex, missing_systems: usize) -> Tally {
+    pub(super) fn new(ruleset: &Ruleset, index: &UnitIndex, missing_systems: usize) -> Tally {
         Tally {
             units: vec![[0.0; 3]; index.len],
             conditional: vec![0.0; index.len],
@@ -101,7 +101,7 @@ impl Tally {
         }
     }
 
-    pub fn reject(&mut self, line: u64, lines: u64, reason: Rejection) {
+    pub(super) fn reject(&mut self, line: u64, lines: u64, reason: Rejection) {
         self.rejected_total += lines;
         if self.rejected.len() < REJECTED_DETAIL {
             self.rejected.push((line, lines, reason));
@@ -109,7 +109,7 @@ impl Tally {
     }
 
     /// Decide one logged inquiry and count it.
-    pub fn row(&mut self, ctx: &TallyContext, inquiry: &Inquiry, time: Option<LocalTime>) {
+    pub(super) fn row(&mut self, ctx: &TallyContext, inquiry: &Inquiry, time: Option<LocalTime>) {
         self.rows += 1;
         if let Some(t) = time {
             self.first = Some(self.first.map_or(t, |f| f.min(t)));
@@ -131,7 +131,7 @@ impl Tally {
         self.count(ctx, &decision, inquiry, 1.0);
     }
 
-    pub fn phone_call(&mut self, time: Option<LocalTime>, minutes: f64, volume: f64) {
+    pub(super) fn phone_call(&mut self, time: Option<LocalTime>, minutes: f64, volume: f64) {
         self.phone.calls += volume;
         self.phone.minutes += minutes * volume;
         if let Some(t) = time {
@@ -167,7 +167,7 @@ impl Tally {
     }
 
     /// Re-decide a forwarded inquiry as if kundtjänst had each missing system it needs.
-    pub fn blocked_by_systems(
+    pub(super) fn blocked_by_systems(
         &mut self,
         ctx: &TallyContext,
         decision: &Decision,
@@ -209,7 +209,7 @@ impl Tally {
     }
 
     /// Add another worker's counts.
-    pub fn merge(&mut self, other: Tally) {
+    pub(super) fn merge(&mut self, other: Tally) {
         add_all(&mut self.units, &other.units, |a, b| {
             for i in 0..3 {
                 a[i] += b[i];
@@ -244,7 +244,7 @@ impl Tally {
     }
 }
 
-pub fn outcome_slot(outcome: Outcome) -> usize {
+pub(super) fn outcome_slot(outcome: Outcome) -> usize {
     match outcome {
         Outcome::Kundtjanst => 0,
         Outcome::Scripted => 1,
@@ -278,7 +278,7 @@ fn max_opt(a: Option<LocalTime>, b: Option<LocalTime>) -> Option<LocalTime> {
 
 /// A delmoment with its own frekvens has that volume; the ärendetyp's frekvens, less
 /// those, is the volume of inquiries that name no delmoment (decided as the first).
-pub fn declared_volume(typ: &Arendetyp, unit: usize) -> f64 {
+pub(super) fn declared_volume(typ: &Arendetyp, unit: usize) -> f64 {
     let own = typ.units[unit].own_frekvens.unwrap_or(0.0);
     if unit > 0 || !typ.has_parts {
         return if typ.has_parts {

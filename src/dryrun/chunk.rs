@@ -5,7 +5,7 @@ use super::rejection::Rejection;
 
 /// A log problem that stops the run (as opposed to a rejected row).
 #[derive(Debug, Clone, PartialEq)]
-pub struct LogError(pub String);
+pub(super) struct LogError(pub String);
 
 impl std::fmt::Display for LogError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -17,17 +17,17 @@ impl std::error::Error for LogError {}
 
 /// A reusable buffer of raw rows: records keep their allocations from chunk to chunk.
 #[derive(Default)]
-pub struct Chunk {
+pub(super) struct Chunk {
     rows: Vec<RawRow>,
     pub(super) len: usize,
 }
 
 impl Chunk {
-    pub fn rows(&self) -> &[RawRow] {
+    pub(super) fn rows(&self) -> &[RawRow] {
         &self.rows[..self.len]
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.len == 0
     }
 
@@ -71,7 +71,7 @@ const RECORD_FIELDS: usize = 16;
 
 /// One row as read, before conversion.
 #[derive(Debug, Clone)]
-pub enum RawRow {
+pub(super) enum RawRow {
     Csv(csv::ByteRecord),
     Json {
         line: u64,

@@ -397,7 +397,7 @@ fn svg_open(width: f64, height: f64, title: &str) -> String {
 }
 
 /// One section as an HTML table with its notes.
-pub fn html_table(t: &Table, out: &mut String) {
+pub(super) fn html_table(t: &Table, out: &mut String) {
     let _ = writeln!(out, "<h2>{}</h2>", escape(&t.title));
     if !t.columns.is_empty() {
         out.push_str("<table>\n<tr>");

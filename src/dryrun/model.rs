@@ -7,7 +7,7 @@ use super::rows::Figures;
 
 /// How a number is meant to be read, and so how each format writes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(super) enum Kind {
     /// Text, as it is.
     Text,
     /// A count, exactly whole: `1 204` rows.
@@ -28,7 +28,7 @@ pub enum Kind {
 
 impl Kind {
     /// Decimals shown on screen.
-    pub fn decimals(self) -> usize {
+    pub(super) fn decimals(self) -> usize {
         match self {
             Kind::Text | Kind::Count | Kind::Whole | Kind::Money | Kind::Change => 0,
             Kind::Tenths | Kind::Share => 1,
@@ -39,7 +39,7 @@ impl Kind {
 
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(super) enum Value {
     Text(String),
     Number(f64, Kind),
     /// No value (a dash on screen, empty in CSV and Excel).
@@ -47,36 +47,36 @@ pub enum Value {
 }
 
 impl Value {
-    pub fn text(s: impl Into<String>) -> Value {
+    pub(super) fn text(s: impl Into<String>) -> Value {
         Value::Text(s.into())
     }
-    pub fn count(v: u64) -> Value {
+    pub(super) fn count(v: u64) -> Value {
         Value::Number(v as f64, Kind::Count)
     }
-    pub fn whole(v: f64) -> Value {
+    pub(super) fn whole(v: f64) -> Value {
         Value::Number(v, Kind::Whole)
     }
-    pub fn tenths(v: f64) -> Value {
+    pub(super) fn tenths(v: f64) -> Value {
         Value::Number(v, Kind::Tenths)
     }
-    pub fn hundredths(v: f64) -> Value {
+    pub(super) fn hundredths(v: f64) -> Value {
         Value::Number(v, Kind::Hundredths)
     }
-    pub fn share(v: f64) -> Value {
+    pub(super) fn share(v: f64) -> Value {
         Value::Number(v, Kind::Share)
     }
-    pub fn money(v: f64) -> Value {
+    pub(super) fn money(v: f64) -> Value {
         Value::Number(v, Kind::Money)
     }
-    pub fn change(v: f64) -> Value {
+    pub(super) fn change(v: f64) -> Value {
         Value::Number(v, Kind::Change)
     }
-    pub fn opt(v: Option<f64>, f: fn(f64) -> Value) -> Value {
+    pub(super) fn opt(v: Option<f64>, f: fn(f64) -> Value) -> Value {
         v.map_or(Value::Empty, f)
     }
 
     /// The cell as a reader sees it on screen, Swedish style (`153 790`, `50,8 %`).
-    pub fn display(&self) -> String {
+    pub(super) fn display(&self) -> String {
         use crate::numbers::{percent, sv};
         match self {
             Value::Text(s) => s.clone(),
@@ -88,7 +88,7 @@ impl Value {
     }
 
     /// Characters the cell takes in a spreadsheet, for column widths.
-    pub fn width(&self) -> usize {
+    pub(super) fn width(&self) -> usize {
         match self {
             Value::Empty => 0,
             other => other.display().chars().count(),
@@ -98,14 +98,14 @@ impl Value {
 
 /// Where a column's cells sit on screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
+pub(super) enum Align {
     Left,
     Right,
 }
 
 /// A column: its label and what its cells hold.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Column {
+pub(super) struct Column {
     pub label: String,
     pub kind: Kind,
     pub align: Align,
@@ -113,7 +113,7 @@ pub struct Column {
 
 impl Column {
     /// A text column, left-aligned.
-    pub fn text(label: impl Into<String>) -> Column {
+    pub(super) fn text(label: impl Into<String>) -> Column {
         Column {
             label: label.into(),
             kind: Kind::Text,
@@ -122,7 +122,7 @@ impl Column {
     }
 
     /// A column of numbers (or short values read like numbers), right-aligned.
-    pub fn number(label: impl Into<String>, kind: Kind) -> Column {
+    pub(super) fn number(label: impl Into<String>, kind: Kind) -> Column {
         Column {
             label: label.into(),
             kind,
@@ -133,7 +133,7 @@ impl Column {
 
 /// One section: a title, a table (possibly without columns) and sentences after it.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Table {
+pub(super) struct Table {
     pub title: String,
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<Value>>,
@@ -142,7 +142,7 @@ pub struct Table {
 }
 
 impl Table {
-    pub fn new(title: impl Into<String>, columns: Vec<Column>) -> Table {
+    pub(super) fn new(title: impl Into<String>, columns: Vec<Column>) -> Table {
         Table {
             title: title.into(),
             columns,
@@ -150,7 +150,7 @@ impl Table {
         }
     }
 
-    pub fn labels(&self) -> impl Iterator<Item = &str> {
+    pub(super) fn labels(&self) -> impl Iterator<Item = &str> {
         self.columns.iter().map(|c| c.label.as_str())
     }
 }
@@ -158,7 +158,7 @@ impl Table {
 /// The figures every level of the report has (total, förvaltning, ärendetyp,
 /// delmoment), each written once: its short label on screen, its label in the
 /// workbook, its name in the flat CSV, its kind and where it comes from.
-pub struct Figure {
+pub(super) struct Figure {
     pub screen: &'static str,
     pub sheet: &'static str,
     pub csv: &'static str,
@@ -166,7 +166,7 @@ pub struct Figure {
     pub of: fn(&Figures) -> f64,
 }
 
-pub const FIGURES: [Figure; 9] = [
+pub(super) const FIGURES: [Figure; 9] = [
     Figure {
         screen: "volym/år",
         sheet: "volym per år",
@@ -234,14 +234,14 @@ pub const FIGURES: [Figure; 9] = [
 
 /// Which of a figure's labels a document uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Labels {
+pub(super) enum Labels {
     Screen,
     Sheet,
     Csv,
 }
 
 /// The figure columns, labelled for one document.
-pub fn figure_columns(labels: Labels) -> impl Iterator<Item = Column> {
+pub(super) fn figure_columns(labels: Labels) -> impl Iterator<Item = Column> {
     FIGURES.iter().map(move |f| {
         let label = match labels {
             Labels::Screen => f.screen,
@@ -253,7 +253,7 @@ pub fn figure_columns(labels: Labels) -> impl Iterator<Item = Column> {
 }
 
 /// The figure cells of one row.
-pub fn figure_cells(figures: &Figures) -> impl Iterator<Item = Value> + '_ {
+pub(super) fn figure_cells(figures: &Figures) -> impl Iterator<Item = Value> + '_ {
     FIGURES
         .iter()
         .map(move |f| Value::Number((f.of)(figures), f.kind))

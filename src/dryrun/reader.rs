@@ -60,7 +60,7 @@ const OLE_MAGIC: &[u8] = b"\xd0\xcf\x11\xe0";
 
 /// Which CSV column holds what.
 #[derive(Debug, Clone)]
-pub struct Columns {
+pub(super) struct Columns {
     case_type: usize,
     channel: Option<usize>,
     part: Option<usize>,
@@ -68,7 +68,7 @@ pub struct Columns {
     attributes: Vec<(usize, String)>,
 }
 
-pub struct LogReader {
+pub(super) struct LogReader {
     source: Source,
     /// Bytes read so far, for a progress bar.
     pub bytes_read: Arc<AtomicU64>,
@@ -126,7 +126,7 @@ enum Source {
 }
 
 impl LogReader {
-    pub fn open(path: &Path, format: LogFormat) -> Result<LogReader, LogError> {
+    pub(super) fn open(path: &Path, format: LogFormat) -> Result<LogReader, LogError> {
         // A FIFO or device would block or never end; only a regular file is read.
         let (file, meta) = crate::files::open_regular(path).map_err(|refusal| {
             let why = match refusal {
@@ -195,12 +195,12 @@ impl LogReader {
     }
 
     /// Physical lines read so far (a last line without a newline counts).
-    pub fn lines_read(&self) -> u64 {
+    pub(super) fn lines_read(&self) -> u64 {
         self.lines.lines()
     }
 
     /// Lines before the first row: the CSV header.
-    pub fn header_lines(&self) -> u64 {
+    pub(super) fn header_lines(&self) -> u64 {
         match &self.source {
             Source::Csv(..) => 1,
             Source::Json(..) => 0,
@@ -209,7 +209,7 @@ impl LogReader {
     }
 
     /// The CSV column map, for the workers (`None` for JSON Lines).
-    pub fn columns(&self) -> Option<&Columns> {
+    pub(super) fn columns(&self) -> Option<&Columns> {
         match &self.source {
             Source::Csv(_, columns) | Source::Xlsx(_, columns) => Some(columns),
             Source::Json(..) => None,
@@ -217,7 +217,7 @@ impl LogReader {
     }
 
     /// Fill `out` with up to `max` rows; `false` when the log is exhausted.
-    pub fn next_chunk(&mut self, max: usize, out: &mut Chunk) -> Result<bool, LogError> {
+    pub(super) fn next_chunk(&mut self, max: usize, out: &mut Chunk) -> Result<bool, LogError> {
         out.clear();
         match &mut self.source {
             Source::Csv(reader, _) => read_csv_chunk(reader, &self.lines, max, out),
@@ -451,7 +451,7 @@ impl Columns {
     }
 
     /// Turn a CSV record into `inquiry` (reusing its allocations) and its time.
-    pub fn fill(
+    pub(super) fn fill(
         &self,
         record: &csv::ByteRecord,
         inquiry: &mut Inquiry<'static>,
@@ -532,7 +532,7 @@ fn set_optional(target: &mut Option<Cow<'static, str>>, value: &str) {
 
 /// Turn one JSON Lines object into `inquiry`. Known keys as in CSV; `attributes` (or
 /// `attribut`) may hold the attributes, and any other key is an attribute too.
-pub fn fill_json(
+pub(super) fn fill_json(
     text: &str,
     inquiry: &mut Inquiry<'static>,
 ) -> Result<Option<LocalTime>, Rejection> {

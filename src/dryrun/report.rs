@@ -19,7 +19,7 @@ use crate::model::{Arendetyp, ChannelSet, Policy, Ruleset, Unit};
 const DAYS_PER_YEAR: f64 = 365.0;
 
 /// Compute the report from the counts.
-pub fn build(engine: &Engine, counted: &Counted, options: &Options) -> Report {
+pub(super) fn build(engine: &Engine, counted: &Counted, options: &Options) -> Report {
     let ruleset = engine.ruleset();
     let tally = &counted.tally;
     let volumes = annualisation(counted);

@@ -8,7 +8,7 @@ use super::wording::{DECLARED_VERSUS_LOGGED, day, joined, rows, short_id, yes_no
 use crate::numbers::{percent, sv};
 
 /// Every section of the report, in reading order.
-pub fn sections(a: &Analysis) -> Vec<Table> {
+pub(super) fn sections(a: &Analysis) -> Vec<Table> {
     let r = &a.report;
     let mut out = vec![summary(r)];
     // A comparison is what the reader came for: right after the headline.

@@ -8,17 +8,17 @@ use crate::numbers::{percent, sv};
 use std::fmt;
 
 /// Why a log's share is not the share from the declared frekvens.
-pub const DECLARED_VERSUS_LOGGED: &str = "volym/år är loggens, deklarerat/år regelfilernas frekvens: andelen ur loggen skiljer sig från den ur frekvensen när ärendetyperna kommer i andra proportioner än deklarerat, när kontakter kommer i kanaler där de vidarekopplas (`ej kanaler`) eller när attributen i loggen avgör villkoren (utan logg redovisas de som villkorat)";
+pub(super) const DECLARED_VERSUS_LOGGED: &str = "volym/år är loggens, deklarerat/år regelfilernas frekvens: andelen ur loggen skiljer sig från den ur frekvensen när ärendetyperna kommer i andra proportioner än deklarerat, när kontakter kommer i kanaler där de vidarekopplas (`ej kanaler`) eller när attributen i loggen avgör villkoren (utan logg redovisas de som villkorat)";
 
-pub const WEEKDAYS: [&str; 7] = ["mån", "tis", "ons", "tor", "fre", "lör", "sön"];
+pub(super) const WEEKDAYS: [&str; 7] = ["mån", "tis", "ons", "tor", "fre", "lör", "sön"];
 
 /// `mån` for 1 … `sön` for 7.
-pub fn day(weekday: u8) -> &'static str {
+pub(super) fn day(weekday: u8) -> &'static str {
     WEEKDAYS[usize::from(weekday.clamp(1, 7)) - 1]
 }
 
 /// "1 rad", "2 rader", with Swedish digit grouping.
-pub fn rows(n: u64) -> String {
+pub(super) fn rows(n: u64) -> String {
     if n == 1 {
         "1 rad".into()
     } else {
@@ -27,7 +27,7 @@ pub fn rows(n: u64) -> String {
 }
 
 /// `1 agent`, `2 agenter`.
-pub fn agents(n: u32) -> String {
+pub(super) fn agents(n: u32) -> String {
     if n == 1 {
         "1 agent".to_string()
     } else {
@@ -36,12 +36,12 @@ pub fn agents(n: u32) -> String {
 }
 
 /// `ja` or `nej`.
-pub fn yes_no(b: bool) -> &'static str {
+pub(super) fn yes_no(b: bool) -> &'static str {
     if b { "ja" } else { "nej" }
 }
 
 /// The first 16 hex digits of a ruleset id: enough to tell rulesets apart on screen.
-pub fn short_id(id: &str) -> &str {
+pub(super) fn short_id(id: &str) -> &str {
     id.get(..16).unwrap_or(id)
 }
 
@@ -82,7 +82,7 @@ impl PartialEq<&str> for Requirement {
 }
 
 /// Requirements as one cell: `a; b`.
-pub fn joined(items: &[impl fmt::Display]) -> String {
+pub(super) fn joined(items: &[impl fmt::Display]) -> String {
     items
         .iter()
         .map(ToString::to_string)
@@ -183,10 +183,15 @@ impl Rejection {
 }
 
 /// The volumes without a log.
-pub const DECLARED_VOLUMES: &str = "deklarerad frekvens per år i regelfilerna (ingen logg)";
+pub(super) const DECLARED_VOLUMES: &str = "deklarerad frekvens per år i regelfilerna (ingen logg)";
 
 /// The volumes from a log of `rows` rows over `period_days`, scaled by `factor`.
-pub fn log_volumes(rows: u64, period_days: f64, from_timestamps: bool, factor: f64) -> String {
+pub(super) fn log_volumes(
+    rows: u64,
+    period_days: f64,
+    from_timestamps: bool,
+    factor: f64,
+) -> String {
     let how = if from_timestamps {
         "enligt tidsstämplarna"
     } else {
@@ -201,7 +206,7 @@ pub fn log_volumes(rows: u64, period_days: f64, from_timestamps: bool, factor: f
 }
 
 /// The assumptions of the Erlang C staffing.
-pub fn staffing_assumptions(open_hours_per_week: f64) -> Vec<String> {
+pub(super) fn staffing_assumptions(open_hours_per_week: f64) -> Vec<String> {
     vec![
         "inga uppringare lägger på medan de väntar (Erlang C överskattar därför bemanningen något)"
             .into(),
@@ -213,18 +218,18 @@ pub fn staffing_assumptions(open_hours_per_week: f64) -> Vec<String> {
     ]
 }
 
-pub const NOTHING_TO_STAFF: &str = "inga telefonsamtal eller inga öppettider att bemanna";
+pub(super) const NOTHING_TO_STAFF: &str = "inga telefonsamtal eller inga öppettider att bemanna";
 
-pub const NO_TIMESTAMPS: &str =
+pub(super) const NO_TIMESTAMPS: &str =
     "loggen saknar tidsstämplar: samtalen antas fördelade jämnt över öppettiderna";
 
 /// Why Erlang C gave no staffing.
-pub fn staffing_failed(e: &impl fmt::Display) -> String {
+pub(super) fn staffing_failed(e: &impl fmt::Display) -> String {
     format!("bemanningen kunde inte beräknas: {e}")
 }
 
 /// How the posts are computed, with the figures.
-pub fn fte_formula(s: &StaffingReport, policy: &Policy, weeks_per_year: f64) -> Vec<String> {
+pub(super) fn fte_formula(s: &StaffingReport, policy: &Policy, weeks_per_year: f64) -> Vec<String> {
     let per_post = policy.productive_hours_per_fte;
     let roster = if s.hours.is_empty() {
         "schemalagda i genomsnittlig öppettimme × öppettimmar per vecka"
@@ -252,13 +257,13 @@ pub fn fte_formula(s: &StaffingReport, policy: &Policy, weeks_per_year: f64) -> 
 }
 
 /// The financing row of work no förvaltning owns.
-pub const UNKNOWN_TYPES: &str = "okända ärendetyper (reserven)";
+pub(super) const UNKNOWN_TYPES: &str = "okända ärendetyper (reserven)";
 
 /// What the financing shares are shares of.
-pub const FINANCING_BASIS: &str = "andel av kundtjänstens arbetstid (timmar) som går till förvaltningens ärenden; årsarbetare = andel × kundtjänstens behov; okända ärendetyper redovisas på egen rad";
+pub(super) const FINANCING_BASIS: &str = "andel av kundtjänstens arbetstid (timmar) som går till förvaltningens ärenden; årsarbetare = andel × kundtjänstens behov; okända ärendetyper redovisas på egen rad";
 
 /// The assumptions behind the figures; `phone_share` without a log.
-pub fn assumptions(forward_minutes: f64, phone_share: Option<f64>) -> Vec<String> {
+pub(super) fn assumptions(forward_minutes: f64, phone_share: Option<f64>) -> Vec<String> {
     let mut out = vec![
         format!(
             "kundtjänst lägger {forward_minutes} min på en kontakt som vidarekopplas (svara, registrera, koppla)"

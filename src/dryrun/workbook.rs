@@ -10,7 +10,7 @@ use super::wording::{DECLARED_VERSUS_LOGGED, day, joined, short_id, yes_no};
 /// Every section as a sheet (a table titled with the sheet's name), in the workbook's
 /// order. `Jämförelse` is there only when the analysis has a comparison (`--compare` or
 /// a scenario).
-pub fn sheets(a: &Analysis) -> Vec<Table> {
+pub(super) fn sheets(a: &Analysis) -> Vec<Table> {
     Section::ALL
         .into_iter()
         .filter_map(|s| sheet(a, s))
@@ -18,7 +18,7 @@ pub fn sheets(a: &Analysis) -> Vec<Table> {
 }
 
 /// One section as a sheet; `None` for `Jämförelse` without a comparison.
-pub fn sheet(a: &Analysis, section: Section) -> Option<Table> {
+pub(super) fn sheet(a: &Analysis, section: Section) -> Option<Table> {
     let r = &a.report;
     let (columns, rows) = match section {
         Section::Summary => summary(a),
@@ -51,7 +51,7 @@ fn texts(labels: &[&str]) -> Vec<Column> {
 }
 
 /// The label of the summary row with the share kundtjänst handles.
-pub const SHARE_LABEL: &str = "andel som kundtjänst hanterar";
+pub(super) const SHARE_LABEL: &str = "andel som kundtjänst hanterar";
 
 fn summary(a: &Analysis) -> Cells {
     let r = &a.report;
@@ -466,7 +466,7 @@ fn assumptions(r: &Report) -> Cells {
 
 /// The figures flat, for programs and pivot tables (`--format csv`): one row per
 /// ärendetyp, per förvaltning and the total, with a `niva` column.
-pub fn flat(a: &Analysis) -> Table {
+pub(super) fn flat(a: &Analysis) -> Table {
     let r = &a.report;
     let mut columns = texts(&["niva", "forvaltning", "arendetyp", "namn"]);
     columns.extend(figure_columns(Labels::Csv));

@@ -28,7 +28,7 @@ const EXCEL_ROWS: u32 = 1_048_576;
 const EXCEL_COLUMNS: u32 = 16_384;
 
 /// The first sheet of a workbook, read, and how far it has been handed out.
-pub struct Sheet {
+pub(super) struct Sheet {
     /// The rows with a value, in order; the first is the header row.
     rows: Vec<SheetRow>,
     next: usize,
@@ -50,7 +50,7 @@ struct SheetRow {
 type ReadCell = (u32, u32, Result<String, CellProblem>);
 
 impl Sheet {
-    pub fn open<R: Read + Seek>(path: &Path, mut input: R) -> Result<Sheet, LogError> {
+    pub(super) fn open<R: Read + Seek>(path: &Path, mut input: R) -> Result<Sheet, LogError> {
         check_unpacked_size(path, &mut input)?;
         let unreadable = |e: &dyn std::fmt::Display| {
             LogError(format!(
@@ -113,23 +113,23 @@ impl Sheet {
     }
 
     /// The header row as a CSV record, from which the reader learns its columns.
-    pub fn header(&self) -> csv::ByteRecord {
+    pub(super) fn header(&self) -> csv::ByteRecord {
         csv::ByteRecord::from(self.headers.clone())
     }
 
     /// Rows up to and including the header (empty rows above it count as header).
-    pub fn header_lines(&self) -> u64 {
+    pub(super) fn header_lines(&self) -> u64 {
         self.first_row
     }
 
     /// Every row of the sheet up to its last one with a value.
-    pub fn lines(&self) -> u64 {
+    pub(super) fn lines(&self) -> u64 {
         self.last_row
     }
 
     /// Fill `out` with up to `max` rows; `false` when the sheet is exhausted. Empty
     /// rows are skipped (and counted as blank lines in the report).
-    pub fn next_chunk(&mut self, max: usize, out: &mut Chunk) -> bool {
+    pub(super) fn next_chunk(&mut self, max: usize, out: &mut Chunk) -> bool {
         while out.len < max {
             let Some(row) = self.rows.get(self.next) else {
                 return false;

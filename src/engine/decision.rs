@@ -95,14 +95,6 @@ pub enum RuleResult {
 
 pub(crate) use crate::bounds::bounded;
 
-impl Decision<'_> {
-    /// Where [`bounded`] cuts `text` (a byte index), when it is longer than the limit:
-    /// for writers that cut without building the cut string.
-    pub(crate) fn cut_at(text: &str) -> Option<usize> {
-        crate::bounds::cut_at(text)
-    }
-}
-
 /// One guarded rule of the unit decided, in the order rules are tried
 /// (docs/semantik.md §5), and what happened to it. The rule is named by file and line;
 /// its condition is in the ruleset the record's `ruleset` id names.

@@ -14,7 +14,8 @@ pub use decision::{
     Basis, Decision, DecisionRecord, Resolution, RuleRef, RuleResult, RuleTried, ScriptRef,
 };
 pub use inquiry::Inquiry;
-pub use search::{MAX_SEARCH_CHARS, MAX_SEARCH_WORDS, SearchHit, SearchTooLong, check_search};
+pub(crate) use search::SearchHit;
+pub use search::{MAX_SEARCH_CHARS, MAX_SEARCH_WORDS, SearchTooLong, check_search};
 pub use testing::{TestResult, run_tests};
 
 use crate::model::method::{self, ChannelSlot};

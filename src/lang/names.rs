@@ -3,7 +3,10 @@
 //! keywords too.
 
 /// The closest candidate within a small edit distance, for "menade du `ByggR`?".
-pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn suggest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .into_iter()
@@ -14,7 +17,10 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// " Menade du `x`?" or nothing.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+pub(crate) fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> String {
     suggest(name, candidates)
         .map(|s| format!(" Menade du `{s}`?"))
         .unwrap_or_default()
@@ -58,7 +64,7 @@ fn script_of(c: char) -> Option<Script> {
 }
 
 /// Whether an identifier mixes letters of several scripts (Latin `a` and Cyrillic `а`).
-pub fn mixes_scripts(id: &str) -> bool {
+pub(crate) fn mixes_scripts(id: &str) -> bool {
     let mut scripts = id.chars().filter_map(script_of);
     match scripts.next() {
         Some(first) => scripts.any(|s| s != first),
@@ -68,7 +74,7 @@ pub fn mixes_scripts(id: &str) -> bool {
 
 /// A form of the identifier in which look-alikes coincide: case, Swedish letters,
 /// Cyrillic and Greek homoglyphs, digits that look like letters, `-` and `_`.
-pub fn skeleton(id: &str) -> String {
+pub(crate) fn skeleton(id: &str) -> String {
     let lowered: String = id
         .chars()
         .flat_map(char::to_lowercase)

@@ -9,17 +9,17 @@ use serde::{Deserialize, Serialize};
 
 /// The channel of an inquiry, as the method sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChannelSlot {
+pub(crate) enum ChannelSlot {
     None,
     Known(Channel),
     Unknown,
 }
 
 impl ChannelSlot {
-    pub const COUNT: usize = Channel::COUNT + 1;
+    pub(crate) const COUNT: usize = Channel::COUNT + 1;
 
     #[inline]
-    pub fn parse(channel: Option<&str>) -> ChannelSlot {
+    pub(crate) fn parse(channel: Option<&str>) -> ChannelSlot {
         match channel {
             None => ChannelSlot::None,
             Some(name) => Channel::parse(name).map_or(ChannelSlot::Unknown, ChannelSlot::Known),
@@ -28,7 +28,7 @@ impl ChannelSlot {
 
     /// Index into a per-channel table; unknown channels are not precomputed.
     #[inline]
-    pub fn index(self) -> Option<usize> {
+    pub(crate) fn index(self) -> Option<usize> {
         match self {
             ChannelSlot::Known(c) => Some(c.index()),
             ChannelSlot::None => Some(Channel::COUNT),
@@ -36,7 +36,7 @@ impl ChannelSlot {
         }
     }
 
-    pub fn all() -> impl Iterator<Item = ChannelSlot> {
+    pub(crate) fn all() -> impl Iterator<Item = ChannelSlot> {
         Channel::all()
             .map(ChannelSlot::Known)
             .chain([ChannelSlot::None])
@@ -46,7 +46,7 @@ impl ChannelSlot {
 /// Every criterion of the method, checked for one unit in one channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Assessment {
+pub(crate) struct Assessment {
     pub level_direct: bool,
     pub level_scripted: bool,
     pub sekretess: bool,
@@ -57,7 +57,7 @@ pub struct Assessment {
 }
 
 impl Assessment {
-    pub fn outcome(self) -> Outcome {
+    pub(crate) fn outcome(self) -> Outcome {
         let blocked = !(self.level_direct || self.level_scripted)
             || self.sekretess
             || !self.channel_ok
@@ -74,7 +74,7 @@ impl Assessment {
     }
 }
 
-pub fn assess(ruleset: &Ruleset, unit: &Unit, channel: ChannelSlot) -> Assessment {
+pub(crate) fn assess(ruleset: &Ruleset, unit: &Unit, channel: ChannelSlot) -> Assessment {
     let policy = &ruleset.policy;
     Assessment {
         level_direct: policy.direct_levels.contains(&unit.level),
@@ -144,7 +144,7 @@ pub struct Criterion {
 }
 
 /// Every criterion, in the order the method checks them, for explanations.
-pub fn criteria(
+pub(crate) fn criteria(
     ruleset: &Ruleset,
     typ: &Arendetyp,
     unit: &Unit,

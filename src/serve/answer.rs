@@ -13,7 +13,7 @@ use std::collections::HashMap;
 /// known channel; per rule how `rule` and `rules_tried` name it. With them
 /// [`Decision::write_json`] copies bytes instead of escaping them on every answer.
 #[derive(Debug, Clone)]
-pub struct AnswerParts {
+pub(crate) struct AnswerParts {
     /// The engine's ruleset, to tell whether these parts are its own.
     ruleset: std::sync::Arc<crate::Ruleset>,
     /// Indexed like [`Decision::position`].
@@ -70,7 +70,7 @@ fn json_text<T: Serialize + ?Sized>(value: &T) -> String {
 
 impl AnswerParts {
     /// Escape the ruleset's parts of every answer once.
-    pub fn new(engine: &Engine) -> AnswerParts {
+    pub(crate) fn new(engine: &Engine) -> AnswerParts {
         let ruleset = engine.ruleset();
         let units: Vec<Vec<UnitParts>> = ruleset
             .arendetyper
@@ -108,7 +108,7 @@ impl AnswerParts {
     /// The most bytes the answer to `inquiry` can take, known before deciding it: the
     /// largest unit of its ärendetyp, with every text as long as it may be and every
     /// guarded rule of the unit tried.
-    pub fn answer_bound(&self, inquiry: &Inquiry) -> usize {
+    pub(crate) fn answer_bound(&self, inquiry: &Inquiry) -> usize {
         let bound = self.type_bounds.get(&*inquiry.case_type);
         let bound = bound.copied().unwrap_or(self.unknown_type_bound);
         // An unknown channel is quoted whole in its criterion, not cut.
@@ -235,7 +235,7 @@ impl Json<'_> {
 
     /// `text` cut like [`bounded`], escaped, without building the cut string.
     fn bounded(&mut self, text: &str) {
-        match Decision::cut_at(text) {
+        match crate::bounds::cut_at(text) {
             None => self.value(text),
             Some(end) => {
                 self.value(&text[..end]);
@@ -257,7 +257,7 @@ impl Json<'_> {
 /// [`Decision::to_record`], written from the borrowed decision with the ruleset's
 /// parts already escaped. `parts` must be of this decision's engine; if they are
 /// not, the record is built and serialised instead.
-pub fn write_json(d: &Decision, inquiry: &Inquiry, parts: &AnswerParts, out: &mut Vec<u8>) {
+pub(super) fn write_json(d: &Decision, inquiry: &Inquiry, parts: &AnswerParts, out: &mut Vec<u8>) {
     if !parts.belong_to(d.engine) {
         let _ = serde_json::to_writer(&mut *out, &d.to_record(inquiry));
         return;

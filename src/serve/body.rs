@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 
 /// Check the content type, then the body, then parse it.
-pub fn parse_json<T: DeserializeOwned>(
+pub(super) fn parse_json<T: DeserializeOwned>(
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
     body_limit: usize,
@@ -24,7 +24,7 @@ pub fn parse_json<T: DeserializeOwned>(
 }
 
 /// `value` as an `application/json` answer.
-pub fn json<T: Serialize>(value: &T) -> Result<Response, Problem> {
+pub(super) fn json<T: Serialize>(value: &T) -> Result<Response, Problem> {
     // A decision is about 1.3 kB: sized once instead of grown by doubling from empty.
     let mut body = Vec::with_capacity(2048);
     serde_json::to_writer(&mut body, value).map_err(|e| Problem::internal(e.to_string()))?;
@@ -32,13 +32,13 @@ pub fn json<T: Serialize>(value: &T) -> Result<Response, Problem> {
 }
 
 /// JSON already written, as an `application/json` answer.
-pub fn json_bytes(body: Vec<u8>) -> Response {
+pub(super) fn json_bytes(body: Vec<u8>) -> Response {
     let content_type = HeaderValue::from_static("application/json");
     ([(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
 /// `application/json`, with or without parameters such as `charset=utf-8`.
-pub fn is_json(headers: &HeaderMap) -> bool {
+pub(super) fn is_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -54,7 +54,7 @@ fn body_problem(rejection: &BytesRejection, body_limit: usize) -> Problem {
     }
 }
 
-pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+pub(super) fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     // Tracking the path costs an allocation per key: only do it to explain an error.
     match serde_json::from_slice(bytes) {
         Ok(value) => Ok(value),

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 /// `GET /v1/{kommunkod}/case-types/{case_type}`.
 #[derive(Debug, Serialize)]
-pub struct CaseTypeDetail {
+pub(super) struct CaseTypeDetail {
     pub case_type: String,
     pub name: String,
     pub forvaltning: String,
@@ -21,7 +21,7 @@ pub struct CaseTypeDetail {
 }
 
 #[derive(Debug, Serialize)]
-pub struct PartDetail {
+pub(super) struct PartDetail {
     pub part: Option<String>,
     pub name: String,
     pub level: u8,
@@ -31,14 +31,14 @@ pub struct PartDetail {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Question {
+pub(super) struct Question {
     pub attribute: String,
     /// `bool`, `number` or `text`; `null` when the policy leaves it untyped.
     pub kind: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct ScriptView {
+pub(super) struct ScriptView {
     pub path: String,
     pub title: String,
     /// The manus as sanitised HTML, its top heading an `<h3>`.
@@ -46,7 +46,7 @@ pub struct ScriptView {
 }
 
 impl CaseTypeDetail {
-    pub fn new(ruleset: &Ruleset, typ: &Arendetyp) -> CaseTypeDetail {
+    pub(super) fn new(ruleset: &Ruleset, typ: &Arendetyp) -> CaseTypeDetail {
         let forvaltning = &ruleset.forvaltningar()[typ.forvaltning];
         CaseTypeDetail {
             case_type: typ.id.clone(),

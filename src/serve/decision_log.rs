@@ -27,7 +27,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
 
 /// Lines that may wait for the writer; at 20,000 decisions/s this is about 0.8 s.
-pub const QUEUE_CAPACITY: usize = 16_384;
+pub(super) const QUEUE_CAPACITY: usize = 16_384;
 /// How often buffered lines reach the file and dropped lines are reported.
 const TICK: Duration = Duration::from_millis(100);
 /// Lines buffered before a write to the file, if the tick has not come first.
@@ -35,7 +35,7 @@ const BUFFER_BYTES: usize = 64 * 1024;
 
 /// One decision as logged.
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub(super) struct Entry {
     pub at: SystemTime,
     pub kommunkod: Arc<str>,
     pub ruleset: String,
@@ -53,7 +53,7 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub fn new(
+    pub(super) fn new(
         kommunkod: Arc<str>,
         ruleset: &Ruleset,
         inquiry: &Inquiry,
@@ -66,7 +66,7 @@ impl Entry {
         } else {
             // As the answer has it: the id as sent, cut like every text of a record.
             let sent = &inquiry.case_type;
-            Some(match Decision::cut_at(sent) {
+            Some(match crate::bounds::cut_at(sent) {
                 Some(end) => format!("{}…", &sent[..end]),
                 None => sent.to_string(),
             })
@@ -152,7 +152,7 @@ struct Counters {
 
 /// What `/health` shows about the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct LogStats {
+pub(super) struct LogStats {
     pub enabled: bool,
     /// Lines handed to the file.
     pub written: u64,
@@ -161,14 +161,14 @@ pub struct LogStats {
 }
 
 impl LogStats {
-    pub const DISABLED: LogStats = LogStats {
+    pub(super) const DISABLED: LogStats = LogStats {
         enabled: false,
         written: 0,
         dropped: 0,
     };
 }
 
-pub struct DecisionLog {
+pub(super) struct DecisionLog {
     sender: SyncSender<Entry>,
     counters: Arc<Counters>,
     closing: Arc<AtomicBool>,
@@ -187,7 +187,7 @@ impl DecisionLog {
     /// Append to `path` (created if missing). Only a regular file: a FIFO would block
     /// the start until someone reads it, a device swallows the audit trail. A partial
     /// last line (from a crash or a full disk) is cut off first.
-    pub fn open(path: &Path) -> std::io::Result<DecisionLog> {
+    pub(super) fn open(path: &Path) -> std::io::Result<DecisionLog> {
         let file = crate::files::append_regular(path).map_err(|refusal| match refusal {
             crate::files::Refusal::Io(e) => e,
             _ => std::io::Error::other("it is not a regular file (a FIFO, device or socket)"),
@@ -204,7 +204,7 @@ impl DecisionLog {
 
     /// A log writing each line to any sink at once, with a queue of `capacity` lines.
     #[cfg(test)]
-    pub fn with_writer(out: Box<dyn Sink>, capacity: usize) -> std::io::Result<DecisionLog> {
+    pub(super) fn with_writer(out: Box<dyn Sink>, capacity: usize) -> std::io::Result<DecisionLog> {
         DecisionLog::start(out, capacity, 0)
     }
 
@@ -235,7 +235,7 @@ impl DecisionLog {
     }
 
     /// Queue a line; never waits.
-    pub fn record(&self, entry: Entry) {
+    pub(super) fn record(&self, entry: Entry) {
         if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) =
             self.sender.try_send(entry)
         {
@@ -243,7 +243,7 @@ impl DecisionLog {
         }
     }
 
-    pub fn stats(&self) -> LogStats {
+    pub(super) fn stats(&self) -> LogStats {
         LogStats {
             enabled: true,
             written: self.counters.written.load(Ordering::Relaxed),
@@ -252,7 +252,7 @@ impl DecisionLog {
     }
 
     /// Write what is queued, flush, and stop the writer. Blocks for up to one tick.
-    pub fn close(&self) {
+    pub(super) fn close(&self) {
         self.closing.store(true, Ordering::Release);
         let handle = self.writer.lock().ok().and_then(|mut h| h.take());
         if let Some(handle) = handle
@@ -264,7 +264,7 @@ impl DecisionLog {
 }
 
 /// Where lines go: the log file, or in tests a sink that fails like a full disk.
-pub trait Sink: Write + Send {
+pub(super) trait Sink: Write + Send {
     /// Remove the last `bytes` bytes written: the part of a line a failed write left.
     fn take_back(&mut self, bytes: u64) -> std::io::Result<()>;
 }

@@ -37,7 +37,7 @@ fn reserve(max: usize) -> usize {
 }
 
 /// Serve `app` until `shutdown` completes, then wait for requests in flight.
-pub async fn serve(
+pub(super) async fn serve(
     listener: TcpListener,
     app: Router,
     limits: Limits,

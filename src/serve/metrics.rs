@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+pub(super) const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct DecisionLabels {
@@ -46,7 +46,7 @@ fn latency_histogram() -> Histogram {
 }
 
 #[derive(Debug)]
-pub struct Metrics {
+pub(super) struct Metrics {
     registry: Registry,
     decisions: BTreeMap<Arc<str>, [Counter; 3]>,
     latency: Latency,
@@ -57,7 +57,7 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    pub fn new<'a>(kommuner: impl Iterator<Item = &'a Arc<str>>) -> Metrics {
+    pub(super) fn new<'a>(kommuner: impl Iterator<Item = &'a Arc<str>>) -> Metrics {
         let mut registry = Registry::with_prefix("rosa");
         let decision_family = Family::<DecisionLabels, Counter>::default();
         let decisions = kommuner
@@ -120,14 +120,14 @@ impl Metrics {
         }
     }
 
-    pub fn decided(&self, kommunkod: &str, outcome: Outcome) {
+    pub(super) fn decided(&self, kommunkod: &str, outcome: Outcome) {
         if let Some(counters) = self.decisions.get(kommunkod) {
             let index = Outcome::ALL.iter().position(|o| *o == outcome).unwrap_or(2);
             counters[index].inc();
         }
     }
 
-    pub fn answered(&self, route: &str, status: u16, seconds: f64) {
+    pub(super) fn answered(&self, route: &str, status: u16, seconds: f64) {
         self.latency
             .get_or_create(&RequestLabels {
                 route: route.to_string(),
@@ -137,7 +137,7 @@ impl Metrics {
     }
 
     /// The text to serve, with the counts kept elsewhere brought up to date.
-    pub fn render<'a>(
+    pub(super) fn render<'a>(
         &self,
         tenants: impl Iterator<Item = &'a Arc<Tenant>>,
         log: LogStats,

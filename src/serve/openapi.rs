@@ -5,12 +5,12 @@ use serde_json::{Value, json};
 use std::sync::OnceLock;
 
 /// The document as written; [`served`] adds what only the running server knows.
-pub const DOCUMENT: &str = include_str!("openapi.json");
+pub(super) const DOCUMENT: &str = include_str!("openapi.json");
 
 /// The document with the attribute names the served policies declare (their union,
 /// when several kommuner are served), so that a client or contract test generated
 /// from it sends only names the server accepts. Built per request: rules reload.
-pub fn served<'a>(declared: impl Iterator<Item = &'a str>) -> Value {
+pub(super) fn served<'a>(declared: impl Iterator<Item = &'a str>) -> Value {
     static PARSED: OnceLock<Value> = OnceLock::new();
     let mut doc = PARSED
         .get_or_init(|| serde_json::from_str(DOCUMENT).unwrap_or_else(|_| json!({})))

@@ -5,11 +5,11 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-pub const PROBLEM_JSON: &str = "application/problem+json";
+pub(crate) const PROBLEM_JSON: &str = "application/problem+json";
 
 /// One problem. `type` is a stable URN per kind of problem, listed in docs/integration.md.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Problem {
+pub(crate) struct Problem {
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub title: &'static str,
@@ -21,7 +21,7 @@ pub struct Problem {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FieldError {
+pub(crate) struct FieldError {
     pub pointer: String,
     pub detail: String,
 }
@@ -37,13 +37,13 @@ impl Problem {
         }
     }
 
-    pub fn with_error(mut self, pointer: String, detail: String) -> Self {
+    pub(crate) fn with_error(mut self, pointer: String, detail: String) -> Self {
         self.errors.push(FieldError { pointer, detail });
         self
     }
 
     /// The body is not JSON at all (syntax error, empty, trailing characters).
-    pub fn invalid_json(detail: String) -> Self {
+    pub(crate) fn invalid_json(detail: String) -> Self {
         Problem::new(
             StatusCode::BAD_REQUEST,
             "urn:rosa:problem:invalid-json",
@@ -53,7 +53,7 @@ impl Problem {
     }
 
     /// The body is JSON but not an inquiry (or array of inquiries).
-    pub fn invalid_inquiry(detail: String) -> Self {
+    pub(crate) fn invalid_inquiry(detail: String) -> Self {
         Problem::new(
             StatusCode::BAD_REQUEST,
             "urn:rosa:problem:invalid-inquiry",
@@ -63,7 +63,7 @@ impl Problem {
     }
 
     /// The query string is missing a parameter or has one out of range.
-    pub fn invalid_query(detail: String) -> Self {
+    pub(crate) fn invalid_query(detail: String) -> Self {
         Problem::new(
             StatusCode::BAD_REQUEST,
             "urn:rosa:problem:invalid-query",
@@ -72,7 +72,7 @@ impl Problem {
         )
     }
 
-    pub fn unknown_municipality() -> Self {
+    pub(crate) fn unknown_municipality() -> Self {
         Problem::new(
             StatusCode::NOT_FOUND,
             "urn:rosa:problem:unknown-municipality",
@@ -82,7 +82,7 @@ impl Problem {
         )
     }
 
-    pub fn unknown_case_type(id: &str) -> Self {
+    pub(crate) fn unknown_case_type(id: &str) -> Self {
         Problem::new(
             StatusCode::NOT_FOUND,
             "urn:rosa:problem:unknown-case-type",
@@ -95,7 +95,7 @@ impl Problem {
 
     /// The studio's preview while the rule files do not load (for the rule author, so
     /// in Swedish).
-    pub fn ruleset_has_errors() -> Self {
+    pub(crate) fn ruleset_has_errors() -> Self {
         Problem::new(
             StatusCode::CONFLICT,
             "urn:rosa:problem:ruleset-has-errors",
@@ -104,7 +104,7 @@ impl Problem {
         )
     }
 
-    pub fn not_found() -> Self {
+    pub(crate) fn not_found() -> Self {
         Problem::new(
             StatusCode::NOT_FOUND,
             "urn:rosa:problem:not-found",
@@ -113,7 +113,7 @@ impl Problem {
         )
     }
 
-    pub fn method_not_allowed() -> Self {
+    pub(crate) fn method_not_allowed() -> Self {
         Problem::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "urn:rosa:problem:method-not-allowed",
@@ -123,7 +123,7 @@ impl Problem {
         )
     }
 
-    pub fn timeout(limit: std::time::Duration) -> Self {
+    pub(crate) fn timeout(limit: std::time::Duration) -> Self {
         Problem::new(
             StatusCode::REQUEST_TIMEOUT,
             "urn:rosa:problem:timeout",
@@ -136,7 +136,7 @@ impl Problem {
     }
 
     /// `/health/ready` while a kommun has no ruleset to decide with.
-    pub fn not_ready() -> Self {
+    pub(crate) fn not_ready() -> Self {
         Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "urn:rosa:problem:not-ready",
@@ -145,7 +145,7 @@ impl Problem {
         )
     }
 
-    pub fn body_too_large(limit: usize) -> Self {
+    pub(crate) fn body_too_large(limit: usize) -> Self {
         Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "urn:rosa:problem:body-too-large",
@@ -154,7 +154,7 @@ impl Problem {
         )
     }
 
-    pub fn too_many_items(items: usize, limit: usize) -> Self {
+    pub(crate) fn too_many_items(items: usize, limit: usize) -> Self {
         Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "urn:rosa:problem:too-many-items",
@@ -163,7 +163,7 @@ impl Problem {
         )
     }
 
-    pub fn answer_too_large(bound: usize, limit: usize) -> Self {
+    pub(crate) fn answer_too_large(bound: usize, limit: usize) -> Self {
         Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "urn:rosa:problem:answer-too-large",
@@ -175,7 +175,7 @@ impl Problem {
         )
     }
 
-    pub fn unsupported_media_type() -> Self {
+    pub(crate) fn unsupported_media_type() -> Self {
         Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "urn:rosa:problem:unsupported-media-type",
@@ -185,7 +185,7 @@ impl Problem {
     }
 
     /// The body could not be read for another reason than its size (connection broke).
-    pub fn unreadable_body(detail: String) -> Self {
+    pub(crate) fn unreadable_body(detail: String) -> Self {
         Problem::new(
             StatusCode::BAD_REQUEST,
             "urn:rosa:problem:unreadable-body",
@@ -194,7 +194,7 @@ impl Problem {
         )
     }
 
-    pub fn internal(detail: String) -> Self {
+    pub(crate) fn internal(detail: String) -> Self {
         Problem::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "urn:rosa:problem:internal",
@@ -203,7 +203,7 @@ impl Problem {
         )
     }
 
-    pub fn status_code(&self) -> StatusCode {
+    pub(crate) fn status_code(&self) -> StatusCode {
         StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
@@ -221,12 +221,12 @@ impl IntoResponse for Problem {
 }
 
 /// Fallback for paths that match no route.
-pub async fn not_found() -> Problem {
+pub(crate) async fn not_found() -> Problem {
     Problem::not_found()
 }
 
 /// Fallback for a known path with the wrong method (axum adds the `Allow` header).
-pub async fn method_not_allowed() -> Problem {
+pub(crate) async fn method_not_allowed() -> Problem {
     Problem::method_not_allowed()
 }
 

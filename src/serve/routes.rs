@@ -45,7 +45,7 @@ fn api() -> Router<Arc<AppState>> {
         .route("/{kommunkod}/decisions/batch", post(decide_batch))
 }
 
-pub fn router(state: Arc<AppState>) -> Router {
+pub(super) fn router(state: Arc<AppState>) -> Router {
     api()
         .nest("/v1", api())
         .merge(desk::unversioned_api::<AppState>("/{kommunkod}"))

@@ -24,7 +24,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 /// `/` lists the kommuner; `/{kommunkod}/` is the desk; `/assets/…` its files.
-pub fn pages() -> Router<Arc<AppState>> {
+pub(super) fn pages() -> Router<Arc<AppState>> {
     Router::new()
         .route("/", get(index))
         .merge(desk::page::<AppState>("/{kommunkod}/"))
@@ -32,7 +32,7 @@ pub fn pages() -> Router<Arc<AppState>> {
 }
 
 /// The kommun a request names, with its engine as it is now.
-pub struct Served {
+pub(super) struct Served {
     pub tenant: Arc<Tenant>,
     pub loaded: Arc<Loaded>,
     pub request_id: Option<RequestId>,
@@ -47,7 +47,7 @@ impl Deref for Served {
 }
 
 /// No kommun is served under the path's kommunkod.
-pub enum Unserved {
+pub(super) enum Unserved {
     /// The path cannot be read (not UTF-8).
     Path(PathRejection),
     Unknown(String),

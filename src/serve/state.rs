@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 /// Everything the handlers share.
 #[derive(Debug)]
-pub struct AppState {
+pub(super) struct AppState {
     pub tenants: BTreeMap<Arc<str>, Arc<Tenant>>,
     pub log: Option<DecisionLog>,
     pub limits: Limits,
@@ -23,10 +23,10 @@ pub struct AppState {
 
 /// The id of one request: the client's `X-Request-Id`, or one made up here.
 #[derive(Debug, Clone)]
-pub struct RequestId(pub Arc<str>);
+pub(super) struct RequestId(pub Arc<str>);
 
 impl AppState {
-    pub fn log_decision(
+    pub(super) fn log_decision(
         &self,
         tenant: &Tenant,
         loaded: &Loaded,
@@ -43,7 +43,7 @@ impl AppState {
         }
     }
 
-    pub fn log_decisions(
+    pub(super) fn log_decisions(
         &self,
         tenant: &Tenant,
         loaded: &Loaded,
@@ -56,7 +56,7 @@ impl AppState {
         }
     }
 
-    pub fn log_stats(&self) -> LogStats {
+    pub(super) fn log_stats(&self) -> LogStats {
         self.log
             .as_ref()
             .map_or(LogStats::DISABLED, DecisionLog::stats)

@@ -14,7 +14,7 @@ use std::time::SystemTime;
 
 /// A ruleset compiled and in use.
 #[derive(Debug)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub engine: Engine,
     /// The ruleset's parts of every answer, escaped once.
     pub answer: AnswerParts,
@@ -23,14 +23,14 @@ pub struct Loaded {
 
 /// Why the last reload was rejected; cleared by the next successful one.
 #[derive(Debug, Clone, Serialize)]
-pub struct ReloadFailure {
+pub(crate) struct ReloadFailure {
     pub at: String,
     pub message: String,
     pub diagnostics: Vec<DiagnosticRecord>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReloadOutcome {
+pub(crate) enum ReloadOutcome {
     /// The files changed and the new ruleset is now in use.
     Swapped,
     /// The files load to the ruleset already in use.
@@ -47,7 +47,7 @@ struct History {
 }
 
 #[derive(Debug)]
-pub struct Tenant {
+pub(crate) struct Tenant {
     /// Fixed at start: a reload may not move the ruleset to another kommun.
     pub kommunkod: Arc<str>,
     pub dir: PathBuf,
@@ -59,7 +59,7 @@ pub struct Tenant {
 
 impl Tenant {
     /// Load the ruleset for the first time. Blocking: loading reads and checks files.
-    pub fn load(dir: &Path) -> Result<Tenant, Diagnostics> {
+    pub(crate) fn load(dir: &Path) -> Result<Tenant, Diagnostics> {
         let ruleset = Ruleset::load(dir)?;
         Ok(Tenant {
             kommunkod: ruleset.policy.kommunkod.as_str().into(),
@@ -71,12 +71,12 @@ impl Tenant {
     }
 
     /// The engine to use for one request or one batch.
-    pub fn current(&self) -> Arc<Loaded> {
+    pub(crate) fn current(&self) -> Arc<Loaded> {
         self.current.load_full()
     }
 
     /// Load and check the directory again; swap only if it is valid. Blocking.
-    pub fn reload(&self) -> ReloadOutcome {
+    pub(crate) fn reload(&self) -> ReloadOutcome {
         let _one_at_a_time = match self.reloading.try_lock() {
             Ok(guard) => guard,
             Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
@@ -112,7 +112,7 @@ impl Tenant {
     }
 
     /// A reload that did not finish within `budget`: reported, and the next may start.
-    pub fn reload_overran(&self, budget: std::time::Duration) {
+    pub(crate) fn reload_overran(&self, budget: std::time::Duration) {
         self.reject(failure(format!(
             "the reload did not finish within {} s (a file or disk that does not answer?); \
              the previous ruleset keeps serving",
@@ -152,7 +152,7 @@ impl Tenant {
     }
 
     /// What `GET /{kommunkod}/ruleset` shows.
-    pub fn status(&self) -> RulesetStatus {
+    pub(crate) fn status(&self) -> RulesetStatus {
         let loaded = self.current();
         let ruleset = loaded.engine.ruleset();
         let history = self.history();
@@ -175,7 +175,7 @@ impl Tenant {
         }
     }
 
-    pub fn has_reload_error(&self) -> bool {
+    pub(crate) fn has_reload_error(&self) -> bool {
         self.history().last_failure.is_some()
     }
 
@@ -219,7 +219,7 @@ fn failure(message: String) -> ReloadFailure {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct RulesetStatus {
+pub(crate) struct RulesetStatus {
     pub kommunkod: String,
     pub kommun: String,
     pub id: String,
@@ -232,13 +232,13 @@ pub struct RulesetStatus {
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
-pub struct Reloads {
+pub(crate) struct Reloads {
     pub succeeded: u64,
     pub failed: u64,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
-pub struct Counts {
+pub(crate) struct Counts {
     pub forvaltningar: usize,
     pub arendetyper: usize,
     /// Decided units: delmoment, or the ärendetyp itself when it has none.

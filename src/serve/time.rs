@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use std::time::SystemTime;
 
 /// `2026-11-03T09:15:02.123Z`.
-pub fn rfc3339(t: SystemTime) -> String {
+pub(super) fn rfc3339(t: SystemTime) -> String {
     // Out of jiff's range (beyond year 9999) only with a broken clock.
     let t = Timestamp::try_from(t).unwrap_or(Timestamp::UNIX_EPOCH);
     format!("{t:.3}")

@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 /// The reload task of one tenant; it owns the directory watch, if any.
-pub struct Reloader {
+pub(super) struct Reloader {
     trigger: mpsc::Sender<()>,
     task: JoinHandle<()>,
 }
@@ -18,7 +18,7 @@ pub struct Reloader {
 impl Reloader {
     /// Start the reload task (inside a Tokio runtime); watch `tenant.dir` if `watch`. A
     /// reload taking longer than `budget` is reported and left behind.
-    pub fn start(
+    pub(super) fn start(
         tenant: Arc<Tenant>,
         debounce: Duration,
         watch: bool,
@@ -36,16 +36,16 @@ impl Reloader {
     }
 
     /// Ask for a reload (after the debounce delay); never waits.
-    pub fn trigger(&self) {
+    pub(super) fn trigger(&self) {
         let _ = self.trigger.try_send(());
     }
 
     /// A sender that triggers this reloader, for signal handlers.
-    pub fn handle(&self) -> mpsc::Sender<()> {
+    pub(super) fn handle(&self) -> mpsc::Sender<()> {
         self.trigger.clone()
     }
 
-    pub fn stop(self) {
+    pub(super) fn stop(self) {
         self.task.abort();
     }
 }

@@ -16,7 +16,7 @@ use std::fmt;
 
 /// One inquiry from a request body.
 #[derive(Debug)]
-pub struct WireInquiry(pub Inquiry<'static>);
+pub(super) struct WireInquiry(pub Inquiry<'static>);
 
 const FIELDS: &[&str] = &[
     "case_type",
@@ -167,7 +167,7 @@ impl<'de> Deserialize<'de> for Attributes {
 
 /// At most this many undeclared attributes are listed in `errors`; the detail gives the
 /// count, so 90,000 misspelt names cost one short answer, not megabytes.
-pub const MAX_LISTED_ERRORS: usize = 20;
+pub(super) const MAX_LISTED_ERRORS: usize = 20;
 /// An attribute name is quoted in a detail up to this many characters.
 const MAX_QUOTED_CHARS: usize = 64;
 
@@ -175,7 +175,7 @@ const MAX_QUOTED_CHARS: usize = 64;
 /// [`MAX_LISTED_ERRORS`], with the count of all), with the declared ones: an undeclared
 /// name is a misspelling or data the rules must not see.
 /// `prefix` is the inquiry's pointer in the body (`""`, or `/3` in a batch).
-pub fn undeclared_attributes<'a>(
+pub(super) fn undeclared_attributes<'a>(
     inquiries: impl Iterator<Item = (String, &'a Inquiry<'a>)>,
     declared: &[&str],
 ) -> Result<(), Problem> {

@@ -9,7 +9,7 @@ use crate::numbers;
 use std::fmt::Write;
 
 /// The agreement's sections, one per förvaltning, as HTML.
-pub fn render(ruleset: &Ruleset) -> String {
+pub(super) fn render(ruleset: &Ruleset) -> String {
     let engine = Engine::new(ruleset);
     let mut out = String::new();
     for (f, forvaltning) in ruleset.forvaltningar().iter().enumerate() {

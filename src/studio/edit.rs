@@ -6,7 +6,7 @@ use crate::model::{Outcome, Ruleset};
 
 /// The text of the file that holds the unit, with its `rosa N` set to `level`: the
 /// file's path and its new text.
-pub fn set_level(
+pub(super) fn set_level(
     ruleset: &Ruleset,
     case_type: &str,
     part: Option<&str>,
@@ -41,7 +41,7 @@ pub fn set_level(
 /// The unit's file with a `test` block appended that pins today's decision in
 /// `channel`: "pin this" in the room. Gives the file, its new text and the test's name. Refused when guarded rules decide it, as the
 /// test would need the inquiry's attributes.
-pub fn pin_test(
+pub(super) fn pin_test(
     ruleset: &Ruleset,
     case_type: &str,
     part: Option<&str>,
@@ -105,7 +105,7 @@ fn unique_test_name(ruleset: &Ruleset, wanted: &str) -> String {
 /// form gives it.
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct NewUnit {
+pub(super) struct NewUnit {
     /// The förvaltning of a new ärendetyp; ignored for a delmoment.
     pub forvaltning: String,
     /// The new ärendetyp's id, or the ärendetyp a delmoment is added to.
@@ -121,7 +121,7 @@ pub struct NewUnit {
 
 /// The file with the new block written before the closing brace of its parent; the
 /// checker and the formatter decide the rest when it is saved.
-pub fn add_unit(ruleset: &Ruleset, new: &NewUnit) -> Result<(String, String), String> {
+pub(super) fn add_unit(ruleset: &Ruleset, new: &NewUnit) -> Result<(String, String), String> {
     valid_name(&new.name)?;
     let (parent, block) = match &new.part {
         None => {

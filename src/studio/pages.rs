@@ -15,7 +15,7 @@ use std::sync::Arc;
 type App = State<Arc<Studio>>;
 
 /// The studio's header and menu, on every page.
-pub const HEADER: &str = "<p class=\"produkt\">rosa studio</p>\
+pub(super) const HEADER: &str = "<p class=\"produkt\">rosa studio</p>\
     <nav aria-label=\"Studion\"><ul class=\"meny\">\
     <li><a href=\"/\">Överenskommelsen</a></li>\
     <li><a href=\"/forhandsvisning/\">Handboken (förhandsvisning)</a></li>\
@@ -23,7 +23,7 @@ pub const HEADER: &str = "<p class=\"produkt\">rosa studio</p>\
     <li><a href=\"/tester\">Tester</a></li></ul></nav>";
 
 /// The page for a directory whose files do not load.
-pub fn broken_page(studio: &Studio) -> String {
+pub(super) fn broken_page(studio: &Studio) -> String {
     let workspace = studio.workspace();
     let records = workspace
         .ruleset()
@@ -38,7 +38,7 @@ pub fn broken_page(studio: &Studio) -> String {
 }
 
 /// The agreement, with the what-if panel.
-pub async fn agreement(State(studio): App) -> Response {
+pub(super) async fn agreement(State(studio): App) -> Response {
     let workspace = studio.fresh_workspace();
     let main = match workspace.ruleset() {
         Ok(ruleset) => agreement_main(ruleset),
@@ -136,7 +136,7 @@ fn file_list(paths: &[String]) -> String {
 }
 
 /// One rule file as text, checked as one types.
-pub async fn file(State(studio): App, Path(path): Path<String>) -> Response {
+pub(super) async fn file(State(studio): App, Path(path): Path<String>) -> Response {
     let workspace = studio.fresh_workspace();
     let Some((text, version)) = workspace.file(&path) else {
         let main = format!(
@@ -158,7 +158,7 @@ pub async fn file(State(studio): App, Path(path): Path<String>) -> Response {
 }
 
 /// The form for a new ärendetyp or delmoment.
-pub async fn new_unit(State(studio): App) -> Response {
+pub(super) async fn new_unit(State(studio): App) -> Response {
     let workspace = studio.fresh_workspace();
     let Ok(ruleset) = workspace.ruleset() else {
         drop(workspace);
@@ -219,7 +219,7 @@ pub async fn new_unit(State(studio): App) -> Response {
 
 /// The agreement as an Excel workbook: the dry-run's sheets from declared volumes,
 /// names before ids, for the förvaltning that signs it.
-pub async fn workbook(State(studio): App) -> Response {
+pub(super) async fn workbook(State(studio): App) -> Response {
     let ruleset = match studio.fresh_workspace().ruleset() {
         Ok(ruleset) => ruleset.clone(),
         Err(_) => return Html(broken_page(&studio)).into_response(),
@@ -248,7 +248,7 @@ pub async fn workbook(State(studio): App) -> Response {
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// Any other path.
-pub async fn not_found(State(studio): App) -> Response {
+pub(super) async fn not_found(State(studio): App) -> Response {
     let main =
         "<h1>Sidan finns inte</h1>\n<p><a href=\"/\">Till överenskommelsen</a></p>".to_string();
     let body = page_html(&studio, "Sidan finns inte – rosa studio", main);
@@ -256,7 +256,7 @@ pub async fn not_found(State(studio): App) -> Response {
 }
 
 /// The ruleset's tests with their results.
-pub async fn tests(State(studio): App) -> Response {
+pub(super) async fn tests(State(studio): App) -> Response {
     let workspace = studio.fresh_workspace();
     let Ok(ruleset) = workspace.ruleset() else {
         return page(&studio, "Tester", broken_main(&[], &workspace.paths()));

@@ -17,11 +17,11 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 /// Under this path the preview answers as `/v1/{kommunkod}` does.
-pub const BASE: &str = "/forhandsvisning";
+pub(super) const BASE: &str = "/forhandsvisning";
 
 /// The engine of one preview request, and the trial it holds in words (empty for the
 /// saved version).
-pub struct Trial {
+pub(super) struct Trial {
     engine: Arc<Engine>,
     description: String,
 }

@@ -20,7 +20,7 @@ use std::time::Instant;
 
 type App = State<Arc<Studio>>;
 
-pub fn router(studio: Arc<Studio>) -> Router {
+pub(super) fn router(studio: Arc<Studio>) -> Router {
     let api = Router::new()
         .route("/api/what-if", post(what_if))
         .route("/api/levels", post(save_levels))

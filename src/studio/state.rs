@@ -18,7 +18,7 @@ struct Tried {
     description: String,
 }
 
-pub struct Studio {
+pub(super) struct Studio {
     workspace: Mutex<Workspace>,
     baseline: Mutex<Option<(String, Figures)>>,
     /// `None` until a trial changes something.
@@ -33,7 +33,7 @@ pub struct Studio {
 }
 
 impl Studio {
-    pub fn open(dir: &Path, addr: SocketAddr) -> Arc<Studio> {
+    pub(super) fn open(dir: &Path, addr: SocketAddr) -> Arc<Studio> {
         Arc::new(Studio {
             workspace: Mutex::new(Workspace::open(dir)),
             baseline: Mutex::new(None),
@@ -44,12 +44,12 @@ impl Studio {
         })
     }
 
-    pub fn workspace(&self) -> MutexGuard<'_, Workspace> {
+    pub(super) fn workspace(&self) -> MutexGuard<'_, Workspace> {
         self.workspace.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The workspace as the files on disk are now.
-    pub fn fresh_workspace(&self) -> MutexGuard<'_, Workspace> {
+    pub(super) fn fresh_workspace(&self) -> MutexGuard<'_, Workspace> {
         let mut workspace = self.workspace();
         workspace.refresh();
         workspace
@@ -58,7 +58,7 @@ impl Studio {
     /// The engine of the desk preview, with the trial in words (empty for none): the
     /// saved ruleset with the last trial, if the trial was made on the saved version;
     /// `None` when the files do not load.
-    pub fn preview(&self) -> Option<(Arc<Engine>, String)> {
+    pub(super) fn preview(&self) -> Option<(Arc<Engine>, String)> {
         let saved = self.workspace().ruleset().ok()?.clone();
         let trial = self.trial.lock().unwrap_or_else(|e| e.into_inner());
         match trial.as_ref() {
@@ -78,7 +78,7 @@ impl Studio {
     }
 
     /// Keep the ruleset of a trial (and its description) for the preview.
-    pub fn remember_trial(&self, saved_id: &str, trial: Option<(Ruleset, String)>) {
+    pub(super) fn remember_trial(&self, saved_id: &str, trial: Option<(Ruleset, String)>) {
         let mut slot = self.trial.lock().unwrap_or_else(|e| e.into_inner());
         *slot = trial.map(|(ruleset, description)| Tried {
             saved_id: saved_id.to_string(),
@@ -88,7 +88,7 @@ impl Studio {
     }
 
     /// The saved ruleset's figures, computed once per version of the files.
-    pub fn baseline(&self, ruleset: &Ruleset) -> Result<Figures, String> {
+    pub(super) fn baseline(&self, ruleset: &Ruleset) -> Result<Figures, String> {
         let mut cached = self.baseline.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((id, figures)) = cached.as_ref()
             && *id == ruleset.id

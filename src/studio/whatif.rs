@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 /// What the room is trying, as the page sends it.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Trial {
+pub(super) struct Trial {
     #[serde(default)]
     pub grant_systems: Vec<String>,
     pub threshold_per_month: Option<f64>,
@@ -21,7 +21,7 @@ pub struct Trial {
 /// One unit at another level.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LevelChange {
+pub(super) struct LevelChange {
     pub case_type: String,
     pub part: Option<String>,
     pub level: u8,
@@ -29,7 +29,7 @@ pub struct LevelChange {
 
 /// The headline figures the room watches.
 #[derive(Debug, Clone, Serialize)]
-pub struct Figures {
+pub(super) struct Figures {
     /// Share of contacts kundtjänst handles, 0–1.
     pub share: f64,
     pub goal_share: f64,
@@ -50,7 +50,7 @@ pub struct Figures {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ForvaltningFigures {
+pub(super) struct ForvaltningFigures {
     pub id: String,
     pub name: String,
     pub share: f64,
@@ -59,7 +59,7 @@ pub struct ForvaltningFigures {
 
 /// The saved ruleset's figures and the trial's, side by side.
 #[derive(Debug, Serialize)]
-pub struct WhatIf {
+pub(super) struct WhatIf {
     pub baseline: Figures,
     pub scenario: Figures,
     /// The trial in words (`scenario: kundtjänst får Procapita, …`); empty when none.
@@ -96,14 +96,14 @@ impl Trial {
 }
 
 /// The figures of `ruleset` as saved.
-pub fn figures(ruleset: &Ruleset) -> Result<Figures, String> {
+pub(super) fn figures(ruleset: &Ruleset) -> Result<Figures, String> {
     let report = dryrun::run(ruleset, &Options::default()).map_err(|e| e.0)?;
     Ok(Figures::from(&report))
 }
 
 /// The trial's figures against `baseline` (the saved ruleset's), and the ruleset it
 /// gives with the trial in words (`None` when it changes nothing).
-pub fn try_out(
+pub(super) fn try_out(
     ruleset: &Ruleset,
     baseline: Figures,
     trial: &Trial,

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 /// The directory as last read or saved, and the ruleset it gives.
 #[derive(Debug)]
-pub struct Workspace {
+pub(super) struct Workspace {
     root: PathBuf,
     sources: SourceMap,
     /// Problems reading the directory (unreadable files), kept for every check.
@@ -24,7 +24,7 @@ pub struct Workspace {
 
 /// Why an edit was not saved.
 #[derive(Debug)]
-pub enum SaveError {
+pub(super) enum SaveError {
     /// No rule file of the ruleset has this path.
     UnknownFile(String),
     /// The ruleset with the edit does not check; nothing was written.
@@ -37,7 +37,7 @@ pub enum SaveError {
 
 impl Workspace {
     /// Read and check the directory.
-    pub fn open(root: &Path) -> Workspace {
+    pub(super) fn open(root: &Path) -> Workspace {
         let (sources, read_problems) = SourceMap::read_dir(root);
         let checked = check(root, sources.clone(), read_problems.clone());
         Workspace {
@@ -49,12 +49,12 @@ impl Workspace {
     }
 
     /// The ruleset of the saved files, or why they do not load.
-    pub fn ruleset(&self) -> Result<&Arc<Ruleset>, &Diagnostics> {
+    pub(super) fn ruleset(&self) -> Result<&Arc<Ruleset>, &Diagnostics> {
         self.checked.as_ref()
     }
 
     /// The rule files, relative to the root with forward slashes, in load order.
-    pub fn paths(&self) -> Vec<String> {
+    pub(super) fn paths(&self) -> Vec<String> {
         self.sources
             .files()
             .map(|(_, f)| f.display_path())
@@ -62,13 +62,17 @@ impl Workspace {
     }
 
     /// A rule file's text as saved, and the version to send back when saving it.
-    pub fn file(&self, path: &str) -> Option<(&str, String)> {
+    pub(super) fn file(&self, path: &str) -> Option<(&str, String)> {
         let file = self.find(path)?;
         Some((file.text.as_str(), version(&file.text)))
     }
 
     /// The whole ruleset with `path` holding `text`: its diagnostics, saved nowhere.
-    pub fn check_edit(&self, path: &str, text: &str) -> Result<Vec<DiagnosticRecord>, SaveError> {
+    pub(super) fn check_edit(
+        &self,
+        path: &str,
+        text: &str,
+    ) -> Result<Vec<DiagnosticRecord>, SaveError> {
         let sources = self.with_edit(path, text)?;
         Ok(
             match check(&self.root, sources, self.read_problems.clone()) {
@@ -80,7 +84,12 @@ impl Workspace {
 
     /// Save `text` as `path` after checking the whole ruleset with it and formatting
     /// it, if the file on disk is still `base_version` (from [`Workspace::file`]).
-    pub fn save(&mut self, path: &str, text: &str, base_version: &str) -> Result<(), SaveError> {
+    pub(super) fn save(
+        &mut self,
+        path: &str,
+        text: &str,
+        base_version: &str,
+    ) -> Result<(), SaveError> {
         // Check against the other files as they are now, not as last read.
         self.refresh();
         let file = self
@@ -132,7 +141,7 @@ impl Workspace {
 
     /// Read the directory again if a file changed on disk (an editor beside the
     /// studio), so every page shows the files as they are.
-    pub fn refresh(&mut self) {
+    pub(super) fn refresh(&mut self) {
         let (sources, read_problems) = SourceMap::read_dir(&self.root);
         let same = sources.files().count() == self.sources.files().count()
             && sources
@@ -186,7 +195,7 @@ fn errors_first(diagnostics: &Diagnostics) -> Vec<DiagnosticRecord> {
 }
 
 /// A short fingerprint of a file's text: what the editor started from.
-pub fn version(text: &str) -> String {
+pub(super) fn version(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -4,20 +4,20 @@
 use crate::source::{FileId, Span};
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct File {
+pub(crate) struct File {
     pub file: FileId,
     pub blocks: Vec<Block>,
     pub comments: Vec<Comment>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Comment {
+pub(crate) struct Comment {
     pub text: String,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BlockKind {
+pub(crate) enum BlockKind {
     Policy,
     Forvaltning,
     Arendetyp,
@@ -27,7 +27,7 @@ pub enum BlockKind {
 
 /// `kundtjänst "…" { … }`, `förvaltning id "…" { … }`, `ärendetyp`, `delmoment`, `test`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Block {
+pub(crate) struct Block {
     pub kind: BlockKind,
     pub id: Option<Ident>,
     pub name: Option<Text>,
@@ -39,13 +39,13 @@ pub struct Block {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Stmt {
+pub(crate) struct Stmt {
     pub kind: StmtKind,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum StmtKind {
+pub(crate) enum StmtKind {
     // policy
     Kommun {
         name: Text,
@@ -101,20 +101,20 @@ pub enum StmtKind {
 
 /// `belopp tal` in the policy's `attribut` list.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AttrDecl {
+pub(crate) struct AttrDecl {
     pub name: Ident,
     pub kind: Option<Word<AttrKind>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AttrKind {
+pub(crate) enum AttrKind {
     Tal,
     Text,
     JaNej,
 }
 
 impl AttrKind {
-    pub fn keyword(self) -> &'static str {
+    pub(crate) fn keyword(self) -> &'static str {
         match self {
             AttrKind::Tal => crate::lang::ATTRIBUTE_TYPES[0],
             AttrKind::Text => crate::lang::ATTRIBUTE_TYPES[1],
@@ -124,30 +124,30 @@ impl AttrKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ident {
+pub(crate) struct Ident {
     pub name: String,
     pub span: Span,
 }
 
 /// A quoted string; `span` covers the quotes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Text {
+pub(crate) struct Text {
     pub value: String,
     pub span: Span,
 }
 
 /// A value with the span of the word it was written as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Word<T> {
+pub(crate) struct Word<T> {
     pub value: T,
     pub span: Span,
 }
 
-pub use crate::lang::Unit;
+pub(crate) use crate::lang::Unit;
 
 /// A number and its unit as written: `60 per månad`, `4 min`, `80 %`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Quantity {
+pub(crate) struct Quantity {
     pub value: f64,
     /// The digits as written (`2,5`), kept so that `rosa fmt` does not reformat numbers.
     pub text: String,
@@ -156,28 +156,28 @@ pub struct Quantity {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Level {
+pub(crate) struct Level {
     /// Saturates at `u32::MAX` for absurd input; the checker rejects it.
     pub value: u32,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LevelRange {
+pub(crate) struct LevelRange {
     pub from: Level,
     pub to: Level,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutcomeWord {
+pub(crate) enum OutcomeWord {
     Direkt,
     Manus,
     Vidarekoppla,
 }
 
 impl OutcomeWord {
-    pub fn keyword(self) -> &'static str {
+    pub(crate) fn keyword(self) -> &'static str {
         match self {
             OutcomeWord::Direkt => crate::lang::OUTCOMES[0],
             OutcomeWord::Manus => crate::lang::OUTCOMES[1],
@@ -187,7 +187,7 @@ impl OutcomeWord {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum TargetPart {
+pub(crate) enum TargetPart {
     Till(Ident),
     Ko(Text),
     Telefon(Text),
@@ -196,14 +196,14 @@ pub enum TargetPart {
 
 /// `vidarekoppla till soc kö "Mottagningen" telefon "…" e-post "…"`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Target {
+pub(crate) struct Target {
     pub parts: Vec<TargetPart>,
     pub span: Span,
 }
 
 /// `om `villkor` => utfall [mottagare]`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Rule {
+pub(crate) struct Rule {
     /// The condition (`grammar/villkor.pest`); its span covers the text between the backticks.
     pub condition: Text,
     pub outcome: Word<OutcomeWord>,
@@ -213,7 +213,7 @@ pub struct Rule {
 
 /// `mån-fre 08:00-16:30`; days 1 = måndag … 7 = söndag, times in minutes after midnight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Opening {
+pub(crate) struct Opening {
     pub first_day: Word<u8>,
     pub last_day: Option<Word<u8>>,
     pub opens: Word<u32>,
@@ -222,7 +222,7 @@ pub struct Opening {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(crate) enum Value {
     Text(String),
     Number(f64),
     Bool(bool),

@@ -10,11 +10,11 @@ use pest::iterators::Pair;
 struct ConditionParser;
 
 /// A byte range in the condition text.
-pub type Range = (usize, usize);
+pub(crate) type Range = (usize, usize);
 
 /// A condition as written.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Expr {
+pub(crate) enum Expr {
     /// `a || b || …`
     Or(Vec<Expr>),
     /// `a && b && …`
@@ -37,7 +37,7 @@ pub enum Expr {
 
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CompareOp {
+pub(crate) enum CompareOp {
     Eq,
     Ne,
     Lt,
@@ -47,7 +47,7 @@ pub enum CompareOp {
 }
 
 impl CompareOp {
-    pub fn symbol(self) -> &'static str {
+    pub(crate) fn symbol(self) -> &'static str {
         match self {
             CompareOp::Eq => "==",
             CompareOp::Ne => "!=",
@@ -58,21 +58,21 @@ impl CompareOp {
         }
     }
 
-    pub fn is_equality(self) -> bool {
+    pub(crate) fn is_equality(self) -> bool {
         matches!(self, CompareOp::Eq | CompareOp::Ne)
     }
 }
 
 /// A literal and where it stands.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Literal {
+pub(crate) struct Literal {
     pub value: LiteralValue,
     pub range: Range,
 }
 
 /// The value of a literal.
 #[derive(Debug, Clone, PartialEq)]
-pub enum LiteralValue {
+pub(crate) enum LiteralValue {
     Text(String),
     Number(f64),
     Bool(bool),
@@ -80,13 +80,13 @@ pub enum LiteralValue {
 
 /// Why a condition does not parse: a Swedish message and where.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SyntaxError {
+pub(crate) struct SyntaxError {
     pub message: String,
     pub range: Range,
 }
 
 /// Parse a condition.
-pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
+pub(crate) fn parse(text: &str) -> Result<Expr, SyntaxError> {
     let mut pairs =
         ConditionParser::parse(Rule::condition, text).map_err(|e| syntax_error(text, &e))?;
     let condition = pairs.next().expect("`condition` always yields one pair");

@@ -3,9 +3,9 @@
 //! A syntax error stops the file it is in (pest does not recover); the loader goes on
 //! with the other files so that the author sees every broken file at once.
 
-pub mod ast;
-pub mod condition;
-pub mod format;
+pub(crate) mod ast;
+pub(crate) mod condition;
+pub(crate) mod format;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span};
@@ -21,7 +21,7 @@ use pest::iterators::Pair;
 struct RosaParser;
 
 /// Parse one rule file.
-pub fn parse(file: FileId, text: &str) -> Result<File, Box<Diagnostic>> {
+pub(crate) fn parse(file: FileId, text: &str) -> Result<File, Box<Diagnostic>> {
     let mut pairs =
         RosaParser::parse(Rule::file, text).map_err(|e| Box::new(syntax_error(file, text, &e)))?;
     let root = pairs

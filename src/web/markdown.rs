@@ -5,7 +5,7 @@
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 /// Render `markdown` as sanitised HTML whose top heading is `<h{top}>`.
-pub fn render(markdown: &str, top: HeadingLevel) -> String {
+pub(crate) fn render(markdown: &str, top: HeadingLevel) -> String {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let shift = top as usize - 1;

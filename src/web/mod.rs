@@ -3,11 +3,11 @@
 //! the rendering of rule authors' markdown. Nothing here reaches the network at run
 //! time; every page works offline.
 
-pub mod markdown;
+pub(crate) mod markdown;
 mod page;
 
 pub(crate) use crate::html::escape;
-pub use page::Page;
+pub(crate) use page::Page;
 
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
@@ -15,7 +15,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 /// Only the server's own scripts, styles and data; no inline script, no frames.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
     style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; \
     form-action 'self'; frame-ancestors 'none'";
 
@@ -32,10 +32,10 @@ pub struct Asset {
 
 /// The desk's content before its script fills it in: served by `rosa serve` and, on
 /// the ruleset being edited, by the studio's preview.
-pub const DESK_MAIN: &str = include_str!("assets/desk.html");
+pub(crate) const DESK_MAIN: &str = include_str!("assets/desk.html");
 
 /// Every asset of every page.
-pub const ASSETS: &[Asset] = &[
+pub(crate) const ASSETS: &[Asset] = &[
     Asset {
         name: "rosa.css",
         content_type: "text/css; charset=utf-8",
@@ -54,7 +54,7 @@ pub const ASSETS: &[Asset] = &[
 ];
 
 /// The asset with this name.
-pub fn asset(name: &str) -> Option<&'static Asset> {
+pub(crate) fn asset(name: &str) -> Option<&'static Asset> {
     ASSETS.iter().find(|a| a.name == name)
 }
 
@@ -74,14 +74,14 @@ impl IntoResponse for &'static Asset {
 
 /// Security headers on every response: the content security policy and its companions.
 /// A handler that sets one keeps its own.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+pub(crate) async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     add_security_headers(response.headers_mut());
     response
 }
 
 /// What [`security_headers`] adds, for a middleware that does more than this.
-pub fn add_security_headers(headers: &mut HeaderMap) {
+pub(crate) fn add_security_headers(headers: &mut HeaderMap) {
     // Checked at compile time: on every response, checking the policy's bytes showed up.
     const DEFAULTS: [(HeaderName, HeaderValue); 4] = [
         (

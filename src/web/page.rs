@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 /// One HTML page.
 #[derive(Debug)]
-pub struct Page<'a> {
+pub(crate) struct Page<'a> {
     /// The `<title>`; also the first words a screen reader says.
     pub title: &'a str,
     /// Scripts under `/assets/`, loaded deferred.
@@ -20,7 +20,7 @@ pub struct Page<'a> {
 
 impl Page<'_> {
     /// The whole document.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let mut out = String::with_capacity(self.main.len() + 2048);
         out.push_str("<!doctype html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n");
         out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");

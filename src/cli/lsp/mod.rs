@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use text::LineIndex;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// Tala över stdin och stdout (det enda sättet; flaggan finns för att VS Code skickar den)
     #[arg(long)]
     stdio: bool,
@@ -38,7 +38,7 @@ const MAX_BUFFER_BYTES: usize = 4 * 1024 * 1024;
 /// How far above a file's directory the ruleset's root is looked for.
 const MAX_ROOT_CLIMB: usize = 16;
 
-pub fn run(_args: Args) -> u8 {
+pub(super) fn run(_args: Args) -> u8 {
     use std::io::IsTerminal;
     if std::io::stdin().is_terminal() {
         eprintln!(

@@ -5,13 +5,13 @@ use lsp_types::{Position, Range, Uri};
 use std::path::{Path, PathBuf};
 
 /// The start of every line of a text, to turn byte offsets into LSP positions and back.
-pub struct LineIndex<'a> {
+pub(super) struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
 }
 
 impl<'a> LineIndex<'a> {
-    pub fn new(text: &'a str) -> Self {
+    pub(super) fn new(text: &'a str) -> Self {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -19,7 +19,7 @@ impl<'a> LineIndex<'a> {
     }
 
     /// The LSP position of a byte offset (clamped to the text, and to a char boundary).
-    pub fn position(&self, offset: usize) -> Position {
+    pub(super) fn position(&self, offset: usize) -> Position {
         let offset = floor_char_boundary(self.text, offset);
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
@@ -27,13 +27,13 @@ impl<'a> LineIndex<'a> {
         Position::new(to_u32(line), to_u32(character))
     }
 
-    pub fn range(&self, start: usize, end: usize) -> Range {
+    pub(super) fn range(&self, start: usize, end: usize) -> Range {
         Range::new(self.position(start), self.position(end.max(start)))
     }
 
     /// The byte offset of an LSP position; past the end of a line means its end, past
     /// the last line the end of the text.
-    pub fn offset(&self, position: Position) -> usize {
+    pub(super) fn offset(&self, position: Position) -> usize {
         let Some(&start) = self.starts.get(position.line as usize) else {
             return self.text.len();
         };
@@ -50,7 +50,7 @@ impl<'a> LineIndex<'a> {
     }
 
     /// The range of the whole text.
-    pub fn whole(&self) -> Range {
+    pub(super) fn whole(&self) -> Range {
         Range::new(Position::new(0, 0), self.position(self.text.len()))
     }
 }
@@ -69,7 +69,7 @@ fn floor_char_boundary(text: &str, offset: usize) -> usize {
 
 /// The absolute path of a `file:` URI on this machine; `None` for any other URI
 /// (`untitled:`, a remote host, a relative or malformed path).
-pub fn file_path(uri: &str) -> Option<PathBuf> {
+pub(super) fn file_path(uri: &str) -> Option<PathBuf> {
     let scheme_end = uri.find(':')?;
     if !uri[..scheme_end].eq_ignore_ascii_case("file") {
         return None;
@@ -124,7 +124,7 @@ fn bytes_to_path(bytes: Vec<u8>) -> Option<PathBuf> {
 }
 
 /// The `file://` URI of an absolute path.
-pub fn file_uri(path: &Path) -> Option<Uri> {
+pub(super) fn file_uri(path: &Path) -> Option<Uri> {
     let bytes = path_bytes(path)?;
     let mut uri = String::from("file://");
     if bytes.first() != Some(&b'/') {
@@ -153,7 +153,7 @@ fn path_bytes(path: &Path) -> Option<Vec<u8>> {
 }
 
 /// The word (id or keyword: letters, digits, `_`, `-`) at a byte offset, with its range.
-pub fn word_at(text: &str, offset: usize) -> Option<(&str, usize, usize)> {
+pub(super) fn word_at(text: &str, offset: usize) -> Option<(&str, usize, usize)> {
     let offset = floor_char_boundary(text, offset);
     let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
     let start = text[..offset]
@@ -172,7 +172,7 @@ pub fn word_at(text: &str, offset: usize) -> Option<(&str, usize, usize)> {
 
 /// Whether what follows `line_start` (a line up to some point) is inside quoted text or
 /// a `//` comment.
-pub fn in_text_or_comment(line_start: &str) -> bool {
+pub(super) fn in_text_or_comment(line_start: &str) -> bool {
     let mut quoted = false;
     let mut chars = line_start.chars().peekable();
     while let Some(c) = chars.next() {

@@ -9,19 +9,19 @@ use std::fmt::Write as _;
 
 /// `ärendetyp` for `arendetyp`: the keyword (Swedish spelling) and its meaning, from the
 /// language's table.
-pub fn keyword(word: &str) -> Option<(&'static str, &'static str)> {
+pub(super) fn keyword(word: &str) -> Option<(&'static str, &'static str)> {
     rosa::lang::keyword(word).map(|k| (k.word, k.meaning))
 }
 
 /// The policy's level ranges, or the defaults while no ruleset has loaded.
-pub struct Levels {
+pub(super) struct Levels {
     pub scale: u8,
     pub direct: (u8, u8),
     pub scripted: (u8, u8),
 }
 
 impl Levels {
-    pub fn of(ruleset: Option<&Ruleset>) -> Levels {
+    pub(super) fn of(ruleset: Option<&Ruleset>) -> Levels {
         match ruleset {
             Some(r) => {
                 let p = r.policy();
@@ -40,7 +40,7 @@ impl Levels {
     }
 
     /// What level `n` means under the policy's method (docs/regelsprak.md §13).
-    pub fn meaning(&self, n: u64) -> String {
+    pub(super) fn meaning(&self, n: u64) -> String {
         let (d0, d1) = self.direct;
         let (s0, s1) = self.scripted;
         let within = |lo: u8, hi: u8| (u64::from(lo)..=u64::from(hi)).contains(&n);
@@ -81,7 +81,7 @@ fn span(lo: u8, hi: u8) -> String {
 
 /// An ärendetyp's name, förvaltning, level and decided outcome in each of the policy's
 /// channels (without attributes or time: rules with conditions may decide otherwise).
-pub fn arendetyp(ruleset: &Ruleset, engine: &Engine, id: &str) -> Option<String> {
+pub(super) fn arendetyp(ruleset: &Ruleset, engine: &Engine, id: &str) -> Option<String> {
     let t = ruleset.arendetyp(id)?;
     let mut out = format!("**{}** – {}\n\n", t.id, t.name);
     if let Some(f) = ruleset.forvaltningar().get(t.forvaltning) {
@@ -131,7 +131,7 @@ pub fn arendetyp(ruleset: &Ruleset, engine: &Engine, id: &str) -> Option<String>
 }
 
 /// Completion items for the keywords, with their explanation.
-pub fn keyword_items() -> impl Iterator<Item = CompletionItem> {
+pub(super) fn keyword_items() -> impl Iterator<Item = CompletionItem> {
     KEYWORDS.iter().map(|k| CompletionItem {
         label: k.word.to_string(),
         kind: Some(CompletionItemKind::KEYWORD),
@@ -140,7 +140,7 @@ pub fn keyword_items() -> impl Iterator<Item = CompletionItem> {
     })
 }
 
-pub fn markdown(text: &str) -> Documentation {
+pub(super) fn markdown(text: &str) -> Documentation {
     Documentation::MarkupContent(MarkupContent {
         kind: MarkupKind::Markdown,
         value: text.to_string(),
@@ -151,7 +151,7 @@ pub fn markdown(text: &str) -> Documentation {
 /// also while the ruleset has errors: the policy's systems and attributes, the
 /// förvaltning ids and the ärendetyp ids, and where each id is declared.
 #[derive(Default)]
-pub struct Names {
+pub(super) struct Names {
     pub systems: Vec<String>,
     pub attributes: Vec<String>,
     pub forvaltningar: Vec<String>,
@@ -162,14 +162,14 @@ pub struct Names {
 
 /// Whether a declared id is a förvaltning or an ärendetyp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeclaredKind {
+pub(super) enum DeclaredKind {
     Forvaltning,
     Arendetyp,
 }
 
 /// Where an id is declared: the index of its text in the scan, and its byte range.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Declared {
+pub(super) struct Declared {
     pub kind: DeclaredKind,
     pub id: String,
     pub file: usize,
@@ -178,7 +178,7 @@ pub struct Declared {
 }
 
 impl Names {
-    pub fn scan<'a>(texts: impl Iterator<Item = &'a str>) -> Names {
+    pub(super) fn scan<'a>(texts: impl Iterator<Item = &'a str>) -> Names {
         let mut names = Names::default();
         for (file, text) in texts.enumerate() {
             let mut depth = 0usize;
