@@ -20,7 +20,7 @@ use std::fmt;
 pub(crate) const MAX_NODES: u32 = 100;
 
 /// At most this many node visits in one decision, over every rule tried. A decision
-/// that reaches it is forwarded; with [`MAX_NODES`] per condition that takes more
+/// that reaches it is forwarded; with at most 100 nodes per condition that takes more
 /// than 100 conditions on one unit.
 pub const DECISION_BUDGET: u32 = 10_000;
 
