@@ -80,6 +80,38 @@ fn a_workbook_declaring_the_whole_grid_is_read_sparsely() {
     assert_eq!(lines(&output), (1_048_576, 1, 1));
 }
 
+/// References whose arithmetic overflows in calamine (a reversed or absurd dimension, a
+/// cell past every grid): read or refused with a message, never a panic.
+#[test]
+fn overflowing_cell_references_are_read_or_refused_never_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("B2:A1", "A2", true),
+        ("ZZZZZ9999999999:A1", "A2", true),
+        ("A1:B2", "ZZZZZZZ99999999999", false),
+    ];
+    for (i, (dimension, reference, readable)) in cases.into_iter().enumerate() {
+        let path = dir.path().join(format!("ref{i}.xlsx"));
+        workbook(&path, dimension, |w| {
+            write!(
+                w,
+                r#"{HEADER}<row r="2">{}</row>"#,
+                text_cell(reference, "bygglov")
+            )
+            .unwrap();
+        });
+        let output = dry_run(&path);
+        assert_no_crash(&output);
+        let shown = text(&output);
+        if readable {
+            assert!(output.status.success(), "{dimension}: {shown}");
+        } else {
+            assert_eq!(output.status.code(), Some(2), "{reference}: {shown}");
+            assert!(shown.contains("utanför Excels rutnät"), "{shown}");
+        }
+    }
+}
+
 #[test]
 fn sparse_far_columns_cost_no_dense_rows() {
     let dir = tempfile::tempdir().unwrap();
