@@ -1,6 +1,8 @@
 //! `rosa studio` over HTTP: its guards (session token, origin, host), and edits that
 //! reach the files only through the checker and the formatter, never over a newer file.
 
+mod common;
+
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -29,20 +31,8 @@ impl Reply {
 
 fn copy_example() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(Path::new("rulesets/exempelkommun"), dir.path());
+    common::copy_dir(Path::new("rulesets/exempelkommun"), dir.path());
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn start(dir: &Path) -> Studio {

@@ -10,20 +10,8 @@ pub fn rosa() -> Command {
 /// A copy of the example kommun, to plant things in.
 pub fn example() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(Path::new("rulesets/exempelkommun"), dir.path());
+    crate::common::copy_dir(Path::new("rulesets/exempelkommun"), dir.path());
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Replace the first `from` in the rule file `name` with `to`.
