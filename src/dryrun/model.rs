@@ -3,7 +3,8 @@
 //! column added to [`FIGURES`]) appears in all of them. Numbers stay numbers; each
 //! projection formats them for its reader.
 
-use super::rows::Figures;
+use super::rows::{Figures, SystemRow};
+use super::wording::yes_no;
 
 /// How a number is meant to be read, and so how each format writes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -334,6 +335,25 @@ impl Section {
             .into_iter()
             .find(|s| s.slug() == wanted || s.sheet_name().to_lowercase() == wanted)
     }
+}
+
+/// One system's row, the same on screen and in the workbook: what it is used for, and
+/// what its absence stops (nothing when kundtjänst has access).
+pub(super) fn system_cells(s: &SystemRow) -> Vec<Value> {
+    let unless_access = |v: f64| {
+        if s.access {
+            Value::Empty
+        } else {
+            Value::whole(v)
+        }
+    };
+    vec![
+        Value::text(&s.name),
+        Value::text(yes_no(s.access)),
+        Value::whole(s.handled_volume_using),
+        unless_access(s.blocked_volume),
+        unless_access(s.blocked_handed_over_hours),
+    ]
 }
 
 #[cfg(test)]

@@ -37,8 +37,8 @@ pub enum Rejection {
         /// The lines from there to the end of the file.
         lines: u64,
     },
-    /// A line longer than the reader's limit ([`super::reader::MAX_LINE_BYTES`]): read
-    /// past, never held in memory.
+    /// A line longer than the reader's limit (`MAX_LINE_BYTES`, 1 MiB): read past, never
+    /// held in memory.
     LineTooLong,
     /// Bytes that are not UTF-8 (a Latin-1 file).
     NotUtf8,

@@ -2,9 +2,11 @@
 //! reading order, as [`Table`]s of the report model.
 
 use super::analysis::Analysis;
-use super::model::{Column, Kind, Labels, Table, Value, figure_cells, figure_columns};
+use super::model::{
+    Column, Kind, Labels, Table, Value, figure_cells, figure_columns, system_cells,
+};
 use super::rows::{ArendetypRow, HourStaffing, Report, SystemRow};
-use super::wording::{DECLARED_VERSUS_LOGGED, day, joined, rows, short_id, yes_no};
+use super::wording::{DECLARED_VERSUS_LOGGED, day, joined, rows, short_id};
 use crate::numbers::{percent, sv};
 
 /// Every section of the report, in reading order.
@@ -306,25 +308,7 @@ fn systems(r: &Report) -> Table {
             Column::number("stoppad avlastning tim", Kind::Whole),
         ],
     );
-    let unless_access = |access: bool, v: f64| {
-        if access {
-            Value::Empty
-        } else {
-            Value::whole(v)
-        }
-    };
-    t.rows = list
-        .iter()
-        .map(|s| {
-            vec![
-                Value::text(&s.name),
-                Value::text(yes_no(s.access)),
-                Value::whole(s.handled_volume_using),
-                unless_access(s.access, s.blocked_volume),
-                unless_access(s.access, s.blocked_handed_over_hours),
-            ]
-        })
-        .collect();
+    t.rows = list.iter().map(|s| system_cells(s)).collect();
     t.notes = vec!["stoppad volym: vidarekopplas i dag men skulle hanteras av kundtjänst med åtkomst till systemet".into()];
     t
 }

@@ -3,7 +3,9 @@
 //! report model, numbers kept as numbers.
 
 use super::analysis::Analysis;
-use super::model::{Column, Kind, Labels, Section, Table, Value, figure_cells, figure_columns};
+use super::model::{
+    Column, Kind, Labels, Section, Table, Value, figure_cells, figure_columns, system_cells,
+};
 use super::rows::{Figures, HourStaffing, RejectedRow, Report};
 use super::wording::{DECLARED_VERSUS_LOGGED, day, joined, short_id, yes_no};
 
@@ -309,26 +311,7 @@ fn staffing(r: &Report) -> Cells {
 }
 
 fn systems(r: &Report) -> Cells {
-    let unless_access = |access: bool, v: f64| {
-        if access {
-            Value::Empty
-        } else {
-            Value::whole(v)
-        }
-    };
-    let rows = r
-        .systems
-        .iter()
-        .map(|s| {
-            vec![
-                Value::text(&s.name),
-                Value::text(yes_no(s.access)),
-                Value::whole(s.handled_volume_using),
-                unless_access(s.access, s.blocked_volume),
-                unless_access(s.access, s.blocked_handed_over_hours),
-            ]
-        })
-        .collect();
+    let rows = r.systems.iter().map(system_cells).collect();
     let columns = vec![
         col("system", Kind::Text),
         col("kundtjänst har åtkomst", Kind::Text),
