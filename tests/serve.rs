@@ -1640,3 +1640,65 @@ async fn answers_are_byte_for_byte_the_serialised_decision_record() {
     }
     server.stop().await;
 }
+
+/// `POST /{kommunkod}/decisions` is answered before the router (src/serve/hot.rs); a
+/// percent-encoded kommunkod still goes through the router. Both must answer alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_decision_route_past_the_router_answers_as_the_router_does() {
+    let dir = fixture();
+    let server = TestServer::for_dir(dir.path()).await;
+    let cases: [(Option<&str>, &str); 7] = [
+        (Some("application/json"), r#"{"case_type": "faktura"}"#),
+        (
+            Some("application/json"),
+            r#"{"case_type": "faktura", "channel": "telefon"}"#,
+        ),
+        (Some("application/json"), r#"{"case_type": "okand"}"#),
+        (
+            Some("application/json"),
+            r#"{"case_type": "faktura", "nope": 1}"#,
+        ),
+        (Some("application/json"), r#"{"case_type": "#),
+        (Some("text/plain"), r#"{"case_type": "faktura"}"#),
+        (None, r#"{"case_type": "faktura"}"#),
+    ];
+    for base in ["", "/v1"] {
+        for (content_type, body) in cases {
+            let plain = format!("{base}/1234/decisions");
+            let encoded = format!("{base}/12%334/decisions");
+            let past = server.send(Method::POST, &plain, content_type, body).await;
+            let routed = server
+                .send(Method::POST, &encoded, content_type, body)
+                .await;
+            let (past, routed) = (past.expect("request"), routed.expect("request"));
+            assert_eq!(past.status, routed.status, "{plain} {body}");
+            assert_eq!(past.body, routed.body, "{plain} {body}");
+            let names = |reply: &Reply| {
+                let mut names: Vec<String> = (reply.headers.keys())
+                    .filter(|n| *n != "date")
+                    .map(|n| n.to_string())
+                    .collect();
+                names.sort();
+                names
+            };
+            assert_eq!(names(&past), names(&routed), "{plain} {body}");
+            for name in [
+                "content-type",
+                "content-security-policy",
+                "x-content-type-options",
+            ] {
+                assert_eq!(past.headers.get(name), routed.headers.get(name), "{name}");
+            }
+        }
+    }
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(format!("{}/1234/decisions", server.base))
+        .header("content-type", "application/json")
+        .header("x-request-id", "case-4712")
+        .body(Full::new(Bytes::from(r#"{"case_type": "faktura"}"#)))
+        .unwrap();
+    let response = server.client.request(request).await.unwrap();
+    assert_eq!(response.headers()["x-request-id"], "case-4712");
+    server.stop().await;
+}

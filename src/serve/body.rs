@@ -13,14 +13,20 @@ use serde_json::error::Category;
 /// Check the content type, then the body, then parse it.
 pub(super) fn parse_json<T: DeserializeOwned>(
     headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-    body_limit: usize,
+    body: Result<Bytes, Problem>,
 ) -> Result<T, Problem> {
     if !is_json(headers) {
         return Err(Problem::unsupported_media_type());
     }
-    let bytes = body.map_err(|rejection| body_problem(&rejection, body_limit))?;
-    from_slice(&bytes)
+    from_slice(&body?)
+}
+
+/// A body axum read, or the problem of why it could not.
+pub(super) fn read_body(
+    body: Result<Bytes, BytesRejection>,
+    body_limit: usize,
+) -> Result<Bytes, Problem> {
+    body.map_err(|rejection| body_problem(&rejection, body_limit))
 }
 
 /// `value` as an `application/json` answer.

@@ -5,7 +5,7 @@
 //! room is trying. So both answer alike, errors included (`application/problem+json`).
 
 use super::answer::{self, AnswerParts};
-use super::body::{json, json_bytes, parse_json};
+use super::body::{json, json_bytes, parse_json, read_body};
 use super::case_type::CaseTypeDetail;
 use super::problem::Problem;
 use super::wire::{self, WireInquiry};
@@ -124,17 +124,24 @@ async fn decide<S: EngineSource>(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
-    let WireInquiry(inquiry) = parse_json(&headers, body, source.body_limit())?;
-    declared_only(&engine, std::iter::once((String::new(), &inquiry)))?;
+    let body = read_body(body, source.body_limit());
+    decide_one(&*source, &engine, &headers, body)
+}
+
+/// One decision from a request's headers and body: the router's handler and the
+/// route answered past it (`super::hot`) both end here.
+pub(crate) fn decide_one<S: EngineSource>(
+    source: &S,
+    engine: &S::Engine,
+    headers: &HeaderMap,
+    body: Result<Bytes, Problem>,
+) -> Result<Response, Problem> {
+    let WireInquiry(inquiry) = parse_json(headers, body)?;
+    declared_only(engine, std::iter::once((String::new(), &inquiry)))?;
     let decision = engine.decide(&inquiry);
-    source.decided(&engine, &inquiry, &decision);
+    source.decided(engine, &inquiry, &decision);
     let mut body = Vec::with_capacity(2048);
-    answer::write_json(
-        &decision,
-        &inquiry,
-        &source.answer_parts(&engine),
-        &mut body,
-    );
+    answer::write_json(&decision, &inquiry, &source.answer_parts(engine), &mut body);
     Ok(json_bytes(body))
 }
 

@@ -5,8 +5,9 @@
 //! (so idle clients cannot lock new ones out), answers a declared body over the limit
 //! at once, turns Nagle off, and drains connections on shutdown.
 
-use super::Limits;
+use super::hot;
 use super::problem::Problem;
+use super::state::AppState;
 use axum::Router;
 use axum::body::Body;
 use axum::response::IntoResponse;
@@ -40,9 +41,10 @@ fn reserve(max: usize) -> usize {
 pub(super) async fn serve(
     listener: TcpListener,
     app: Router,
-    limits: Limits,
+    state: Arc<AppState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
+    let limits = state.limits;
     // One permit per connection: at the cap, accepting pauses and clients queue in the
     // kernel's backlog instead of each costing a task and a file descriptor here.
     let max = limits
@@ -70,7 +72,7 @@ pub(super) async fn serve(
                     let peer = peer.ip();
                     if open.make_room(peer, limits.max_connections_per_peer.max(1)) {
                         let connection = open.add(peer);
-                        serve_connection(stream, &app, limits, slot, connection, stopping.clone());
+                        serve_connection(stream, &app, &state, slot, connection, stopping.clone());
                     } else {
                         tracing::debug!(%peer, "connection refused: too many from this address, none idle");
                     }
@@ -333,6 +335,8 @@ impl AsyncWrite for Watched {
 #[derive(Clone)]
 struct Tracked {
     app: TowerToHyperService<Router>,
+    /// For the route answered past the router (`super::hot`).
+    state: Arc<AppState>,
     activity: Arc<Activity>,
     body_limit: usize,
 }
@@ -351,6 +355,14 @@ impl hyper::service::Service<hyper::Request<Incoming>> for Tracked {
             let answer = too_large(self.body_limit);
             activity.ended();
             return Box::pin(std::future::ready(Ok(answer)));
+        }
+        if let Some((tenant, route)) = hot::decision_route(&self.state, &request) {
+            let state = self.state.clone();
+            return Box::pin(async move {
+                let answer = hot::decide(state, tenant, route, request).await;
+                activity.ended();
+                Ok(answer)
+            });
         }
         let answer = self.app.call(request);
         Box::pin(async move {
@@ -383,7 +395,7 @@ fn too_large(limit: usize) -> axum::response::Response<Body> {
 fn serve_connection(
     stream: TcpStream,
     app: &Router,
-    limits: Limits,
+    state: &Arc<AppState>,
     slot: OwnedSemaphorePermit,
     registered: Registered,
     mut stopping: watch::Receiver<bool>,
@@ -392,8 +404,10 @@ fn serve_connection(
     let _ = stream.set_nodelay(true);
     let activity = registered.activity.clone();
     let shed = registered.shed.clone();
+    let limits = state.limits;
     let service = Tracked {
         app: TowerToHyperService::new(app.clone()),
+        state: state.clone(),
         activity: activity.clone(),
         body_limit: limits.body_bytes,
     };

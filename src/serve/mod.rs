@@ -20,6 +20,8 @@ mod body;
 mod case_type;
 mod decision_log;
 pub(crate) mod desk;
+mod envelope;
+mod hot;
 mod http;
 mod metrics;
 mod openapi;
@@ -294,7 +296,7 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let app = routes::router(self.state.clone());
-        http::serve(listener, app, self.state.limits, shutdown).await;
+        http::serve(listener, app, self.state.clone(), shutdown).await;
         for reloader in self.reloaders {
             reloader.stop();
         }

@@ -1,13 +1,14 @@
 //! The HTTP API: routes, handlers and the middleware around them.
 
 use super::answer;
-use super::body::{json, json_bytes, parse_json};
+use super::body::{json, json_bytes, parse_json, read_body};
 use super::decision_log::LogStats;
 use super::desk::{self, declared_only};
+use super::envelope;
 use super::metrics;
 use super::problem::{self, Problem};
 use super::served::{self, Served};
-use super::state::{AppState, RequestId};
+use super::state::AppState;
 use super::tenant::Loaded;
 use super::wire::WireInquiry;
 use super::{openapi, time};
@@ -16,15 +17,14 @@ use crate::engine::Decision;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
-use axum::middleware::{self, Next};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Batches up to this size are decided on the request thread; larger ones on a
 /// blocking thread, so that one big batch does not hold up other requests.
@@ -58,88 +58,11 @@ pub(super) fn router(state: Arc<AppState>) -> Router {
         // One middleware for all that wraps every request: each `from_fn` layer costs a
         // clone of the boxed inner service and a boxed future per request, which showed
         // in the load test against its static floor.
-        .layer(middleware::from_fn_with_state(state.clone(), envelope))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            envelope::envelope,
+        ))
         .with_state(state)
-}
-
-static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-/// Around every request, outermost first: the security headers; the request id (the
-/// client's `X-Request-Id` if it is a sane token, or one given here), echoed on the
-/// response; the latency histogram and one debug line per request (method, route
-/// template, never the raw path or body, status, request id); the request's deadline,
-/// which covers reading the body too, so a client that stalls mid-body gets a 408.
-async fn envelope(State(app): App, mut request: Request, next: Next) -> Response {
-    let id = request
-        .headers()
-        .get(&X_REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| valid_request_id(v))
-        .map_or_else(new_request_id, Arc::<str>::from);
-    request.extensions_mut().insert(RequestId(id.clone()));
-    let started = Instant::now();
-    let method = request.method().clone();
-    let route = request.extensions().get::<MatchedPath>().cloned();
-    let limit = app.limits.request_timeout;
-    let mut response = match tokio::time::timeout(limit, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => Problem::timeout(limit).into_response(),
-    };
-    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
-    let status = response.status();
-    let elapsed = started.elapsed();
-    app.metrics
-        .answered(route, status.as_u16(), elapsed.as_secs_f64());
-    if tracing::enabled!(tracing::Level::DEBUG) {
-        tracing::debug!(
-            %method,
-            route,
-            status = status.as_u16(),
-            micros = elapsed.as_micros() as u64,
-            request_id = &*id,
-            "request"
-        );
-    }
-    let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        headers.insert(X_REQUEST_ID.clone(), value);
-    }
-    crate::web::add_security_headers(headers);
-    response
-}
-
-/// Visible ASCII, at most 128 characters: it goes into logs and back into a header.
-fn valid_request_id(id: &str) -> bool {
-    (1..=128).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_graphic())
-}
-
-/// Unique within the process, and across restarts thanks to the start time.
-fn new_request_id() -> Arc<str> {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    static START: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    let start = *START.get_or_init(|| {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
-        (now.as_micros() as u64) ^ (u64::from(std::process::id()) << 40)
-    });
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    // By hand: `format!` with `{:016x}` took ~1,500 instructions a request (callgrind).
-    let mut id = String::with_capacity(33);
-    push_hex(&mut id, start);
-    id.push('-');
-    push_hex(&mut id, n);
-    id.into()
-}
-
-/// `value` as 16 lowercase hex digits.
-fn push_hex(out: &mut String, value: u64) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    out.extend(
-        (0..16)
-            .rev()
-            .map(|i| char::from(DIGITS[((value >> (4 * i)) & 0xf) as usize])),
-    );
 }
 
 async fn decide_batch(
@@ -148,7 +71,7 @@ async fn decide_batch(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, Problem> {
-    let inquiries: Vec<WireInquiry> = parse_json(&headers, body, app.limits.body_bytes)?;
+    let inquiries: Vec<WireInquiry> = parse_json(&headers, read_body(body, app.limits.body_bytes))?;
     let inquiries: Vec<Inquiry> = inquiries.into_iter().map(|w| w.0).collect();
     if inquiries.len() > app.limits.batch_items {
         return Err(Problem::too_many_items(
@@ -367,24 +290,4 @@ async fn api_docs(State(app): App) -> Result<Response, Problem> {
         .flat_map(|l| l.engine.ruleset().policy.attributes.iter())
         .map(|a| a.name.as_str());
     json(&openapi::served(declared))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn made_up_request_ids_are_distinct_fixed_width_hex() {
-        let (a, b) = (new_request_id(), new_request_id());
-        assert_ne!(a, b);
-        for id in [&a, &b] {
-            assert_eq!(id.len(), 33, "{id}");
-            assert!(valid_request_id(id), "{id}");
-            let (start, n) = id.split_once('-').unwrap();
-            assert!(u64::from_str_radix(start, 16).is_ok() && u64::from_str_radix(n, 16).is_ok());
-        }
-        let mut out = String::new();
-        push_hex(&mut out, 0x0123_4567_89ab_cdef);
-        assert_eq!(out, "0123456789abcdef");
-    }
 }

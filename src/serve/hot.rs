@@ -1,0 +1,77 @@
+//! The route that carries the load, `POST /{kommunkod}/decisions` (also under `/v1`),
+//! answered straight from hyper. Through axum's router, middleware and extractors a
+//! single decision cost about a third more instructions than the whole of the work
+//! that answers it (callgrind, `scripts/instructions-per-request.sh`). The answer is
+//! the router's, byte for byte: the same envelope, the same handler body
+//! ([`desk::decide_one`]), the same problems. Every request this path cannot read as
+//! plainly as the router would (another method, a percent-encoded or unknown kommun)
+//! goes to the router.
+
+use super::desk;
+use super::envelope::Envelope;
+use super::problem::Problem;
+use super::served::Served;
+use super::state::AppState;
+use super::tenant::Tenant;
+use axum::http::{Method, Request};
+use axum::response::{IntoResponse, Response};
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+use std::sync::Arc;
+
+/// The route templates, as the router's `MatchedPath` names them in metrics and logs.
+const ROUTE: &str = "/{kommunkod}/decisions";
+const ROUTE_V1: &str = "/v1/{kommunkod}/decisions";
+
+/// A request for one decision for a kommun that is served, with its route template.
+pub(super) fn decision_route(
+    app: &AppState,
+    request: &Request<Incoming>,
+) -> Option<(Arc<Tenant>, &'static str)> {
+    if request.method() != Method::POST {
+        return None;
+    }
+    let path = request.uri().path();
+    let (rest, route) = match path.strip_prefix("/v1/") {
+        Some(rest) => (rest, ROUTE_V1),
+        None => (path.strip_prefix('/')?, ROUTE),
+    };
+    let kommunkod = rest.strip_suffix("/decisions")?;
+    if kommunkod.is_empty() || kommunkod.contains(['/', '%']) {
+        return None;
+    }
+    let tenant = app.tenants.get(kommunkod)?;
+    Some((tenant.clone(), route))
+}
+
+/// The answer to a request [`decision_route`] took.
+pub(super) async fn decide(
+    app: Arc<AppState>,
+    tenant: Arc<Tenant>,
+    route: &'static str,
+    request: Request<Incoming>,
+) -> Response {
+    let envelope = Envelope::begin(request.headers());
+    let served = Served {
+        loaded: tenant.current(),
+        tenant,
+        request_id: Some(envelope.request_id()),
+    };
+    let work = answer(&app, served, request);
+    let response = Envelope::within_deadline(&app, work).await;
+    envelope.finish(&app, &Method::POST, route, response)
+}
+
+async fn answer(app: &AppState, served: Served, request: Request<Incoming>) -> Response {
+    let (parts, body) = request.into_parts();
+    let limit = app.limits.body_bytes;
+    let body = match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(Problem::body_too_large(limit)),
+        // The text axum's `Bytes` extractor gives for a body it could not read.
+        Err(e) => Err(Problem::unreadable_body(format!(
+            "Failed to buffer the request body: {e}"
+        ))),
+    };
+    desk::decide_one(app, &served, &parts.headers, body).into_response()
+}
