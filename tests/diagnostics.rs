@@ -295,6 +295,13 @@ const CASES: &[Expected] = &[
         12,
         5,
     ),
+    at(
+        "R0106-direktniva-utan-svar",
+        Code::DirectWithoutAnswer,
+        "bygg.rosa",
+        14,
+        9,
+    ),
 ];
 
 fn expected(case: &str) -> &'static Expected {
@@ -452,6 +459,7 @@ cases! {
     r0103_mixed_scripts => "R0103-blandade-skriftsystem";
     r0104_confusable_ids => "R0104-forvaxlingsbara-id";
     r0105_script_would_move => "R0105-manus-skulle-flytta";
+    r0106_direct_level_without_answer => "R0106-direktniva-utan-svar";
 }
 
 #[test]

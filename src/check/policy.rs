@@ -115,6 +115,7 @@ impl Checker<'_> {
                 forvaltning: defaults::MINUTES_FORVALTNING,
             }),
             rules: p.rules,
+            synonyms: p.synonyms,
         })
     }
 
@@ -179,6 +180,11 @@ impl Checker<'_> {
                 use crate::syntax::ast::AttrKind as Word;
                 self.attributes.push(model::Attribute {
                     name: ident.name.clone(),
+                    question: decl
+                        .question
+                        .as_ref()
+                        .map(|q| q.value.trim().to_string())
+                        .filter(|q| !q.is_empty()),
                     kind: decl.kind.map(|k| match k.value {
                         Word::Tal => model::AttrKind::Number,
                         Word::Text => model::AttrKind::Text,
@@ -256,6 +262,12 @@ impl Checker<'_> {
                 if let Some(id) = self.rule(rule, None) {
                     p.rules.push(id);
                 }
+            }
+            StmtKind::Synonymer(groups) => {
+                p.synonyms = groups
+                    .iter()
+                    .map(|g| g.iter().map(|w| w.value.trim().to_string()).collect())
+                    .collect();
             }
             _ => {}
         }
@@ -398,4 +410,5 @@ struct PolicyDraft {
     shrinkage: Option<f64>,
     times: Option<HandlingTimes>,
     rules: Vec<model::RuleId>,
+    synonyms: Vec<Vec<String>>,
 }

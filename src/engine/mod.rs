@@ -13,6 +13,7 @@ mod testing;
 pub use decision::{
     Basis, Decision, DecisionRecord, Resolution, RuleRef, RuleResult, RuleTried, ScriptRef,
 };
+pub(crate) use decision::words;
 pub use inquiry::Inquiry;
 pub(crate) use search::SearchHit;
 pub use search::{MAX_SEARCH_CHARS, MAX_SEARCH_WORDS, SearchTooLong, check_search};
