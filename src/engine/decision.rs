@@ -389,12 +389,18 @@ impl Decision<'_> {
                 self.case_type.map_or("", |t| t.name.as_str())
             ),
             Basis::Rule => match self.rule {
-                Some(rule) => format!("En särskild regel avgör: {}", words::rule(ruleset, rule)),
+                Some(rule) => format!(
+                    "En särskild regel avgör: {}",
+                    lower_first(&words::rule(ruleset, rule))
+                ),
                 None => words::outcome_sentence(self.outcome, self.target),
             },
             Basis::ConditionError => {
                 let why = why_not.unwrap_or("en uppgift saknas");
-                format!("Det går inte att avgöra ärendet, eftersom {why}. Utan den uppgiften {to}.")
+                format!(
+                    "Det går inte att avgöra ärendet, eftersom {why}. Utan den uppgiften kopplas ärendet vidare{}.",
+                    words::place(self.target)
+                )
             }
             Basis::Agreement => format!(
                 "Förvaltningen och kundtjänst har kommit överens: {}",
@@ -424,13 +430,19 @@ pub(crate) mod words {
     use crate::model::method::{ChannelSlot, assess};
     use crate::model::{Arendetyp, EvalError, Outcome, Rule, Ruleset, Target, Unit};
 
-    /// "kopplas vidare till Socialförvaltningen" (after "ärendet").
+    /// "kopplas vidare till Växeln på Kommunledningsförvaltningen" (after "ärendet").
     pub(crate) fn forwarded_to(target: Option<&Target>) -> String {
+        format!("kopplas vidare{}", place(target))
+    }
+
+    /// " till Växeln på Kommunledningsförvaltningen", or "" for no target.
+    pub(crate) fn place(target: Option<&Target>) -> String {
         match target {
-            Some(t) if !t.forvaltning_name.is_empty() => {
-                format!("kopplas vidare till {}", t.forvaltning_name)
-            }
-            _ => "kopplas vidare".into(),
+            Some(t) if !t.forvaltning_name.is_empty() => match &t.queue {
+                Some(queue) => format!(" till {queue} på {}", t.forvaltning_name),
+                None => format!(" till {}", t.forvaltning_name),
+            },
+            _ => String::new(),
         }
     }
 
@@ -525,7 +537,10 @@ pub(crate) mod words {
                 unit.level
             ),
             _ if a.sekretess => {
-                format!("Ärendet omfattas av sekretess och {to} alltid.")
+                format!(
+                    "Ärendet omfattas av sekretess och kopplas därför alltid vidare{}.",
+                    place(target)
+                )
             }
             _ if !a.channel_ok => match channel {
                 ChannelSlot::Known(c) => format!(

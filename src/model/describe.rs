@@ -335,10 +335,10 @@ fn weekdays(op: NumberOp, v: f64) -> Option<String> {
     })
 }
 
-/// `5000` → "5000"; `2.5` → "2,5".
+/// `10000` → "10 000"; `2.5` → "2,5".
 fn number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
+    if v.fract() == 0.0 {
+        crate::numbers::sv(v, 0)
     } else {
         v.to_string().replace('.', ",")
     }
