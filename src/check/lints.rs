@@ -161,7 +161,8 @@ fn script_would_move(ruleset: &Ruleset, unit: &Unit, out: &mut Vec<Diagnostic>) 
 /// never answered directly (sekretess, an agreed script or forward) are left alone.
 fn direct_without_answer(ruleset: &Ruleset, unit: &Unit, out: &mut Vec<Diagnostic>) {
     let direct = ruleset.policy.direct_levels.contains(&unit.level);
-    let answered_directly = !unit.sekretess && matches!(unit.agreed, None | Some(Outcome::Kundtjanst));
+    let answered_directly =
+        !unit.sekretess && matches!(unit.agreed, None | Some(Outcome::Kundtjanst));
     if !direct || !answered_directly || unit.answer.is_some() || !unit.links.is_empty() {
         return;
     }

@@ -183,7 +183,7 @@ impl Checker<'_> {
                     question: decl
                         .question
                         .as_ref()
-                        .map(|q| q.value.trim().to_string())
+                        .map(|q| crate::bounds::bounded(q.value.trim()))
                         .filter(|q| !q.is_empty()),
                     kind: decl.kind.map(|k| match k.value {
                         Word::Tal => model::AttrKind::Number,

@@ -409,7 +409,9 @@ impl Checker<'_> {
 
 /// The host of an `http(s)://host/…` address that a page may link to, or `None`.
 fn link_host(url: &str) -> Option<&str> {
-    if url.chars().count() > MAX_URL_CHARS || url.contains(|c: char| c.is_whitespace() || c.is_control()) {
+    if url.chars().count() > MAX_URL_CHARS
+        || url.contains(|c: char| c.is_whitespace() || c.is_control())
+    {
         return None;
     }
     let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
@@ -424,7 +426,9 @@ fn link_host(url: &str) -> Option<&str> {
     let host = host.rsplit('@').next().unwrap_or("");
     let valid = !host.is_empty()
         && !host.contains(['"', '<', '>', '\\', '`'])
-        && host.chars().all(|c| c.is_alphanumeric() || ".-:[]".contains(c));
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || ".-:[]".contains(c));
     valid.then_some(host)
 }
 
@@ -434,9 +438,15 @@ mod tests {
 
     #[test]
     fn a_link_is_an_http_address_with_a_host() {
-        assert_eq!(link_host("https://www.kommun.se/avfall"), Some("www.kommun.se"));
+        assert_eq!(
+            link_host("https://www.kommun.se/avfall"),
+            Some("www.kommun.se")
+        );
         assert_eq!(link_host("HTTP://kommun.se"), Some("kommun.se"));
-        assert_eq!(link_host("http://kommun.se:8080/a?b#c"), Some("kommun.se:8080"));
+        assert_eq!(
+            link_host("http://kommun.se:8080/a?b#c"),
+            Some("kommun.se:8080")
+        );
         for bad in [
             "www.kommun.se",
             "javascript:alert(1)",

@@ -112,10 +112,11 @@ pub struct RuleTried {
     /// 300 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// For staff, in Swedish sentences without file names or ids: what the rule does,
-    /// when, and whether it applied ("Ärendet kopplas vidare när ärendet kommer via
-    /// besök. Det gäller inte här.").
-    #[serde(default)]
+    /// For staff, in Swedish sentences without file names or ids, for the rule that
+    /// fired or could not be tried: what it does, when, and what happened ("Ärendet
+    /// kopplas vidare när ärendet kommer via besök. Det gäller här."). Empty, and left
+    /// out of the JSON, for the rules that did not decide: a unit may have hundreds.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub explanation: String,
 }
 
@@ -320,7 +321,12 @@ impl Decision<'_> {
                     outcome: rule.outcome,
                     result,
                     reason,
-                    explanation: words::rule_tried(engine.ruleset(), rule, result, staff.as_deref()),
+                    explanation: words::rule_tried(
+                        engine.ruleset(),
+                        rule,
+                        result,
+                        staff.as_deref(),
+                    ),
                 }
             })
             .collect();
@@ -407,7 +413,9 @@ impl Decision<'_> {
                 lower_first(&words::outcome_sentence(self.outcome, self.target))
             ),
             Basis::Method => match (self.case_type, self.unit) {
-                (Some(typ), Some(unit)) => words::method(ruleset, typ, unit, self.channel, self.outcome, self.target),
+                (Some(typ), Some(unit)) => {
+                    words::method(ruleset, typ, unit, self.channel, self.outcome, self.target)
+                }
                 _ => words::outcome_sentence(self.outcome, self.target),
             },
         }
@@ -459,30 +467,31 @@ pub(crate) mod words {
         }
     }
 
-    /// "Ärendet kopplas vidare till X när ärendet kommer före kl. 07."
+    /// "Ärendet kopplas vidare till X när ärendet kommer före kl. 07." The condition in
+    /// words is cut like every echoed text: a condition may hold long literals.
     pub(crate) fn rule(ruleset: &Ruleset, rule: &Rule) -> String {
-        let when = rule.condition.describe(ruleset);
+        let when = crate::bounds::bounded(&rule.condition.describe(ruleset));
         format!("{} när {when}.", does(rule.outcome, rule.target.as_ref()))
     }
 
-    /// A rule of `rules_tried`: what it does and what happened to it.
+    /// A rule of `rules_tried`: what it does and what happened to it; empty for a rule
+    /// that did not decide (a unit may have hundreds, and the answer's size is bounded
+    /// per rule).
     pub(crate) fn rule_tried(
         ruleset: &Ruleset,
         r: &Rule,
         result: RuleResult,
         error: Option<&str>,
     ) -> String {
-        let what = rule(ruleset, r);
         match result {
-            RuleResult::Fired => format!("{what} Det gäller här."),
-            RuleResult::False => format!("{what} Det gäller inte här."),
+            RuleResult::Fired => format!("{} Det gäller här.", rule(ruleset, r)),
+            RuleResult::False => String::new(),
             RuleResult::Error => format!(
-                "{what} Det gick inte att pröva, eftersom {}.",
+                "{} Det gick inte att pröva, eftersom {}.",
+                rule(ruleset, r),
                 error.unwrap_or("en uppgift saknas")
             ),
-            RuleResult::NotReached => {
-                format!("{what} Prövades inte, eftersom en regel före den avgjorde.")
-            }
+            RuleResult::NotReached => String::new(),
         }
     }
 
@@ -551,7 +560,10 @@ pub(crate) mod words {
                     format!("Kanalen som ärendet kom i är okänd, så det {to}.")
                 }
                 ChannelSlot::None => {
-                    format!("Kundtjänst tar inte ”{}” i någon kanal, så det {to}.", typ.name)
+                    format!(
+                        "Kundtjänst tar inte ”{}” i någon kanal, så det {to}.",
+                        typ.name
+                    )
                 }
             },
             _ if !a.systems_ok => {

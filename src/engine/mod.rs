@@ -10,10 +10,10 @@ mod inquiry;
 mod search;
 mod testing;
 
+pub(crate) use decision::words;
 pub use decision::{
     Basis, Decision, DecisionRecord, Resolution, RuleRef, RuleResult, RuleTried, ScriptRef,
 };
-pub(crate) use decision::words;
 pub use inquiry::Inquiry;
 pub(crate) use search::SearchHit;
 pub use search::{MAX_SEARCH_CHARS, MAX_SEARCH_WORDS, SearchTooLong, check_search};

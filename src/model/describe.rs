@@ -54,10 +54,11 @@ impl Words<'_> {
             Expr::Or(items) => self.joined(items, "eller"),
             Expr::Not(inner) => match inner.as_ref() {
                 Expr::Flag(name) => Kind::Clause(self.flag(name, false)),
-                other => Kind::Clause(format!(
-                    "det inte stämmer att {}",
-                    self.clause(other).text
-                )),
+                Expr::Channel { any_of, negate } => self.kind(&Expr::Channel {
+                    any_of: *any_of,
+                    negate: !negate,
+                }),
+                other => Kind::Clause(format!("det inte stämmer att {}", self.clause(other).text)),
             },
             Expr::Flag(name) => Kind::Clause(self.flag(name, true)),
             Expr::Channel { any_of, negate } => {
@@ -168,7 +169,10 @@ impl Words<'_> {
     fn flag(&self, name: &str, yes: bool) -> String {
         match self.attribute(name).and_then(|a| a.question.as_deref()) {
             Some(question) => {
-                format!("svaret på ”{question}” är {}", if yes { "ja" } else { "nej" })
+                format!(
+                    "svaret på ”{question}” är {}",
+                    if yes { "ja" } else { "nej" }
+                )
             }
             None => {
                 let label = name.replace(['_', '-'], " ");
@@ -350,5 +354,106 @@ fn join(parts: &[&str], word: &str) -> String {
         [] => String::new(),
         [one] => (*one).to_string(),
         [init @ .., last] => format!("{} {word} {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Ruleset, SourceFile, SourceMap};
+
+    const POLICY: &str = "kundtjänst \"K\" {\n    kommun \"K\" kommunkod 1234\n    kanaler telefon, besök, chatt, e-post\n    attribut akut ja/nej fråga \"Är det akut?\", belopp tal fråga \"Hur stort är beloppet?\", kommundel text, skyddad_identitet ja/nej\n    frekvensgräns 1 per månad\n    reserv vidarekoppla till f\n}\n";
+
+    /// Every condition, as a clause: one rule per condition in one delmoment.
+    fn described(conditions: &[&str]) -> Vec<String> {
+        let rules: String = conditions
+            .iter()
+            .map(|c| format!("            om `{c}` => vidarekoppla\n"))
+            .collect();
+        let forvaltning = format!(
+            "förvaltning f \"F\" {{\n    ärendetyp a \"A\" {{\n        delmoment d \"Allmänna frågor\" {{\n            rosa 5\n{rules}        }}\n        delmoment e {{ rosa 5 }}\n    }}\n}}\n"
+        );
+        let mut sources = SourceMap::default();
+        sources.add(SourceFile::new("k.rosa", POLICY));
+        sources.add(SourceFile::new("f.rosa", forvaltning));
+        let ruleset = Ruleset::from_sources(".", sources, vec![])
+            .unwrap_or_else(|d| panic!("{}", d.render()));
+        ruleset
+            .rules()
+            .iter()
+            .map(|r| r.condition.describe(&ruleset))
+            .collect()
+    }
+
+    #[test]
+    fn every_form_of_condition_reads_as_swedish() {
+        let cases = [
+            ("attr.akut", "svaret på ”Är det akut?” är ja"),
+            ("!attr.akut", "svaret på ”Är det akut?” är nej"),
+            ("attr.skyddad_identitet", "”skyddad identitet” gäller"),
+            ("kanal == \"besök\"", "ärendet kommer via besök"),
+            ("kanal != \"besök\"", "ärendet inte kommer via besök"),
+            (
+                "kanal in [\"besök\", \"chatt\"]",
+                "ärendet kommer via chatt eller besök",
+            ),
+            (
+                "timme < 7 || timme >= 16 || veckodag >= 6",
+                "ärendet kommer före kl. 07, från kl. 16 eller på lördag–söndag",
+            ),
+            ("timme <= 7", "ärendet kommer före kl. 08"),
+            ("timme > 16", "ärendet kommer från kl. 17"),
+            ("timme == 12", "ärendet kommer kl. 12–13"),
+            (
+                "timme in [12, 13]",
+                "ärendet kommer kl. 12–13 eller kl. 13–14",
+            ),
+            ("veckodag == 6", "ärendet kommer på lördag"),
+            ("veckodag <= 5", "ärendet kommer på måndag–fredag"),
+            ("veckodag != 7", "ärendet kommer på andra dagar än söndag"),
+            (
+                "veckodag in [6, 7]",
+                "ärendet kommer på lördag eller söndag",
+            ),
+            ("7 > timme", "ärendet kommer före kl. 07"),
+            ("minut >= 30", "minuten är minst 30"),
+            (
+                "attr.belopp > 10000",
+                "svaret på ”Hur stort är beloppet?” är större än 10 000",
+            ),
+            (
+                "attr.belopp <= 2.5",
+                "svaret på ”Hur stort är beloppet?” är högst 2,5",
+            ),
+            (
+                "attr.belopp != 0",
+                "svaret på ”Hur stort är beloppet?” inte är 0",
+            ),
+            ("attr.kommundel == \"Norr\"", "”kommundel” är ”Norr”"),
+            (
+                "attr.kommundel in [\"Norr\", \"Syd\"]",
+                "”kommundel” är ”Norr” eller ”Syd”",
+            ),
+            (
+                "delmoment == \"d\"",
+                "det gäller delmomentet ”Allmänna frågor”",
+            ),
+            (
+                "kanal == \"besök\" && attr.akut",
+                "ärendet kommer via besök och svaret på ”Är det akut?” är ja",
+            ),
+            (
+                "attr.akut || (kanal == \"besök\" && timme >= 16)",
+                "svaret på ”Är det akut?” är ja eller (ärendet kommer via besök och från kl. 16)",
+            ),
+            (
+                "!(kanal in [\"besök\", \"chatt\"])",
+                "ärendet inte kommer via chatt eller besök",
+            ),
+        ];
+        let conditions: Vec<&str> = cases.iter().map(|c| c.0).collect();
+        let words = described(&conditions);
+        for ((condition, expected), got) in cases.iter().zip(&words) {
+            assert_eq!(got, expected, "`{condition}`");
+        }
     }
 }

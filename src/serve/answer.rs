@@ -26,9 +26,9 @@ pub(crate) struct AnswerParts {
     unknown_type_bound: usize,
 }
 
-/// The most bytes a staff sentence built from ruleset names takes beyond those names,
-/// escaped: the fixed words of `explanation`.
-const SENTENCE_BOUND: usize = 400 * 6;
+/// The most bytes the fixed words of a staff sentence (`explanation`) take beyond the
+/// ruleset's names in it, which are counted escaped where they are known.
+const SENTENCE_BOUND: usize = 512;
 
 /// The most bytes a text cut to 300 characters takes in JSON: every character
 /// escaped as `\u00XX`, the `…` and the quotes.
@@ -109,10 +109,14 @@ impl AnswerParts {
             .collect();
         // Names a staff sentence may hold: the longest question, system list and name.
         let questions = (ruleset.policy.attributes.iter())
-            .map(|a| a.question_text().len())
+            .map(|a| json_text(&a.question_text()).len())
             .max()
             .unwrap_or(0);
-        let systems: usize = ruleset.systems.iter().map(|s| s.name.len() + 5).sum();
+        let systems: usize = ruleset
+            .systems
+            .iter()
+            .map(|s| json_text(&s.name).len())
+            .sum();
         let type_bounds = (ruleset.arendetyper.iter().enumerate())
             .map(|(t, typ)| {
                 let unit_bound = |(u, unit): (usize, &UnitParts)| {
@@ -120,12 +124,12 @@ impl AnswerParts {
                 };
                 let units: &[UnitParts] = &units[t];
                 let largest = units.iter().enumerate().map(unit_bound).max();
-                let names = typ.name.len() + questions + systems;
-                let explanation = SENTENCE_BOUND + 6 * names;
+                // The decision's `explanation` names the type, a question, the systems.
+                let explanation =
+                    SENTENCE_BOUND + json_text(&typ.name).len() + 2 * questions + systems;
                 // An unknown delmoment is forwarded to the ärendetyp's target.
-                let bound = largest.unwrap_or(ENVELOPE_BOUND)
-                    + json_text(&typ.target).len()
-                    + explanation;
+                let bound =
+                    largest.unwrap_or(ENVELOPE_BOUND) + json_text(&typ.target).len() + explanation;
                 (Box::from(typ.id.as_str()), bound)
             })
             .collect();
@@ -135,6 +139,7 @@ impl AnswerParts {
             units,
             rules,
             type_bounds,
+            // The explanation of an unknown type names the fallback target once more.
             unknown_type_bound: ENVELOPE_BOUND + TEXTS * TEXT_BOUND + 2 * fallback + SENTENCE_BOUND,
         }
     }
@@ -160,16 +165,26 @@ impl UnitParts {
     /// The most bytes an answer about this unit can take, with `chain` its rules.
     fn bound<'r>(&self, chain: impl Iterator<Item = &'r RuleParts>) -> usize {
         let (mut tried, mut reference, mut target) = (0, 0, self.target.len());
+        // At most one rule per decision fires or cannot be tried, and only that one
+        // carries its sentence; the others end in what `explained` holds for them.
+        let mut error_ending = 0;
         for rule in chain {
-            let ending = rule.explained.iter().map(|e| e.len()).max().unwrap_or(0);
-            tried += rule.tried.len() + TRIED_END + ending + SENTENCE_BOUND + 2 * rule.sentence;
-            reference = reference.max(rule.reference.len() + rule.sentence);
+            let [fired, not_true, not_reached] = &rule.explained;
+            tried += rule.tried.len() + TRIED_END + not_true.len().max(not_reached.len());
+            error_ending = error_ending
+                .max(rule.sentence + SENTENCE_BOUND)
+                .max(fired.len());
+            reference = reference.max(rule.reference.len());
             target = target.max(rule.target.as_deref().map_or(0, str::len));
         }
         let criteria = self.criteria.iter().map(|c| c.len()).max().unwrap_or(0);
         let script = self.script.as_deref().map_or(0, str::len);
+        // The decision's own `explanation` repeats at most a rule's sentence and a target.
+        let explanation = error_ending.saturating_sub(SENTENCE_BOUND) + target;
         ENVELOPE_BOUND
             + TEXTS * TEXT_BOUND
+            + error_ending
+            + explanation
             + self.names.len()
             + target
             + script
@@ -217,9 +232,13 @@ impl RuleParts {
         let condition = String::from_utf8_lossy(&condition);
         let outcome = json_text(&rule.outcome);
         let sentence = json_text(&words::rule(ruleset, rule));
+        // As serde writes it: an empty explanation is left out.
         let ending = |result| {
-            let explanation = json_text(&words::rule_tried(ruleset, rule, result, None));
-            Box::from(format!(",\"explanation\":{explanation}}}"))
+            let explanation = words::rule_tried(ruleset, rule, result, None);
+            if explanation.is_empty() {
+                return Box::from("}");
+            }
+            Box::from(format!(",\"explanation\":{}}}", json_text(&explanation)))
         };
         RuleParts {
             reference: format!(
@@ -443,9 +462,8 @@ fn write_rules_tried(
     let evaluation = engine.evaluation(inquiry, unit, d.channel);
     let mut decided = false;
     let mut why_not = None;
-    let ending = |id: usize, result| {
-        explained_index(result).map_or("}", |i| &*parts.rules[id].explained[i])
-    };
+    let ending =
+        |id: usize, result| explained_index(result).map_or("}", |i| &*parts.rules[id].explained[i]);
     json.raw("[");
     for (i, &id) in engine.chain(t, u).iter().enumerate() {
         if i > 0 {
