@@ -133,6 +133,9 @@ codes! {
     /// A unit in the scripted range would move to kundtjänst if the förvaltning
     /// supplied a script: frekvens, systems and channels already allow it.
     ScriptWouldMove = "R0105", Warning, "nivå 3–4 som kunde hanteras med manus";
+    /// A unit on a direct level (the policy's `direkt rosa`) has neither `svar` nor
+    /// `länk`, so staff told to answer directly have nothing to answer with.
+    DirectWithoutAnswer = "R0106", Warning, "direktnivå utan svar";
 }
 
 impl std::fmt::Display for Code {

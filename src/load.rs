@@ -57,7 +57,12 @@ impl Ruleset {
             }
         }
         let mut ruleset = check::check(root.as_ref(), sources, &files, problems)?;
-        ruleset.id = content_hash(&ruleset.sources, &ruleset.scripts);
+        let read_files: Vec<&Script> = ruleset
+            .scripts
+            .iter()
+            .chain(&ruleset.answer_files)
+            .collect();
+        ruleset.id = content_hash(&ruleset.sources, &read_files);
         Ok(ruleset)
     }
 }
@@ -290,7 +295,7 @@ fn collect_rule_files(
 /// SHA-256 over every rule file and script, in path order: the ruleset id that every
 /// decision carries, so an answer can be traced to the exact files behind it. A
 /// cryptographic hash, because auditors compare ids and nobody may forge a match.
-fn content_hash(sources: &SourceMap, scripts: &[Script]) -> String {
+fn content_hash(sources: &SourceMap, scripts: &[&Script]) -> String {
     let mut parts: Vec<(String, &str)> = sources
         .files()
         .map(|(_, f)| (f.display_path(), f.text.as_str()))

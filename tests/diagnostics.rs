@@ -295,6 +295,13 @@ const CASES: &[Expected] = &[
         12,
         5,
     ),
+    at(
+        "R0106-direktniva-utan-svar",
+        Code::DirectWithoutAnswer,
+        "bygg.rosa",
+        14,
+        9,
+    ),
 ];
 
 fn expected(case: &str) -> &'static Expected {
@@ -452,6 +459,7 @@ cases! {
     r0103_mixed_scripts => "R0103-blandade-skriftsystem";
     r0104_confusable_ids => "R0104-forvaxlingsbara-id";
     r0105_script_would_move => "R0105-manus-skulle-flytta";
+    r0106_direct_level_without_answer => "R0106-direktniva-utan-svar";
 }
 
 #[test]
@@ -602,7 +610,7 @@ fn one_mistake_gives_one_diagnostic() {
         // A level outside the scale: not also "saknar nivå", nor an unknown type in the test.
         ("bygg.rosa", "rosa 3", "rosa 7", &["R0006"]),
         // A part's level outside the scale: the test naming the part is not reported.
-        ("bygg.rosa", "{ rosa 1 }", "{ rosa 0 }", &["R0006"]),
+        ("bygg.rosa", "{ rosa 1 svar", "{ rosa 0 svar", &["R0006"]),
         // No level at all: the test naming the type is not reported too.
         ("bygg.rosa", "        rosa 3\n", "", &["R0016"]),
         // A frekvens with a bad unit is not also "utan frekvens".
@@ -778,7 +786,7 @@ fn typed_attributes_are_checked_in_tests() {
     let mut sources = rosa::SourceMap::default();
     sources.add(rosa::SourceFile::new(
         "k.rosa",
-        "kundtjänst \"K\" {\n    kommun \"K\" kommunkod 1234\n    kanaler telefon\n    attribut belopp tal, akut ja/nej\n    frekvensgräns 1 per månad\n    reserv vidarekoppla till f\n}\nförvaltning f \"F\" {\n    ärendetyp a \"A\" { rosa 1  frekvens 5 per månad }\n}\ntest \"t\" {\n    ärendetyp a\n    attribut belopp = \"mycket\"\n    förväntat direkt\n}\n",
+        "kundtjänst \"K\" {\n    kommun \"K\" kommunkod 1234\n    kanaler telefon\n    attribut belopp tal, akut ja/nej\n    frekvensgräns 1 per månad\n    reserv vidarekoppla till f\n}\nförvaltning f \"F\" {\n    ärendetyp a \"A\" { rosa 1  frekvens 5 per månad svar \"Ja.\" }\n}\ntest \"t\" {\n    ärendetyp a\n    attribut belopp = \"mycket\"\n    förväntat direkt\n}\n",
     ));
     let diagnostics = rosa::Ruleset::from_sources(".", sources, vec![])
         .expect_err("the test value has the wrong type");
@@ -807,9 +815,9 @@ fn ej_kanaler_twice_in_one_block() {
         rosa::Ruleset::from_sources(".", sources, vec![])
     };
     let twice = [
-        "förvaltning f \"F\" {\n    ej kanaler besök\n    ej kanal telefon\n    ärendetyp a \"A\" { rosa 1 }\n}\n",
-        "förvaltning f \"F\" {\n    ärendetyp a \"A\" {\n        rosa 1\n        ej kanaler besök\n        ej kanaler telefon\n    }\n}\n",
-        "förvaltning f \"F\" {\n    ärendetyp a \"A\" {\n        delmoment d \"D\" {\n            rosa 1\n            ej kanaler besök\n            ej kanaler telefon\n        }\n    }\n}\n",
+        "förvaltning f \"F\" {\n    ej kanaler besök\n    ej kanal telefon\n    ärendetyp a \"A\" { rosa 5 }\n}\n",
+        "förvaltning f \"F\" {\n    ärendetyp a \"A\" {\n        rosa 5\n        ej kanaler besök\n        ej kanaler telefon\n    }\n}\n",
+        "förvaltning f \"F\" {\n    ärendetyp a \"A\" {\n        delmoment d \"D\" {\n            rosa 5\n            ej kanaler besök\n            ej kanaler telefon\n        }\n    }\n}\n",
     ];
     for text in twice {
         let diagnostics = load(text).expect_err("written twice");

@@ -1496,7 +1496,7 @@ async fn desk_pages_and_case_type_detail() {
     let faktura = server.get("/v1/1234/case-types/faktura").await.json();
     assert_eq!(
         faktura["parts"][0]["questions"],
-        json!([{"attribute": "belopp", "kind": "number"}])
+        json!([{"attribute": "belopp", "kind": "number", "text": "Vilket värde har ”belopp”?"}])
     );
     server
         .get("/v1/1234/case-types/okand")

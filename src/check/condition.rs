@@ -627,10 +627,12 @@ mod tests {
             Attribute {
                 name: "akut".into(),
                 kind: Some(AttrKind::Bool),
+                question: None,
             },
             Attribute {
                 name: "belopp".into(),
                 kind: Some(AttrKind::Number),
+                question: None,
             },
         ];
         match compile(source, &attributes) {

@@ -22,6 +22,7 @@ pub(super) fn run(
     for typ in &ruleset.arendetyper {
         for unit in &typ.units {
             agreement_against_policy(ruleset, typ, unit, out);
+            direct_without_answer(ruleset, unit, out);
             if !has_errors {
                 script_would_move(ruleset, unit, out);
             }
@@ -154,6 +155,34 @@ fn script_would_move(ruleset: &Ruleset, unit: &Unit, out: &mut Vec<Diagnostic>) 
                 .help("lägg till `manus \"manus/….md\"` med förvaltningens checklista, eller `överenskommet vidarekoppla` om det är avsikten"),
         );
     }
+}
+
+/// A unit kundtjänst answers directly needs something to answer with. Units that are
+/// never answered directly (sekretess, an agreed script or forward) are left alone.
+fn direct_without_answer(ruleset: &Ruleset, unit: &Unit, out: &mut Vec<Diagnostic>) {
+    let direct = ruleset.policy.direct_levels.contains(&unit.level);
+    let answered_directly =
+        !unit.sekretess && matches!(unit.agreed, None | Some(Outcome::Kundtjanst));
+    if !direct || !answered_directly || unit.answer.is_some() || !unit.links.is_empty() {
+        return;
+    }
+    let range = &ruleset.policy.direct_levels;
+    out.push(
+        Diagnostic::new(
+            Code::DirectWithoutAnswer,
+            unit.span,
+            format!(
+                "`{}` har nivå {}, som kundtjänst besvarar direkt, men varken `svar` eller `länk`",
+                unit.name, unit.level
+            ),
+        )
+        .label("inget svar att ge")
+        .help(format!(
+            "skriv svaret kundtjänst ger, `svar \"…\"` eller `svar \"svar/….md\"`, eller en sida på webbplatsen, `länk \"https://…\"` (direktnivåerna är {}–{})",
+            range.start(),
+            range.end()
+        )),
+    );
 }
 
 /// Ids that mix scripts, or that look like another id of the same kind.

@@ -47,6 +47,7 @@ pub(crate) fn check(
         broken_types: Default::default(),
         part_literals: Vec::new(),
         script_bytes: 0,
+        answer_files: Vec::new(),
     };
     let ruleset = checker.run(files);
     diagnostics.append(&mut checker.diags);
@@ -85,8 +86,10 @@ struct Checker<'a> {
     /// The delmoment ids each rule's condition compares with, checked once the model
     /// says which units the rule applies to.
     part_literals: Vec<(model::RuleId, Vec<(String, Span)>)>,
-    /// Bytes of scripts read so far, bounded like the rule files.
+    /// Bytes of scripts and answer files read so far, bounded like the rule files.
     script_bytes: u64,
+    /// The `svar` files read so far.
+    answer_files: Vec<model::Script>,
 }
 
 impl Checker<'_> {
@@ -113,6 +116,7 @@ impl Checker<'_> {
             arendetyper,
             rules: std::mem::take(&mut self.rules),
             scripts: std::mem::take(&mut self.scripts),
+            answer_files: std::mem::take(&mut self.answer_files),
             tests,
             warnings: Diagnostics::default(),
             sources: SourceMap::default(),
@@ -521,55 +525,7 @@ impl Checker<'_> {
         if let Some(&id) = self.script_index.get(&rel) {
             return Some(id);
         }
-        let escapes = Path::new(&rel).is_absolute() || rel.split('/').any(|c| c == "..");
-        if escapes {
-            self.error(
-                Diagnostic::new(
-                    Code::MissingScript,
-                    text.span,
-                    format!("manuset `{rel}` ligger utanför regelkatalogen"),
-                )
-                .help("ange sökvägen relativt regelkatalogen, t.ex. `manus/bygglov-status.md`"),
-            );
-            return None;
-        }
-        let read = self
-            .root
-            .canonicalize()
-            .map_err(Refusal::Io)
-            .and_then(|root| files::read_inside(&root, &root.join(&rel), files::MAX_FILE_BYTES));
-        let content = match read.map(String::from_utf8) {
-            Ok(Ok(content)) => content,
-            Ok(Err(_)) => {
-                self.script_unreadable(text, &rel, "är inte UTF-8-text");
-                return None;
-            }
-            Err(Refusal::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-                self.error(
-                    Diagnostic::new(
-                        Code::MissingScript,
-                        text.span,
-                        format!("manusfilen `{rel}` finns inte"),
-                    )
-                    .label("manusfil saknas")
-                    .help("skapa filen (sökvägen är relativ regelkatalogen) eller rätta sökvägen"),
-                );
-                return None;
-            }
-            Err(refusal) => {
-                self.script_unreadable(text, &rel, &refusal.reason());
-                return None;
-            }
-        };
-        self.script_bytes += content.len() as u64;
-        if self.script_bytes > files::MAX_TOTAL_BYTES {
-            let why = format!(
-                "gör att manusen tillsammans blir större än gränsen {}",
-                files::mib(files::MAX_TOTAL_BYTES)
-            );
-            self.script_unreadable(text, &rel, &why);
-            return None;
-        }
+        let content = self.read_ruleset_file(text, &rel, FileKind::Script)?;
         let title = script_title(&content);
         self.scripts.push(model::Script {
             path: rel.clone(),
@@ -580,18 +536,177 @@ impl Checker<'_> {
         Some(self.scripts.len() - 1)
     }
 
-    /// A script that exists but is not read; nothing from its content is shown.
-    fn script_unreadable(&mut self, text: &ast::Text, rel: &str, why: &str) {
+    /// `svar "…"`: inline markdown, or a file under the ruleset directory when the text
+    /// ends in `.md` (read once, like a script).
+    fn answer(&mut self, text: &ast::Text) -> Option<model::Answer> {
+        let value = text.value.trim();
+        if !is_answer_file(value) {
+            return Some(model::Answer {
+                markdown: value.to_string(),
+                path: None,
+            });
+        }
+        let rel = value.replace('\\', "/");
+        let known = self.answer_files.iter().find(|f| f.path == rel);
+        let markdown = match known {
+            Some(file) => file.text.clone(),
+            None => {
+                let content = self.read_ruleset_file(text, &rel, FileKind::Answer)?;
+                self.answer_files.push(model::Script {
+                    path: rel.clone(),
+                    title: script_title(&content),
+                    text: content.clone(),
+                });
+                content
+            }
+        };
+        Some(model::Answer {
+            markdown,
+            path: Some(rel),
+        })
+    }
+
+    /// Read a script or answer file; `rel` must stay inside the ruleset directory.
+    fn read_ruleset_file(&mut self, text: &ast::Text, rel: &str, kind: FileKind) -> Option<String> {
+        let escapes = Path::new(rel).is_absolute() || rel.split('/').any(|c| c == "..");
+        if escapes {
+            self.error(
+                Diagnostic::new(
+                    kind.missing_code(),
+                    text.span,
+                    format!("{} `{rel}` ligger utanför regelkatalogen", kind.named()),
+                )
+                .help(format!(
+                    "ange sökvägen relativt regelkatalogen, t.ex. `{}`",
+                    kind.example()
+                )),
+            );
+            return None;
+        }
+        let read = self
+            .root
+            .canonicalize()
+            .map_err(Refusal::Io)
+            .and_then(|root| files::read_inside(&root, &root.join(rel), files::MAX_FILE_BYTES));
+        let content = match read.map(String::from_utf8) {
+            Ok(Ok(content)) => content,
+            Ok(Err(_)) => {
+                self.file_unreadable(text, rel, "är inte UTF-8-text", kind);
+                return None;
+            }
+            Err(Refusal::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.error(
+                    Diagnostic::new(
+                        kind.missing_code(),
+                        text.span,
+                        format!("{} `{rel}` finns inte", kind.noun()),
+                    )
+                    .label(format!("{} saknas", kind.short()))
+                    .help("skapa filen (sökvägen är relativ regelkatalogen) eller rätta sökvägen"),
+                );
+                return None;
+            }
+            Err(refusal) => {
+                self.file_unreadable(text, rel, &refusal.reason(), kind);
+                return None;
+            }
+        };
+        self.script_bytes += content.len() as u64;
+        if self.script_bytes > files::MAX_TOTAL_BYTES {
+            let why = format!(
+                "gör att {} tillsammans blir större än gränsen {}",
+                kind.together(),
+                files::mib(files::MAX_TOTAL_BYTES)
+            );
+            self.file_unreadable(text, rel, &why, kind);
+            return None;
+        }
+        Some(content)
+    }
+
+    /// A script or answer file that exists but is not read; nothing from its content is shown.
+    fn file_unreadable(&mut self, text: &ast::Text, rel: &str, why: &str, kind: FileKind) {
         self.error(
             Diagnostic::new(
                 Code::Unreadable,
                 text.span,
-                format!("manusfilen `{rel}` {why}"),
+                format!("{} `{rel}` {why}", kind.noun()),
             )
-            .label("manusfilen läses inte")
-            .help("manus ska vara vanliga UTF-8-textfiler inne i regelkatalogen"),
+            .label(format!("{} läses inte", kind.noun()))
+            .help(format!(
+                "{} ska vara vanliga UTF-8-textfiler inne i regelkatalogen",
+                kind.plural()
+            )),
         );
     }
+}
+
+/// A file a rule names: a script (`manus`) or an answer (`svar`).
+#[derive(Clone, Copy)]
+enum FileKind {
+    Script,
+    Answer,
+}
+
+impl FileKind {
+    fn noun(self) -> &'static str {
+        match self {
+            FileKind::Script => "manusfilen",
+            FileKind::Answer => "svarsfilen",
+        }
+    }
+
+    /// "manuset `x` ligger utanför …".
+    fn named(self) -> &'static str {
+        match self {
+            FileKind::Script => "manuset",
+            FileKind::Answer => "svarsfilen",
+        }
+    }
+
+    fn plural(self) -> &'static str {
+        match self {
+            FileKind::Script => "manus",
+            FileKind::Answer => "svarsfiler",
+        }
+    }
+
+    /// The files counted against the bound: scripts and answers share it.
+    fn together(self) -> &'static str {
+        match self {
+            FileKind::Script => "manusen",
+            FileKind::Answer => "manus och svar",
+        }
+    }
+
+    fn short(self) -> &'static str {
+        match self {
+            FileKind::Script => "manusfil",
+            FileKind::Answer => "svarsfil",
+        }
+    }
+
+    fn example(self) -> &'static str {
+        match self {
+            FileKind::Script => "manus/bygglov-status.md",
+            FileKind::Answer => "svar/bygglov.md",
+        }
+    }
+
+    /// A missing script has its own code (R0005); a missing answer file is unreadable.
+    fn missing_code(self) -> Code {
+        match self {
+            FileKind::Script => Code::MissingScript,
+            FileKind::Answer => Code::Unreadable,
+        }
+    }
+}
+
+/// `svar "svar/x.md"` names a file: one word ending in `.md`.
+fn is_answer_file(value: &str) -> bool {
+    value.len() > 3
+        && value.to_ascii_lowercase().ends_with(".md")
+        && !value.contains(char::is_whitespace)
 }
 
 fn script_title(content: &str) -> String {
@@ -717,6 +832,9 @@ fn statement_of(kind: &StmtKind) -> lang::Statement {
         StmtKind::Sekretess => lang::SEKRETESS,
         StmtKind::Overenskommet(_) => lang::OVERENSKOMMET,
         StmtKind::Sokord(_) => lang::SOKORD,
+        StmtKind::Svar(_) => lang::SVAR,
+        StmtKind::Lank { .. } => lang::LANK,
+        StmtKind::Synonymer(_) => lang::SYNONYMER,
         StmtKind::Block(_) => lang::DELMOMENT,
         StmtKind::TestArendetyp(_) => lang::TEST_ARENDETYP,
         StmtKind::TestDelmoment(_) => lang::TEST_DELMOMENT,

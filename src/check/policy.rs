@@ -117,6 +117,7 @@ impl Checker<'_> {
                 forvaltning: defaults::MINUTES_FORVALTNING,
             }),
             rules: p.rules,
+            synonyms: p.synonyms,
         })
     }
 
@@ -181,6 +182,11 @@ impl Checker<'_> {
                 use crate::syntax::ast::AttrKind as Word;
                 self.attributes.push(model::Attribute {
                     name: ident.name.clone(),
+                    question: decl
+                        .question
+                        .as_ref()
+                        .map(|q| crate::bounds::bounded(q.value.trim()))
+                        .filter(|q| !q.is_empty()),
                     kind: decl.kind.map(|k| match k.value {
                         Word::Tal => model::AttrKind::Number,
                         Word::Text => model::AttrKind::Text,
@@ -259,6 +265,12 @@ impl Checker<'_> {
                 if let Some(id) = self.rule(rule, None) {
                     p.rules.push(id);
                 }
+            }
+            StmtKind::Synonymer(groups) => {
+                p.synonyms = groups
+                    .iter()
+                    .map(|g| g.iter().map(|w| w.value.trim().to_string()).collect())
+                    .collect();
             }
             _ => {}
         }
@@ -456,4 +468,5 @@ struct PolicyDraft {
     shrinkage: Option<f64>,
     times: Option<HandlingTimes>,
     rules: Vec<model::RuleId>,
+    synonyms: Vec<Vec<String>>,
 }

@@ -5,7 +5,7 @@ use super::{Checker, QuantityKind, duplicate, keyword_of, outcome_of};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{self, ChannelSet, HandlingTimes, Outcome};
 use crate::source::Span;
-use crate::syntax::ast::{Block, BlockKind, StmtKind};
+use crate::syntax::ast::{Block, BlockKind, StmtKind, Text};
 use rustc_hash::FxHashMap;
 
 /// What one ärendetyp or delmoment block says itself; `None` means "inherit".
@@ -29,6 +29,8 @@ struct Draft {
     target: Option<model::Target>,
     rules: Vec<(model::RuleId, Span)>,
     search_words: Vec<String>,
+    answer: Option<model::Answer>,
+    links: Vec<model::Link>,
 }
 
 impl Checker<'_> {
@@ -224,7 +226,10 @@ impl Checker<'_> {
         let mut rules = Vec::new();
         for stmt in &block.stmts {
             let keyword = keyword_of(&stmt.kind);
-            let repeatable = matches!(stmt.kind, StmtKind::Rule(_) | StmtKind::Block(_));
+            let repeatable = matches!(
+                stmt.kind,
+                StmtKind::Rule(_) | StmtKind::Block(_) | StmtKind::Lank { .. }
+            );
             if !repeatable && !self.first_time(&mut seen, keyword, stmt.span) {
                 continue;
             }
@@ -257,6 +262,8 @@ impl Checker<'_> {
                 StmtKind::Sokord(words) => {
                     d.search_words = words.iter().map(|w| w.value.clone()).collect()
                 }
+                StmtKind::Svar(text) => d.answer = self.answer(text),
+                StmtKind::Lank { url, title } => d.links.extend(self.link(url, title.as_ref())),
                 _ => {}
             }
         }
@@ -333,6 +340,17 @@ impl Checker<'_> {
                 delmoment: own.excluded,
             },
             script,
+            answer: own.answer.clone().or_else(|| typ.answer.clone()),
+            links: if own.links.is_empty() {
+                typ.links.clone()
+            } else {
+                own.links.clone()
+            },
+            search_words: if part.is_some() {
+                own.search_words.clone()
+            } else {
+                Vec::new()
+            },
             times: HandlingTimes {
                 kundtjanst: own
                     .times_kundtjanst
@@ -352,5 +370,95 @@ impl Checker<'_> {
             span: keyword,
             level_span,
         })
+    }
+}
+
+/// Longest address a `länk` may have: a page address, not a data blob.
+const MAX_URL_CHARS: usize = 500;
+
+impl Checker<'_> {
+    /// `länk "https://…" "Titel"`: an http(s) address of bounded length; the title
+    /// defaults to the host.
+    fn link(&mut self, url: &Text, title: Option<&Text>) -> Option<model::Link> {
+        let Some(host) = link_host(&url.value) else {
+            self.error(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    url.span,
+                    format!(
+                        "`{}` är ingen webbadress som börjar med https:// eller http://",
+                        crate::bounds::bounded(&url.value)
+                    ),
+                )
+                .help(format!(
+                    "skriv hela adressen, t.ex. `länk \"https://www.kommun.se/sida\"`, högst {MAX_URL_CHARS} tecken utan mellanslag"
+                )),
+            );
+            return None;
+        };
+        let title = title
+            .map(|t| t.value.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| host.to_string());
+        Some(model::Link {
+            url: url.value.clone(),
+            title,
+        })
+    }
+}
+
+/// The host of an `http(s)://host/…` address that a page may link to, or `None`.
+fn link_host(url: &str) -> Option<&str> {
+    if url.chars().count() > MAX_URL_CHARS
+        || url.contains(|c: char| c.is_whitespace() || c.is_control())
+    {
+        return None;
+    }
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        &url[8..]
+    } else if lower.starts_with("http://") {
+        &url[7..]
+    } else {
+        return None;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit('@').next().unwrap_or("");
+    let valid = !host.is_empty()
+        && !host.contains(['"', '<', '>', '\\', '`'])
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || ".-:[]".contains(c));
+    valid.then_some(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::link_host;
+
+    #[test]
+    fn a_link_is_an_http_address_with_a_host() {
+        assert_eq!(
+            link_host("https://www.kommun.se/avfall"),
+            Some("www.kommun.se")
+        );
+        assert_eq!(link_host("HTTP://kommun.se"), Some("kommun.se"));
+        assert_eq!(
+            link_host("http://kommun.se:8080/a?b#c"),
+            Some("kommun.se:8080")
+        );
+        for bad in [
+            "www.kommun.se",
+            "javascript:alert(1)",
+            "https://",
+            "https:///sida",
+            "ftp://kommun.se",
+            "https://kom mun.se",
+            "https://kommun.se/\u{7}",
+        ] {
+            assert_eq!(link_host(bad), None, "{bad}");
+        }
+        let long = format!("https://kommun.se/{}", "a".repeat(600));
+        assert_eq!(link_host(&long), None);
     }
 }

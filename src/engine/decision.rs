@@ -112,6 +112,12 @@ pub struct RuleTried {
     /// 300 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// For staff, in Swedish sentences without file names or ids, for the rule that
+    /// fired or could not be tried: what it does, when, and what happened ("Ärendet
+    /// kopplas vidare när ärendet kommer via besök. Det gäller här."). Empty, and left
+    /// out of the JSON, for the rules that did not decide: a unit may have hundreds.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub explanation: String,
 }
 
 impl RuleTried {
@@ -140,6 +146,10 @@ pub struct RuleRef {
     /// The condition as written between the backticks (`kanal == "besök"`), cut to
     /// 300 characters.
     pub condition: String,
+    /// For staff: what the rule does and when, as a Swedish sentence without file
+    /// names, operators or ids ("Ärendet kopplas vidare när ärendet kommer före kl. 07.").
+    #[serde(default)]
+    pub explanation: String,
 }
 
 /// The JSON shape of a decision (stable; documented in `docs/integration.md`), as
@@ -187,6 +197,11 @@ pub struct DecisionRecord {
     pub resolution: Resolution,
     /// The [ruleset id](crate::Ruleset::id) (64 hex digits) of the files that decided.
     pub ruleset: String,
+    /// For staff: why this outcome, as Swedish sentences without file names, conditions
+    /// or attribute ids. A forward because of the level, sekretess or a system says so,
+    /// and names the channel only when the channel is the reason.
+    #[serde(default)]
+    pub explanation: String,
 }
 
 impl Decision<'_> {
@@ -266,42 +281,64 @@ impl Decision<'_> {
     /// Every guarded rule of the unit decided, in order, with what happened to each:
     /// the same evaluation as [`Engine::decide`], repeated to explain it.
     pub fn rules_tried(&self, inquiry: &super::Inquiry) -> Vec<RuleTried> {
+        self.tried(inquiry).0
+    }
+
+    /// [`Decision::rules_tried`], and for a rule that could not be tried, why in staff words.
+    fn tried(&self, inquiry: &super::Inquiry) -> (Vec<RuleTried>, Option<String>) {
         let (Some((t, u)), Some(unit)) = (self.position, self.unit) else {
-            return Vec::new();
+            return (Vec::new(), None);
         };
         let engine = self.engine;
         let evaluation = engine.evaluation(inquiry, unit, self.channel);
         let mut decided = false;
-        engine
+        let mut why_not = None;
+        let tried = engine
             .chain(t, u)
             .iter()
             .map(|&id| {
                 let rule = &engine.ruleset().rules[id];
-                let (result, reason) = if decided {
-                    (RuleResult::NotReached, None)
+                let (result, reason, staff) = if decided {
+                    (RuleResult::NotReached, None, None)
                 } else {
                     match rule.condition.eval(&evaluation) {
-                        Ok(false) => (RuleResult::False, None),
-                        Ok(true) => (RuleResult::Fired, None),
-                        Err(e) => (RuleResult::Error, Some(bounded(&e.to_string()))),
+                        Ok(false) => (RuleResult::False, None, None),
+                        Ok(true) => (RuleResult::Fired, None, None),
+                        Err(e) => (
+                            RuleResult::Error,
+                            Some(bounded(&e.to_string())),
+                            Some(words::eval_error(engine.ruleset(), &e)),
+                        ),
                     }
                 };
                 decided |= result != RuleResult::False;
+                if staff.is_some() {
+                    why_not.clone_from(&staff);
+                }
                 RuleTried {
                     file: crate::source::display_path(&rule.location.file),
                     line: rule.location.line,
                     outcome: rule.outcome,
                     result,
                     reason,
+                    explanation: words::rule_tried(
+                        engine.ruleset(),
+                        rule,
+                        result,
+                        staff.as_deref(),
+                    ),
                 }
             })
-            .collect()
+            .collect();
+        (tried, why_not)
     }
 
     /// The owned, serialisable form, with criteria built now.
     pub fn to_record(&self, inquiry: &super::Inquiry) -> DecisionRecord {
         let sources_path = |r: &Rule| crate::source::display_path(&r.location.file);
         let channel = inquiry.channel.as_deref();
+        let (rules_tried, why_not) = self.tried(inquiry);
+        let explanation = self.explanation(why_not.as_deref());
         DecisionRecord {
             outcome: self.outcome,
             basis: self.basis,
@@ -333,10 +370,219 @@ impl Decision<'_> {
                 file: sources_path(r),
                 line: r.location.line,
                 condition: bounded(&r.condition.source),
+                explanation: words::rule(self.engine.ruleset(), r),
             }),
-            rules_tried: self.rules_tried(inquiry),
+            rules_tried,
             resolution: self.resolution(),
             ruleset: self.engine.ruleset().id.clone(),
+            explanation,
+        }
+    }
+}
+
+impl Decision<'_> {
+    /// For staff: why this outcome, in Swedish sentences (see [`DecisionRecord::explanation`]).
+    /// `why_not`: for a condition that could not be tried, why, in staff words.
+    pub(crate) fn explanation(&self, why_not: Option<&str>) -> String {
+        let ruleset = self.engine.ruleset();
+        let to = words::forwarded_to(self.target);
+        match self.basis {
+            Basis::UnknownCaseType => {
+                format!("Ärendetypen finns inte i kommunens regler, så ärendet {to}.")
+            }
+            Basis::UnknownPart => format!(
+                "Delmomentet finns inte i ”{}”, så ärendet {to}.",
+                self.case_type.map_or("", |t| t.name.as_str())
+            ),
+            Basis::Rule => match self.rule {
+                Some(rule) => format!(
+                    "En särskild regel avgör: {}",
+                    lower_first(&words::rule(ruleset, rule))
+                ),
+                None => words::outcome_sentence(self.outcome, self.target),
+            },
+            Basis::ConditionError => {
+                let why = why_not.unwrap_or("en uppgift saknas");
+                format!(
+                    "Det går inte att avgöra ärendet, eftersom {why}. Utan den uppgiften kopplas ärendet vidare{}.",
+                    words::place(self.target)
+                )
+            }
+            Basis::Agreement => format!(
+                "Förvaltningen och kundtjänst har kommit överens: {}",
+                lower_first(&words::outcome_sentence(self.outcome, self.target))
+            ),
+            Basis::Method => match (self.case_type, self.unit) {
+                (Some(typ), Some(unit)) => {
+                    words::method(ruleset, typ, unit, self.channel, self.outcome, self.target)
+                }
+                _ => words::outcome_sentence(self.outcome, self.target),
+            },
+        }
+    }
+}
+
+/// "Ärendet …" → "ärendet …", for a sentence that goes on after a colon.
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Staff sentences for decisions: what a rule does and when, why the method forwards.
+/// No file names, operators or attribute ids (issue 21: sentences, not source).
+pub(crate) mod words {
+    use super::RuleResult;
+    use crate::model::method::{ChannelSlot, assess};
+    use crate::model::{Arendetyp, EvalError, Outcome, Rule, Ruleset, Target, Unit};
+
+    /// "kopplas vidare till Växeln på Kommunledningsförvaltningen" (after "ärendet").
+    pub(crate) fn forwarded_to(target: Option<&Target>) -> String {
+        format!("kopplas vidare{}", place(target))
+    }
+
+    /// " till Växeln på Kommunledningsförvaltningen", or "" for no target.
+    pub(crate) fn place(target: Option<&Target>) -> String {
+        match target {
+            Some(t) if !t.forvaltning_name.is_empty() => match &t.queue {
+                Some(queue) => format!(" till {queue} på {}", t.forvaltning_name),
+                None => format!(" till {}", t.forvaltning_name),
+            },
+            _ => String::new(),
+        }
+    }
+
+    /// "Kundtjänst svarar direkt.", "Ärendet kopplas vidare till X."
+    pub(crate) fn outcome_sentence(outcome: Outcome, target: Option<&Target>) -> String {
+        format!("{}.", does(outcome, target))
+    }
+
+    fn does(outcome: Outcome, target: Option<&Target>) -> String {
+        match outcome {
+            Outcome::Kundtjanst => "Kundtjänst svarar direkt".into(),
+            Outcome::Scripted => "Kundtjänst tar ärendet med förvaltningens manus".into(),
+            _ => format!("Ärendet {}", forwarded_to(target)),
+        }
+    }
+
+    /// "Ärendet kopplas vidare till X när ärendet kommer före kl. 07." The condition in
+    /// words is cut like every echoed text: a condition may hold long literals.
+    pub(crate) fn rule(ruleset: &Ruleset, rule: &Rule) -> String {
+        let when = crate::bounds::bounded(&rule.condition.describe(ruleset));
+        format!("{} när {when}.", does(rule.outcome, rule.target.as_ref()))
+    }
+
+    /// A rule of `rules_tried`: what it does and what happened to it; empty for a rule
+    /// that did not decide (a unit may have hundreds, and the answer's size is bounded
+    /// per rule).
+    pub(crate) fn rule_tried(
+        ruleset: &Ruleset,
+        r: &Rule,
+        result: RuleResult,
+        error: Option<&str>,
+    ) -> String {
+        match result {
+            RuleResult::Fired => format!("{} Det gäller här.", rule(ruleset, r)),
+            RuleResult::False => String::new(),
+            RuleResult::Error => format!(
+                "{} Det gick inte att pröva, eftersom {}.",
+                rule(ruleset, r),
+                error.unwrap_or("en uppgift saknas")
+            ),
+            RuleResult::NotReached => String::new(),
+        }
+    }
+
+    /// Why a condition could not be tried, in staff words: the question left unanswered.
+    pub(crate) fn eval_error(ruleset: &Ruleset, error: &EvalError) -> String {
+        let question = |name: &str| {
+            ruleset
+                .policy
+                .attributes
+                .iter()
+                .find(|a| a.name == name)
+                .map_or_else(|| name.replace(['_', '-'], " "), |a| a.question_text())
+        };
+        match error {
+            EvalError::MissingChannel => "det inte står vilken kanal ärendet kommer i".into(),
+            EvalError::MissingTime => "det inte står när ärendet kom".into(),
+            EvalError::BadTime(_) => "tidpunkten för ärendet inte går att läsa".into(),
+            EvalError::MissingAttribute(name) => {
+                format!("svaret saknas på frågan ”{}”", question(name))
+            }
+            EvalError::WrongType { name, expected, .. } => format!(
+                "svaret på frågan ”{}” ska vara {}",
+                question(name),
+                expected.words()
+            ),
+            _ => "reglerna blev för många att pröva".into(),
+        }
+    }
+
+    /// Why the default method gave this outcome; for a forward, the first reason.
+    pub(crate) fn method(
+        ruleset: &Ruleset,
+        typ: &Arendetyp,
+        unit: &Unit,
+        channel: ChannelSlot,
+        outcome: Outcome,
+        target: Option<&Target>,
+    ) -> String {
+        let a = assess(ruleset, unit, channel);
+        let to = forwarded_to(target);
+        match outcome {
+            Outcome::Kundtjanst => format!(
+                "Svara direkt: ärendet ligger på nivå {}, som kundtjänst besvarar själv.",
+                unit.level
+            ),
+            Outcome::Scripted => format!(
+                "Följ förvaltningens manus: ärendet ligger på nivå {}, som kundtjänst tar med manus.",
+                unit.level
+            ),
+            _ if !(a.level_direct || a.level_scripted) => format!(
+                "Ärendet ligger på nivå {} och kräver förvaltningens handläggare, så det {to}.",
+                unit.level
+            ),
+            _ if a.sekretess => {
+                format!(
+                    "Ärendet omfattas av sekretess och kopplas därför alltid vidare{}.",
+                    place(target)
+                )
+            }
+            _ if !a.channel_ok => match channel {
+                ChannelSlot::Known(c) => format!(
+                    "Kundtjänst tar inte ”{}” när det kommer via {c}, så det {to}.",
+                    typ.name
+                ),
+                ChannelSlot::Unknown => {
+                    format!("Kanalen som ärendet kom i är okänd, så det {to}.")
+                }
+                ChannelSlot::None => {
+                    format!(
+                        "Kundtjänst tar inte ”{}” i någon kanal, så det {to}.",
+                        typ.name
+                    )
+                }
+            },
+            _ if !a.systems_ok => {
+                let missing: Vec<&str> = unit
+                    .systems
+                    .iter()
+                    .map(|&s| &ruleset.systems[s])
+                    .filter(|s| !s.access)
+                    .map(|s| s.name.as_str())
+                    .collect();
+                format!(
+                    "Ärendet kräver {}, som kundtjänst saknar åtkomst till, så det {to}.",
+                    missing.join(" och ")
+                )
+            }
+            _ if !a.frequency_ok => format!(
+                "Ärendet är för ovanligt för att kundtjänst ska ta det med manus, så det {to}."
+            ),
+            _ => format!("Förvaltningen har inte lämnat något manus för ärendet, så det {to}."),
         }
     }
 }

@@ -10,6 +10,7 @@ mod inquiry;
 mod search;
 mod testing;
 
+pub(crate) use decision::words;
 pub use decision::{
     Basis, Decision, DecisionRecord, Resolution, RuleRef, RuleResult, RuleTried, ScriptRef,
 };

@@ -174,7 +174,27 @@ pub const KEYWORDS: &[Keyword] = &[
     Keyword {
         word: "sökord",
         ascii: "sokord",
-        meaning: "Ord som medborgare använder om ärendet, för `rosa search`: `sökord \"sopbil\", \"soptunna\"`.",
+        meaning: "Ord som medborgare använder om ärendet eller delmomentet, för sökningen: `sökord \"sopbil\", \"soptunna\"`.",
+    },
+    Keyword {
+        word: "svar",
+        ascii: "svar",
+        meaning: "Svaret kundtjänst ger när ärendet hanteras direkt, i markdown: `svar \"Du hittar …\"`, eller en fil i regelkatalogen: `svar \"svar/fil.md\"` (en text som slutar på `.md`).",
+    },
+    Keyword {
+        word: "länk",
+        ascii: "lank",
+        meaning: "En sida på kommunens webbplats som hör till svaret: `länk \"https://…\" \"Titel\"`. Får stå flera gånger; utan titel visas webbplatsens namn.",
+    },
+    Keyword {
+        word: "fråga",
+        ascii: "fraga",
+        meaning: "I `attribut`: frågan kundtjänst ställer för att få veta värdet, `akut ja/nej fråga \"Är det akut?\"`.",
+    },
+    Keyword {
+        word: "synonymer",
+        ascii: "synonymer",
+        meaning: "Ord som sökningen ska behandla som samma ord, i hela kommunen: `synonymer \"kom inte\" ~ \"utebliven\", \"sopbil\" ~ \"sophämtning\"`.",
     },
     Keyword {
         word: "vidarekoppla",

@@ -77,6 +77,7 @@ statements! {
     SERVICENIVA = "servicenivå" in [P] e.g. "servicenivå 80 % inom 20 s";
     MAXBELAGGNING = "maxbeläggning" in [P] e.g. "maxbeläggning 85 %";
     FRANVARO = "frånvaro" in [P] e.g. "frånvaro 30 %";
+    SYNONYMER = "synonymer" in [P] e.g. "synonymer \"kom inte\" ~ \"utebliven\", \"sopbil\" ~ \"sophämtning\"";
     TID = "tid" in [P, A, D] e.g. "tid 4 min, förvaltning 9 min";
     STANGT = "stängt" in [P] e.g. "stängt helgdagar, midsommarafton, julafton, nyårsafton";
     VIDAREKOPPLA = "vidarekoppla" in [V, A, D] e.g. "vidarekoppla kö \"Bygglov\"";
@@ -88,7 +89,9 @@ statements! {
     MANUS = "manus" in [A, D] e.g. "manus \"manus/bygglov-status.md\"";
     SEKRETESS = "sekretess" in [A, D] e.g. "sekretess";
     OVERENSKOMMET = "överenskommet" in [A, D] e.g. "överenskommet manus";
-    SOKORD = "sökord" in [A] e.g. "sökord \"bygglov\", \"status\"";
+    SOKORD = "sökord" in [A, D] e.g. "sökord \"bygglov\", \"status\"";
+    SVAR = "svar" in [A, D] e.g. "svar \"Du hittar blanketten på webbplatsen.\"";
+    LANK = "länk" in [A, D] e.g. "länk \"https://www.exempelkommun.se/bygglov\" \"Bygglov\"";
     DELMOMENT = "delmoment" in [A] e.g. "delmoment regler \"Regler\" { rosa 1 }";
     TEST_ARENDETYP = "ärendetyp" in [T] e.g. "ärendetyp bygglov";
     TEST_DELMOMENT = "delmoment" in [T] e.g. "delmoment regler";

@@ -4,6 +4,7 @@
 
 pub mod channel;
 pub mod condition;
+mod describe;
 pub(crate) mod method;
 
 pub use channel::{Channel, ChannelSet};
@@ -170,6 +171,8 @@ pub struct Attribute {
     /// Checked before a condition reads the value; `None` leaves the check to the
     /// comparison itself (slower: see `condition.rs`).
     pub kind: Option<AttrKind>,
+    /// The question staff ask to learn the value (`fråga "Är det akut?"`), if declared.
+    pub question: Option<String>,
 }
 
 /// An untyped attribute, as `attribut namn` declares it.
@@ -178,8 +181,50 @@ impl From<&str> for Attribute {
         Attribute {
             name: name.to_string(),
             kind: None,
+            question: None,
         }
     }
+}
+
+impl Attribute {
+    /// The question staff ask: the declared `fråga`, else one built from the name
+    /// (`akut` → "Gäller ”akut” för ärendet?"), always a whole Swedish sentence.
+    pub fn question_text(&self) -> String {
+        if let Some(question) = &self.question {
+            return question.clone();
+        }
+        let label = self.label();
+        match self.kind {
+            Some(AttrKind::Bool) => format!("Gäller ”{label}” för ärendet?"),
+            Some(AttrKind::Number) => format!("Vilket värde har ”{label}”?"),
+            Some(AttrKind::Text) | None => format!("Vad gäller för ”{label}”?"),
+        }
+    }
+
+    /// The name as words: `skyddad_identitet` → "skyddad identitet".
+    pub fn label(&self) -> String {
+        self.name.replace(['_', '-'], " ")
+    }
+}
+
+/// What kundtjänst answers for a unit it handles directly (`svar`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Answer {
+    /// The answer in markdown, inline or read from the file.
+    pub markdown: String,
+    /// The file it was read from, relative to the ruleset directory; `None` when inline.
+    pub path: Option<String>,
+}
+
+/// A page on the kommun's own website (`länk "https://…" "Titel"`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Link {
+    /// An `http` or `https` address, as written.
+    pub url: String,
+    /// The title as written, or the address's host when none is given.
+    pub title: String,
 }
 
 /// Where forwarded inquiries go (`vidarekoppla`), resolved at load: the parts a
@@ -311,6 +356,8 @@ pub struct Policy {
     pub default_times: HandlingTimes,
     /// The policy's own guarded rules, tried last for every unit (§5).
     pub rules: Vec<RuleId>,
+    /// Groups of words the search treats as the same (`synonymer`), as written.
+    pub synonyms: Vec<Vec<String>>,
 }
 
 impl Policy {
@@ -369,6 +416,14 @@ pub struct Unit {
     pub excluded_channels: ExcludedChannels,
     /// Its script (`manus`), the delmoment's else the ärendetyp's.
     pub script: Option<ScriptId>,
+    /// What kundtjänst answers when it handles the unit directly (`svar`), the
+    /// delmoment's else the ärendetyp's.
+    pub answer: Option<Answer>,
+    /// The kommun's pages about it (`länk`), the delmoment's else the ärendetyp's.
+    pub links: Vec<Link>,
+    /// The delmoment's own search words (`sökord`); the ärendetyp's are
+    /// [`Arendetyp::search_words`]. Empty for an ärendetyp without delmoment.
+    pub search_words: Vec<String>,
     /// Its handling times: the delmoment's, else the ärendetyp's, else the policy's.
     pub times: HandlingTimes,
     /// Whether the delmoment or the ärendetyp is marked `sekretess`; such a unit is
@@ -534,6 +589,9 @@ pub struct Ruleset {
     pub(crate) arendetyper: Vec<Arendetyp>,
     pub(crate) rules: Vec<Rule>,
     pub(crate) scripts: Vec<Script>,
+    /// The `svar` files, read like scripts; they count towards the id too.
+    #[serde(skip)]
+    pub(crate) answer_files: Vec<Script>,
     pub(crate) tests: Vec<TestCase>,
     /// Warnings found while loading (errors prevent loading).
     #[serde(skip)]
@@ -587,6 +645,12 @@ impl Ruleset {
     /// Every script (manus) the rules refer to; [`ScriptId`]s index this list.
     pub fn scripts(&self) -> &[Script] {
         &self.scripts
+    }
+
+    /// The kommun-wide word groups the search treats as the same (`synonymer`), each
+    /// group as written: `[["kom inte", "utebliven"], ["sopbil", "sophämtning"]]`.
+    pub fn synonyms(&self) -> &[Vec<String>] {
+        &self.policy.synonyms
     }
 
     /// The tests written in the ruleset (`rosa test`).

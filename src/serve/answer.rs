@@ -2,7 +2,7 @@
 //! byte what serde_json writes for its owned [`DecisionRecord`](crate::DecisionRecord),
 //! with the ruleset's constant parts escaped once per loaded ruleset.
 
-use crate::engine::{Basis, Decision, Engine, Inquiry, RuleResult, ScriptRef};
+use crate::engine::{Basis, Decision, Engine, Inquiry, RuleResult, ScriptRef, words};
 use crate::model::method::{ChannelSlot, criteria};
 use crate::model::{Arendetyp, Outcome, Rule, Unit};
 use serde::Serialize;
@@ -25,6 +25,10 @@ pub(crate) struct AnswerParts {
     /// The most bytes an answer about an unknown ärendetyp can take.
     unknown_type_bound: usize,
 }
+
+/// The most bytes the fixed words of a staff sentence (`explanation`) take beyond the
+/// ruleset's names in it, which are counted escaped where they are known.
+const SENTENCE_BOUND: usize = 512;
 
 /// The most bytes a text cut to 300 characters takes in JSON: every character
 /// escaped as `\u00XX`, the `…` and the quotes.
@@ -55,11 +59,27 @@ struct UnitParts {
 
 #[derive(Debug, Clone)]
 struct RuleParts {
-    /// `{"file":…,"line":…,"condition":…}`.
+    /// `{"file":…,"line":…,"condition":…,"explanation":…}`.
     reference: Box<str>,
     /// `{"file":…,"line":…,"outcome":…,"result":` of its `rules_tried` entry.
     tried: Box<str>,
+    /// `,"explanation":…}` ending its `rules_tried` entry when it fired, was false or
+    /// was not reached, indexed by [`explained_index`].
+    explained: [Box<str>; 3],
+    /// The escaped length of its staff sentence, for the bound of an answer.
+    sentence: usize,
     target: Option<Box<str>>,
+}
+
+/// Where [`RuleParts::explained`] keeps a result's ending; `None` for an error, whose
+/// ending names the missing answer.
+fn explained_index(result: RuleResult) -> Option<usize> {
+    match result {
+        RuleResult::Fired => Some(0),
+        RuleResult::False => Some(1),
+        RuleResult::NotReached => Some(2),
+        _ => None,
+    }
 }
 
 /// `value` as serde_json writes it (strings escaped): only for the ruleset's values,
@@ -82,7 +102,21 @@ impl AnswerParts {
                     .collect()
             })
             .collect();
-        let rules: Vec<RuleParts> = ruleset.rules.iter().map(RuleParts::new).collect();
+        let rules: Vec<RuleParts> = ruleset
+            .rules
+            .iter()
+            .map(|r| RuleParts::new(ruleset, r))
+            .collect();
+        // Names a staff sentence may hold: the longest question, system list and name.
+        let questions = (ruleset.policy.attributes.iter())
+            .map(|a| json_text(&a.question_text()).len())
+            .max()
+            .unwrap_or(0);
+        let systems: usize = ruleset
+            .systems
+            .iter()
+            .map(|s| json_text(&s.name).len())
+            .sum();
         let type_bounds = (ruleset.arendetyper.iter().enumerate())
             .map(|(t, typ)| {
                 let unit_bound = |(u, unit): (usize, &UnitParts)| {
@@ -90,8 +124,12 @@ impl AnswerParts {
                 };
                 let units: &[UnitParts] = &units[t];
                 let largest = units.iter().enumerate().map(unit_bound).max();
+                // The decision's `explanation` names the type, a question, the systems.
+                let explanation =
+                    SENTENCE_BOUND + json_text(&typ.name).len() + 2 * questions + systems;
                 // An unknown delmoment is forwarded to the ärendetyp's target.
-                let bound = largest.unwrap_or(ENVELOPE_BOUND) + json_text(&typ.target).len();
+                let bound =
+                    largest.unwrap_or(ENVELOPE_BOUND) + json_text(&typ.target).len() + explanation;
                 (Box::from(typ.id.as_str()), bound)
             })
             .collect();
@@ -101,7 +139,8 @@ impl AnswerParts {
             units,
             rules,
             type_bounds,
-            unknown_type_bound: ENVELOPE_BOUND + TEXTS * TEXT_BOUND + fallback,
+            // The explanation of an unknown type names the fallback target once more.
+            unknown_type_bound: ENVELOPE_BOUND + TEXTS * TEXT_BOUND + 2 * fallback + SENTENCE_BOUND,
         }
     }
 
@@ -126,15 +165,26 @@ impl UnitParts {
     /// The most bytes an answer about this unit can take, with `chain` its rules.
     fn bound<'r>(&self, chain: impl Iterator<Item = &'r RuleParts>) -> usize {
         let (mut tried, mut reference, mut target) = (0, 0, self.target.len());
+        // At most one rule per decision fires or cannot be tried, and only that one
+        // carries its sentence; the others end in what `explained` holds for them.
+        let mut error_ending = 0;
         for rule in chain {
-            tried += rule.tried.len() + TRIED_END;
+            let [fired, not_true, not_reached] = &rule.explained;
+            tried += rule.tried.len() + TRIED_END + not_true.len().max(not_reached.len());
+            error_ending = error_ending
+                .max(rule.sentence + SENTENCE_BOUND)
+                .max(fired.len());
             reference = reference.max(rule.reference.len());
             target = target.max(rule.target.as_deref().map_or(0, str::len));
         }
         let criteria = self.criteria.iter().map(|c| c.len()).max().unwrap_or(0);
         let script = self.script.as_deref().map_or(0, str::len);
+        // The decision's own `explanation` repeats at most a rule's sentence and a target.
+        let explanation = error_ending.saturating_sub(SENTENCE_BOUND) + target;
         ENVELOPE_BOUND
             + TEXTS * TEXT_BOUND
+            + error_ending
+            + explanation
             + self.names.len()
             + target
             + script
@@ -174,16 +224,33 @@ impl UnitParts {
 }
 
 impl RuleParts {
-    fn new(rule: &Rule) -> RuleParts {
+    fn new(ruleset: &crate::Ruleset, rule: &Rule) -> RuleParts {
         let file = json_text(&crate::source::display_path(&rule.location.file));
         let line = rule.location.line;
         let mut condition = Vec::new();
         Json(&mut condition).bounded(&rule.condition.source);
         let condition = String::from_utf8_lossy(&condition);
         let outcome = json_text(&rule.outcome);
+        let sentence = json_text(&words::rule(ruleset, rule));
+        // As serde writes it: an empty explanation is left out.
+        let ending = |result| {
+            let explanation = words::rule_tried(ruleset, rule, result, None);
+            if explanation.is_empty() {
+                return Box::from("}");
+            }
+            Box::from(format!(",\"explanation\":{}}}", json_text(&explanation)))
+        };
         RuleParts {
-            reference: format!("{{\"file\":{file},\"line\":{line},\"condition\":{condition}}}")
-                .into(),
+            reference: format!(
+                "{{\"file\":{file},\"line\":{line},\"condition\":{condition},\"explanation\":{sentence}}}"
+            )
+            .into(),
+            explained: [
+                ending(RuleResult::Fired),
+                ending(RuleResult::False),
+                ending(RuleResult::NotReached),
+            ],
+            sentence: sentence.len(),
             tried: format!("{{\"file\":{file},\"line\":{line},\"outcome\":{outcome},\"result\":")
                 .into(),
             target: rule.target.as_ref().map(|t| json_text(t).into()),
@@ -291,7 +358,7 @@ pub(super) fn write_json(d: &Decision, inquiry: &Inquiry, parts: &AnswerParts, o
     json.raw(",\"rule\":");
     json.optional(rule_id(d).map(|id| &*parts.rules[id].reference));
     json.raw(",\"rules_tried\":");
-    write_rules_tried(d, inquiry, parts, &mut json);
+    let why_not = write_rules_tried(d, inquiry, parts, &mut json);
     json.raw(",\"error\":");
     write_error(d, inquiry, &mut json);
     let resolution = d.resolution();
@@ -301,6 +368,8 @@ pub(super) fn write_json(d: &Decision, inquiry: &Inquiry, parts: &AnswerParts, o
     json.raw(&resolution.legacy);
     json.raw("\"},\"ruleset\":");
     json.value(&d.engine.ruleset().id);
+    json.raw(",\"explanation\":");
+    json.value(&d.explanation(why_not.as_deref()));
     json.raw("}");
 }
 
@@ -377,14 +446,24 @@ fn rule_id(d: &Decision) -> Option<crate::model::RuleId> {
         .find(|&id| std::ptr::eq(&rules[id], rule))
 }
 
-/// The same evaluation as [`Decision::rules_tried`], written as it goes.
-fn write_rules_tried(d: &Decision, inquiry: &Inquiry, parts: &AnswerParts, json: &mut Json) {
+/// The same evaluation as [`Decision::rules_tried`], written as it goes; for a rule
+/// that could not be tried, why in staff words.
+fn write_rules_tried(
+    d: &Decision,
+    inquiry: &Inquiry,
+    parts: &AnswerParts,
+    json: &mut Json,
+) -> Option<String> {
     let (Some((t, u)), Some(unit)) = (d.position, d.unit) else {
-        return json.raw("[]");
+        json.raw("[]");
+        return None;
     };
     let engine = d.engine;
     let evaluation = engine.evaluation(inquiry, unit, d.channel);
     let mut decided = false;
+    let mut why_not = None;
+    let ending =
+        |id: usize, result| explained_index(result).map_or("}", |i| &*parts.rules[id].explained[i]);
     json.raw("[");
     for (i, &id) in engine.chain(t, u).iter().enumerate() {
         if i > 0 {
@@ -393,26 +472,37 @@ fn write_rules_tried(d: &Decision, inquiry: &Inquiry, parts: &AnswerParts, json:
         json.raw(&parts.rules[id].tried);
         if decided {
             json.raw(result_json(RuleResult::NotReached));
-            json.raw("}");
+            json.raw(ending(id, RuleResult::NotReached));
             continue;
         }
-        let result = match engine.ruleset().rules[id].condition.eval(&evaluation) {
+        let rule = &engine.ruleset().rules[id];
+        let result = match rule.condition.eval(&evaluation) {
             Ok(false) => RuleResult::False,
             Ok(true) => RuleResult::Fired,
             Err(e) => {
                 json.raw(result_json(RuleResult::Error));
                 json.raw(",\"reason\":");
                 json.bounded(&e.to_string());
+                let staff = words::eval_error(engine.ruleset(), &e);
+                json.raw(",\"explanation\":");
+                json.value(&words::rule_tried(
+                    engine.ruleset(),
+                    rule,
+                    RuleResult::Error,
+                    Some(&staff),
+                ));
                 json.raw("}");
+                why_not = Some(staff);
                 decided = true;
                 continue;
             }
         };
         json.raw(result_json(result));
-        json.raw("}");
+        json.raw(ending(id, result));
         decided |= result != RuleResult::False;
     }
     json.raw("]");
+    why_not
 }
 
 fn write_error(d: &Decision, inquiry: &Inquiry, json: &mut Json) {

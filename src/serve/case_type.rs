@@ -28,6 +28,10 @@ pub(super) struct PartDetail {
     /// The attributes its guarded rules read: what staff must ask before deciding.
     pub questions: Vec<Question>,
     pub script: Option<ScriptView>,
+    /// What kundtjänst answers when it handles the unit directly (`svar`).
+    pub answer: Option<AnswerView>,
+    /// The kommun's pages about the unit (`länk`), in written order.
+    pub links: Vec<LinkView>,
 }
 
 #[derive(Debug, Serialize)]
@@ -35,6 +39,23 @@ pub(super) struct Question {
     pub attribute: String,
     /// `bool`, `number` or `text`; `null` when the policy leaves it untyped.
     pub kind: Option<&'static str>,
+    /// The question to ask, a Swedish sentence: the declared `fråga`, else one built
+    /// from the attribute's name.
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct AnswerView {
+    /// The answer as sanitised HTML, its top heading an `<h3>`.
+    pub html: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct LinkView {
+    /// An `http` or `https` address, checked at load.
+    pub url: String,
+    /// The title as written, or the address's host.
+    pub title: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -66,6 +87,7 @@ fn part(ruleset: &Ruleset, typ: &Arendetyp, unit: &Unit) -> PartDetail {
         .map(|a| Question {
             attribute: a.name.clone(),
             kind: a.kind.map(kind_name),
+            text: a.question_text(),
         })
         .collect();
     let script = unit.script.map(|id| {
@@ -82,6 +104,17 @@ fn part(ruleset: &Ruleset, typ: &Arendetyp, unit: &Unit) -> PartDetail {
         level: unit.level,
         questions,
         script,
+        answer: unit.answer.as_ref().map(|a| AnswerView {
+            html: markdown::render(&a.markdown, HeadingLevel::H3),
+        }),
+        links: unit
+            .links
+            .iter()
+            .map(|l| LinkView {
+                url: l.url.clone(),
+                title: l.title.clone(),
+            })
+            .collect(),
     }
 }
 

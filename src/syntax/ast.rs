@@ -77,6 +77,8 @@ pub(crate) enum StmtKind {
         kundtjanst: Quantity,
         forvaltning: Option<Quantity>,
     },
+    /// `synonymer "kom inte" ~ "utebliven", …`: groups of words the search treats alike.
+    Synonymer(Vec<Vec<Text>>),
     // förvaltning, ärendetyp, delmoment
     Forward(Target),
     /// `ej kanaler besök, telefon`: channels kundtjänst may not handle (premises).
@@ -88,6 +90,13 @@ pub(crate) enum StmtKind {
     Sekretess,
     Overenskommet(Word<OutcomeWord>),
     Sokord(Vec<Text>),
+    /// `svar "…"`: markdown, or a file when the text ends in `.md`.
+    Svar(Text),
+    /// `länk "https://…" "Titel"`.
+    Lank {
+        url: Text,
+        title: Option<Text>,
+    },
     Block(Block),
     // test
     TestArendetyp(Ident),
@@ -106,6 +115,8 @@ pub(crate) enum StmtKind {
 pub(crate) struct AttrDecl {
     pub name: Ident,
     pub kind: Option<Word<AttrKind>>,
+    /// `fråga "Är det akut?"`: what staff ask to learn the value.
+    pub question: Option<Text>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -241,9 +241,15 @@ impl Printer<'_> {
             StmtKind::Attribut(decls) => {
                 let decls: Vec<String> = decls
                     .iter()
-                    .map(|d| match &d.kind {
-                        Some(kind) => format!("{} {}", d.name.name, kind.value.keyword()),
-                        None => d.name.name.clone(),
+                    .map(|d| {
+                        let mut decl = d.name.name.clone();
+                        if let Some(kind) = &d.kind {
+                            decl = format!("{decl} {}", kind.value.keyword());
+                        }
+                        if let Some(question) = &d.question {
+                            decl = format!("{decl} fråga {}", quoted(question));
+                        }
+                        decl
                     })
                     .collect();
                 format!("attribut {}", decls.join(", "))
@@ -278,6 +284,13 @@ impl Printer<'_> {
                 Some(f) => format!("tid {}, förvaltning {}", q(kundtjanst), q(f)),
                 None => format!("tid {}", q(kundtjanst)),
             },
+            StmtKind::Synonymer(groups) => {
+                let groups: Vec<String> = groups
+                    .iter()
+                    .map(|g| g.iter().map(quoted).collect::<Vec<_>>().join(" ~ "))
+                    .collect();
+                with(lang::SYNONYMER, groups.join(", "))
+            }
             StmtKind::Forward(t) => with(lang::VIDAREKOPPLA, target_parts(&t.parts)),
             StmtKind::EjKanaler(list) => with(lang::EJ_KANALER, ids(list)),
             StmtKind::Rule(rule) => {
@@ -301,6 +314,11 @@ impl Printer<'_> {
                 let words: Vec<String> = words.iter().map(quoted).collect();
                 with(lang::SOKORD, words.join(", "))
             }
+            StmtKind::Svar(text) => with(lang::SVAR, quoted(text)),
+            StmtKind::Lank { url, title } => match title {
+                Some(title) => format!("{} {} {}", lang::LANK.name, quoted(url), quoted(title)),
+                None => with(lang::LANK, quoted(url)),
+            },
             StmtKind::Block(_) => String::new(),
             StmtKind::TestArendetyp(id) => format!("ärendetyp {}", id.name),
             StmtKind::TestDelmoment(id) => format!("delmoment {}", id.name),

@@ -197,6 +197,16 @@ impl Builder<'_> {
                 kundtjanst: self.quantity(next()),
                 forvaltning: args.next().map(|p| self.quantity(p)),
             },
+            Rule::synonymer_stmt => {
+                let mut groups = vec![self.synonym_group(next())];
+                groups.extend(args.map(|p| self.synonym_group(p)));
+                StmtKind::Synonymer(groups)
+            }
+            Rule::svar_stmt => StmtKind::Svar(self.text(next())),
+            Rule::lank_stmt => StmtKind::Lank {
+                url: self.text(next()),
+                title: args.next().map(|p| self.text(p)),
+            },
             Rule::forward_stmt => StmtKind::Forward(self.target(next())),
             Rule::ej_kanaler_stmt => StmtKind::EjKanaler(self.ident_list(next())),
             Rule::rule => StmtKind::Rule(self.rule(next(), args.collect(), span)),
@@ -239,15 +249,33 @@ impl Builder<'_> {
     fn attr_decl(&self, pair: Pair<Rule>) -> ast::AttrDecl {
         let mut parts = inner(pair);
         let name = self.ident(parts.next().expect("an attribute has a name"));
-        let kind = parts.next().map(|k| Word {
-            value: match k.as_str() {
-                "tal" => ast::AttrKind::Tal,
-                "text" => ast::AttrKind::Text,
-                _ => ast::AttrKind::JaNej,
-            },
-            span: self.span(&k),
-        });
-        ast::AttrDecl { name, kind }
+        let mut kind = None;
+        let mut question = None;
+        for part in parts {
+            if part.as_rule() == Rule::attr_question {
+                let text = inner(part).find(|p| p.as_rule() == Rule::string);
+                question = text.map(|t| self.text(t));
+                continue;
+            }
+            kind = Some(Word {
+                value: match part.as_str() {
+                    "tal" => ast::AttrKind::Tal,
+                    "text" => ast::AttrKind::Text,
+                    _ => ast::AttrKind::JaNej,
+                },
+                span: self.span(&part),
+            });
+        }
+        ast::AttrDecl {
+            name,
+            kind,
+            question,
+        }
+    }
+
+    /// `"kom inte" ~ "utebliven"`.
+    fn synonym_group(&self, pair: Pair<Rule>) -> Vec<Text> {
+        inner(pair).map(|p| self.text(p)).collect()
     }
 
     fn ident_list(&self, pair: Pair<Rule>) -> Vec<Ident> {
@@ -441,6 +469,10 @@ fn is_keyword(kind: Rule) -> bool {
             | kw_sekretess
             | kw_overenskommet
             | kw_sokord
+            | kw_svar
+            | kw_lank
+            | kw_fraga
+            | kw_synonymer
             | kw_vidarekoppla
             | kw_till
             | kw_ko
@@ -522,6 +554,11 @@ fn describe(kind: &Rule) -> &'static str {
         sekretess_stmt | kw_sekretess => "`sekretess`",
         overenskommet_stmt | kw_overenskommet => "`överenskommet`",
         sokord_stmt | kw_sokord => "`sökord`",
+        svar_stmt | kw_svar => "`svar`",
+        lank_stmt | kw_lank => "`länk`",
+        attr_question | kw_fraga => "`fråga`",
+        synonymer_stmt | kw_synonymer => "`synonymer`",
+        synonym_group => "ord som betyder samma sak, t.ex. `\"sopbil\" ~ \"sophämtning\"`",
         forward_stmt | target | kw_vidarekoppla | outcome_vidarekoppla => "`vidarekoppla`",
         outcome_direkt | kw_direkt => "`direkt`",
         target_till | kw_till => "`till`",
