@@ -54,6 +54,7 @@ impl Words<'_> {
             Expr::Or(items) => self.joined(items, "eller"),
             Expr::Not(inner) => match inner.as_ref() {
                 Expr::Flag(name) => Kind::Clause(self.flag(name, false)),
+                Expr::Holiday => Kind::Comes("en dag då kundtjänst har öppet".into()),
                 Expr::Channel { any_of, negate } => self.kind(&Expr::Channel {
                     any_of: *any_of,
                     negate: !negate,
@@ -61,6 +62,8 @@ impl Words<'_> {
                 other => Kind::Clause(format!("det inte stämmer att {}", self.clause(other).text)),
             },
             Expr::Flag(name) => Kind::Clause(self.flag(name, true)),
+            // `helgdag`: the days the policy's `stängt` names (by default every one).
+            Expr::Holiday => Kind::Comes("på en helgdag eller stängd afton".into()),
             Expr::Channel { any_of, negate } => {
                 let names: Vec<&str> = any_of.iter().map(|c| c.name()).collect();
                 let via = format!("via {}", join(&names, "eller"));
@@ -408,6 +411,12 @@ mod tests {
                 "ärendet kommer kl. 12–13 eller kl. 13–14",
             ),
             ("veckodag == 6", "ärendet kommer på lördag"),
+            ("helgdag", "ärendet kommer på en helgdag eller stängd afton"),
+            ("!helgdag", "ärendet kommer en dag då kundtjänst har öppet"),
+            (
+                "helgdag || timme >= 16",
+                "ärendet kommer på en helgdag eller stängd afton eller från kl. 16",
+            ),
             ("veckodag <= 5", "ärendet kommer på måndag–fredag"),
             ("veckodag != 7", "ärendet kommer på andra dagar än söndag"),
             (
