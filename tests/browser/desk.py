@@ -141,7 +141,9 @@ def forward_with_question(page):
     page.goto(DESK)
     search(page, "avbetalningsplan vattenfakturan")
     page.get_by_role("option", name=re.compile("Avbetalningsplan")).first.click()
-    expect(page.locator("#svar")).to_be_visible()
+    # The search's delmoment is highlighted; staff confirm it.
+    expect(page.locator("#svar-rubrik")).to_have_text("Välj delmoment")
+    page.locator("label.foreslaget input").check()
     # Without the amount the rule cannot be evaluated: staff are asked, nothing is green.
     expect(page.locator("#svar-rubrik")).to_have_text("Ställ frågan först")
     no_outcome_yet(page)
@@ -288,10 +290,12 @@ def no_jargon_in_any_state(page):
         scan(page, case_type, problems)
         values = page.locator("input[name=delmoment]").evaluate_all("rs => rs.map(r => r.value)")
         for value in values:
-            # Emptied first, so that the scan reads this delmoment's answer.
-            page.evaluate("document.getElementById('svar-rubrik').textContent = ''")
-            page.locator(f"input[name=delmoment][value='{value}']").check()
-            expect(page.locator("#svar-rubrik")).not_to_be_empty()
+            choice = page.locator(f"input[name=delmoment][value='{value}']")
+            if not choice.is_checked():
+                # Emptied first, so that the scan reads this delmoment's answer.
+                page.evaluate("document.getElementById('svar-rubrik').textContent = ''")
+                choice.check()
+                expect(page.locator("#svar-rubrik")).not_to_be_empty()
             scan(page, f"{case_type}/{value}", problems)
     assert not problems, f"{len(problems)} states show rule source: {problems[:10]}"
 
@@ -318,6 +322,7 @@ def accessibility(page):
     axe(page, "svar med kriterier och regel")
     search(page, "avbetalningsplan vattenfakturan")
     page.get_by_role("option", name=re.compile("Avbetalningsplan")).first.click()
+    page.locator("label.foreslaget input").check()
     expect(page.locator("#svar-rubrik")).to_have_text("Ställ frågan först")
     axe(page, "fråga före svar")
 
