@@ -1,6 +1,7 @@
 //! Finding the ärendetyp from the citizen's words, measured on a corpus of phrasings
 //! written as people say them (tests/fixtures/sok/fraser.tsv): recall@1 and recall@3
-//! must not fall below what the README publishes.
+//! must not fall below what the README publishes, at two levels: the right ärendetyp,
+//! and the right delmoment where the corpus names one (else the right ärendetyp).
 
 use rosa::{Engine, Ruleset};
 use std::sync::LazyLock;
@@ -10,18 +11,73 @@ static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
 });
 
 /// Published in the README ("Finding the ärendetyp"); raise them when search improves.
-const RECALL_AT_1: f64 = 0.80;
-const RECALL_AT_3: f64 = 0.95;
+const RECALL_AT_1: f64 = 0.85;
+const RECALL_AT_3: f64 = 0.96;
+
+/// The same at delmoment-or-ärendetyp level.
+const PART_RECALL_AT_1: f64 = 0.70;
+const PART_RECALL_AT_3: f64 = 0.83;
 
 struct Phrase {
     text: String,
-    expected: Vec<String>,
+    /// Each acceptable answer: an ärendetyp, and the delmoment when the corpus names one.
+    expected: Vec<Expected>,
     hard: bool,
 }
 
+struct Expected {
+    case_type: String,
+    part: Option<String>,
+}
+
+/// How exactly a hit must match what the corpus expects.
+#[derive(Clone, Copy)]
+enum Level {
+    /// The ärendetyp is enough.
+    Arendetyp,
+    /// The delmoment too, where the corpus names one.
+    Delmoment,
+}
+
+impl Expected {
+    fn found_by(&self, hit: &Found, level: Level) -> bool {
+        hit.case_type == self.case_type
+            && match (level, &self.part) {
+                (Level::Arendetyp, _) | (Level::Delmoment, None) => true,
+                (Level::Delmoment, Some(part)) => hit.part.as_ref() == Some(part),
+            }
+    }
+
+    fn id(&self) -> String {
+        match &self.part {
+            Some(part) => format!("{}/{part}", self.case_type),
+            None => self.case_type.clone(),
+        }
+    }
+}
+
+/// What a search hit names.
+struct Found {
+    case_type: String,
+    part: Option<String>,
+}
+
+fn search(text: &str, limit: usize) -> Vec<Found> {
+    ENGINE
+        .search(text, limit)
+        .into_iter()
+        .map(|h| Found {
+            case_type: h.case_type,
+            part: h.part,
+        })
+        .collect()
+}
+
 /// The held-out control set, written apart and never tuned on: the honest figure.
-const CONTROL_AT_1: f64 = 0.55;
-const CONTROL_AT_3: f64 = 0.85;
+const CONTROL_AT_1: f64 = 0.60;
+const CONTROL_AT_3: f64 = 0.82;
+const CONTROL_PART_AT_1: f64 = 0.48;
+const CONTROL_PART_AT_3: f64 = 0.65;
 
 fn corpus() -> Vec<Phrase> {
     read("tests/fixtures/sok/fraser.tsv")
@@ -44,10 +100,18 @@ fn read(path: &str) -> Vec<Phrase> {
         };
         out.push(Phrase {
             text: phrase.to_string(),
-            // The ärendetyp is what must be found; a delmoment is a bonus.
             expected: expected
                 .split('|')
-                .map(|e| e.split('/').next().unwrap_or(e).to_string())
+                .map(|e| match e.split_once('/') {
+                    Some((case_type, part)) => Expected {
+                        case_type: case_type.to_string(),
+                        part: Some(part.to_string()),
+                    },
+                    None => Expected {
+                        case_type: e.to_string(),
+                        part: None,
+                    },
+                })
                 .collect(),
             hard,
         });
@@ -56,12 +120,14 @@ fn read(path: &str) -> Vec<Phrase> {
 }
 
 /// (recall@1, recall@3, misses) over the phrasings that are not marked hard.
-fn recall(phrases: Vec<Phrase>) -> (f64, f64, Vec<String>) {
-    let phrases: Vec<Phrase> = phrases.into_iter().filter(|p| !p.hard).collect();
+fn recall(phrases: &[Phrase], level: Level) -> (f64, f64, Vec<String>) {
+    let phrases: Vec<&Phrase> = phrases.iter().filter(|p| !p.hard).collect();
     let (mut at1, mut at3, mut misses) = (0, 0, Vec::new());
     for p in &phrases {
-        let hits = ENGINE.search(&p.text, 3);
-        let rank = hits.iter().position(|h| p.expected.contains(&h.case_type));
+        let hits = search(&p.text, 3);
+        let rank = hits
+            .iter()
+            .position(|h| p.expected.iter().any(|e| e.found_by(h, level)));
         match rank {
             Some(0) => {
                 at1 += 1;
@@ -71,10 +137,8 @@ fn recall(phrases: Vec<Phrase>) -> (f64, f64, Vec<String>) {
             None => misses.push(format!(
                 "{} → {:?} (väntat {:?})",
                 p.text,
-                hits.iter()
-                    .map(|h| h.case_type.as_str())
-                    .collect::<Vec<_>>(),
-                p.expected
+                hits.iter().map(Found::id).collect::<Vec<_>>(),
+                p.expected.iter().map(Expected::id).collect::<Vec<_>>()
             )),
         }
     }
@@ -82,17 +146,66 @@ fn recall(phrases: Vec<Phrase>) -> (f64, f64, Vec<String>) {
     (f64::from(at1) / n, f64::from(at3) / n, misses)
 }
 
+impl Found {
+    fn id(&self) -> String {
+        match &self.part {
+            Some(part) => format!("{}/{part}", self.case_type),
+            None => self.case_type.clone(),
+        }
+    }
+}
+
+/// Measures `phrases` at `level`, prints the figures (and every miss when
+/// `show_misses`: not for the control set, whose misses must not steer tuning), and
+/// returns (recall@1, recall@3).
+fn measure(name: &str, phrases: &[Phrase], level: Level, show_misses: bool) -> (f64, f64) {
+    let (at1, at3, misses) = recall(phrases, level);
+    let level_name = match level {
+        Level::Arendetyp => "ärendetyp",
+        Level::Delmoment => "delmoment eller ärendetyp",
+    };
+    println!(
+        "{name}, {level_name}: recall@1 {:.1} %, recall@3 {:.1} %",
+        at1 * 100.0,
+        at3 * 100.0
+    );
+    if show_misses {
+        for miss in &misses {
+            println!("  miss: {miss}");
+        }
+    } else {
+        println!("  {} misses (not shown: the set is held out)", misses.len());
+    }
+    (at1, at3)
+}
+
 #[test]
-fn the_corpus_is_large_and_names_real_types() {
-    let phrases = corpus();
-    assert!(phrases.len() >= 80, "{} phrasings", phrases.len());
-    for p in &phrases {
-        for id in &p.expected {
-            assert!(
-                ENGINE.ruleset().arendetyp(id).is_some(),
-                "{}: no ärendetyp `{id}`",
-                p.text
-            );
+fn the_corpora_are_large_and_name_real_types_and_delmoment() {
+    for (path, least) in [
+        ("tests/fixtures/sok/fraser.tsv", 80),
+        ("tests/fixtures/sok/kontroll.tsv", 100),
+    ] {
+        let phrases = read(path);
+        assert!(
+            phrases.len() >= least,
+            "{path}: {} phrasings",
+            phrases.len()
+        );
+        for p in &phrases {
+            for e in &p.expected {
+                let typ = ENGINE.ruleset().arendetyp(&e.case_type);
+                let Some(typ) = typ else {
+                    panic!("{}: no ärendetyp `{}`", p.text, e.case_type);
+                };
+                if let Some(part) = &e.part {
+                    assert!(
+                        typ.units.iter().any(|u| u.part.as_ref() == Some(part)),
+                        "{}: `{}` has no delmoment `{part}`",
+                        p.text,
+                        e.case_type
+                    );
+                }
+            }
         }
     }
 }
@@ -100,33 +213,35 @@ fn the_corpus_is_large_and_names_real_types() {
 #[test]
 fn recall_on_the_held_out_control_set() {
     let phrases = read("tests/fixtures/sok/kontroll.tsv");
-    assert!(phrases.len() >= 100, "{} phrasings", phrases.len());
-    let (at1, at3, misses) = recall(phrases);
-    println!(
-        "control: recall@1 {:.1} %, recall@3 {:.1} %",
-        at1 * 100.0,
-        at3 * 100.0
-    );
-    for miss in &misses {
-        println!("  miss: {miss}");
-    }
+    let (at1, at3) = measure("control", &phrases, Level::Arendetyp, false);
     assert!(at1 >= CONTROL_AT_1, "recall@1 {at1:.3} < {CONTROL_AT_1}");
     assert!(at3 >= CONTROL_AT_3, "recall@3 {at3:.3} < {CONTROL_AT_3}");
+    let (at1, at3) = measure("control", &phrases, Level::Delmoment, false);
+    assert!(
+        at1 >= CONTROL_PART_AT_1,
+        "recall@1 {at1:.3} < {CONTROL_PART_AT_1}"
+    );
+    assert!(
+        at3 >= CONTROL_PART_AT_3,
+        "recall@3 {at3:.3} < {CONTROL_PART_AT_3}"
+    );
 }
 
 #[test]
 fn recall_on_citizen_phrasings() {
-    let (at1, at3, misses) = recall(corpus());
-    println!(
-        "recall@1 {:.1} %, recall@3 {:.1} %",
-        at1 * 100.0,
-        at3 * 100.0
-    );
-    for miss in &misses {
-        println!("  miss: {miss}");
-    }
+    let phrases = corpus();
+    let (at1, at3) = measure("tuning", &phrases, Level::Arendetyp, true);
     assert!(at1 >= RECALL_AT_1, "recall@1 {at1:.3} < {RECALL_AT_1}");
     assert!(at3 >= RECALL_AT_3, "recall@3 {at3:.3} < {RECALL_AT_3}");
+    let (at1, at3) = measure("tuning", &phrases, Level::Delmoment, true);
+    assert!(
+        at1 >= PART_RECALL_AT_1,
+        "recall@1 {at1:.3} < {PART_RECALL_AT_1}"
+    );
+    assert!(
+        at3 >= PART_RECALL_AT_3,
+        "recall@3 {at3:.3} < {PART_RECALL_AT_3}"
+    );
 }
 
 #[test]
@@ -140,4 +255,113 @@ fn the_issue_example_puts_sophamtning_first() {
 fn filler_words_alone_find_nothing() {
     assert!(ENGINE.search("hej jag undrar hur det är", 5).is_empty());
     assert!(ENGINE.search("", 5).is_empty());
+}
+
+/// Published in the README: how often a "säker" first hit is the right ärendetyp on
+/// the tuning corpus, and on how many phrasings the first hit is "säker".
+const SURE_PRECISION: f64 = 0.95;
+const SURE_SHARE: f64 = 0.70;
+
+#[test]
+fn a_sure_first_hit_is_nearly_always_right() {
+    let phrases: Vec<Phrase> = corpus().into_iter().filter(|p| !p.hard).collect();
+    let (mut sure, mut right) = (0, 0);
+    for p in &phrases {
+        let hits = ENGINE.search(&p.text, 3);
+        for (i, hit) in hits.iter().enumerate() {
+            assert!(
+                hit.strength == "möjlig" || (i == 0 && hit.strength == "säker"),
+                "{}: {} is {}",
+                p.text,
+                hit.case_type,
+                hit.strength
+            );
+        }
+        if let Some(first) = hits.first().filter(|h| h.strength == "säker") {
+            sure += 1;
+            right += usize::from(p.expected.iter().any(|e| e.case_type == first.case_type));
+        }
+    }
+    let precision = right as f64 / sure.max(1) as f64;
+    let share = sure as f64 / phrases.len() as f64;
+    println!(
+        "säker: {sure} of {} first hits ({:.1} %), right {:.1} %",
+        phrases.len(),
+        share * 100.0,
+        precision * 100.0
+    );
+    assert!(precision >= SURE_PRECISION, "precision {precision:.3}");
+    assert!(share >= SURE_SHARE, "share {share:.3}");
+}
+
+/// The issue's calls that missed: now in the top 3.
+#[test]
+fn the_issue_calls_are_in_the_top_three() {
+    for (words, expected) in [
+        ("grannen eldar trädgårdsavfall", "eldning"),
+        ("det sprutar vatten ur marken", "vattenlacka"),
+    ] {
+        let hits = search(words, 3);
+        assert!(
+            hits.iter().any(|h| h.case_type == expected),
+            "{words}: {:?}",
+            hits.iter().map(Found::id).collect::<Vec<_>>()
+        );
+    }
+}
+
+/// Words written with å/ä/ö mean their a and o: "stod" is not "stöd", "grav" not
+/// "gräv", "fäst" not "fast".
+#[test]
+fn a_query_with_swedish_letters_is_not_folded() {
+    for (words, word, not) in [
+        (
+            "bilen stod på gatan hela natten",
+            "stod",
+            &[
+                "sarskilt-stod",
+                "anhorigstod",
+                "lss",
+                "missbruk",
+                "socialpsykiatri",
+            ][..],
+        ),
+        (
+            "vem sköter graven på kyrkogården",
+            "graven",
+            &["gravtillstand", "gatuarbeten"][..],
+        ),
+        (
+            "fäst skylten på fasaden",
+            "fäst",
+            &["fastighet-info", "lantmateri"][..],
+        ),
+    ] {
+        for hit in ENGINE.search(words, 10) {
+            assert!(
+                !(not.contains(&hit.case_type.as_str()) && hit.matched.iter().any(|m| m == word)),
+                "{words}: {} matched by {word}",
+                hit.case_type
+            );
+        }
+    }
+}
+
+/// A query without å/ä/ö is still folded, and a word as written ranks above one that
+/// matches only folded.
+#[test]
+fn a_query_without_swedish_letters_is_folded_below_exact_matches() {
+    let hits = search("snorojning", 3);
+    assert_eq!(hits[0].case_type, "snorojning");
+    let hits = search("sarskilt stod", 3);
+    assert_eq!(hits[0].case_type, "sarskilt-stod");
+    let exact = ENGINE.search("stod", 10);
+    let folded = ENGINE.search("stöd", 10);
+    assert!(!exact.is_empty() && !folded.is_empty());
+    assert!(
+        exact[0].score < folded[0].score,
+        "stod {} ≥ stöd {}",
+        exact[0].score,
+        folded[0].score
+    );
 }

@@ -3,10 +3,14 @@
 //! delmoment and its förvaltning.
 //!
 //! Words are compared the way people write them, not the way förvaltningar name things:
-//! Swedish endings are stemmed (Snowball), å/ä/ö are folded so that "snorojning" finds
-//! "snöröjning", compounds match their parts ("bygglovsansökan" finds "bygglov" and
-//! "ansökan"), small typos are forgiven ("bygglv"), and filler words ("hur", "jag",
-//! "vill") are ignored. Common ärendetyper win ties, as they are the likelier answer.
+//! Swedish endings are stemmed (Snowball), compounds match their parts
+//! ("bygglovsansökan" finds "bygglov" and "ansökan"), small typos are forgiven
+//! ("bygglv"), and filler words ("hur", "jag", "vill") are ignored. Common ärendetyper
+//! win ties, as they are the likelier answer.
+//!
+//! Å/ä/ö are folded to a/o only for a query written without them ("snorojning" finds
+//! "snöröjning"), and such a folded-only match counts less than the word as written. A
+//! query that uses å/ä/ö means its a and o: "stod" is then not "stöd", nor "grav" "gräv".
 
 use crate::model::Ruleset;
 use rust_stemmers::{Algorithm, Stemmer};
@@ -25,11 +29,33 @@ pub struct SearchHit {
     pub name: String,
     /// The förvaltning's name.
     pub forvaltning: String,
-    /// How well it matched; higher is better. Only the order is meaningful.
+    /// How well it matched; higher is better. Comparable within one ruleset only.
     pub score: f32,
+    /// "säker" for a first hit that is strong and clearly ahead of the next ärendetyp
+    /// (the thresholds are in the README's search section), else "möjlig": how much
+    /// staff may trust it.
+    pub strength: &'static str,
     /// The words of the query that matched, as typed.
     pub matched: Vec<String>,
 }
+
+/// The first hit is [`STRENGTH_SURE`] when it scores at least this and leads the next
+/// ärendetyp by [`SURE_LEAD`]: on the tuning corpus such a first hit is the right
+/// ärendetyp about 95 times in 100 (`tests/search.rs` measures it; the README
+/// publishes it). Every other hit is [`STRENGTH_POSSIBLE`].
+pub(crate) const SURE_SCORE: f32 = 8.0;
+
+/// The share of its score by which a sure first hit leads the next ärendetyp.
+pub(crate) const SURE_LEAD: f32 = 0.2;
+
+/// The strength of a hit that reaches [`SURE_SCORE`].
+pub(crate) const STRENGTH_SURE: &str = "säker";
+
+/// The strength of a hit below [`SURE_SCORE`].
+pub(crate) const STRENGTH_POSSIBLE: &str = "möjlig";
+
+/// A match found only by folding å/ä/ö counts this much of one spelled alike.
+const FOLDED: f32 = 0.8;
 
 /// Words that carry no meaning for finding an ärendetyp.
 const FILLER: &[&str] = &[
@@ -102,21 +128,94 @@ struct Doc {
     part: Option<usize>,
 }
 
-/// One normalised word of the index.
+/// Whether the first of `ranked` (best first) is sure: strong, and clearly ahead of
+/// the next ärendetyp.
+fn is_sure(ranked: &[(usize, f32, Option<u32>, u32)]) -> bool {
+    let Some(&(first, score, ..)) = ranked.first() else {
+        return false;
+    };
+    let next = ranked.iter().find(|r| r.0 != first).map_or(0.0, |r| r.1);
+    score >= SURE_SCORE && score - next >= SURE_LEAD * score
+}
+
+/// One ärendetyp's score for a query while hits are ranked.
+struct TypeScore {
+    /// Each query word's best match in it or its delmoment, and its frekvens' bonus.
+    score: f32,
+    /// The query words that matched it or its delmoment (a bit each).
+    words: u32,
+    /// The delmoment documents the words touched.
+    parts: Vec<u32>,
+}
+
+/// A delmoment other than the best is a hit of its own when it scores at least this
+/// share of the best: the words may fit two of them.
+const SECOND_PART: f32 = 0.8;
+
+impl TypeScore {
+    fn new(prior: f32) -> TypeScore {
+        TypeScore {
+            score: prior,
+            words: 0,
+            parts: Vec::new(),
+        }
+    }
+
+    /// Its hits with their scores: the ärendetyp with its best delmoment (if any),
+    /// then each other delmoment nearly as good, scored by how far it is behind.
+    /// `doc_scores` are the documents' own scores.
+    fn hits<'a>(&'a self, doc_scores: &'a [f32]) -> impl Iterator<Item = (f32, Option<u32>)> + 'a {
+        let best = self
+            .parts
+            .iter()
+            .map(|&doc| (doc, doc_scores[doc as usize]))
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        let first = (self.score, best.map(|b| b.0));
+        let others = best.into_iter().flat_map(move |(best_doc, best_score)| {
+            self.parts
+                .iter()
+                .map(move |&doc| (doc, doc_scores[doc as usize]))
+                .filter(move |&(doc, s)| doc != best_doc && s >= best_score * SECOND_PART)
+                .map(move |(doc, s)| (self.score - 0.5 * (best_score - s) - 0.01, Some(doc)))
+        });
+        std::iter::once(first).chain(others)
+    }
+}
+
+/// One normalised word of the index: stemmed and folded.
 struct Term {
     text: Box<str>,
     /// Its length in characters.
     chars: usize,
     /// How telling it is: a word in few ärendetyper says more than one in many.
     idf: f32,
-    /// The documents it stands in, with the weight of the field.
-    postings: Vec<(u32, f32)>,
+    /// The documents it stands in.
+    postings: Vec<Posting>,
+}
+
+/// One document a term stands in.
+struct Posting {
+    doc: u32,
+    /// The weight of the field.
+    weight: f32,
+    /// How the word is spelled there: an index into [`SearchIndex::spellings`].
+    spelling: u32,
+}
+
+/// A word as written in the ruleset, stemmed but not folded.
+struct Spelling {
+    text: Box<str>,
+    chars: usize,
+    /// From an id, which is written without å/ä/ö by convention: its a and o may be
+    /// either.
+    from_id: bool,
 }
 
 /// The search index of one ruleset, built once and shared.
 pub(crate) struct SearchIndex {
     docs: Vec<Doc>,
     terms: Vec<Term>,
+    spellings: Vec<Spelling>,
     ids: FxHashMap<Box<str>, u32>,
     /// The terms each three-byte run stands in: a query word is found inside longer
     /// terms from these, without a scan of every term.
@@ -137,7 +236,9 @@ impl std::fmt::Debug for SearchIndex {
 struct Builder<'s> {
     stemmer: &'s Stemmer,
     docs: Vec<Doc>,
-    postings: FxHashMap<String, Vec<(u32, f32)>>,
+    postings: FxHashMap<String, Vec<Posting>>,
+    spellings: Vec<Spelling>,
+    spelling_ids: FxHashMap<(String, bool), u32>,
 }
 
 impl Builder<'_> {
@@ -146,23 +247,122 @@ impl Builder<'_> {
         (self.docs.len() - 1) as u32
     }
 
+    /// Adds the words of a name, sökord or förvaltning.
     fn add(&mut self, doc: u32, text: &str, weight: f32) {
+        self.add_words(doc, text, weight, false);
+    }
+
+    /// Adds the words of an id (`sarskilt-stod`).
+    fn add_id(&mut self, doc: u32, id: &str, weight: f32) {
+        self.add_words(doc, &id.replace('-', " "), weight, true);
+    }
+
+    fn add_words(&mut self, doc: u32, text: &str, weight: f32, from_id: bool) {
         for word in words(text).filter(|w| !is_filler(w)) {
-            let list = self
-                .postings
-                .entry(normalise(self.stemmer, word))
-                .or_default();
-            match list.iter_mut().find(|(d, _)| *d == doc) {
-                Some(entry) => entry.1 = entry.1.max(weight),
-                None => list.push((doc, weight)),
+            let stem = stem(self.stemmer, word);
+            if let Some(verb) = verb_of(&stem) {
+                self.post(doc, verb, weight * VERB, from_id);
             }
+            self.post(doc, &stem, weight, from_id);
         }
+    }
+
+    fn post(&mut self, doc: u32, stem: &str, weight: f32, from_id: bool) {
+        let spelling = self.spelling(stem, from_id);
+        let list = self.postings.entry(fold(stem)).or_default();
+        match list
+            .iter_mut()
+            .find(|p| p.doc == doc && p.spelling == spelling)
+        {
+            Some(entry) => entry.weight = entry.weight.max(weight),
+            None => list.push(Posting {
+                doc,
+                weight,
+                spelling,
+            }),
+        }
+    }
+
+    fn spelling(&mut self, stem: &str, from_id: bool) -> u32 {
+        let next = self.spellings.len() as u32;
+        let id = *self
+            .spelling_ids
+            .entry((stem.to_string(), from_id))
+            .or_insert(next);
+        if id == next {
+            self.spellings.push(Spelling {
+                text: stem.into(),
+                chars: stem.chars().count(),
+                from_id,
+            });
+        }
+        id
     }
 }
 
-/// A word as it is compared: lowercase, stemmed, å/ä/ö folded.
+/// How much a noun's verb counts of the noun itself ("eldar" for "eldning").
+const VERB: f32 = 0.9;
+
+/// The verb stem a noun in -ning is made from, when three letters or more are left:
+/// "eldning" → "eld", so that "grannen eldar" finds it, "tömning" → "töm".
+/// Snowball leaves -ning alone.
+fn verb_of(stem: &str) -> Option<&str> {
+    let root = stem.strip_suffix("ning")?;
+    (root.chars().count() >= 3).then_some(root)
+}
+
+/// A word stemmed, not folded: lowercase, Swedish endings removed.
+fn stem(stemmer: &Stemmer, word: &str) -> String {
+    stemmer.stem(&word.to_lowercase()).into_owned()
+}
+
+/// A word as the index is looked up: stemmed and folded.
+#[cfg(test)]
 fn normalise(stemmer: &Stemmer, word: &str) -> String {
-    fold(&stemmer.stem(&word.to_lowercase()))
+    fold(&stem(stemmer, word))
+}
+
+/// Whether `text` uses å, ä or ö: then its a and o are meant as written.
+fn writes_swedish_letters(text: &str) -> bool {
+    text.chars()
+        .any(|c| matches!(c, 'å' | 'ä' | 'ö' | 'Å' | 'Ä' | 'Ö'))
+}
+
+/// How strongly two stemmed words match as written (nothing folded): the same rules
+/// as [`SearchIndex::matches`] on one pair. `known` says the query word is itself a
+/// term (then no typo is looked for).
+fn strength_as_written(
+    term: &str,
+    len: usize,
+    text: &str,
+    clen: usize,
+    known: bool,
+    work: &mut usize,
+) -> Option<f32> {
+    *work += len.min(clen);
+    if term == text {
+        return Some(1.0);
+    }
+    let (short, long, slen, llen) = if clen < len {
+        (text, term, clen, len)
+    } else {
+        (term, text, len, clen)
+    };
+    if slen >= 4 && long.contains(short) {
+        return Some(0.4 + 0.5 * slen as f32 / llen as f32);
+    }
+    if term.chars().next() != text.chars().next() {
+        return None;
+    }
+    if let Some(head) = shared_head(term, text, len, clen) {
+        return Some(0.3 * head as f32 / slen as f32);
+    }
+    let allowed = typos_allowed(known, len);
+    if allowed == 0 || clen.abs_diff(len) > allowed {
+        return None;
+    }
+    let distance = edit_distance(term, text, len * clen, work);
+    (distance <= allowed).then(|| 1.0 - 1.5 * distance as f32 / len as f32)
 }
 
 fn fold(word: &str) -> String {
@@ -256,6 +456,8 @@ impl SearchIndex {
             stemmer: &stemmer,
             docs: Vec::new(),
             postings: FxHashMap::default(),
+            spellings: Vec::new(),
+            spelling_ids: FxHashMap::default(),
         };
         let mut prior = Vec::with_capacity(ruleset.arendetyper.len());
         for (t, typ) in ruleset.arendetyper.iter().enumerate() {
@@ -267,7 +469,7 @@ impl SearchIndex {
             prior.push((1.0 + frekvens as f32).ln() * 0.02);
             let doc = builder.doc(t, None);
             builder.add(doc, &typ.name, NAME);
-            builder.add(doc, &typ.id.replace('-', " "), NAME);
+            builder.add_id(doc, &typ.id, NAME);
             for word in &typ.search_words {
                 builder.add(doc, word, SEARCH_WORD);
             }
@@ -277,20 +479,21 @@ impl SearchIndex {
                     let doc = builder.doc(t, Some(u));
                     builder.add(doc, &unit.name, PART);
                     if let Some(part) = &unit.part {
-                        builder.add(doc, &part.replace('-', " "), PART);
+                        builder.add_id(doc, part, PART);
                     }
                 }
             }
         }
         let types = ruleset.arendetyper.len().max(1) as f32;
         let docs = builder.docs;
+        let spellings = builder.spellings;
         let mut terms: Vec<Term> = builder
             .postings
             .into_iter()
             .map(|(text, postings)| {
                 let mut owners: Vec<usize> = postings
                     .iter()
-                    .map(|(d, _)| docs[*d as usize].arendetyp)
+                    .map(|p| docs[p.doc as usize].arendetyp)
                     .collect();
                 owners.sort_unstable();
                 owners.dedup();
@@ -313,6 +516,7 @@ impl SearchIndex {
             trigrams: trigrams(&terms),
             docs,
             terms,
+            spellings,
             ids,
             prior,
         }
@@ -335,69 +539,115 @@ impl SearchIndex {
         let stemmer = Stemmer::create(Algorithm::Swedish);
         // Per document: score, and which query words matched (a bit each). A query word
         // counts once per document, by its best match there, however many terms it touches.
-        let query: Vec<&str> = words(within_limit(text))
-            .filter(|w| !is_filler(w))
-            .take(32)
-            .collect();
+        let text = within_limit(text);
+        let as_written = writes_swedish_letters(text);
+        let query: Vec<&str> = words(text).filter(|w| !is_filler(w)).take(32).collect();
         let mut score = vec![0.0f32; self.docs.len()];
-        let mut mask = vec![0u32; self.docs.len()];
         let mut word_best = vec![0.0f32; self.docs.len()];
-        let (mut touched, mut word_touched) = (Vec::new(), Vec::new());
+        let mut word_touched = Vec::new();
+        // Per ärendetyp: a query word counts once, by its best match in the type or any
+        // of its delmoment, so that a type with many delmoment is not counted up.
+        let mut by_type: FxHashMap<usize, TypeScore> = FxHashMap::default();
+        let mut type_best: FxHashMap<usize, f32> = FxHashMap::default();
+        let mut verdicts: FxHashMap<u32, Option<f32>> = FxHashMap::default();
         for (q, word) in query.iter().enumerate() {
-            let term = normalise(&stemmer, word);
+            let word = stem(&stemmer, word);
+            let term = fold(&word);
+            let exact = self.ids.get(term.as_str()).copied();
+            // A word common in the ruleset says little, whichever term it reaches: no
+            // match counts as more telling than the word itself.
+            let most_telling = exact.map_or(f32::MAX, |id| self.terms[id as usize].idf);
+            let word = (word.as_str(), word.chars().count(), exact.is_some());
             word_touched.clear();
-            for (id, strength) in self.matches(&term, work) {
+            verdicts.clear();
+            for (id, folded) in self.matches(&term, work) {
                 let term = &self.terms[id as usize];
-                for &(doc, weight) in &term.postings {
-                    let best = &mut word_best[doc as usize];
+                for posting in &term.postings {
+                    let Some(strength) =
+                        self.strength(word, folded, as_written, posting, &mut verdicts, work)
+                    else {
+                        continue;
+                    };
+                    let best = &mut word_best[posting.doc as usize];
                     if *best == 0.0 {
-                        word_touched.push(doc);
+                        word_touched.push(posting.doc);
                     }
-                    *best = best.max(weight * strength * term.idf);
+                    *best = best.max(posting.weight * strength * term.idf.min(most_telling));
                 }
             }
             for &doc in &word_touched {
-                let d = doc as usize;
-                if mask[d] == 0 {
-                    touched.push(doc);
+                let d = &self.docs[doc as usize];
+                let s = std::mem::take(&mut word_best[doc as usize]);
+                if d.part.is_some() && score[doc as usize] == 0.0 {
+                    by_type
+                        .entry(d.arendetyp)
+                        .or_insert_with(|| TypeScore::new(self.prior[d.arendetyp]))
+                        .parts
+                        .push(doc);
                 }
-                score[d] += std::mem::take(&mut word_best[d]);
-                mask[d] |= 1 << q;
+                score[doc as usize] += s;
+                let best = type_best.entry(d.arendetyp).or_default();
+                *best = best.max(s);
+            }
+            for (t, best) in type_best.drain() {
+                let typ = by_type
+                    .entry(t)
+                    .or_insert_with(|| TypeScore::new(self.prior[t]));
+                typ.score += best;
+                typ.words |= 1 << q;
             }
         }
-        // Per ärendetyp: its own score plus half of its delmoment's; the best delmoment.
-        let mut by_type: FxHashMap<usize, (f32, u32, u32)> = FxHashMap::default();
-        for doc in touched {
-            let d = &self.docs[doc as usize];
-            let s = score[doc as usize];
-            let entry = by_type.entry(d.arendetyp).or_insert((0.0, doc, 0));
-            if d.part.is_some() {
-                entry.0 += s * 0.5;
-                let current = &self.docs[entry.1 as usize];
-                if current.part.is_none() || score[entry.1 as usize] < s {
-                    entry.1 = doc;
-                }
-            } else {
-                entry.0 += s;
-            }
-            entry.2 |= mask[doc as usize];
+        let mut ranked: Vec<(usize, f32, Option<u32>, u32)> = Vec::new();
+        for (t, typ) in by_type {
+            ranked.extend(typ.hits(&score).map(|(s, doc)| (t, s, doc, typ.words)));
         }
-        let best = by_type.into_iter().map(|(t, (s, doc, m))| {
-            let matched: Vec<usize> = (0..query.len()).filter(|q| m & (1 << q) != 0).collect();
-            (t, (s, doc, matched))
-        });
-        let mut ranked: Vec<(usize, f32, u32, Vec<usize>)> = best
-            .map(|(t, (score, doc, matched))| (t, score + self.prior[t], doc, matched))
-            .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)).then(a.2.cmp(&b.2)));
+        let sure = is_sure(&ranked);
         ranked
             .into_iter()
             .take(limit)
-            .map(|(t, score, doc, mut matched)| {
-                matched.sort_unstable();
-                self.hit(ruleset, t, doc, score, matched, &query)
+            .enumerate()
+            .map(|(i, (t, score, doc, words))| {
+                let matched: Vec<usize> =
+                    (0..query.len()).filter(|q| words & (1 << q) != 0).collect();
+                let strength = if i == 0 && sure {
+                    STRENGTH_SURE
+                } else {
+                    STRENGTH_POSSIBLE
+                };
+                let mut hit = self.hit(ruleset, t, doc, score, matched, &query);
+                hit.strength = strength;
+                hit
             })
             .collect()
+    }
+
+    /// How strongly a query word (stemmed, its length, whether it is a term) matches
+    /// one posting of a term it matched folded with strength `folded`: as written when
+    /// the spellings allow it; folded, for less, only when the query does not use
+    /// å/ä/ö (`as_written`). `verdicts` keeps each spelling's verdict for the word.
+    fn strength(
+        &self,
+        (word, len, known): (&str, usize, bool),
+        folded: f32,
+        as_written: bool,
+        posting: &Posting,
+        verdicts: &mut FxHashMap<u32, Option<f32>>,
+        work: &mut usize,
+    ) -> Option<f32> {
+        let spelling = &self.spellings[posting.spelling as usize];
+        if spelling.from_id {
+            // An id's a and o may stand for å, ä or ö: it never matches as written.
+            return (!as_written).then_some(folded * FOLDED);
+        }
+        let written = *verdicts.entry(posting.spelling).or_insert_with(|| {
+            strength_as_written(word, len, &spelling.text, spelling.chars, known, work)
+        });
+        match written {
+            Some(strength) => Some(strength),
+            None if as_written => None,
+            None => Some(folded * FOLDED),
+        }
     }
 
     /// The terms a query term matches, and how strongly: the same word 1.0; one a part
@@ -507,13 +757,15 @@ impl SearchIndex {
         &self,
         ruleset: &Ruleset,
         t: usize,
-        doc: u32,
+        doc: Option<u32>,
         score: f32,
         matched: Vec<usize>,
         query: &[&str],
     ) -> SearchHit {
         let typ = &ruleset.arendetyper[t];
-        let unit = self.docs[doc as usize].part.map(|u| &typ.units[u]);
+        let unit = doc
+            .and_then(|d| self.docs[d as usize].part)
+            .map(|u| &typ.units[u]);
         SearchHit {
             case_type: typ.id.clone(),
             part: unit.and_then(|u| u.part.clone()),
@@ -523,6 +775,7 @@ impl SearchIndex {
             },
             forvaltning: ruleset.forvaltningar[typ.forvaltning].name.clone(),
             score: (score * 100.0).round() / 100.0,
+            strength: STRENGTH_POSSIBLE,
             matched: matched.into_iter().map(|q| query[q].to_string()).collect(),
         }
     }

@@ -11,6 +11,7 @@ use super::problem::Problem;
 use super::wire::{self, WireInquiry};
 use crate::Inquiry;
 use crate::engine::{Decision, Engine, MAX_SEARCH_CHARS, MAX_SEARCH_WORDS, SearchTooLong};
+use crate::model::Target;
 use crate::web::{self, Page, escape};
 use axum::Router;
 use axum::body::Bytes;
@@ -86,6 +87,8 @@ pub(crate) struct DeskPage<'a> {
     pub api: Option<&'a str>,
     /// A note above the desk (HTML), e.g. that the studio shows a trial.
     pub note: Option<String>,
+    /// The policy's `reserv`: where staff send a call no ärendetyp matches.
+    pub fallback: &'a Target,
 }
 
 impl DeskPage<'_> {
@@ -93,6 +96,17 @@ impl DeskPage<'_> {
         let mut main_attributes = format!(" data-kommunkod=\"{}\"", escape(self.kommunkod));
         if let Some(api) = self.api {
             main_attributes.push_str(&format!(" data-api=\"{}\"", escape(api)));
+        }
+        let fallback = self.fallback;
+        for (name, value) in [
+            ("forvaltning", Some(&fallback.forvaltning_name)),
+            ("ko", fallback.queue.as_ref()),
+            ("telefon", fallback.phone.as_ref()),
+            ("epost", fallback.email.as_ref()),
+        ] {
+            if let Some(value) = value {
+                main_attributes.push_str(&format!(" data-reserv-{name}=\"{}\"", escape(value)));
+            }
         }
         let main = match self.note {
             Some(note) => format!("{note}\n{}", web::DESK_MAIN),

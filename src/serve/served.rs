@@ -123,6 +123,7 @@ fn desk_page(served: &Served) -> Html<String> {
         kommunkod: &served.tenant.kommunkod,
         api: None,
         note: None,
+        fallback: &served.ruleset().policy.fallback,
     }
     .render()
 }

@@ -85,6 +85,7 @@ fn page(trial: &Trial) -> Html<String> {
         note: Some(format!(
             "<p class=\"forhandsvisning\" role=\"note\">{trying}</p>"
         )),
+        fallback: &policy.fallback,
     }
     .render()
 }
