@@ -74,8 +74,8 @@ fn search(text: &str, limit: usize) -> Vec<Found> {
 }
 
 /// The held-out control set, written apart and never tuned on: the honest figure.
-const CONTROL_AT_1: f64 = 0.60;
-const CONTROL_AT_3: f64 = 0.82;
+const CONTROL_AT_1: f64 = 0.59;
+const CONTROL_AT_3: f64 = 0.81;
 const CONTROL_PART_AT_1: f64 = 0.48;
 const CONTROL_PART_AT_3: f64 = 0.65;
 

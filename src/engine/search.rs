@@ -481,6 +481,9 @@ impl SearchIndex {
                     if let Some(part) = &unit.part {
                         builder.add_id(doc, part, PART);
                     }
+                    for word in &unit.search_words {
+                        builder.add(doc, word, SEARCH_WORD);
+                    }
                 }
             }
         }
