@@ -252,7 +252,7 @@ fn ruleset_at(known: &Known, spans: &[RulesetSpan], time: Option<LocalTime>) -> 
         .iter()
         .filter(|s| s.first <= at)
         .filter_map(|s| known.rulesets.iter().position(|r| r.id == s.id))
-        .last()
+        .next_back()
         .unwrap_or(0)
 }
 

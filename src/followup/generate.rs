@@ -65,6 +65,8 @@ pub struct Planted {
 /// An ärendetyp the case system has and the ruleset does not.
 const UNKNOWN_IN_EXPORT: &str = "laddstolpe-ansokan";
 const UNKNOWN_ROWS: u64 = 500;
+/// Share of the planted unit's contacts the case system says were forwarded.
+const NOT_FOLLOWED_SHARE: f64 = 0.4;
 /// Calls planted in one hour: many times what any plan assumes.
 const BURST: u64 = 400;
 /// The month the agreement changes (1 July).
@@ -116,22 +118,25 @@ pub fn generate(
     year.write(dir)
 }
 
-/// The system kundtjänst has and the most units use: the one it "got" mid-year.
+/// The system kundtjänst has that the fewest units (with volume) use, a specialised
+/// one: the one it "got" mid-year.
 fn changed_system(r: &Ruleset) -> Option<String> {
     r.systems
         .iter()
         .enumerate()
         .filter(|(_, s)| s.access)
-        .max_by_key(|(id, s)| {
+        .map(|(id, s)| {
             let users = r
                 .arendetyper
                 .iter()
                 .flat_map(|t| &t.units)
-                .filter(|u| u.systems.contains(id))
+                .filter(|u| u.systems.contains(&id) && u.frekvens.is_some_and(|f| f > 0.0))
                 .count();
-            (users, std::cmp::Reverse(s.name.clone()))
+            (users, s.name.clone())
         })
-        .map(|(_, s)| s.name.clone())
+        .filter(|(users, _)| *users > 0)
+        .min()
+        .map(|(_, name)| name)
 }
 
 /// A copy of the ruleset's files where kundtjänst lacks `system` (`övriga system`).
@@ -292,6 +297,7 @@ impl<'a> Year<'a> {
         let mut inquiry = Inquiry::new(case_type.as_str());
         inquiry.part = part.as_deref().map(Into::into);
         inquiry.channel = channel.as_deref().map(Into::into);
+        inquiry.time = Some(time.as_str().into());
         let before = local.date() < self.change;
         let (engine, ruleset) = if before {
             (&self.engines[1], self.earlier)
@@ -317,7 +323,8 @@ impl<'a> Year<'a> {
             "vidarekopplad"
         };
         let handled = outcome.handled_by_kundtjanst();
-        if key.0 == self.not_followed.0 && part == self.not_followed.1 && handled {
+        let planted = self.next() < NOT_FOLLOWED_SHARE;
+        if key.0 == self.not_followed.0 && part == self.not_followed.1 && handled && planted {
             result = "vidarekopplad";
             self.planted.not_followed.1 += 1;
         } else if key.0 == self.solved_anyway.0 && part == self.solved_anyway.1 && !handled {

@@ -384,7 +384,7 @@ pub(super) fn unit_name(typ: &str, part: Option<&str>) -> String {
 }
 
 /// The ruleset that decided most of a month's contacts (ties: the smaller id).
-fn in_force<'t>(month: &'t super::tally::MonthTally) -> &'t str {
+fn in_force(month: &super::tally::MonthTally) -> &str {
     month
         .rulesets
         .iter()
