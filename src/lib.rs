@@ -40,6 +40,7 @@
 #![warn(unreachable_pub)]
 
 mod bounds;
+pub mod calendar;
 mod check;
 mod clock;
 mod diagnostics;

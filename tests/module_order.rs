@@ -14,6 +14,7 @@ const ORDER: &[&str] = &[
     // Core helpers: no stage.
     "lang",
     "bounds",
+    "calendar",
     "clock",
     "numbers",
     "terminal",

@@ -247,6 +247,7 @@ impl Typer<'_> {
             Some(NameType::Hour) => Typed::Number(Number::Hour, range),
             Some(NameType::Minute) => Typed::Number(Number::Minute, range),
             Some(NameType::Weekday) => Typed::Number(Number::Weekday, range),
+            Some(NameType::Holiday) => Typed::Bool(Expr::Holiday),
             None => Typed::Unknown(name.to_string(), range),
         }
     }

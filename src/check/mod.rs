@@ -706,6 +706,7 @@ fn statement_of(kind: &StmtKind) -> lang::Statement {
         StmtKind::Serviceniva { .. } => lang::SERVICENIVA,
         StmtKind::Maxbelaggning(_) => lang::MAXBELAGGNING,
         StmtKind::Franvaro(_) => lang::FRANVARO,
+        StmtKind::Stangt(_) => lang::STANGT,
         StmtKind::Tid { .. } => lang::TID,
         StmtKind::Forward(_) => lang::VIDAREKOPPLA,
         StmtKind::EjKanaler(_) => lang::EJ_KANALER,

@@ -1,10 +1,11 @@
 //! The kundtjänst policy block: systems, channels, thresholds, staffing parameters.
 
 use super::{Checker, QuantityKind};
+use crate::calendar::DaysOff;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::lang::{self, defaults};
 use crate::model::{self, HandlingTimes, OpeningHours};
-use crate::syntax::ast::{Block, LevelRange, Opening, StmtKind};
+use crate::syntax::ast::{Block, Ident, LevelRange, Opening, StmtKind};
 use rustc_hash::FxHashMap;
 
 impl Checker<'_> {
@@ -106,6 +107,7 @@ impl Checker<'_> {
                 .unwrap_or(defaults::PRODUCTIVE_HOURS_PER_FTE),
             cost_per_fte: p.cost_per_fte,
             opening_hours: p.opening.unwrap_or_else(default_opening_hours),
+            days_off: p.days_off.unwrap_or_default(),
             service_level_share: p.service_share.unwrap_or(defaults::SERVICE_LEVEL_SHARE),
             service_level_seconds: p.service_seconds.unwrap_or(defaults::SERVICE_LEVEL_SECONDS),
             max_occupancy: p.max_occupancy.unwrap_or(defaults::MAX_OCCUPANCY),
@@ -237,6 +239,7 @@ impl Checker<'_> {
             }
             StmtKind::Maxbelaggning(q) => p.max_occupancy = self.percent(q, "maxbeläggningen", 1.0),
             StmtKind::Franvaro(q) => p.shrinkage = self.percent(q, "frånvaron", 0.95),
+            StmtKind::Stangt(days) => p.days_off = self.days_off(days),
             StmtKind::Tid {
                 kundtjanst,
                 forvaltning,
@@ -336,6 +339,40 @@ impl Checker<'_> {
         None
     }
 
+    fn days_off(&mut self, list: &[Ident]) -> Option<DaysOff> {
+        let mut names = Vec::new();
+        for day in list {
+            let Some(name) = lang::closed_day(&day.name) else {
+                let known = lang::CLOSED_DAYS.iter().map(|(swedish, _)| *swedish);
+                let close = crate::lang::names::did_you_mean(&day.name, known);
+                self.error(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        day.span,
+                        format!("`stängt` känner inte dagen `{}`", day.name),
+                    )
+                    .help(format!(
+                        "skriv några av `helgdagar`, `aftnar`, `midsommarafton`, `julafton` och `nyårsafton`, eller `inga`.{close}"
+                    )),
+                );
+                return None;
+            };
+            names.push(name);
+        }
+        if names.len() > 1 && names.contains(&"inga") {
+            self.error(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    list[0].span,
+                    "`stängt inga` står ensamt",
+                )
+                .help("skriv antingen `stängt inga` eller de dagar kundtjänst har stängt"),
+            );
+            return None;
+        }
+        Some(days_off_named(&names))
+    }
+
     fn opening_hours(&mut self, list: &[Opening]) -> Option<Vec<OpeningHours>> {
         let mut out = Vec::new();
         for o in list {
@@ -368,6 +405,26 @@ impl Checker<'_> {
     }
 }
 
+/// `stängt helgdagar, julafton` as the days off: exactly the days named.
+fn days_off_named(names: &[&str]) -> DaysOff {
+    let mut days = DaysOff::NONE;
+    for name in names {
+        match *name {
+            "helgdagar" => days.public_holidays = true,
+            "aftnar" => {
+                days.midsommarafton = true;
+                days.julafton = true;
+                days.nyarsafton = true;
+            }
+            "midsommarafton" => days.midsommarafton = true,
+            "julafton" => days.julafton = true,
+            "nyårsafton" => days.nyarsafton = true,
+            _ => {}
+        }
+    }
+    days
+}
+
 fn default_opening_hours() -> Vec<OpeningHours> {
     let (first, last) = defaults::OPEN_WEEKDAYS;
     (first..=last)
@@ -392,6 +449,7 @@ struct PolicyDraft {
     productive_hours: Option<f64>,
     cost_per_fte: Option<f64>,
     opening: Option<Vec<OpeningHours>>,
+    days_off: Option<DaysOff>,
     service_share: Option<f64>,
     service_seconds: Option<f64>,
     max_occupancy: Option<f64>,

@@ -104,6 +104,9 @@ kundtjänst "Kontaktcenter {kommun}" {{
 
     // Andel av frågorna som kundtjänsten ska lösa själv.
     mål 60 %
+    // Dagar då kundtjänsten har stängt utöver öppettiderna. Utan raden gäller
+    // helgdagar och alla tre aftnar, som här; stryk en afton då ni har öppet.
+    stängt helgdagar, midsommarafton, julafton, nyårsafton
     // Tid per fråga i kundtjänsten, och hos förvaltningen om den vidarekopplas.
     tid 4 min, förvaltning 10 min
 }}

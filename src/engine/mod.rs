@@ -283,6 +283,7 @@ impl Engine {
             time: inquiry.time.as_deref(),
             attributes: &inquiry.attributes,
             declared: &self.ruleset.policy.attributes,
+            days_off: self.ruleset.policy.days_off,
         })
     }
 

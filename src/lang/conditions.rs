@@ -13,6 +13,9 @@ pub enum NameType {
     Minute,
     /// The weekday, 1 = måndag … 7 = söndag.
     Weekday,
+    /// Whether the inquiry came on a day off: a public holiday or an afton the policy
+    /// keeps closed (ja/nej).
+    Holiday,
 }
 
 /// A name a condition may use, its type and what it means (for the editor).
@@ -52,6 +55,11 @@ pub const CONDITION_NAMES: &[ConditionName] = &[
         name: "veckodag",
         kind: NameType::Weekday,
         meaning: "1 = måndag … 7 = söndag",
+    },
+    ConditionName {
+        name: "helgdag",
+        kind: NameType::Holiday,
+        meaning: "ja på en helgdag eller en afton som policyn håller stängd (`stängt`)",
     },
 ];
 

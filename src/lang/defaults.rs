@@ -28,6 +28,9 @@ pub const OPEN_WEEKDAYS: (u8, u8) = (1, 5);
 pub const OPENS: u32 = 8 * 60;
 /// … and closing.
 pub const CLOSES: u32 = 17 * 60;
+/// `stängt helgdagar, midsommarafton, julafton, nyårsafton`: without `stängt`,
+/// kundtjänst is closed on the public holidays and all three aftnar.
+pub const CLOSED_DAYS: &str = "helgdagar, midsommarafton, julafton, nyårsafton";
 
 #[cfg(test)]
 mod tests {
@@ -77,6 +80,7 @@ mod tests {
                 super::MINUTES_FORVALTNING
             )
         );
+        assert_eq!(default_of("stängt"), super::CLOSED_DAYS);
         assert_eq!(
             default_of("öppettider"),
             format!(

@@ -221,6 +221,12 @@ pub const KEYWORDS: &[Keyword] = &[
         ascii: "per",
         meaning: "I en frekvens: `60 per månad` (år, månad, vecka, dag).",
     },
+    Keyword {
+        word: "stängt",
+        ascii: "stangt",
+        meaning: "Dagar då kundtjänst har stängt utöver veckans öppettider: \
+         `stängt helgdagar, midsommarafton, julafton, nyårsafton` (standard: alla).",
+    },
 ];
 
 /// The keyword written `word`, in either spelling (`arendetyp` finds `ärendetyp`).

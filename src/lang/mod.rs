@@ -39,6 +39,25 @@ pub const WEEKDAYS: [(&str, &str); 7] = [
     ("sön", "son"),
 ];
 
+/// The days `stängt` may name, the Swedish spelling and the ASCII one: the public
+/// holidays, all three aftnar, each afton, or none.
+pub const CLOSED_DAYS: [(&str, &str); 6] = [
+    ("helgdagar", "helgdagar"),
+    ("aftnar", "aftnar"),
+    ("midsommarafton", "midsommarafton"),
+    ("julafton", "julafton"),
+    ("nyårsafton", "nyarsafton"),
+    ("inga", "inga"),
+];
+
+/// The Swedish spelling of a day `stängt` may name (`nyarsafton` → `nyårsafton`).
+pub fn closed_day(word: &str) -> Option<&'static str> {
+    CLOSED_DAYS
+        .iter()
+        .find(|(swedish, ascii)| word == *swedish || word == *ascii)
+        .map(|(swedish, _)| *swedish)
+}
+
 /// The weekday written `word`, 1 = måndag … 7 = söndag.
 pub fn weekday(word: &str) -> Option<u8> {
     let index = WEEKDAYS
@@ -61,6 +80,13 @@ mod tests {
         assert_eq!(super::weekday("sön"), Some(7));
         assert_eq!(super::weekday("söndag"), None);
         assert_eq!(super::weekday_name(6), "lör");
+    }
+
+    #[test]
+    fn closed_days_read_both_spellings() {
+        assert_eq!(super::closed_day("nyarsafton"), Some("nyårsafton"));
+        assert_eq!(super::closed_day("julafton"), Some("julafton"));
+        assert_eq!(super::closed_day("påskafton"), None);
     }
 
     /// The grammar's `day` rule accepts exactly these spellings.

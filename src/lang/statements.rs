@@ -78,6 +78,7 @@ statements! {
     MAXBELAGGNING = "maxbeläggning" in [P] e.g. "maxbeläggning 85 %";
     FRANVARO = "frånvaro" in [P] e.g. "frånvaro 30 %";
     TID = "tid" in [P, A, D] e.g. "tid 4 min, förvaltning 9 min";
+    STANGT = "stängt" in [P] e.g. "stängt helgdagar, midsommarafton, julafton, nyårsafton";
     VIDAREKOPPLA = "vidarekoppla" in [V, A, D] e.g. "vidarekoppla kö \"Bygglov\"";
     EJ_KANALER = "ej kanaler" in [V, A, D] e.g. "ej kanaler besök";
     OM = "om" in [P, V, A, D] e.g. "om `attr.akut` => vidarekoppla";

@@ -10,6 +10,7 @@
 //! decision's cost is known at load.
 
 use super::{AttrKind, AttrValue, Channel, ChannelSet};
+use crate::calendar::{self, DaysOff};
 use crate::clock::LocalTime;
 use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
@@ -68,6 +69,8 @@ pub(crate) enum Expr {
     Or(Box<[Expr]>),
     /// A ja/nej attribute: `attr.akut`.
     Flag(Box<str>),
+    /// `helgdag`: the inquiry's local date is a day off under the policy's `stängt`.
+    Holiday,
     /// `kanal == "besök"`, `kanal in [...]`, and with `negate`, `!=`.
     Channel {
         any_of: ChannelSet,
@@ -134,6 +137,8 @@ pub(crate) struct EvalContext<'a> {
     pub attributes: &'a BTreeMap<Cow<'a, str>, AttrValue>,
     /// The declared type of each attribute a condition may read.
     pub declared: &'a [super::Attribute],
+    /// The days the policy keeps closed, for `helgdag`.
+    pub days_off: DaysOff,
 }
 
 /// Why a condition could not be evaluated for an inquiry; the decision is forwarded
@@ -306,7 +311,7 @@ fn attributes<'a>(expr: &'a Expr, names: &mut Vec<&'a str>) {
         }
     };
     match expr {
-        Expr::Const(_) | Expr::Channel { .. } | Expr::Part { .. } => {}
+        Expr::Const(_) | Expr::Holiday | Expr::Channel { .. } | Expr::Part { .. } => {}
         Expr::Not(e) => attributes(e, names),
         Expr::And(parts) | Expr::Or(parts) => parts.iter().for_each(|p| attributes(p, names)),
         Expr::Flag(name)
@@ -361,6 +366,7 @@ fn eval<'a>(expr: &'a Expr, ev: &Evaluation<'a>) -> Result<bool, EvalError<'a>> 
             AttrValue::Bool(b) => *b,
             other => return Err(ev.wrong(name, AttrKind::Bool, other)),
         },
+        Expr::Holiday => calendar::is_day_off(ev.time()?.date(), &ev.ctx.days_off),
         Expr::Channel { any_of, negate } => {
             let channel = ev.ctx.channel.ok_or(EvalError::MissingChannel)?;
             channel.is_some_and(|c| any_of.contains(c)) != *negate

@@ -11,6 +11,7 @@ pub use condition::{Condition, EvalError};
 pub(crate) use condition::{EvalContext, Evaluation};
 pub use method::{Criterion, CriterionKind};
 
+use crate::calendar::DaysOff;
 use crate::diagnostics::Diagnostics;
 use crate::source::{Location, SourceMap, Span};
 use serde::{Deserialize, Serialize};
@@ -292,6 +293,10 @@ pub struct Policy {
     /// When kundtjänst answers the phone (`öppettider`, default måndag–fredag 08–17):
     /// the hours the dry-run staffs.
     pub opening_hours: Vec<OpeningHours>,
+    /// The days kundtjänst keeps closed besides the weekly hours (`stängt`, default
+    /// the public holidays and all three aftnar): the dry-run does not staff them and
+    /// the condition `helgdag` is true on them.
+    pub days_off: DaysOff,
     /// Share of calls to answer within `service_level_seconds` (`servicenivå`,
     /// default 0.8).
     pub service_level_share: f64,

@@ -71,6 +71,8 @@ pub(crate) enum StmtKind {
     },
     Maxbelaggning(Quantity),
     Franvaro(Quantity),
+    /// `stängt helgdagar, julafton`: the days off, as written.
+    Stangt(Vec<Ident>),
     Tid {
         kundtjanst: Quantity,
         forvaltning: Option<Quantity>,

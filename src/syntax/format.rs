@@ -264,6 +264,13 @@ impl Printer<'_> {
             }
             StmtKind::Maxbelaggning(x) => with(lang::MAXBELAGGNING, q(x)),
             StmtKind::Franvaro(x) => with(lang::FRANVARO, q(x)),
+            StmtKind::Stangt(list) => {
+                let days: Vec<&str> = list
+                    .iter()
+                    .map(|d| lang::closed_day(&d.name).unwrap_or(&d.name))
+                    .collect();
+                with(lang::STANGT, days.join(", "))
+            }
             StmtKind::Tid {
                 kundtjanst,
                 forvaltning,

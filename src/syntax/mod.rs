@@ -192,6 +192,7 @@ impl Builder<'_> {
             },
             Rule::maxbelaggning_stmt => StmtKind::Maxbelaggning(self.quantity(next())),
             Rule::franvaro_stmt => StmtKind::Franvaro(self.quantity(next())),
+            Rule::stangt_stmt => StmtKind::Stangt(self.ident_list(next())),
             Rule::tid_stmt => StmtKind::Tid {
                 kundtjanst: self.quantity(next()),
                 forvaltning: args.next().map(|p| self.quantity(p)),
@@ -435,6 +436,7 @@ fn is_keyword(kind: Rule) -> bool {
             | kw_maxbelaggning
             | kw_franvaro
             | kw_tid
+            | kw_stangt
             | kw_frekvens
             | kw_sekretess
             | kw_overenskommet
@@ -513,6 +515,7 @@ fn describe(kind: &Rule) -> &'static str {
         maxbelaggning_stmt | kw_maxbelaggning => "`maxbeläggning`",
         franvaro_stmt | kw_franvaro => "`frånvaro`",
         tid_stmt | test_tid | kw_tid => "`tid`",
+        stangt_stmt | kw_stangt => "`stängt`",
         rosa_stmt | kw_rosa => "`rosa`",
         frekvens_stmt | kw_frekvens => "`frekvens`",
         manus_stmt | kw_manus | outcome_manus => "`manus`",
