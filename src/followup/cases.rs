@@ -216,8 +216,10 @@ pub(super) fn read(
         decide_row(&mut f, known, &engines[r], r, inquiry, result.as_ref());
         if let Some(time) = time {
             let simple = simple.is_some_and(|s| s == "ja");
+            let days_off = &known.current().policy.days_off;
             key_figures(
                 &mut months,
+                days_off,
                 inquiry,
                 time,
                 result.as_ref(),
@@ -295,6 +297,7 @@ fn decide_row(
 
 fn key_figures(
     months: &mut BTreeMap<(i16, i8), KeyFigures>,
+    days_off: &crate::calendar::DaysOff,
     inquiry: &Inquiry,
     time: LocalTime,
     result: Option<&Result_>,
@@ -327,7 +330,7 @@ fn key_figures(
     if channel == Some("e-post")
         && let Some(answered) = answered.and_then(|a| LocalTime::parse(&a).ok())
     {
-        let days = working_days_after(date, answered.date());
+        let days = working_days_after(date, answered.date(), days_off);
         m.email += 1;
         m.email_1_day += u64::from(days <= 1);
         m.email_2_days += u64::from(days <= 2);

@@ -331,7 +331,7 @@ fn key_figures(r: &Report) -> Table {
         None => t.notes.push("Nyckeltalen kräver ärendesystemets export (--arenden) med kolumnerna `tid`, `kanal`, `resultat`, `enkel` (ja/nej) och `besvarad`.".into()),
     }
     t.notes.push(format!(
-        "Som jämförelse (Kommunens Kvalitet i Korthet 2018): i snitt fick {} av de enkla frågorna per telefon ett direkt svar (18–94 % mellan kommunerna), och {} av e-posten besvarades inom en dag. Arbetsdagar räknas utan helger.",
+        "Som jämförelse (Kommunens Kvalitet i Korthet 2018): i snitt fick {} av de enkla frågorna per telefon ett direkt svar (18–94 % mellan kommunerna), och {} av e-posten besvarades inom en dag. Arbetsdagar räknas utan helger och de helgdagar och aftnar som kundtjänsten håller stängt (policyns `stängt`).",
         crate::numbers::percent(KKIK_PHONE_2018),
         crate::numbers::percent(KKIK_EMAIL_2018)
     ));
