@@ -335,6 +335,25 @@ fn a_generated_year_reports_every_planted_deviation_and_the_agreement_change() {
     ] {
         assert!(text.contains(title), "{title}");
     }
+    // The README quotes this very year (`--generera … --contacts 30000`).
+    let readme = std::fs::read_to_string("README.md").expect("README");
+    let start = readme
+        .find("Excerpt of `rosa uppföljning`")
+        .expect("the README quotes the follow-up");
+    let open = start + readme[start..].find("```\n").expect("a block") + 4;
+    let close = open + readme[open..].find("```").expect("its end");
+    let printed: Vec<&str> = text.lines().map(str::trim_end).collect();
+    let mut quoted = 0;
+    for line in readme[open..close].lines().map(str::trim_end) {
+        if !line.is_empty() {
+            assert!(
+                printed.contains(&line),
+                "README quotes a line not printed:\n{line}"
+            );
+            quoted += 1;
+        }
+    }
+    assert!(quoted > 10, "{quoted} lines quoted");
     let html = followup::html(&report);
     assert!(html.contains("<svg") && html.contains("polyline"));
     let bytes = followup::xlsx(&report).expect("xlsx");
