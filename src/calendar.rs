@@ -229,7 +229,6 @@ pub fn holiday(date: Date) -> Option<Holiday> {
 }
 
 /// Every public holiday and afton on a date: none, one, or two that coincide.
-#[must_use]
 pub fn holidays_on(date: Date) -> impl Iterator<Item = Holiday> {
     fixed_date_holiday(date)
         .into_iter()
@@ -272,6 +271,32 @@ pub fn working_days(from: Date, to: Date, days_off: &DaysOff) -> u32 {
         .filter(|date| is_working_day(*date, days_off))
         .count();
     u32::try_from(days).unwrap_or(u32::MAX)
+}
+
+/// For each weekday (index 0 = Monday … 6 = Sunday), the dates from `from` to `to`
+/// (both included) that are not days off: how often each weekday's opening hours
+/// are kept in that span.
+#[must_use]
+pub fn open_days_per_weekday(from: Date, to: Date, days_off: &DaysOff) -> [u32; 7] {
+    let mut days = [0; 7];
+    for date in from
+        .series(jiff::Span::new().days(1))
+        .take_while(|date| *date <= to)
+        .filter(|date| !is_day_off(*date, days_off))
+    {
+        let index = usize::from(date.weekday().to_monday_zero_offset().unsigned_abs());
+        days[index] += 1;
+    }
+    days
+}
+
+/// [`open_days_per_weekday`] over a whole year; all zero outside jiff's years.
+#[must_use]
+pub fn open_days_in_year(year: i16, days_off: &DaysOff) -> [u32; 7] {
+    match (Date::new(year, 1, 1), Date::new(year, 12, 31)) {
+        (Ok(first), Ok(last)) => open_days_per_weekday(first, last, days_off),
+        _ => [0; 7],
+    }
 }
 
 fn fixed_date_holiday(date: Date) -> Option<Holiday> {
@@ -447,6 +472,21 @@ mod tests {
         assert_eq!(working_days(year.0, year.1, &open_aftnar), 254);
         // 261 weekdays in 2026, none taken off.
         assert_eq!(working_days(year.0, year.1, &DaysOff::NONE), 261);
+    }
+
+    #[test]
+    fn open_days_per_weekday_leave_out_the_days_off() {
+        // 2026: 52 of each weekday and a 53rd Thursday. Off on weekdays: Thursdays
+        // 1 Jan, 14 May, 24 and 31 Dec; Fridays 3 Apr, 1 May, 19 Jun, 25 Dec; Mondays
+        // 6 Apr; Tuesdays 6 Jan. Saturdays 6 Jun, 20 Jun, 31 Oct, 26 Dec; Sundays 5 Apr,
+        // 24 May.
+        let days = open_days_in_year(2026, &DaysOff::ALL);
+        assert_eq!(days, [51, 51, 52, 49, 48, 48, 50]);
+        assert_eq!(days[..5].iter().sum::<u32>(), 251);
+        assert_eq!(
+            open_days_in_year(2026, &DaysOff::NONE),
+            [52, 52, 52, 53, 52, 52, 52]
+        );
     }
 
     #[test]

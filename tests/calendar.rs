@@ -146,3 +146,24 @@ fn helgdag_without_a_time_forwards_with_the_reason() {
     let error = decision.error.clone().unwrap_or_default();
     assert!(error.contains("saknar tid"), "{error}");
 }
+
+/// `per dag` in the rule language is a 250th of a year (`lang::WORKING_DAYS_PER_YEAR`),
+/// a fixed definition so that a declared frequency means the same every year. The
+/// calendar keeps it honest: every year from 1990 to 2100 has 249–254 working days
+/// (weekdays that are not holidays or aftnar), 251 on average.
+#[test]
+fn the_languages_250_working_days_fit_every_year() {
+    use jiff::civil::date;
+    let days: Vec<u32> = (1990..=2100)
+        .map(|year| {
+            rosa::calendar::working_days(date(year, 1, 1), date(year, 12, 31), &DaysOff::ALL)
+        })
+        .collect();
+    let (least, most) = (days.iter().min(), days.iter().max());
+    assert_eq!((least, most), (Some(&249), Some(&254)));
+    let mean = f64::from(days.iter().sum::<u32>()) / days.len() as f64;
+    assert!(
+        (mean - rosa::lang::WORKING_DAYS_PER_YEAR).abs() < 1.5,
+        "{mean}"
+    );
+}

@@ -12,8 +12,18 @@ fn fixture() -> Ruleset {
     Ruleset::load(FIXTURE).expect("the dry-run fixture loads")
 }
 
+/// Declared volumes, staffed over 2026's open hours: the fixture is open mån–fre
+/// 08–12, and 2026 has 251 weekdays that are not holidays or aftnar, so 1 004 open
+/// hours a year.
 fn declared() -> Report {
-    run(&fixture(), &Options::default()).expect("declared dry-run")
+    run(&fixture(), &in_2026()).expect("declared dry-run")
+}
+
+fn in_2026() -> Options {
+    Options {
+        calendar_year: Some(2026),
+        ..Options::default()
+    }
 }
 
 fn with_log(name: &str) -> Report {
@@ -138,8 +148,10 @@ fn declared_staffing_spreads_phone_volume_over_opening_hours() {
     let s = &r.staffing;
     assert_close!(s.open_hours_per_week, 20.0);
     assert_close!(s.phone_volume_per_year, 2200.0);
-    // All 2200 contacts are phone calls, spread over 52 weeks of 20 open hours.
-    let calls_per_hour = 2200.0 / 52.0 / 20.0; // 2.1154
+    // All 2200 contacts are phone calls, spread over 2026's 1 004 open hours.
+    assert_close!(s.open_hours_per_year, 1004.0);
+    assert_eq!(s.calendar_year, 2026);
+    let calls_per_hour = 2200.0 / 1004.0; // 2.191235
     // Kundtjänst minutes as in `declared_workload_and_handed_over_hours`: 4840 / 2200 = 2.2
     // min = 132 s per call.
     let aht = (1200.0 * 2.0 + 240.0 * 6.0 + 600.0 + 100.0 + 60.0 * 5.0) / 2200.0 * 60.0;
@@ -148,20 +160,20 @@ fn declared_staffing_spreads_phone_volume_over_opening_hours() {
     assert_close!(average.calls_per_hour, calls_per_hour);
     assert_close!(average.aht_seconds, aht);
     // Erlang C by hand, not by the code under test. Offered traffic
-    // A = 2.1154 × 132 / 3600 = 0.077564 erlangs. With N = 1 agent, P(wait) = C(1, A) = A,
-    // so SL(20 s) = 1 − A·e^(−(1 − A)·20/132) = 1 − 0.077564 × 0.869564 = 0.932553 ≥ 0.80,
-    // ASA = A·132 / (1 − A) = 11.0994 s, occupancy = A ≤ 0.85 (⌈A / 0.85⌉ = 1): one agent.
+    // A = 2.191235 × 132 / 3600 = 0.080345 erlangs. With N = 1 agent, P(wait) = C(1, A) = A,
+    // so SL(20 s) = 1 − A·e^(−(1 − A)·20/132) = 1 − 0.080345 × 0.869931 = 0.930105 ≥ 0.80,
+    // ASA = A·132 / (1 − A) = 11.5321 s, occupancy = A ≤ 0.85 (⌈A / 0.85⌉ = 1): one agent.
     // Rostered with 30 % shrinkage: ⌈1 / 0.7⌉ = ⌈1.43⌉ = 2.
     assert_eq!((average.agents, average.rostered), (1, 2));
     let a = calls_per_hour * aht / 3600.0;
     assert_close!(average.occupancy, a);
     assert!(
-        (average.service_level - 0.932553).abs() < 1e-6,
+        (average.service_level - 0.930105).abs() < 1e-6,
         "{}",
         average.service_level
     );
     assert!(
-        (average.asa_seconds - 11.0994).abs() < 1e-4,
+        (average.asa_seconds - 11.5321).abs() < 1e-4,
         "{}",
         average.asa_seconds
     );
@@ -375,21 +387,17 @@ fn compare_shows_what_a_new_system_moves() {
         std::fs::read_to_string(PathBuf::from(FIXTURE).join("kundtjanst.rosa")).expect("policy");
     let policy = policy.replace("system Webb\n    övriga system Sys", "system Webb, Sys");
     std::fs::write(dir.join("kundtjanst.rosa"), policy).expect("write");
-    let after = run(
-        &Ruleset::load(dir).expect("after loads"),
-        &Options::default(),
-    )
-    .expect("after");
+    let after = run(&Ruleset::load(dir).expect("after loads"), &in_2026()).expect("after");
     let before = declared();
     let c = rosa::dryrun::compare(&before, "före", &after, "efter");
     assert_close!(c.moved_volume, 600.0);
     assert_close!(c.share_delta, 600.0 / 2200.0);
     assert_close!(c.handed_over_hours_delta, 600.0 * 20.0 / 60.0);
     // t3's 600 calls now take 5 min instead of 1: 7240 min / 2200 calls = 197.5 s, A =
-    // 2.1154 × 197.5 / 3600 = 0.116 erlangs, still one agent (SL 0.894), rostered 2 in
-    // each of the 20 open hours: the posts do not change.
+    // 2.1912 × 197.5 / 3600 = 0.120 erlangs, still one agent (SL 0.890), rostered 2 in
+    // each of 2026's 1 004 open hours: the posts do not change.
     assert_close!(c.fte_total_delta, 0.0);
-    assert_close!(c.after.fte_total, 2.08);
+    assert_close!(c.after.fte_total, 2.008);
     assert_eq!(c.changed.len(), 1);
     assert_eq!(c.changed[0].id, "t3");
 }
@@ -639,31 +647,35 @@ fn posts_from_the_roster_and_the_other_channels() {
     // `declared_workload_and_handed_over_hours`: 4840 a year, half of them by phone.
     let options = Options {
         phone_share: 0.5,
-        ..Options::default()
+        ..in_2026()
     };
     let r = run(&fixture(), &options).expect("declared");
     let s = &r.staffing;
-    // 1100 calls / 52 weeks / 20 hours = 1.058 calls an hour at 132 s: A = 0.0388
-    // erlangs, one agent (SL well above 80 %), rostered ⌈1 / 0.7⌉ = 2 in every one of
-    // the 20 open hours: 40 staff-hours a week × 52 weeks / 1000 = 2.08 posts.
+    // 1100 calls / 1 004 open hours in 2026 = 1.096 calls an hour at 132 s: A = 0.0402
+    // erlangs, one agent (SL well above 80 %), rostered ⌈1 / 0.7⌉ = 2 in every open
+    // hour: 40 staff-hours a week, 2 × 1 004 = 2 008 a year / 1000 = 2.008 posts.
     assert_eq!(s.average.map(|a| a.rostered), Some(2));
     assert_close!(s.phone_rostered_hours_per_week, 40.0);
-    assert_close!(s.fte_phone, 2.08);
+    assert_close!(s.phone_rostered_hours_per_year, 2008.0);
+    assert_close!(s.fte_phone, 2.008);
     // Other channels: 2420 min = 40.333 h / 0.85 / 0.7 / 1000 = 0.067787 posts.
     assert_close!(s.other_hours_per_year, 2420.0 / 60.0);
     assert_close!(s.fte_other, 2420.0 / 60.0 / 0.85 / 0.7 / 1000.0);
-    assert_close!(s.fte_total, 2.08 + 2420.0 / 60.0 / 0.85 / 0.7 / 1000.0);
+    assert_close!(s.fte_total, 2.008 + 2420.0 / 60.0 / 0.85 / 0.7 / 1000.0);
     // Above the handling time at full occupancy: 4840 / 60 / 1000 = 0.0807 posts.
     assert!(s.fte_total > r.total.kundtjanst_fte);
 
     // The one-week log. Phone per hour of the week: Mon 09 two calls at 240 s (A =
     // 0.133, SL = 1 − 0.133·e^(−0.867·20/240) = 0.876: one agent), Tue 10 three at 60 s
-    // (A = 0.05: one agent); each rostered ⌈1 / 0.7⌉ = 2, every other open hour 0:
-    // 4 staff-hours a week × 52 / 1000 = 0.208 posts.
+    // (A = 0.05: one agent); each rostered ⌈1 / 0.7⌉ = 2, every other open hour 0 (the
+    // log's week, 2 to 8 March 2026, has no holiday, so each weekday counts once). The
+    // year is the log's: 2026 has 51 open Mondays (annandag påsk) and 51 open Tuesdays
+    // (trettondedag jul): 2 × 51 + 2 × 51 = 204 staff-hours a year / 1000 = 0.204 posts.
     let r = with_log("log.csv");
     let s = &r.staffing;
     assert_close!(s.phone_rostered_hours_per_week, 4.0);
-    assert_close!(s.fte_phone, 0.208);
+    assert_close!(s.phone_rostered_hours_per_year, 204.0);
+    assert_close!(s.fte_phone, 0.204);
     // Kundtjänst minutes: t1 3 × 2, t2 6, and 1 each for t3, t5 ×2, okand and the fax
     // row = 17; by phone all but t3 (e-post) and fax = 15. Other channels: 2 min a week
     // × 365/7 = 104.29 min = 1.738 h / 0.85 / 0.7 / 1000.
@@ -672,7 +684,7 @@ fn posts_from_the_roster_and_the_other_channels() {
     assert_close!(s.phone_hours_per_year, 15.0 * f / 60.0);
     let other = 2.0 * f / 60.0 / 0.85 / 0.7 / 1000.0;
     assert_close!(s.fte_other, other);
-    assert_close!(s.fte_total, 0.208 + other);
+    assert_close!(s.fte_total, 0.204 + other);
     assert_close!(s.fte_total, s.fte_phone + s.fte_other);
 }
 
@@ -854,6 +866,84 @@ fn report_header_print_style_and_comparison_cards() {
     // t3's 600 contacts a year move: 27,3 percentage points of 2 200.
     assert!(html.contains("+27,3 procentenheter mot nuläge"), "{html}");
     assert!(html.contains("+600 till kundtjänst mot nuläge"));
+}
+
+/// The fixture with `line` added to its policy.
+fn fixture_with_policy_line(line: &str) -> Ruleset {
+    let (files, problems) = rosa::SourceMap::read_dir(std::path::Path::new(FIXTURE));
+    assert!(problems.is_empty());
+    let mut sources = rosa::SourceMap::default();
+    for (_, file) in files.files() {
+        let text = if file.path.ends_with("kundtjanst.rosa") {
+            file.text.replacen('{', &format!("{{\n    {line}"), 1)
+        } else {
+            file.text.clone()
+        };
+        sources.add(rosa::SourceFile::new(file.path.clone(), text));
+    }
+    Ruleset::from_sources(FIXTURE, sources, vec![]).expect("loads")
+}
+
+/// The phone is staffed on the open days of the year: the policy's `stängt` days are
+/// left out, and the formula says which year and which days.
+#[test]
+fn open_hours_per_year_leave_out_the_days_the_policy_closes() {
+    let staffing = |line: &str| {
+        run(&fixture_with_policy_line(line), &in_2026())
+            .expect("dry-run")
+            .staffing
+    };
+    let last_line = |formula: &[String]| formula.last().cloned().unwrap_or_default();
+    // Mån–fre 08–12. Default: 251 open weekdays in 2026.
+    let s = staffing("");
+    assert_close!(s.open_hours_per_year, 1004.0);
+    assert!(
+        last_line(&s.fte_formula).ends_with("öppettimmar per år räknas för 2026 utan helgdagar och stängda aftnar (midsommarafton, julafton och nyårsafton): 1 004 timmar"),
+        "{}",
+        last_line(&s.fte_formula)
+    );
+    // Open on midsommarafton (Fri 19 June) and nyårsafton (Thu 31 Dec): 253 days.
+    let s = staffing("stängt helgdagar, julafton");
+    assert_close!(s.open_hours_per_year, 1012.0);
+    assert!(
+        last_line(&s.fte_formula)
+            .contains("utan helgdagar och stängd afton (julafton): 1 012 timmar"),
+        "{}",
+        last_line(&s.fte_formula)
+    );
+    // Nothing closed: all 261 weekdays of 2026.
+    let s = staffing("stängt inga");
+    assert_close!(s.open_hours_per_year, 1044.0);
+    assert!(
+        last_line(&s.fte_formula)
+            .contains("med alla veckans öppettider (policyn har `stängt inga`)"),
+        "{}",
+        last_line(&s.fte_formula)
+    );
+    // The average open hour takes the declared calls over fewer hours.
+    let average = s.average.expect("an average hour");
+    assert_close!(average.calls_per_hour, 2200.0 / 1044.0);
+}
+
+/// `--period` without the span of dates: the year's open days in proportion to the
+/// days the log covers.
+#[test]
+fn a_period_log_spreads_its_calls_over_the_years_open_days_in_proportion() {
+    let options = Options {
+        log: Some(PathBuf::from(FIXTURE).join("log.csv")),
+        period_days: Some(365.0),
+        ..in_2026()
+    };
+    let r = run(&fixture(), &options).expect("log dry-run");
+    let s = &r.staffing;
+    // A 365-day period of 2026 is the whole year: Monday 09's two calls over 51 open
+    // Mondays.
+    let monday_nine = s
+        .hours
+        .iter()
+        .find(|h| (h.weekday, h.hour) == (1, 9))
+        .expect("Monday 09 is staffed");
+    assert_close!(monday_nine.calls_per_hour, 2.0 / 51.0);
 }
 
 /// `årskostnad … kr per årsarbetare` in the policy prices the financing table without

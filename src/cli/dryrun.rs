@@ -173,6 +173,7 @@ pub(super) fn run(args: Args) -> u8 {
         phone_share: args.phone_share / 100.0,
         forward_minutes: args.forward_minutes,
         cost_per_fte: args.cost_per_fte,
+        calendar_year: None,
         progress: true,
     };
     let mut analysis: Analysis = match dryrun::run(&ruleset, &options) {

@@ -23,6 +23,9 @@ pub struct Options {
     /// Kronor per post and year, for the financing table's cost column; without it, the
     /// policy's `årskostnad`.
     pub cost_per_fte: Option<f64>,
+    /// The year whose holidays and closed aftnar are left out of the open hours the
+    /// phone is staffed for; `None`: the year of the log's first timestamp, else this year.
+    pub calendar_year: Option<i16>,
     /// Show a progress bar on standard error while reading a log (only on a terminal,
     /// never under `CI`).
     pub progress: bool,
@@ -38,6 +41,7 @@ impl Default for Options {
             phone_share: 1.0,
             forward_minutes: 1.0,
             cost_per_fte: None,
+            calendar_year: None,
             progress: false,
         }
     }

@@ -12,6 +12,7 @@ use super::rows::{
     share,
 };
 use super::wording;
+use crate::calendar::{self, DaysOff};
 use crate::engine::Engine;
 use crate::lang::WEEKS_PER_YEAR;
 use crate::model::{Arendetyp, ChannelSet, Policy, Ruleset, Unit};
@@ -56,11 +57,13 @@ pub(super) fn build(engine: &Engine, counted: &Counted, options: &Options) -> Re
             .total_cmp(&a.volume)
             .then(a.case_type.cmp(&b.case_type))
     });
-    let mut staffing = staffing(&ruleset.policy, tally, counted);
+    let open = open_days(&ruleset.policy, counted, options);
+    let mut staffing = staffing(&ruleset.policy, tally, counted, &open);
     let phone_hours = tally.phone.minutes / 60.0 * factor;
     posts(
         &ruleset.policy,
         &mut staffing,
+        &open,
         total.kundtjanst_hours,
         phone_hours,
     );
@@ -335,12 +338,76 @@ fn system_rows(
         .collect()
 }
 
-fn staffing(policy: &Policy, tally: &Tally, counted: &Counted) -> StaffingReport {
+/// The days the phone is open, per weekday (index 0 = måndag), with the policy's days
+/// off left out: those the counted calls are spread over (`in_period`), and those of
+/// the year the posts are rostered for (`in_year`).
+pub(super) struct OpenDays {
+    pub year: i16,
+    pub in_period: [f64; 7],
+    pub in_year: [f64; 7],
+}
+
+fn open_days(policy: &Policy, counted: &Counted, options: &Options) -> OpenDays {
+    let days_off = &policy.days_off;
+    let (first, last) = (counted.tally.first, counted.tally.last);
+    let year = options
+        .calendar_year
+        .or(first.map(|t| t.date().year()))
+        .unwrap_or_else(|| crate::clock::today().year());
+    let in_year = calendar::open_days_in_year(year, days_off).map(f64::from);
+    let in_period = match (&counted.source, first, last) {
+        (VolumeSource::Declared, ..) => in_year,
+        (
+            VolumeSource::Log {
+                from_timestamps: true,
+                ..
+            },
+            Some(first),
+            Some(last),
+        ) => calendar::open_days_per_weekday(first.date(), last.date(), days_off).map(f64::from),
+        (VolumeSource::Log { period_days, .. }, ..) => {
+            // `--period`: the year's open days in proportion.
+            let days_in_year: f64 = calendar::open_days_in_year(year, &DaysOff::NONE)
+                .iter()
+                .map(|d| f64::from(*d))
+                .sum();
+            in_year.map(|d| d * period_days / days_in_year.max(1.0))
+        }
+    };
+    OpenDays {
+        year,
+        in_period,
+        in_year,
+    }
+}
+
+/// Open hours on each weekday (index 0 = måndag) under the policy's `öppettider`.
+fn open_hours_per_weekday(policy: &Policy) -> [f64; 7] {
+    let mut hours = [0.0; 7];
+    for o in &policy.opening_hours {
+        if let Some(h) = hours.get_mut(usize::from(o.weekday.saturating_sub(1))) {
+            *h += f64::from(o.closes.saturating_sub(o.opens)) / 60.0;
+        }
+    }
+    hours
+}
+
+/// Open hours over the given open days per weekday.
+fn open_hours(policy: &Policy, days: &[f64; 7]) -> f64 {
+    open_hours_per_weekday(policy)
+        .iter()
+        .zip(days)
+        .map(|(hours, days)| hours * days)
+        .sum()
+}
+
+fn staffing(policy: &Policy, tally: &Tally, counted: &Counted, open: &OpenDays) -> StaffingReport {
     let open_minutes = f64::from(policy.open_minutes_per_week());
     let weeks = match &counted.source {
         VolumeSource::Declared => WEEKS_PER_YEAR,
         VolumeSource::Log { period_days, .. } => period_days / 7.0,
     };
+    let period_open_hours = open_hours(policy, &open.in_period);
     let mut report = StaffingReport {
         model: "Erlang C (M/M/N)",
         assumptions: wording::staffing_assumptions(open_minutes / 60.0),
@@ -359,17 +426,20 @@ fn staffing(policy: &Policy, tally: &Tally, counted: &Counted) -> StaffingReport
         fte_phone: 0.0,
         fte_other: 0.0,
         phone_rostered_hours_per_week: 0.0,
+        calendar_year: open.year,
+        open_hours_per_year: open_hours(policy, &open.in_year),
+        phone_rostered_hours_per_year: 0.0,
         phone_hours_per_year: 0.0,
         other_hours_per_year: 0.0,
         fte_formula: Vec::new(),
     };
-    if open_minutes <= 0.0 || tally.phone.calls <= 0.0 {
+    if period_open_hours <= 0.0 || tally.phone.calls <= 0.0 {
         report.error = Some(wording::NOTHING_TO_STAFF.into());
         return report;
     }
     let average = PhoneHour {
-        calls: tally.phone.calls / weeks / (open_minutes / 60.0),
-        minutes: tally.phone.minutes / weeks / (open_minutes / 60.0),
+        calls: tally.phone.calls / period_open_hours,
+        minutes: tally.phone.minutes / period_open_hours,
     };
     match hour_staffing(policy, 0, 0, average) {
         Ok(h) => report.average = Some(h),
@@ -377,7 +447,7 @@ fn staffing(policy: &Policy, tally: &Tally, counted: &Counted) -> StaffingReport
     }
     let has_times = tally.phone_hours.iter().any(|h| h.calls > 0.0);
     if has_times {
-        per_hour(policy, tally, weeks, &mut report);
+        per_hour(policy, tally, weeks, &open.in_period, &mut report);
     } else {
         report.assumptions.push(wording::NO_TIMESTAMPS.into());
     }
@@ -387,25 +457,50 @@ fn staffing(policy: &Policy, tally: &Tally, counted: &Counted) -> StaffingReport
 /// The posts kundtjänst needs. The phone is staffed by the Erlang C roster in every
 /// open hour, busy or not; other channels can be worked when there is time, so their
 /// handling hours are enough, at the occupancy and absence the policy states.
-fn posts(policy: &Policy, s: &mut StaffingReport, total_hours: f64, phone_hours: f64) {
+fn posts(
+    policy: &Policy,
+    s: &mut StaffingReport,
+    open: &OpenDays,
+    total_hours: f64,
+    phone_hours: f64,
+) {
     let per_post = policy.productive_hours_per_fte;
-    s.phone_rostered_hours_per_week = if s.hours.is_empty() {
-        s.average
-            .map_or(0.0, |a| f64::from(a.rostered) * s.open_hours_per_week)
+    let on_weekday = |weekday: u8| {
+        open.in_year
+            .get(usize::from(weekday.saturating_sub(1)))
+            .copied()
+            .unwrap_or(0.0)
+    };
+    (
+        s.phone_rostered_hours_per_week,
+        s.phone_rostered_hours_per_year,
+    ) = if s.hours.is_empty() {
+        let rostered = s.average.map_or(0.0, |a| f64::from(a.rostered));
+        (
+            rostered * s.open_hours_per_week,
+            rostered * s.open_hours_per_year,
+        )
     } else {
-        s.hours.iter().map(|h| f64::from(h.rostered)).sum()
+        let rostered = |h: &HourStaffing| f64::from(h.rostered);
+        (
+            s.hours.iter().map(rostered).sum(),
+            s.hours
+                .iter()
+                .map(|h| rostered(h) * on_weekday(h.weekday))
+                .sum(),
+        )
     };
     s.phone_hours_per_year = phone_hours;
     s.other_hours_per_year = (total_hours - phone_hours).max(0.0);
     let other_factor = policy.max_occupancy * (1.0 - policy.shrinkage);
     if per_post > 0.0 {
-        s.fte_phone = s.phone_rostered_hours_per_week * WEEKS_PER_YEAR / per_post;
+        s.fte_phone = s.phone_rostered_hours_per_year / per_post;
         if other_factor > 0.0 {
             s.fte_other = s.other_hours_per_year / other_factor / per_post;
         }
     }
     s.fte_total = s.fte_phone + s.fte_other;
-    s.fte_formula = wording::fte_formula(s, policy, WEEKS_PER_YEAR);
+    s.fte_formula = wording::fte_formula(s, policy);
 }
 
 /// Each förvaltning's share of kundtjänst's working hours; unknown ärendetyper, which
@@ -451,19 +546,30 @@ fn financing(
     }
 }
 
-fn per_hour(policy: &Policy, tally: &Tally, weeks: f64, report: &mut StaffingReport) {
+/// Each open hour of the week staffed for its calls per open day: the calls of that
+/// hour divided by the days it was open (days off left out, so calls that came on a
+/// day off weigh on the open days).
+fn per_hour(
+    policy: &Policy,
+    tally: &Tally,
+    weeks: f64,
+    open_days: &[f64; 7],
+    report: &mut StaffingReport,
+) {
     for slot in 0..HOURS_PER_WEEK {
         let (weekday, hour) = ((slot / 24 + 1) as u8, (slot % 24) as u8);
         let bucket = tally.phone_hours[slot];
-        let per_week = PhoneHour {
-            calls: bucket.calls / weeks,
-            minutes: bucket.minutes / weeks,
-        };
         if !is_open(policy, weekday, hour) {
-            report.outside_opening_per_week += per_week.calls;
+            report.outside_opening_per_week += bucket.calls / weeks;
             continue;
         }
-        match hour_staffing(policy, weekday, hour, per_week) {
+        let days = open_days[slot / 24];
+        let days = if days > 0.0 { days } else { weeks };
+        let per_open_day = PhoneHour {
+            calls: bucket.calls / days,
+            minutes: bucket.minutes / days,
+        };
+        match hour_staffing(policy, weekday, hour, per_open_day) {
             Ok(h) => report.hours.push(h),
             Err(e) => report.error = Some(e),
         }
@@ -618,8 +724,15 @@ mod tests {
         let ruleset = ruleset();
         let policy = &ruleset.policy;
         let counted = counted_log(&ruleset, 7.0, 0, 0);
-        let mut s = staffing(policy, &counted.tally, &counted);
+        let options = Options {
+            calendar_year: Some(2026),
+            ..Options::default()
+        };
+        let open = open_days(policy, &counted, &options);
+        let mut s = staffing(policy, &counted.tally, &counted, &open);
         s.open_hours_per_week = 20.0;
+        // Open 4 hours on each of 2026's 251 working days.
+        s.open_hours_per_year = 1_004.0;
         s.average = Some(HourStaffing {
             weekday: 0,
             hour: 0,
@@ -631,9 +744,9 @@ mod tests {
             asa_seconds: 10.0,
             occupancy: 0.25,
         });
-        posts(policy, &mut s, 1_000.0, 400.0);
-        // 2 rostered × 20 open hours × 52 weeks / 1000 hours per post.
-        assert!(close(s.fte_phone, 2.08), "{}", s.fte_phone);
+        posts(policy, &mut s, &open, 1_000.0, 400.0);
+        // 2 rostered × 1004 open hours / 1000 hours per post.
+        assert!(close(s.fte_phone, 2.008), "{}", s.fte_phone);
         // 600 other hours / 85 % occupancy / (1 − 30 % absence) / 1000 hours per post.
         assert!(
             close(s.fte_other, 600.0 / 0.85 / 0.7 / 1000.0),

@@ -133,13 +133,19 @@ pub struct StaffingReport {
     pub error: Option<String>,
     /// The posts (årsarbetare) kundtjänst needs: `fte_phone + fte_other`.
     pub fte_total: f64,
-    /// Rostered phone staff-hours per week × 52 / productive hours per post.
+    /// Rostered phone staff-hours over the year's open days / productive hours per post.
     pub fte_phone: f64,
     /// Other channels: their hours / max occupancy / (1 − shrinkage) / productive hours.
     pub fte_other: f64,
     /// Rostered staff summed over the open hours of a week (per hour of the week with
     /// timestamps, else the average open hour × open hours).
     pub phone_rostered_hours_per_week: f64,
+    /// The year whose open days the posts are counted for.
+    pub calendar_year: i16,
+    /// Open hours in that year, public holidays and closed aftnar left out.
+    pub open_hours_per_year: f64,
+    /// Rostered staff summed over the open hours of that year.
+    pub phone_rostered_hours_per_year: f64,
     /// Kundtjänst handling hours per year on phone calls, and on every other channel.
     pub phone_hours_per_year: f64,
     pub other_hours_per_year: f64,

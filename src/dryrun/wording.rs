@@ -3,6 +3,7 @@
 
 use super::rejection::{CellProblem, Rejection};
 use super::rows::{Requirement, StaffingReport};
+use crate::calendar::{Afton, DaysOff};
 use crate::model::Policy;
 use crate::numbers::{percent, sv};
 use std::fmt;
@@ -229,18 +230,17 @@ pub(super) fn staffing_failed(e: &impl fmt::Display) -> String {
 }
 
 /// How the posts are computed, with the figures.
-pub(super) fn fte_formula(s: &StaffingReport, policy: &Policy, weeks_per_year: f64) -> Vec<String> {
+pub(super) fn fte_formula(s: &StaffingReport, policy: &Policy) -> Vec<String> {
     let per_post = policy.productive_hours_per_fte;
     let roster = if s.hours.is_empty() {
-        "schemalagda i genomsnittlig öppettimme × öppettimmar per vecka"
+        "schemalagda i genomsnittlig öppettimme × årets öppettimmar"
     } else {
-        "schemalagda summerat över veckans öppettimmar"
+        "varje öppettimmes schemalagda × de dagar under året den är öppen"
     };
     vec![
         format!(
-            "telefon: {} schemalagda timmar per vecka ({roster}) × {} veckor / {} tim per årsarbetare = {} årsarbetare",
-            sv(s.phone_rostered_hours_per_week, 0),
-            sv(weeks_per_year, 0),
+            "telefon: {} schemalagda timmar per år ({roster}) / {} tim per årsarbetare = {} årsarbetare",
+            sv(s.phone_rostered_hours_per_year, 0),
             sv(per_post, 0),
             sv(s.fte_phone, 1)
         ),
@@ -252,8 +252,33 @@ pub(super) fn fte_formula(s: &StaffingReport, policy: &Policy, weeks_per_year: f
             sv(per_post, 0),
             sv(s.fte_other, 1)
         ),
-        "telefonen bemannas varje öppettimme hela året enligt Erlang C (schemalagda inkluderar frånvaron); helgdagar är inte borträknade".into(),
+        format!(
+            "telefonen bemannas varje öppettimme enligt Erlang C (schemalagda inkluderar frånvaron); öppettimmar per år räknas för {} {}: {} timmar",
+            s.calendar_year,
+            days_off_counted(&policy.days_off),
+            sv(s.open_hours_per_year, 0)
+        ),
     ]
+}
+
+/// Which days the open hours leave out: "utan helgdagar och stängda aftnar (…)".
+fn days_off_counted(days_off: &DaysOff) -> String {
+    let aftnar: Vec<&str> = Afton::ALL
+        .into_iter()
+        .filter(|a| days_off.closes_afton(*a))
+        .map(Afton::name)
+        .collect();
+    let aftnar = match aftnar.as_slice() {
+        [] => None,
+        [one] => Some(format!("stängd afton ({one})")),
+        [init @ .., last] => Some(format!("stängda aftnar ({} och {last})", init.join(", "))),
+    };
+    match (days_off.public_holidays, aftnar) {
+        (true, Some(aftnar)) => format!("utan helgdagar och {aftnar}"),
+        (true, None) => "utan helgdagar".into(),
+        (false, Some(aftnar)) => format!("utan {aftnar}"),
+        (false, None) => "med alla veckans öppettider (policyn har `stängt inga`)".into(),
+    }
 }
 
 /// The financing row of work no förvaltning owns.

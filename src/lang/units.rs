@@ -41,7 +41,9 @@ const SPELLINGS: &[(Unit, &[&str])] = &[
     (Unit::Kronor, &["kr", "kronor"]),
 ];
 
-/// "per dag" means per working day: kundtjänst is open on weekdays.
+/// "per dag" means per working day: kundtjänst is open on weekdays. A fixed
+/// definition, so that a declared frequency means the same every year; the calendar
+/// gives 249–254 working days a year for 1990–2100 (tests/calendar.rs holds it there).
 pub const WORKING_DAYS_PER_YEAR: f64 = 250.0;
 /// Weeks in a year, for `per vecka`.
 pub const WEEKS_PER_YEAR: f64 = 52.0;
