@@ -58,6 +58,8 @@ mod terminal;
 
 #[cfg(feature = "dryrun")]
 pub mod dryrun;
+#[cfg(feature = "followup")]
+pub mod followup;
 #[cfg(feature = "serve")]
 pub mod serve;
 #[cfg(feature = "studio")]

@@ -30,6 +30,7 @@ const ORDER: &[&str] = &[
     "engine",
     // Built on the engine.
     "dryrun",
+    "followup",
     "web",
     "serve",
     "studio",

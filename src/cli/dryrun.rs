@@ -299,7 +299,7 @@ fn section(args: &Args) -> Result<Option<Section>, String> {
 
 /// The workbook to `path`; to stdout only when stdout is not a terminal (a pipe or a
 /// file), since a zip archive on a terminal is noise and can upset it.
-fn write_bytes(path: Option<&std::path::Path>, bytes: &[u8]) -> u8 {
+pub(super) fn write_bytes(path: Option<&std::path::Path>, bytes: &[u8]) -> u8 {
     use std::io::IsTerminal;
     let Some(path) = path else {
         let mut stdout = std::io::stdout().lock();
@@ -321,7 +321,7 @@ fn write_bytes(path: Option<&std::path::Path>, bytes: &[u8]) -> u8 {
     write_file(path, bytes)
 }
 
-fn write_out(path: Option<&std::path::Path>, text: &str) -> u8 {
+pub(super) fn write_out(path: Option<&std::path::Path>, text: &str) -> u8 {
     let Some(path) = path else {
         out!("{text}");
         return 0;

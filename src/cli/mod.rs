@@ -14,6 +14,7 @@ macro_rules! outln {
 mod check;
 mod decide;
 mod dryrun;
+mod followup;
 mod help;
 mod lsp;
 mod new;
@@ -86,6 +87,13 @@ enum Command {
         after_help = "Exempel:\n  rosa generate-log rulesets/exempelkommun --out arenden.csv"
     )]
     GenerateLog(dryrun::GenerateArgs),
+    /// Följ upp efter start: vad beslutsloggarna visar per månad och förvaltning, mot målet, prognosen och finansieringen
+    #[command(
+        name = "uppföljning",
+        alias = "uppfoljning",
+        after_help = "Exempel:\n  rosa uppföljning rulesets/exempelkommun --log loggar/\n  rosa uppfoljning min-kommun --log 'loggar/beslut*.jsonl*' --tidigare min-kommun-v1 --format html --out uppfoljning.html"
+    )]
+    Followup(followup::Args),
     /// Servera beslut över HTTP (JSON) för ärendesystemen, med omladdning av reglerna
     #[command(after_help = "Exempel:\n  rosa serve rulesets/exempelkommun --addr 127.0.0.1:8080")]
     Serve(serve::Args),
@@ -177,6 +185,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Search(args) => search::run(args),
         Command::DryRun(args) => dryrun::run(args),
         Command::GenerateLog(args) => dryrun::generate_log(args),
+        Command::Followup(args) => followup::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Studio(args) => studio::run(args),
         Command::Lsp(args) => lsp::run(args),

@@ -51,7 +51,7 @@ pub fn section_csv(
 
 /// A table as CSV in `dialect`: numbers unrounded to three decimals (shares as 0–1
 /// to four, counts whole), with a decimal comma for Swedish Excel.
-pub(super) fn table(t: &Table, dialect: CsvDialect) -> Result<String, csv::Error> {
+pub(crate) fn table(t: &Table, dialect: CsvDialect) -> Result<String, csv::Error> {
     let excel = dialect == CsvDialect::SwedishExcel;
     let mut w = csv::WriterBuilder::new()
         .delimiter(if excel { b';' } else { b',' })

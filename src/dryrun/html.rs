@@ -397,7 +397,7 @@ fn svg_open(width: f64, height: f64, title: &str) -> String {
 }
 
 /// One section as an HTML table with its notes.
-pub(super) fn html_table(t: &Table, out: &mut String) {
+pub(crate) fn html_table(t: &Table, out: &mut String) {
     let _ = writeln!(out, "<h2>{}</h2>", escape(&t.title));
     if !t.columns.is_empty() {
         out.push_str("<table>\n<tr>");
@@ -423,7 +423,7 @@ pub(super) fn html_table(t: &Table, out: &mut String) {
     }
 }
 
-const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}\
+pub(crate) const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}\
 h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ddd}\
 .meta{color:#555}.cards{display:flex;flex-wrap:wrap;gap:12px}\
 .card{border:1px solid #ddd;border-radius:6px;padding:10px 14px;min-width:190px}\

@@ -15,7 +15,7 @@ pub fn markdown(a: &Analysis) -> String {
 }
 
 /// One section: a heading, a table with numbers aligned right, its notes as a list.
-pub(super) fn table(t: &Table) -> String {
+pub(crate) fn table(t: &Table) -> String {
     let mut out = format!("## {}\n\n", t.title);
     if !t.columns.is_empty() {
         let line = |c: Vec<String>| format!("| {} |\n", c.join(" | "));

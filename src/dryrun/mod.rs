@@ -48,11 +48,23 @@ pub use options::Options;
 use options::{Counted, Lines, VolumeSource};
 pub use reader::{LogFormat, MAX_LINE_BYTES};
 pub use rejection::{CellProblem, Rejection};
+pub(crate) use rows::Figures;
 pub use rows::{Candidate, Report, Requirement};
 pub use scenario::{Scenario, per_year};
 pub use text::text;
 pub use xlsx::xlsx;
 pub use xlsx_log::{MAX_CELLS, MAX_UNPACKED_BYTES};
+
+// The report model and its projections, for `rosa uppföljning`'s report (crate::followup).
+pub(crate) use html::{CSS as HTML_CSS, html_table};
+pub(crate) use model::{Column, Kind, Table, Value};
+pub(crate) use reader::GuardedLines;
+pub(crate) use xlsx::workbook as xlsx_workbook;
+pub(crate) mod project {
+    pub(crate) use super::csv::table as csv;
+    pub(crate) use super::markdown::table as markdown;
+    pub(crate) use super::text::table as text;
+}
 
 /// Rows per chunk: large enough to keep both cores busy, small enough to keep memory flat.
 const CHUNK_ROWS: usize = 16 * 1024;
@@ -285,6 +297,61 @@ fn tally_raw(
         Ok(time) => tally.row(ctx, inquiry, time),
         Err(reason) => tally.reject(line, 1, reason),
     }
+}
+
+/// Every row of an inquiry log as the dry-run reads it (CSV, JSON Lines or xlsx, by
+/// extension or content; every line through the same guards), one at a time with its
+/// line number: the inquiry and its time, or why the row was rejected. Returns the
+/// physical lines read and the header lines among them. For the case-system export
+/// `rosa uppföljning` reads.
+pub(crate) fn for_each_row(
+    path: &std::path::Path,
+    mut each: impl FnMut(
+        u64,
+        u64,
+        Result<(&Inquiry<'static>, Option<crate::clock::LocalTime>), Rejection>,
+    ),
+) -> Result<(u64, u64), DryRunError> {
+    let mut reader =
+        LogReader::open(path, LogFormat::of_path(path)).map_err(|e| DryRunError(e.0))?;
+    let columns = reader.columns().cloned();
+    let mut chunk = Chunk::default();
+    let mut inquiry = Inquiry::default();
+    loop {
+        let more = reader
+            .next_chunk(CHUNK_ROWS, &mut chunk)
+            .map_err(|e| DryRunError(e.0))?;
+        for raw in chunk.rows() {
+            let (line, lines, filled) = match (raw, columns.as_ref()) {
+                (RawRow::Csv(record), Some(columns)) => (
+                    record.position().map_or(0, |p| p.line()),
+                    1,
+                    columns.fill(record, &mut inquiry),
+                ),
+                (RawRow::Json { line, text }, _) => {
+                    (*line, 1, reader::fill_json(text, &mut inquiry))
+                }
+                (
+                    RawRow::Broken {
+                        line,
+                        lines,
+                        reason,
+                    },
+                    _,
+                ) => (*line, *lines, Err(reason.clone())),
+                (RawRow::Csv(record), None) => (
+                    record.position().map_or(0, |p| p.line()),
+                    1,
+                    Err(Rejection::MissingColumns),
+                ),
+            };
+            each(line, lines, filled.map(|time| (&inquiry, time)));
+        }
+        if !more {
+            break;
+        }
+    }
+    Ok((reader.lines_read(), reader.header_lines()))
 }
 
 fn log_period(

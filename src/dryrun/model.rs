@@ -8,7 +8,7 @@ use super::wording::yes_no;
 
 /// How a number is meant to be read, and so how each format writes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Kind {
+pub(crate) enum Kind {
     /// Text, as it is.
     Text,
     /// A count, exactly whole: `1 204` rows.
@@ -29,7 +29,7 @@ pub(super) enum Kind {
 
 impl Kind {
     /// Decimals shown on screen.
-    pub(super) fn decimals(self) -> usize {
+    pub(crate) fn decimals(self) -> usize {
         match self {
             Kind::Text | Kind::Count | Kind::Whole | Kind::Money | Kind::Change => 0,
             Kind::Tenths | Kind::Share => 1,
@@ -40,7 +40,7 @@ impl Kind {
 
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum Value {
+pub(crate) enum Value {
     Text(String),
     Number(f64, Kind),
     /// No value (a dash on screen, empty in CSV and Excel).
@@ -48,36 +48,36 @@ pub(super) enum Value {
 }
 
 impl Value {
-    pub(super) fn text(s: impl Into<String>) -> Value {
+    pub(crate) fn text(s: impl Into<String>) -> Value {
         Value::Text(s.into())
     }
-    pub(super) fn count(v: u64) -> Value {
+    pub(crate) fn count(v: u64) -> Value {
         Value::Number(v as f64, Kind::Count)
     }
-    pub(super) fn whole(v: f64) -> Value {
+    pub(crate) fn whole(v: f64) -> Value {
         Value::Number(v, Kind::Whole)
     }
-    pub(super) fn tenths(v: f64) -> Value {
+    pub(crate) fn tenths(v: f64) -> Value {
         Value::Number(v, Kind::Tenths)
     }
-    pub(super) fn hundredths(v: f64) -> Value {
+    pub(crate) fn hundredths(v: f64) -> Value {
         Value::Number(v, Kind::Hundredths)
     }
-    pub(super) fn share(v: f64) -> Value {
+    pub(crate) fn share(v: f64) -> Value {
         Value::Number(v, Kind::Share)
     }
-    pub(super) fn money(v: f64) -> Value {
+    pub(crate) fn money(v: f64) -> Value {
         Value::Number(v, Kind::Money)
     }
-    pub(super) fn change(v: f64) -> Value {
+    pub(crate) fn change(v: f64) -> Value {
         Value::Number(v, Kind::Change)
     }
-    pub(super) fn opt(v: Option<f64>, f: fn(f64) -> Value) -> Value {
+    pub(crate) fn opt(v: Option<f64>, f: fn(f64) -> Value) -> Value {
         v.map_or(Value::Empty, f)
     }
 
     /// The cell as a reader sees it on screen, Swedish style (`153 790`, `50,8 %`).
-    pub(super) fn display(&self) -> String {
+    pub(crate) fn display(&self) -> String {
         use crate::numbers::{percent, sv};
         match self {
             Value::Text(s) => s.clone(),
@@ -89,7 +89,7 @@ impl Value {
     }
 
     /// Characters the cell takes in a spreadsheet, for column widths.
-    pub(super) fn width(&self) -> usize {
+    pub(crate) fn width(&self) -> usize {
         match self {
             Value::Empty => 0,
             other => other.display().chars().count(),
@@ -99,14 +99,14 @@ impl Value {
 
 /// Where a column's cells sit on screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Align {
+pub(crate) enum Align {
     Left,
     Right,
 }
 
 /// A column: its label and what its cells hold.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct Column {
+pub(crate) struct Column {
     pub label: String,
     pub kind: Kind,
     pub align: Align,
@@ -114,7 +114,7 @@ pub(super) struct Column {
 
 impl Column {
     /// A text column, left-aligned.
-    pub(super) fn text(label: impl Into<String>) -> Column {
+    pub(crate) fn text(label: impl Into<String>) -> Column {
         Column {
             label: label.into(),
             kind: Kind::Text,
@@ -123,7 +123,7 @@ impl Column {
     }
 
     /// A column of numbers (or short values read like numbers), right-aligned.
-    pub(super) fn number(label: impl Into<String>, kind: Kind) -> Column {
+    pub(crate) fn number(label: impl Into<String>, kind: Kind) -> Column {
         Column {
             label: label.into(),
             kind,
@@ -134,7 +134,7 @@ impl Column {
 
 /// One section: a title, a table (possibly without columns) and sentences after it.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub(super) struct Table {
+pub(crate) struct Table {
     pub title: String,
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<Value>>,
@@ -143,7 +143,7 @@ pub(super) struct Table {
 }
 
 impl Table {
-    pub(super) fn new(title: impl Into<String>, columns: Vec<Column>) -> Table {
+    pub(crate) fn new(title: impl Into<String>, columns: Vec<Column>) -> Table {
         Table {
             title: title.into(),
             columns,
@@ -151,7 +151,7 @@ impl Table {
         }
     }
 
-    pub(super) fn labels(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn labels(&self) -> impl Iterator<Item = &str> {
         self.columns.iter().map(|c| c.label.as_str())
     }
 }

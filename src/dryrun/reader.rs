@@ -576,6 +576,49 @@ fn insert_json_attr(
     Ok(())
 }
 
+/// Lines of any byte stream (a decompressed decision log, say) through a [`LineGuard`]:
+/// line endings counted alike and a line cut at [`MAX_LINE_BYTES`], as for JSON Lines.
+pub(crate) struct GuardedLines {
+    reader: BufReader<LineGuard<Box<dyn Read + Send>>>,
+    state: Arc<LineState>,
+    line: u64,
+}
+
+/// One line [`GuardedLines`] handed out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct GuardedLine {
+    /// 1-based.
+    pub number: u64,
+    /// Longer than [`MAX_LINE_BYTES`]: the rest was read past, not kept.
+    pub cut: bool,
+}
+
+impl GuardedLines {
+    pub(crate) fn new(input: Box<dyn Read + Send>) -> GuardedLines {
+        let state = Arc::new(LineState::default());
+        let guard = LineGuard::new(input, Arc::new(AtomicU64::new(0)), state.clone(), false);
+        GuardedLines {
+            reader: BufReader::with_capacity(1 << 16, guard),
+            state,
+            line: 0,
+        }
+    }
+
+    /// The next line into `buf` (cleared first, line ending kept); `None` at the end. On
+    /// an error `buf` holds what was read of the line before it.
+    pub(crate) fn next_line(&mut self, buf: &mut Vec<u8>) -> std::io::Result<Option<GuardedLine>> {
+        buf.clear();
+        if self.reader.read_until(b'\n', buf)? == 0 {
+            return Ok(None);
+        }
+        self.line += 1;
+        Ok(Some(GuardedLine {
+            number: self.line,
+            cut: self.state.take_cut(self.line, 1),
+        }))
+    }
+}
+
 /// Between the file and the parser: counts bytes and lines, turns every line ending
 /// Excel and old Macs write (CRLF, LF, a lone CR) into LF so that parser and count agree,
 /// and cuts a line at [`MAX_LINE_BYTES`], reading past the rest of it. For CSV it also

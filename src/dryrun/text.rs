@@ -19,7 +19,7 @@ pub fn text(a: &Analysis) -> String {
 }
 
 /// One section: title, columns padded to their widest cell, then its notes.
-pub(super) fn table(t: &Table) -> String {
+pub(crate) fn table(t: &Table) -> String {
     let cells: Vec<Vec<String>> = t
         .rows
         .iter()

@@ -31,7 +31,7 @@ pub fn xlsx(a: &Analysis) -> Result<Vec<u8>, XlsxError> {
 }
 
 /// Each table on a sheet of its own, named by its title.
-pub(super) fn workbook<'a>(
+pub(crate) fn workbook<'a>(
     tables: impl IntoIterator<Item = &'a Table>,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
