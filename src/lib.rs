@@ -61,6 +61,8 @@ pub mod dryrun;
 pub mod serve;
 #[cfg(feature = "studio")]
 pub mod studio;
+#[cfg(feature = "dryrun")]
+pub mod tjansteurval;
 #[cfg(feature = "serve")]
 mod web;
 

@@ -29,6 +29,7 @@ const ORDER: &[&str] = &[
     "engine",
     // Built on the engine.
     "dryrun",
+    "tjansteurval",
     "web",
     "serve",
     "studio",

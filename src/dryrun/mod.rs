@@ -53,6 +53,7 @@ pub use scenario::{Scenario, per_year};
 pub use text::text;
 pub use xlsx::xlsx;
 pub use xlsx_log::{MAX_CELLS, MAX_UNPACKED_BYTES};
+pub(crate) use xlsx_log::{column_letters, zip_parts};
 
 /// Rows per chunk: large enough to keep both cores busy, small enough to keep memory flat.
 const CHUNK_ROWS: usize = 16 * 1024;
