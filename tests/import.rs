@@ -804,3 +804,23 @@ fn ids_are_stable_and_unique() {
         Some((Column::Rosa, 4))
     );
 }
+
+#[test]
+fn a_rule_cell_that_is_not_rule_language_names_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("lista.csv");
+    std::fs::write(
+        &csv,
+        "Förvaltning;Ärendetyp;Nivå;Regler\nBygg;Bygglov;2;\nBygg;Strandskydd;3;om akut så vidare\n",
+    )
+    .unwrap();
+    let out = dir.path().join("ut");
+    let output = import(&csv, &out, &[]);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("blad `lista` rad 3: en cell innehåller något som inte är regelspråk"),
+        "{said}"
+    );
+    assert!(!out.exists());
+}

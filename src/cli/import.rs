@@ -10,8 +10,8 @@ pub(super) struct Args {
     #[arg(value_name = "FIL")]
     file: PathBuf,
     /// Katalogen att skriva regeluppsättningen till (den får inte finnas, eller måste vara tom)
-    #[arg(long, visible_alias = "ut", value_name = "KATALOG")]
-    out: PathBuf,
+    #[arg(long = "out", visible_alias = "ut", value_name = "KATALOG")]
+    out_dir: PathBuf,
     /// Kommunens namn (när filen inte har ett policyblad)
     #[arg(long, value_name = "NAMN", default_value = "Min kommun")]
     kommun: String,
@@ -41,11 +41,11 @@ pub(super) fn run(args: Args) -> u8 {
         );
         return EXIT_USAGE;
     }
-    if std::fs::read_dir(&args.out).is_ok_and(|mut entries| entries.next().is_some()) {
+    if std::fs::read_dir(&args.out_dir).is_ok_and(|mut entries| entries.next().is_some()) {
         eprintln!(
             "fel: `{}` finns redan och är inte tom; rosa skriver inte över befintliga filer\n\
              hjälp: välj ett nytt katalognamn",
-            args.out.display()
+            args.out_dir.display()
         );
         return EXIT_USAGE;
     }
@@ -99,7 +99,7 @@ pub(super) fn run(args: Args) -> u8 {
         let Ok(before) = super::load_or_report(before_dir) else {
             return EXIT_USAGE;
         };
-        let scratch = args.out.parent().map(PathBuf::from).unwrap_or_default();
+        let scratch = args.out_dir.parent().map(PathBuf::from).unwrap_or_default();
         let scratch = if scratch.as_os_str().is_empty() {
             PathBuf::from(".")
         } else {
@@ -113,7 +113,7 @@ pub(super) fn run(args: Args) -> u8 {
             }
         }
     }
-    match imported.write(&args.out) {
+    match imported.write(&args.out_dir) {
         Ok(ruleset) => {
             let warnings = ruleset.warnings();
             if warnings.warnings() > 0 {
@@ -122,7 +122,7 @@ pub(super) fn run(args: Args) -> u8 {
             outln!(
                 "skrev {} till {} (id {}); `rosa check` klar med {}",
                 count(imported.files.len(), "fil", "filer"),
-                args.out.display(),
+                args.out_dir.display(),
                 ruleset.short_id(),
                 count(warnings.warnings(), "varning", "varningar")
             );

@@ -124,7 +124,22 @@ fn build(found: rows::Rows, policy: String, report: Report) -> Result<Imported, 
     let mut origins = Vec::new();
     for f in &found.forvaltningar {
         let name = format!("{}.rosa", f.head.id);
-        let text = format_rule_text(&name, &write::forvaltning_text(f))?;
+        let raw = write::forvaltning_text(f);
+        let text = crate::syntax::format::format_source(0, &raw).map_err(|d| {
+            let line = d.span.map_or(0, |span| {
+                raw.get(..span.start).unwrap_or("").matches('\n').count()
+            });
+            let origin = write::origins(&raw, f)
+                .get(line)
+                .cloned()
+                .unwrap_or(f.head.origin.clone());
+            ImportError(format!(
+                "blad `{}` rad {}: en cell innehåller något som inte är regelspråk: {}",
+                origin.sheet,
+                origin.row + 1,
+                d.message
+            ))
+        })?;
         origins.push((name.clone(), write::origins(&text, f)));
         files.push((name, text));
     }
