@@ -525,6 +525,10 @@ fn an_edited_export_shows_exactly_the_edited_units_before_writing() {
         said.contains("bygglov-status i telefon: manus → vidarekoppla till samhallsbyggnad"),
         "{said}"
     );
+    assert!(
+        said.contains("; 1 ärendetyp med ändrad volym per utfall"),
+        "the dry-run's comparison: {said}"
+    );
 }
 
 /// Copy a workbook's sheets cell by cell, `change` giving each cell's new text.

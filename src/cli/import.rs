@@ -106,7 +106,10 @@ pub(super) fn run(args: Args) -> u8 {
             scratch
         };
         match imported.load_in(&scratch.join("jamforelse")) {
-            Ok(after) => print_changes(&tjansteurval::decision_changes(&before, &after)),
+            Ok(after) => {
+                print_changes(&tjansteurval::decision_changes(&before, &after));
+                print_volumes(&before, before_dir, &after);
+            }
             Err(e) => {
                 eprintln!("fel: {}", rosa::terminal_safe(&e.0));
                 return EXIT_PROBLEMS;
@@ -133,6 +136,29 @@ pub(super) fn run(args: Args) -> u8 {
             EXIT_PROBLEMS
         }
     }
+}
+
+/// The dry-run's `--compare` over the declared frekvens: the share kundtjänst solves and
+/// the ärendetyper whose volume by outcome moves.
+fn print_volumes(before: &rosa::Ruleset, before_dir: &std::path::Path, after: &rosa::Ruleset) {
+    let options = rosa::dryrun::Options {
+        progress: false,
+        ..rosa::dryrun::Options::default()
+    };
+    let (Ok(b), Ok(a)) = (
+        rosa::dryrun::run(before, &options),
+        rosa::dryrun::run(after, &options),
+    ) else {
+        return;
+    };
+    let c = rosa::dryrun::compare(&b, &before_dir.display().to_string(), &a, "importen");
+    let percent = |share: f64| format!("{:.1} %", share * 100.0).replace('.', ",");
+    outln!(
+        "andel som kundtjänsten löser (deklarerad frekvens): {} → {}; {} med ändrad volym per utfall",
+        percent(c.before.share),
+        percent(c.after.share),
+        count(c.changed.len(), "ärendetyp", "ärendetyper")
+    );
 }
 
 fn print_changes(changes: &[tjansteurval::DecisionChange]) {

@@ -56,6 +56,10 @@ pub(crate) struct Rows {
     pub scripts: Vec<Script>,
     /// Every system a row names, as identifiers.
     pub systems: BTreeSet<String>,
+    /// The paths in `scripts`.
+    pub script_paths: BTreeSet<String>,
+    /// Ärendetyp id → förvaltning and index in it.
+    pub type_ids: std::collections::HashMap<String, (usize, usize)>,
 }
 
 /// The reading state: the förvaltning and ärendetyp the next row belongs to.
@@ -515,7 +519,7 @@ impl Reader<'_> {
             }
         };
         unit.lines.push(format!("manus \"{path}\""));
-        if !self.rows.scripts.iter().any(|s| s.path == path) {
+        if self.rows.script_paths.insert(path.clone()) {
             self.rows.scripts.push(Script { path, text: body });
         }
     }
@@ -696,20 +700,13 @@ impl Reader<'_> {
 
     fn arendetyp(&mut self, forv: usize, name: &str, id: Option<&str>, origin: Origin) -> usize {
         let wanted = id.map_or_else(|| values::id_from(name), str::to_string);
-        if let Some(i) = self.rows.forvaltningar[forv]
-            .types
-            .iter()
-            .position(|t| t.head.id == wanted)
+        if let Some(&(f, i)) = self.rows.type_ids.get(&wanted)
+            && f == forv
         {
             return i;
         }
-        let taken = |c: &str| {
-            self.rows
-                .forvaltningar
-                .iter()
-                .any(|f| f.types.iter().any(|t| t.head.id == c))
-        };
-        let id = unique(&wanted, taken);
+        // Looked up by id, not by walking every ärendetyp: a sheet has thousands.
+        let id = unique(&wanted, |c| self.rows.type_ids.contains_key(c));
         if id != wanted {
             let at = format!("rad {}", origin.row + 1);
             self.say(
@@ -721,6 +718,7 @@ impl Reader<'_> {
             );
         }
         let types = &mut self.rows.forvaltningar[forv].types;
+        self.rows.type_ids.insert(id.clone(), (forv, types.len()));
         types.push(Type {
             head: Unit {
                 id,
