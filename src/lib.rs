@@ -64,6 +64,8 @@ pub mod followup;
 pub mod serve;
 #[cfg(feature = "studio")]
 pub mod studio;
+#[cfg(feature = "dryrun")]
+pub mod tjansteurval;
 #[cfg(feature = "serve")]
 mod web;
 

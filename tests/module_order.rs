@@ -31,6 +31,7 @@ const ORDER: &[&str] = &[
     // Built on the engine.
     "dryrun",
     "followup",
+    "tjansteurval",
     "web",
     "serve",
     "studio",

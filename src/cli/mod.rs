@@ -15,7 +15,9 @@ mod check;
 mod decide;
 mod dryrun;
 mod followup;
+mod export;
 mod help;
+mod import;
 mod lsp;
 mod new;
 mod search;
@@ -82,6 +84,16 @@ enum Command {
         after_help = "Exempel:\n  rosa dry-run rulesets/exempelkommun\n  rosa dry-run min-kommun --log arenden.csv --format html --out rapport.html"
     )]
     DryRun(dryrun::Args),
+    /// Läs in kommunens tjänsteurval (Excel eller CSV) som en ny regeluppsättning
+    #[command(
+        after_help = "Exempel:\n  rosa import tjansteurval.xlsx --out min-kommun --kommun \"Min kommun\" --kommunkod 1234\n  rosa import lista.csv --out min-kommun --column ROSA=E\n  rosa import andrad.xlsx --out ny --compare min-kommun"
+    )]
+    Import(import::Args),
+    /// Skriv regeluppsättningen som ett tjänsteurval i Excel, att redigera och läsa in igen
+    #[command(
+        after_help = "Exempel:\n  rosa export rulesets/exempelkommun --format xlsx --out tjansteurval.xlsx"
+    )]
+    Export(export::ExportArgs),
     /// Skriv en realistisk ärendelogg för en regeluppsättning
     #[command(
         after_help = "Exempel:\n  rosa generate-log rulesets/exempelkommun --out arenden.csv"
@@ -186,6 +198,8 @@ pub(crate) fn run() -> ExitCode {
         Command::DryRun(args) => dryrun::run(args),
         Command::GenerateLog(args) => dryrun::generate_log(args),
         Command::Followup(args) => followup::run(args),
+        Command::Import(args) => import::run(args),
+        Command::Export(args) => export::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Studio(args) => studio::run(args),
         Command::Lsp(args) => lsp::run(args),

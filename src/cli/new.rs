@@ -73,7 +73,14 @@ fn write(dir: &Path, path: &str, text: &str) -> std::io::Result<()> {
 /// The starting ruleset: a policy, one förvaltning with one ärendetyp and its manus,
 /// and one test. `tests/cli_check.rs` checks that it loads and its test passes.
 fn files(kommun: &str, kommunkod: &str) -> Vec<(&'static str, String)> {
-    let policy = format!(
+    let policy = policy(kommun, kommunkod);
+    ruleset_files(policy)
+}
+
+/// The commented policy of a new ruleset; `rosa import` starts from it too when the
+/// spreadsheet has no policy sheet.
+pub(super) fn policy(kommun: &str, kommunkod: &str) -> String {
+    format!(
         r#"// Kundtjänstens policy: vad kundtjänsten får göra, och hur nivåerna avgörs.
 // Se docs/regelsprak.md för varje rad.
 
@@ -111,7 +118,10 @@ kundtjänst "Kontaktcenter {kommun}" {{
     tid 4 min, förvaltning 10 min
 }}
 "#
-    );
+    )
+}
+
+fn ruleset_files(policy: String) -> Vec<(&'static str, String)> {
     let forvaltning =
         r#"// En förvaltning och de ärendetyper den har kommit överens med kundtjänsten om.
 

@@ -54,6 +54,7 @@ pub use scenario::{Scenario, per_year};
 pub use text::text;
 pub use xlsx::xlsx;
 pub use xlsx_log::{MAX_CELLS, MAX_UNPACKED_BYTES};
+pub(crate) use xlsx_log::{column_letters, zip_parts};
 
 // The report model and its projections, for `rosa uppföljning`'s report (crate::followup).
 pub(crate) use html::{CSS as HTML_CSS, html_table};

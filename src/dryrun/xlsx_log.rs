@@ -282,7 +282,7 @@ const ZIP64: u32 = u32::MAX;
 
 /// Each part's name and unpacked size, from the central directory (empty when there is
 /// no readable directory). A zip64 size counts as unbounded: no workbook needs one.
-fn zip_parts(input: &mut (impl Read + Seek)) -> std::io::Result<Vec<(String, u64)>> {
+pub(crate) fn zip_parts(input: &mut (impl Read + Seek)) -> std::io::Result<Vec<(String, u64)>> {
     let len = input.seek(SeekFrom::End(0))?;
     // The end record is 22 bytes plus a comment of at most 65,535.
     let tail_len = len.min(22 + 65_535);
@@ -373,7 +373,7 @@ fn cell_text(cell: &Data) -> Result<String, CellProblem> {
 }
 
 /// `A`, `B`, …, `Z`, `AA`, … for a 0-based column.
-fn column_letters(col: u32) -> String {
+pub(crate) fn column_letters(col: u32) -> String {
     let mut n = col + 1;
     let mut letters = Vec::new();
     while n > 0 {
