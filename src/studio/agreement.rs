@@ -248,6 +248,43 @@ fn level_select(ruleset: &Ruleset, unit: &Unit, label: &str) -> String {
     select
 }
 
+/// A channel in the room's words: `sociala medier`, not the id `sociala-medier`.
+fn channel_words(name: &str) -> String {
+    match name {
+        "sociala-medier" => "sociala medier".into(),
+        other => other.into(),
+    }
+}
+
+/// The method says per channel that a unit is handled only in some (`…, inte chatt`);
+/// the agreement says it once, with the channels it is not handled in listed together.
+fn merge_channel_reasons(reasons: Vec<String>) -> Vec<String> {
+    const NOT: &str = ", inte ";
+    let mut merged: Vec<(String, Vec<String>)> = Vec::new();
+    for reason in reasons {
+        match reason.rsplit_once(NOT) {
+            Some((head, channel)) if head.contains("bara i kanalerna") => {
+                let channel = channel_words(channel);
+                match merged.iter_mut().find(|(h, _)| h == head) {
+                    Some((_, channels)) => channels.push(channel),
+                    None => merged.push((head.to_string(), vec![channel])),
+                }
+            }
+            _ => merged.push((reason, Vec::new())),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(head, channels)| {
+            if channels.is_empty() {
+                head
+            } else {
+                format!("{head}{NOT}{}", channels.join(", "))
+            }
+        })
+        .collect()
+}
+
 /// A unit's outcomes in the policy's channels, as the agreement shows them.
 struct Decided {
     /// The outcome per channel, grouped (HTML).
@@ -280,8 +317,7 @@ fn outcomes(engine: &Engine, ruleset: &Ruleset, typ: &Arendetyp, unit: &Unit) ->
             (_, Outcome::Scripted) => 1,
             (_, Outcome::Forwarded) => 2,
         };
-        // In words for the room: `sociala medier`, not the id `sociala-medier`.
-        groups[group].2.push(channel.name().replace('-', " "));
+        groups[group].2.push(channel_words(channel.name()));
         if record.outcome == Outcome::Forwarded {
             for c in record.criteria.iter().filter(|c| !c.passed) {
                 if !why.contains(&c.text) {
@@ -302,7 +338,7 @@ fn outcomes(engine: &Engine, ruleset: &Ruleset, typ: &Arendetyp, unit: &Unit) ->
         .collect();
     Decided {
         cells: cells.join("<br>"),
-        reasons: why,
+        reasons: merge_channel_reasons(why),
         kinds: groups
             .iter()
             .filter(|(_, _, channels)| !channels.is_empty())

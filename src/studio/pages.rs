@@ -179,7 +179,8 @@ fn print_main(ruleset: &Ruleset, f: usize, figures: Option<&Figures>) -> String 
         kod = escape(&policy.kommunkod),
         kt = escape(&policy.name),
         date = crate::clock::today(),
-        ruleset = escape(&ruleset.id),
+        // As `rosa dry-run` and the workbook name it: the first 16 hex digits.
+        ruleset = escape(ruleset.id.get(..16).unwrap_or(&ruleset.id)),
         table = super::agreement::printable(ruleset, &engine, f),
     )
 }
