@@ -149,11 +149,27 @@ fn the_agreement_names_every_forvaltning_under_a_content_security_policy() {
         page.head
             .contains("content-security-policy: default-src 'none'")
     );
+    // The overview links every förvaltning to a page of its own.
     let ruleset = rosa::Ruleset::load(dir.path()).unwrap();
     for f in ruleset.forvaltningar() {
-        let heading = format!("\">{}</h2>", f.name);
-        assert!(page.body.contains(&heading), "{} is named", f.name);
+        let link = format!("<a href=\"/forvaltning/{}\">{}</a>", f.id, f.name);
+        assert!(page.body.contains(&link), "{} is linked", f.name);
+        let own = studio.get(&format!("/forvaltning/{}", f.id));
+        assert_eq!(own.status, 200);
+        assert!(own.body.contains(&format!("<h1>{}</h1>", f.name)));
     }
+    assert_eq!(studio.get("/forvaltning/finns-inte").status, 404);
+}
+
+/// The version of the file that holds a unit's level, as the förvaltning's page
+/// gives it to the level select's row.
+fn level_version(studio: &Studio, forvaltning: &str, case_type: &str) -> String {
+    let page = studio.get(&format!("/forvaltning/{forvaltning}")).body;
+    let row = page
+        .find(&format!("data-case-type=\"{case_type}\""))
+        .expect("the unit has a row");
+    let at = row + page[row..].find("data-version=\"").expect("a version") + 14;
+    page[at..at + 16].to_string()
 }
 
 #[test]
@@ -215,7 +231,8 @@ fn a_level_is_saved_as_one_changed_line() {
     let studio = start(dir.path());
     let path = dir.path().join("samhallsbyggnad.rosa");
     let before = std::fs::read_to_string(&path).unwrap();
-    let change = json!({"changes": [{"case_type": "bygglov-status", "part": null, "level": 4}]});
+    let version = level_version(&studio, "samhallsbyggnad", "bygglov-status");
+    let change = json!({"changes": [{"case_type": "bygglov-status", "part": null, "level": 4, "version": version}]});
     let reply = studio.post("/api/levels", &change);
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(reply.json()["files"], json!(["samhallsbyggnad.rosa"]));
@@ -237,7 +254,8 @@ fn a_level_is_saved_as_one_changed_line() {
         4
     );
     // Out of the scale: refused with the checker's words, nothing written.
-    let too_high = json!({"changes": [{"case_type": "bygglov-status", "part": null, "level": 9}]});
+    let version = level_version(&studio, "samhallsbyggnad", "bygglov-status");
+    let too_high = json!({"changes": [{"case_type": "bygglov-status", "part": null, "level": 9, "version": version}]});
     let reply = studio.post("/api/levels", &too_high);
     assert_eq!(reply.status, 422, "{}", reply.body);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), after);
@@ -519,4 +537,183 @@ fn content_type(reply: &Reply) -> String {
                 .map(String::from)
         })
         .unwrap_or_default()
+}
+
+/// One set of numbers: the studio's cards, `rosa dry-run --format json` (declared) and
+/// the example's README give the same share for the example, as a range where units'
+/// outcome depends on conditions (docs/semantik.md §12).
+#[test]
+fn the_studio_the_dry_run_and_the_readme_agree_on_the_share() {
+    let dir = copy_example();
+    let studio = start(dir.path());
+    let reply = studio.post("/api/what-if", &json!({}));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let cards = reply.json()["baseline"].clone();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rosa"))
+        .args(["dry-run", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let total = &report["total"];
+    for key in ["share", "scripted_share", "conditional_share", "share_max"] {
+        assert_eq!(cards[key], total[key], "{key}");
+    }
+    let share = total["share"].as_f64().unwrap();
+    let share_max = total["share_max"].as_f64().unwrap();
+    assert!(share < share_max, "the example has conditional units");
+    let words = cards["share_text"].as_str().unwrap();
+    let percent = |s: f64| format!("{:.1}", s * 100.0).replace('.', ",");
+    assert_eq!(
+        words,
+        format!(
+            "{}–{} % beroende på villkor",
+            percent(share),
+            percent(share_max)
+        )
+    );
+    let text = std::process::Command::new(env!("CARGO_BIN_EXE_rosa"))
+        .arg("dry-run")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains(&format!("kundtjänst hanterar {words}")),
+        "{text}"
+    );
+    let readme = std::fs::read_to_string("rulesets/exempelkommun/README.md").unwrap();
+    assert!(readme.contains(words), "the example's README says {words}");
+    let main_readme = std::fs::read_to_string("README.md").unwrap();
+    assert!(main_readme.contains(words), "README.md says {words}");
+}
+
+/// Two tabs: the second's level save was made on the file before the first's, so it
+/// is refused with a conflict in Swedish and the first's change stays.
+#[test]
+fn a_stale_level_save_is_refused() {
+    let dir = copy_example();
+    let studio = start(dir.path());
+    let path = dir.path().join("samhallsbyggnad.rosa");
+    let old = level_version(&studio, "samhallsbyggnad", "bygglov-status");
+    let first = json!({"changes": [{"case_type": "bygglov-status", "part": null, "level": 4, "version": old}]});
+    assert_eq!(studio.post("/api/levels", &first).status, 200);
+    let after_first = std::fs::read_to_string(&path).unwrap();
+    let second = json!({"changes": [{"case_type": "bygglov-status", "part": null, "level": 2, "version": old}]});
+    let refused = studio.post("/api/levels", &second);
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(
+        refused.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("i en annan flik")
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), after_first);
+    // Without a version a level save is stale too.
+    let blind = json!({"changes": [{"case_type": "bygglov-status", "part": null, "level": 2}]});
+    assert_eq!(studio.post("/api/levels", &blind).status, 409);
+}
+
+/// A save runs the ruleset's tests and says at once what now fails, with the
+/// explanation; the undo it offers writes the text before back through the same save.
+#[test]
+fn a_save_runs_the_tests_and_can_be_undone() {
+    let dir = copy_example();
+    let studio = start(dir.path());
+    let path = dir.path().join("samhallsbyggnad.rosa");
+    let before = std::fs::read_to_string(&path).unwrap();
+    let version = level_version(&studio, "samhallsbyggnad", "bygglov-status");
+    let change = json!({"changes": [{"case_type": "bygglov-status", "part": null, "level": 5, "version": version}]});
+    let reply = studio.post("/api/levels", &change);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let saved = reply.json();
+    let failed = saved["tests"]["failed"].as_array().unwrap();
+    assert!(!failed.is_empty(), "a pinned test now fails: {saved}");
+    assert!(saved["tests"]["run"].as_u64().unwrap() > failed.len() as u64);
+    assert!(
+        !failed[0]["explanation"].as_array().unwrap().is_empty(),
+        "{}",
+        failed[0]
+    );
+    let undo = &saved["undo"][0];
+    assert_eq!(undo["path"], "samhallsbyggnad.rosa");
+    let undone = studio.post("/api/save", undo);
+    assert_eq!(undone.status, 200, "{}", undone.body);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+    assert_eq!(undone.json()["tests"]["failed"], json!([]));
+}
+
+/// A broken file leaves the rest usable: the pages show the last version that loaded,
+/// say so, and link the error to its line; the figures still answer.
+#[test]
+fn a_broken_file_leaves_the_other_pages_usable() {
+    let dir = copy_example();
+    let studio = start(dir.path());
+    let path = dir.path().join("kultur-fritid.rosa");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("frekvens ", "frekvens x", 1)).unwrap();
+    let page = studio.get("/forvaltning/samhallsbyggnad");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Regelfilerna har fel just nu"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(
+            "<span class=\"fel-rad\">Fel:</span> <a href=\"/filer/kultur-fritid.rosa#rad-"
+        )
+    );
+    assert!(page.body.contains("data-case-type=\"bygglov-status\""));
+    assert_eq!(studio.post("/api/what-if", &json!({})).status, 200);
+    assert_eq!(studio.get("/").status, 200);
+}
+
+/// The agreement to sign, per förvaltning: kommun, date, ruleset id, each unit's
+/// outcome per channel in words, the reasons once, and the signature lines.
+#[test]
+fn a_forvaltning_prints_its_agreement_to_sign() {
+    let dir = copy_example();
+    let studio = start(dir.path());
+    let ruleset = rosa::Ruleset::load(dir.path()).unwrap();
+    let page = studio.get("/forvaltning/samhallsbyggnad/utskrift");
+    assert_eq!(page.status, 200);
+    let body = &page.body;
+    for needed in [
+        "Exempelkommun",
+        "Samhällsbyggnadsförvaltningen",
+        &ruleset.id()[..16],
+        "<dt>Datum</dt>",
+        "Förvaltningschef",
+        "För kundtjänst",
+        "Kundtjänst:",
+        "Vidare:",
+    ] {
+        assert!(body.contains(needed), "{needed} in the print");
+    }
+    let reasons = body
+        .split("<ol class=\"skal\">")
+        .nth(1)
+        .expect("the reasons");
+    let items: Vec<&str> = reasons
+        .split("</ol>")
+        .next()
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("<li"))
+        .collect();
+    let mut unique = items.clone();
+    unique.sort_unstable_by_key(|l| l.split_once('>').map(|(_, t)| t));
+    unique.dedup_by_key(|l| l.split_once('>').map(|(_, t)| t));
+    assert_eq!(items.len(), unique.len(), "each reason once");
+    // The channels a unit is not handled in are listed together, not a reason each.
+    assert_eq!(
+        items
+            .iter()
+            .filter(|l| l.contains("bara i kanalerna telefon, besök, inte"))
+            .count(),
+        1,
+        "{items:?}"
+    );
 }

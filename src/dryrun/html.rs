@@ -6,7 +6,7 @@ use super::analysis::Analysis;
 use super::model::Table;
 use super::rows::Report;
 use super::screen::sections;
-use super::wording::{WEEKDAYS, agents, short_id};
+use super::wording::{self, WEEKDAYS, agents, short_id};
 use crate::html::escape;
 use crate::numbers::{percent, sv};
 use std::fmt::Write as _;
@@ -59,15 +59,11 @@ pub fn html(a: &Analysis) -> String {
 fn key_figures(a: &Analysis, out: &mut String) {
     let r = &a.report;
     let t = &r.total;
-    let goal = if r.meets_goal {
-        "når målet"
-    } else {
-        "når inte målet"
-    };
+    let goal = wording::goal_verdict(r);
     let mut cards = vec![
         (
             "Andel i kundtjänst",
-            percent(t.share),
+            t.share_in_words(),
             format!("mål {} – {goal}", percent(r.goal_share)),
         ),
         (

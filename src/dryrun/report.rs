@@ -258,17 +258,19 @@ fn unit_figures(
     let minutes =
         (handled + conditional) * unit.times.kundtjanst + forwarded * options.forward_minutes;
     let hours = minutes / 60.0;
-    Figures {
+    let mut figures = Figures {
         volume: handled + forwarded + conditional,
         kundtjanst,
         scripted,
         forwarded,
         conditional,
-        share: share(handled, handled + forwarded + conditional),
         kundtjanst_hours: hours,
         kundtjanst_fte: hours / policy.productive_hours_per_fte,
         handed_over_hours: handled * unit.times.forvaltning / 60.0,
-    }
+        ..Figures::default()
+    };
+    figures.set_shares();
+    figures
 }
 
 /// Forwarded contacts outside any unit (unknown types and delmoment).

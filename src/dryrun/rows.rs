@@ -15,8 +15,16 @@ pub struct Figures {
     pub forwarded: f64,
     /// Declared mode: volume whose outcome depends on guarded rules (not guessed).
     pub conditional: f64,
-    /// (kundtjanst + scripted) / volume.
+    /// The share handled: (kundtjanst + scripted) / volume. The three shares are
+    /// defined here once, see [`Figures::set_shares`].
     pub share: f64,
+    /// The scripted share: scripted / volume (part of `share`).
+    pub scripted_share: f64,
+    /// The share that depends on conditions: conditional / volume (declared mode).
+    pub conditional_share: f64,
+    /// The share handled if every conditional contact were handled:
+    /// `share + conditional_share`, the upper end of the declared range.
+    pub share_max: f64,
     /// Kundtjänst working hours per year for these contacts.
     pub kundtjanst_hours: f64,
     /// `kundtjanst_hours` in full-time posts (policy's productive hours per post).
@@ -35,7 +43,27 @@ impl Figures {
         self.kundtjanst_hours += other.kundtjanst_hours;
         self.kundtjanst_fte += other.kundtjanst_fte;
         self.handed_over_hours += other.handed_over_hours;
-        self.share = share(self.kundtjanst + self.scripted, self.volume);
+        self.set_shares();
+    }
+
+    /// The three shares from the volumes: the one definition the dry-run, the studio
+    /// and the desk preview read (docs/semantik.md, "The share").
+    pub(super) fn set_shares(&mut self) {
+        self.share = share(self.handled(), self.volume);
+        self.scripted_share = share(self.scripted, self.volume);
+        self.conditional_share = share(self.conditional, self.volume);
+        self.share_max = share(self.handled() + self.conditional, self.volume);
+    }
+
+    /// The share handled in Swedish, a range when it depends on conditions:
+    /// `50,8–76,2 % beroende på villkor`.
+    pub fn share_in_words(&self) -> String {
+        super::wording::share_range(self.share, self.share_max)
+    }
+
+    /// Whether the share is a range: some contacts' outcome depends on conditions.
+    pub fn depends_on_conditions(&self) -> bool {
+        self.conditional > 0.0
     }
 
     pub fn handled(&self) -> f64 {

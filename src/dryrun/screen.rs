@@ -6,7 +6,7 @@ use super::model::{
     Column, Kind, Labels, Table, Value, figure_cells, figure_columns, system_cells,
 };
 use super::rows::{ArendetypRow, HourStaffing, Report, SystemRow};
-use super::wording::{DECLARED_VERSUS_LOGGED, day, joined, rows, short_id};
+use super::wording::{self, DECLARED_VERSUS_LOGGED, day, joined, rows, short_id};
 use crate::numbers::{percent, sv};
 
 /// Every section of the report, in reading order.
@@ -98,11 +98,7 @@ fn glossary() -> Table {
 }
 
 fn summary(r: &Report) -> Table {
-    let goal = if r.meets_goal {
-        "når målet"
-    } else {
-        "når inte målet"
-    };
+    let goal = wording::goal_verdict(r);
     let mut t = Table::new(
         format!(
             "Provkörning: {} ({}), regeluppsättning {}",
@@ -157,7 +153,7 @@ fn summary_notes(r: &Report, goal: &str) -> Vec<String> {
     }
     notes.push(format!(
         "kundtjänst hanterar {} (direkt + manus) mot målet {}: {goal}",
-        percent(t.share),
+        t.share_in_words(),
         percent(r.goal_share)
     ));
     notes.push(format!(

@@ -2,11 +2,35 @@
 //! written once, so that the text report and the workbook say the same thing.
 
 use super::rejection::{CellProblem, Rejection};
-use super::rows::{Requirement, StaffingReport};
+use super::rows::{Report, Requirement, StaffingReport};
 use crate::calendar::{Afton, DaysOff};
 use crate::model::Policy;
 use crate::numbers::{percent, sv};
 use std::fmt;
+
+/// The share handled in words: `61,6 %`, or, when some contacts' outcome depends on
+/// conditions (declared volumes), the range from none to all of them handled:
+/// `50,8–76,2 % beroende på villkor`.
+pub(super) fn share_range(share: f64, share_max: f64) -> String {
+    let low = sv(share * 100.0, 1);
+    let high = sv(share_max * 100.0, 1);
+    if low == high {
+        format!("{low} %")
+    } else {
+        format!("{low}–{high} % beroende på villkor")
+    }
+}
+
+/// Whether the share reaches the goal; with a range, whether it can.
+pub(super) fn goal_verdict(r: &Report) -> &'static str {
+    if r.meets_goal {
+        "når målet"
+    } else if r.total.share_max >= r.goal_share {
+        "når målet bara om tillräckligt många villkorade kontakter hanteras"
+    } else {
+        "når inte målet"
+    }
+}
 
 /// Why a log's share is not the share from the declared frekvens.
 pub(super) const DECLARED_VERSUS_LOGGED: &str = "volym/år är loggens, deklarerat/år regelfilernas frekvens: andelen ur loggen skiljer sig från den ur frekvensen när ärendetyperna kommer i andra proportioner än deklarerat, när kontakter kommer i kanaler där de vidarekopplas (`ej kanaler`) eller när attributen i loggen avgör villkoren (utan logg redovisas de som villkorat)";
@@ -305,7 +329,7 @@ pub(super) fn assumptions(forward_minutes: f64, phone_share: Option<f64>) -> Vec
             "utan logg antas {:.0} % av kontakterna komma per telefon (--phone-share)",
             phone_share * 100.0
         ));
-        out.push("ärendetyper vars utfall beror på villkor redovisas som villkorade, inte gissade; deras tid räknas som om kundtjänst hanterar dem".into());
+        out.push("ärendetyper vars utfall beror på villkor redovisas som villkorade, inte gissade: andelen anges som ett spann från att ingen till att alla villkorade kontakter hanteras i kundtjänst; deras tid räknas som om kundtjänst hanterar dem".into());
         out.push(
             "en ärendetyps frekvens utan eget delmoment avgörs som dess första delmoment".into(),
         );

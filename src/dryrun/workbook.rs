@@ -54,6 +54,8 @@ fn texts(labels: &[&str]) -> Vec<Column> {
 
 /// The label of the summary row with the share kundtjänst handles.
 pub(super) const SHARE_LABEL: &str = "andel som kundtjänst hanterar";
+/// The upper end of the share: if every contact that depends on conditions were handled.
+const SHARE_MAX_LABEL: &str = "andel om alla villkorade hanteras";
 
 fn summary(a: &Analysis) -> Cells {
     let r = &a.report;
@@ -74,6 +76,9 @@ fn summary(a: &Analysis) -> Cells {
         item("vidarekopplat", Value::whole(t.forwarded)),
         item("villkorat", Value::whole(t.conditional)),
         item(SHARE_LABEL, Value::share(t.share)),
+        item(SHARE_MAX_LABEL, Value::share(t.share_max)),
+        item("varav manus", Value::share(t.scripted_share)),
+        item("beroende på villkor", Value::share(t.conditional_share)),
         item("mål", Value::share(r.goal_share)),
         item("når målet", Value::text(yes_no(r.meets_goal))),
         item(

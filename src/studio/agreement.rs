@@ -6,45 +6,128 @@ use crate::engine::{Basis, Engine, Inquiry};
 use crate::html::escape;
 use crate::model::{Arendetyp, Outcome, Ruleset, Unit};
 use crate::numbers;
+use std::collections::HashMap;
 use std::fmt::Write;
 
-/// The agreement's sections, one per förvaltning, as HTML.
-pub(super) fn render(ruleset: &Ruleset) -> String {
-    let engine = Engine::new(ruleset);
+/// One förvaltning's part of the agreement as a table, its rows carrying what the
+/// page's filters read (level, outcomes, whether conditions decide).
+pub(super) fn render(ruleset: &Ruleset, engine: &Engine, f: usize) -> String {
+    let Some(forvaltning) = ruleset.forvaltningar().get(f) else {
+        return String::new();
+    };
+    let types: Vec<(usize, &Arendetyp)> = ruleset
+        .arendetyper()
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.forvaltning == f)
+        .collect();
+    let units: usize = types.iter().map(|(_, t)| t.units.len()).sum();
     let mut out = String::new();
-    for (f, forvaltning) in ruleset.forvaltningar().iter().enumerate() {
-        let types: Vec<&Arendetyp> = ruleset
-            .arendetyper()
-            .iter()
-            .filter(|t| t.forvaltning == f)
-            .collect();
-        let units: usize = types.iter().map(|t| t.units.len()).sum();
-        let _ = write!(
-            out,
-            "<section class=\"forvaltning\" id=\"f-{id}\" aria-labelledby=\"f-{id}-rubrik\">\n\
-             <h2 id=\"f-{id}-rubrik\">{name}</h2>\n<p class=\"antal\">{types}, {units}</p>\n\
-             <div class=\"tabell\"><table>\n<caption class=\"skarmlasare\">{name}: ärendetyper och utfall</caption>\n\
-             <thead><tr><th scope=\"col\">Ärendetyp</th><th scope=\"col\">Nivå</th>\
-             <th scope=\"col\">Frekvens per år</th><th scope=\"col\">System</th>\
-             <th scope=\"col\">Manus</th><th scope=\"col\">Tid, kundtjänst / förvaltning</th>\
-             <th scope=\"col\">Utfall per kanal</th><th scope=\"col\">Varför vidare</th>\
-             <th scope=\"col\" class=\"test-kol\">Test</th></tr></thead>\n<tbody>\n",
-            id = escape(&forvaltning.id),
-            name = escape(&forvaltning.name),
-            types = crate::numbers::count(types.len(), "ärendetyp", "ärendetyper"),
-            units = crate::numbers::count(units, "enhet att avgöra", "enheter att avgöra"),
-        );
-        for typ in types {
-            for unit in &typ.units {
-                row(&mut out, &engine, ruleset, typ, unit);
-            }
+    let _ = write!(
+        out,
+        "<section class=\"forvaltning\" id=\"f-{id}\" aria-labelledby=\"f-{id}-rubrik\">\n\
+         <h2 id=\"f-{id}-rubrik\">Ärendetyper och utfall</h2>\n<p class=\"antal\">{types}, {units}. \
+         <span id=\"filtrerat\" role=\"status\"></span></p>\n\
+         <div class=\"tabell\"><table id=\"arenden\">\n<caption class=\"skarmlasare\">{name}: ärendetyper och utfall</caption>\n\
+         <thead><tr><th scope=\"col\">Ärendetyp</th><th scope=\"col\">Nivå</th>\
+         <th scope=\"col\">Frekvens per år</th><th scope=\"col\">System</th>\
+         <th scope=\"col\">Manus</th><th scope=\"col\">Tid, kundtjänst / förvaltning</th>\
+         <th scope=\"col\">Utfall per kanal</th><th scope=\"col\">Varför vidare</th>\
+         <th scope=\"col\" class=\"test-kol\">Test</th></tr></thead>\n<tbody>\n",
+        id = escape(&forvaltning.id),
+        name = escape(&forvaltning.name),
+        types = crate::numbers::count(types.len(), "ärendetyp", "ärendetyper"),
+        units = crate::numbers::count(units, "enhet att avgöra", "enheter att avgöra"),
+    );
+    // A level save carries its file's version, so that a stale page cannot overwrite.
+    let mut versions: HashMap<u32, String> = HashMap::new();
+    for (t, typ) in types {
+        for (u, unit) in typ.units.iter().enumerate() {
+            let file = unit.level_span.file;
+            let version = versions
+                .entry(file)
+                .or_insert_with(|| super::workspace::version(&ruleset.sources().get(file).text));
+            let facts = RowFacts {
+                conditional: engine.has_conditions(t, u),
+                version,
+            };
+            row(&mut out, engine, ruleset, typ, unit, &facts);
         }
-        out.push_str("</tbody></table></div>\n</section>\n");
+    }
+    out.push_str("</tbody></table></div>\n</section>\n");
+    out
+}
+
+/// One förvaltning's agreement to print and sign: each unit's outcome per channel in
+/// words, and the reasons for forwarding numbered once below the table.
+pub(super) fn printable(ruleset: &Ruleset, engine: &Engine, f: usize) -> String {
+    let mut reasons: Vec<String> = Vec::new();
+    let mut out = String::from(
+        "<table class=\"utskrift-tabell\">\n<thead><tr><th scope=\"col\">Ärendetyp</th>\
+         <th scope=\"col\">Nivå</th><th scope=\"col\">Utfall per kanal</th>\
+         <th scope=\"col\">Skäl till vidarekoppling</th></tr></thead>\n<tbody>\n",
+    );
+    for typ in ruleset.arendetyper().iter().filter(|t| t.forvaltning == f) {
+        for unit in &typ.units {
+            let decided = outcomes(engine, ruleset, typ, unit);
+            let refs: Vec<String> = decided
+                .reasons
+                .iter()
+                .map(|reason| {
+                    let n = match reasons.iter().position(|r| r == reason) {
+                        Some(i) => i + 1,
+                        None => {
+                            reasons.push(reason.clone());
+                            reasons.len()
+                        }
+                    };
+                    format!("<a href=\"#skal-{n}\">{n}</a>")
+                })
+                .collect();
+            let name = match &unit.part {
+                Some(_) => format!("{}, {}", escape(&typ.name), escape(&unit.name)),
+                None => escape(&typ.name),
+            };
+            let _ = writeln!(
+                out,
+                "<tr><th scope=\"row\">{name}</th><td>{level}</td><td>{cells}</td><td>{refs}</td></tr>",
+                level = unit.level,
+                cells = decided.cells,
+                refs = if refs.is_empty() {
+                    "–".to_string()
+                } else {
+                    format!("skäl {}", refs.join(", "))
+                },
+            );
+        }
+    }
+    out.push_str("</tbody></table>\n");
+    if !reasons.is_empty() {
+        out.push_str("<h2>Skäl till vidarekoppling</h2>\n<ol class=\"skal\">\n");
+        for (i, reason) in reasons.iter().enumerate() {
+            let _ = writeln!(out, "<li id=\"skal-{}\">{}</li>", i + 1, escape(reason));
+        }
+        out.push_str("</ol>\n");
     }
     out
 }
 
-fn row(out: &mut String, engine: &Engine, ruleset: &Ruleset, typ: &Arendetyp, unit: &Unit) {
+/// What a row carries for the page's script besides what it shows.
+struct RowFacts<'a> {
+    /// Guarded rules decide the unit (the dry-run's *villkorat*).
+    conditional: bool,
+    /// The version of the file that holds its level.
+    version: &'a str,
+}
+
+fn row(
+    out: &mut String,
+    engine: &Engine,
+    ruleset: &Ruleset,
+    typ: &Arendetyp,
+    unit: &Unit,
+    facts: &RowFacts,
+) {
     let name = match &unit.part {
         Some(_) => format!(
             "{}<span class=\"delmoment\">{}</span>",
@@ -76,14 +159,28 @@ fn row(out: &mut String, engine: &Engine, ruleset: &Ruleset, typ: &Arendetyp, un
         .script
         .map(|s| escape(&ruleset.scripts()[s].title))
         .unwrap_or_else(|| "–".into());
-    let (outcomes, why) = outcomes(engine, ruleset, typ, unit);
+    let decided = outcomes(engine, ruleset, typ, unit);
     let _ = writeln!(
         out,
-        "<tr data-case-type=\"{id}\" data-part=\"{part}\"><th scope=\"row\">{name}{flags}</th>\
+        "<tr data-case-type=\"{id}\" data-part=\"{part}\" data-utfall=\"{kinds}\" data-villkor=\"{villkor}\" data-version=\"{version}\"><th scope=\"row\">{name}{flags}</th>\
          <td>{level}</td><td class=\"tal\">{frekvens}</td><td>{systems}</td><td>{script}</td>\
          <td class=\"tal\">{kt} / {fv} min</td><td>{outcomes}</td><td>{why}</td><td class=\"test-kol\">{pin}</td></tr>",
         id = escape(&typ.id),
         part = escape(unit.part.as_deref().unwrap_or("")),
+        kinds = decided.kinds.join(" "),
+        villkor = if facts.conditional { "ja" } else { "nej" },
+        version = escape(facts.version),
+        outcomes = decided.cells,
+        why = if decided.reasons.is_empty() {
+            "–".into()
+        } else {
+            decided
+                .reasons
+                .iter()
+                .map(|w| escape(w))
+                .collect::<Vec<_>>()
+                .join("; ")
+        },
         flags = flags(typ, unit),
         level = level_select(ruleset, unit, &label),
         frekvens = unit
@@ -151,10 +248,57 @@ fn level_select(ruleset: &Ruleset, unit: &Unit, label: &str) -> String {
     select
 }
 
+/// A channel in the room's words: `sociala medier`, not the id `sociala-medier`.
+fn channel_words(name: &str) -> String {
+    match name {
+        "sociala-medier" => "sociala medier".into(),
+        other => other.into(),
+    }
+}
+
+/// The method says per channel that a unit is handled only in some (`…, inte chatt`);
+/// the agreement says it once, with the channels it is not handled in listed together.
+fn merge_channel_reasons(reasons: Vec<String>) -> Vec<String> {
+    const NOT: &str = ", inte ";
+    let mut merged: Vec<(String, Vec<String>)> = Vec::new();
+    for reason in reasons {
+        match reason.rsplit_once(NOT) {
+            Some((head, channel)) if head.contains("bara i kanalerna") => {
+                let channel = channel_words(channel);
+                match merged.iter_mut().find(|(h, _)| h == head) {
+                    Some((_, channels)) => channels.push(channel),
+                    None => merged.push((head.to_string(), vec![channel])),
+                }
+            }
+            _ => merged.push((reason, Vec::new())),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(head, channels)| {
+            if channels.is_empty() {
+                head
+            } else {
+                format!("{head}{NOT}{}", channels.join(", "))
+            }
+        })
+        .collect()
+}
+
+/// A unit's outcomes in the policy's channels, as the agreement shows them.
+struct Decided {
+    /// The outcome per channel, grouped (HTML).
+    cells: String,
+    /// The method's failing criteria when some channel forwards, each once.
+    reasons: Vec<String>,
+    /// The outcome groups present (`kundtjanst`, `scripted`, `forwarded`, `villkor`).
+    kinds: Vec<&'static str>,
+}
+
 /// The outcome in each channel the policy serves, grouped, and the method's failing
 /// criteria when some channel forwards.
-fn outcomes(engine: &Engine, ruleset: &Ruleset, typ: &Arendetyp, unit: &Unit) -> (String, String) {
-    let mut groups: Vec<(&str, &str, Vec<&str>)> = vec![
+fn outcomes(engine: &Engine, ruleset: &Ruleset, typ: &Arendetyp, unit: &Unit) -> Decided {
+    let mut groups: Vec<(&'static str, &str, Vec<String>)> = vec![
         ("kundtjanst", "Kundtjänst", Vec::new()),
         ("scripted", "Med manus", Vec::new()),
         ("forwarded", "Vidare", Vec::new()),
@@ -173,7 +317,7 @@ fn outcomes(engine: &Engine, ruleset: &Ruleset, typ: &Arendetyp, unit: &Unit) ->
             (_, Outcome::Scripted) => 1,
             (_, Outcome::Forwarded) => 2,
         };
-        groups[group].2.push(channel.name());
+        groups[group].2.push(channel_words(channel.name()));
         if record.outcome == Outcome::Forwarded {
             for c in record.criteria.iter().filter(|c| !c.passed) {
                 if !why.contains(&c.text) {
@@ -192,9 +336,13 @@ fn outcomes(engine: &Engine, ruleset: &Ruleset, typ: &Arendetyp, unit: &Unit) ->
             )
         })
         .collect();
-    let why = why.iter().map(|w| escape(w)).collect::<Vec<_>>().join("; ");
-    (
-        cells.join("<br>"),
-        if why.is_empty() { "–".into() } else { why },
-    )
+    Decided {
+        cells: cells.join("<br>"),
+        reasons: merge_channel_reasons(why),
+        kinds: groups
+            .iter()
+            .filter(|(_, _, channels)| !channels.is_empty())
+            .map(|(class, _, _)| *class)
+            .collect(),
+    }
 }

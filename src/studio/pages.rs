@@ -2,6 +2,7 @@
 //! (studio.js) adds the live what-if and the editing.
 
 use super::state::Studio;
+use super::whatif::Figures;
 use crate::engine::{Engine, run_tests};
 use crate::html::escape;
 use crate::model::Ruleset;
@@ -17,7 +18,7 @@ type App = State<Arc<Studio>>;
 /// The studio's header and menu, on every page.
 pub(super) const HEADER: &str = "<p class=\"produkt\">rosa studio</p>\
     <nav aria-label=\"Studion\"><ul class=\"meny\">\
-    <li><a href=\"/\">Överenskommelsen</a></li>\
+    <li><a href=\"/\">Förvaltningarna</a></li>\
     <li><a href=\"/forhandsvisning/\">Handboken (förhandsvisning)</a></li>\
     <li><a href=\"/ny\">Ny ärendetyp</a></li>\
     <li><a href=\"/tester\">Tester</a></li></ul></nav>";
@@ -25,11 +26,7 @@ pub(super) const HEADER: &str = "<p class=\"produkt\">rosa studio</p>\
 /// The page for a directory whose files do not load.
 pub(super) fn broken_page(studio: &Studio) -> String {
     let workspace = studio.workspace();
-    let records = workspace
-        .ruleset()
-        .err()
-        .map(|d| d.records())
-        .unwrap_or_default();
+    let records = workspace.problems();
     page_html(
         studio,
         "Regelfilerna har fel – rosa studio",
@@ -37,18 +34,20 @@ pub(super) fn broken_page(studio: &Studio) -> String {
     )
 }
 
-/// The agreement, with the what-if panel.
+/// The overview: every förvaltning with its share and hours, each a link to its page.
 pub(super) async fn agreement(State(studio): App) -> Response {
     let workspace = studio.fresh_workspace();
-    let main = match workspace.ruleset() {
-        Ok(ruleset) => agreement_main(ruleset),
-        Err(diagnostics) => broken_main(&diagnostics.records(), &workspace.paths()),
+    let Some(ruleset) = workspace.usable() else {
+        let main = broken_main(&workspace.problems(), &workspace.paths());
+        return page(&studio, "Regelfilerna har fel – rosa studio", main);
     };
-    let title = kommun_title("Överenskommelsen", workspace.ruleset().ok().map(|r| &**r));
+    let mut main = stale_notice(&workspace);
+    main.push_str(&overview_main(ruleset, studio.baseline(ruleset)));
+    let title = kommun_title("Överenskommelsen", Some(ruleset));
     page(&studio, &title, main)
 }
 
-fn agreement_main(ruleset: &Ruleset) -> String {
+fn overview_main(ruleset: &Ruleset, figures: Result<Figures, String>) -> String {
     let policy = ruleset.policy();
     let mut out = format!(
         "<h1>Överenskommelsen med kundtjänst</h1>\n\
@@ -61,27 +60,133 @@ fn agreement_main(ruleset: &Ruleset) -> String {
         ),
         goal = crate::numbers::percent(policy.goal_share),
     );
-    out.push_str("<nav aria-label=\"Förvaltningar\" class=\"innehall\"><ul>\n");
-    for f in ruleset.forvaltningar() {
+    let figures = match figures {
+        Ok(figures) => figures,
+        Err(error) => {
+            let _ = writeln!(
+                out,
+                "<p class=\"fel\">Siffrorna gick inte att räkna: {}</p>",
+                escape(&error)
+            );
+            return out;
+        }
+    };
+    let _ = write!(
+        out,
+        "<dl class=\"kort\">\n<div><dt>Andel som kundtjänst hanterar</dt><dd>{share}</dd></div>\n\
+         <div><dt>Årsarbetare i kundtjänst</dt><dd>{fte}</dd></div>\n\
+         <div><dt>Förvaltningstimmar som lämnas över per år</dt><dd>{hours}</dd></div>\n</dl>\n\
+         <p>Välj en förvaltning för att gå igenom dess ärendetyper i workshopen.</p>\n\
+         <div class=\"tabell\"><table class=\"oversikt\">\n<caption class=\"skarmlasare\">Förvaltningarna</caption>\n\
+         <thead><tr><th scope=\"col\">Förvaltning</th><th scope=\"col\">Andel hos kundtjänst</th>\
+         <th scope=\"col\">Kontakter per år</th><th scope=\"col\">Kundtjänstens timmar per år</th>\
+         <th scope=\"col\">Timmar som lämnas över per år</th><th scope=\"col\">Utskrift</th></tr></thead>\n<tbody>\n",
+        share = escape(&figures.share_text),
+        fte = crate::numbers::sv(figures.fte_total, 1),
+        hours = crate::numbers::sv(figures.handed_over_hours, 0),
+    );
+    for f in &figures.forvaltningar {
         let _ = writeln!(
             out,
-            "<li><a href=\"#f-{}\">{}</a></li>",
-            escape(&f.id),
-            escape(&f.name)
+            "<tr><th scope=\"row\"><a href=\"/forvaltning/{id}\">{name}</a></th><td class=\"tal\">{share}</td>\
+             <td class=\"tal\">{volume}</td><td class=\"tal\">{kt}</td><td class=\"tal\">{over}</td>\
+             <td><a href=\"/forvaltning/{id}/utskrift\" aria-label=\"Utskrift för underskrift, {name}\">Utskrift</a></td></tr>",
+            id = escape(&f.id),
+            name = escape(&f.name),
+            share = escape(&f.share_text),
+            volume = crate::numbers::sv(f.volume, 0),
+            kt = crate::numbers::sv(f.kundtjanst_hours, 0),
+            over = crate::numbers::sv(f.handed_over_hours, 0),
         );
     }
-    out.push_str("</ul></nav>\n");
+    out.push_str("</tbody></table></div>\n");
     out.push_str(
-        "<p class=\"export\"><a href=\"/overenskommelse.xlsx\">Ladda ner som Excel</a> · \
-         Skriv ut med webbläsarens utskrift (A4 liggande).</p>\n",
+        "<p class=\"export\"><a href=\"/overenskommelse.xlsx\">Ladda ner som Excel</a></p>\n",
     );
-    out.push_str(&what_if_panel(ruleset));
-    out.push_str(&super::agreement::render(ruleset));
     out
 }
 
-/// The workshop's controls; the figures are filled in by the script.
-fn what_if_panel(ruleset: &Ruleset) -> String {
+/// One förvaltning's page: its table with the figure cards pinned above it.
+pub(super) async fn forvaltning(State(studio): App, Path(id): Path<String>) -> Response {
+    let workspace = studio.fresh_workspace();
+    let Some(ruleset) = workspace.usable() else {
+        drop(workspace);
+        return Html(broken_page(&studio)).into_response();
+    };
+    let Some(f) = ruleset.forvaltningar().iter().position(|f| f.id == id) else {
+        drop(workspace);
+        return not_found_page(&studio);
+    };
+    let engine = Engine::new(ruleset);
+    let mut main = stale_notice(&workspace);
+    main.push_str(&forvaltning_main(ruleset, &engine, f));
+    let title = kommun_title(&ruleset.forvaltningar()[f].name, Some(ruleset));
+    drop(workspace);
+    page(&studio, &title, main)
+}
+
+/// One förvaltning's agreement to print and sign (the browser makes the PDF).
+pub(super) async fn print(State(studio): App, Path(id): Path<String>) -> Response {
+    let workspace = studio.fresh_workspace();
+    let Some(ruleset) = workspace.usable() else {
+        drop(workspace);
+        return Html(broken_page(&studio)).into_response();
+    };
+    let Some(f) = ruleset.forvaltningar().iter().position(|f| f.id == id) else {
+        drop(workspace);
+        return not_found_page(&studio);
+    };
+    let mut main = stale_notice(&workspace);
+    let figures = studio.baseline(ruleset).ok();
+    main.push_str(&print_main(ruleset, f, figures.as_ref()));
+    let title = kommun_title(
+        &format!("Överenskommelse, {}", ruleset.forvaltningar()[f].name),
+        Some(ruleset),
+    );
+    drop(workspace);
+    page(&studio, &title, main)
+}
+
+fn print_main(ruleset: &Ruleset, f: usize, figures: Option<&Figures>) -> String {
+    let policy = ruleset.policy();
+    let forvaltning = &ruleset.forvaltningar()[f];
+    let share = figures
+        .and_then(|all| all.forvaltningar.iter().find(|x| x.id == forvaltning.id))
+        .map(|x| {
+            format!(
+                "<div><dt>Andel hos kundtjänst</dt><dd>{}</dd></div>\n",
+                escape(&x.share_text)
+            )
+        })
+        .unwrap_or_default();
+    let engine = Engine::new(ruleset);
+    format!(
+        "<p class=\"tillbaka\"><a href=\"/forvaltning/{id}\">Tillbaka till {name}</a> · \
+         <button type=\"button\" class=\"utskrift-knapp\">Skriv ut eller spara som PDF</button></p>\n\
+         <article class=\"utskrift\">\n<h1>Överenskommelse om kundtjänst: {name}</h1>\n\
+         <dl class=\"utskrift-fakta\">\n<div><dt>Kommun</dt><dd>{kommun} ({kod})</dd></div>\n\
+         <div><dt>Förvaltning</dt><dd>{name}</dd></div>\n<div><dt>Kundtjänst</dt><dd>{kt}</dd></div>\n\
+         <div><dt>Datum</dt><dd>{date}</dd></div>\n<div><dt>Regeluppsättning</dt><dd>{ruleset}</dd></div>\n{share}</dl>\n\
+         <p>Kundtjänst tar emot kontakterna i förvaltningens ärendetyper så som tabellen visar, per kanal. \
+         Det som kopplas vidare går till förvaltningen.</p>\n{table}\
+         <section class=\"underskrifter\" aria-label=\"Underskrifter\">\n\
+         <div class=\"underskrift\"><p>För {name}</p><p class=\"linje\">Förvaltningschef</p><p class=\"linje\">Namnförtydligande</p><p class=\"linje\">Datum</p></div>\n\
+         <div class=\"underskrift\"><p>För kundtjänst ({kt})</p><p class=\"linje\">Kundtjänst</p><p class=\"linje\">Namnförtydligande</p><p class=\"linje\">Datum</p></div>\n\
+         </section>\n</article>\n",
+        id = escape(&forvaltning.id),
+        name = escape(&forvaltning.name),
+        kommun = escape(&policy.kommun),
+        kod = escape(&policy.kommunkod),
+        kt = escape(&policy.name),
+        date = crate::clock::today(),
+        // As `rosa dry-run` and the workbook name it: the first 16 hex digits.
+        ruleset = escape(ruleset.id.get(..16).unwrap_or(&ruleset.id)),
+        table = super::agreement::printable(ruleset, &engine, f),
+    )
+}
+
+/// The workshop's controls around one förvaltning's table; the script fills the figures.
+fn forvaltning_main(ruleset: &Ruleset, engine: &Engine, f: usize) -> String {
     let mut systems = String::new();
     for system in ruleset.systems().iter().filter(|s| !s.access) {
         let _ = writeln!(
@@ -94,8 +199,18 @@ fn what_if_panel(ruleset: &Ruleset) -> String {
         systems.push_str("<p>Kundtjänst har redan alla system som policyn nämner.</p>");
     }
     let policy = ruleset.policy();
+    let forvaltning = &ruleset.forvaltningar()[f];
+    let levels: String = (1..=policy.scale)
+        .map(|n| format!("<option value=\"{n}\">{n}</option>"))
+        .collect();
     format!(
         include_str!("../web/assets/studio-panel.html"),
+        id = escape(&forvaltning.id),
+        name = escape(&forvaltning.name),
+        kommun = escape(&policy.kommun),
+        goal_percent = crate::numbers::percent(policy.goal_share),
+        levels = levels,
+        table = super::agreement::render(ruleset, engine, f),
         systems = systems,
         threshold = crate::numbers::sv(policy.frequency_threshold_per_year / 12.0, 0),
         goal = crate::numbers::sv(policy.goal_share * 100.0, 0),
@@ -105,20 +220,46 @@ fn what_if_panel(ruleset: &Ruleset) -> String {
 fn broken_main(diagnostics: &[crate::DiagnosticRecord], paths: &[String]) -> String {
     let mut out = String::from(
         "<h1>Regelfilerna har fel</h1>\n<p>Överenskommelsen visas när filerna går att läsa. \
-         Rätta felen nedan i regelfilerna.</p>\n<ul class=\"diagnoser\">\n",
+         Rätta felen nedan i regelfilerna.</p>\n",
     );
+    out.push_str(&problem_list(diagnostics));
+    out.push_str(&file_list(paths));
+    out
+}
+
+/// While a file is broken, a page drawn from the last version that loaded says so and
+/// links each problem to its line; empty while the files load.
+fn stale_notice(workspace: &super::workspace::Workspace) -> String {
+    let problems = workspace.problems();
+    if problems.is_empty() {
+        return String::new();
+    }
+    format!(
+        "<div class=\"gammal-version\" role=\"alert\"><p><strong>Regelfilerna har fel just nu.</strong> \
+         Siffrorna och tabellerna visar den senaste versionen som gick att läsa; \
+         nivåer sparas först när felet är rättat.</p>\n{}</div>\n",
+        problem_list(&problems)
+    )
+}
+
+/// Problems, errors first, each labelled and linked to its file opened at its line.
+fn problem_list(diagnostics: &[crate::DiagnosticRecord]) -> String {
+    let mut out = String::from("<ul class=\"diagnoser\">\n");
     for d in diagnostics {
+        let (class, word) = if d.severity == crate::Severity::Error {
+            ("fel-rad", "Fel")
+        } else {
+            ("varning-rad", "Varning")
+        };
         let _ = writeln!(
             out,
-            "<li><a href=\"/filer/{file}#rad-{line}\">{file}:{line}</a> {code}: {message}</li>",
+            "<li><span class=\"{class}\">{word}:</span> <a href=\"/filer/{file}#rad-{line}\">{file}, rad {line}</a>: {message}</li>",
             file = escape(&d.file),
             line = d.line.unwrap_or(1),
-            code = d.code,
             message = escape(&d.message)
         );
     }
     out.push_str("</ul>\n");
-    out.push_str(&file_list(paths));
     out
 }
 
@@ -220,9 +361,9 @@ pub(super) async fn new_unit(State(studio): App) -> Response {
 /// The agreement as an Excel workbook: the dry-run's sheets from declared volumes,
 /// names before ids, for the förvaltning that signs it.
 pub(super) async fn workbook(State(studio): App) -> Response {
-    let ruleset = match studio.fresh_workspace().ruleset() {
-        Ok(ruleset) => ruleset.clone(),
-        Err(_) => return Html(broken_page(&studio)).into_response(),
+    let usable = studio.fresh_workspace().usable().cloned();
+    let Some(ruleset) = usable else {
+        return Html(broken_page(&studio)).into_response();
     };
     let built = tokio::task::spawn_blocking(move || {
         let report =
@@ -249,21 +390,28 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 
 /// Any other path.
 pub(super) async fn not_found(State(studio): App) -> Response {
+    not_found_page(&studio)
+}
+
+fn not_found_page(studio: &Studio) -> Response {
     let main =
         "<h1>Sidan finns inte</h1>\n<p><a href=\"/\">Till överenskommelsen</a></p>".to_string();
-    let body = page_html(&studio, "Sidan finns inte – rosa studio", main);
+    let body = page_html(studio, "Sidan finns inte – rosa studio", main);
     (StatusCode::NOT_FOUND, Html(body)).into_response()
 }
 
 /// The ruleset's tests with their results.
 pub(super) async fn tests(State(studio): App) -> Response {
     let workspace = studio.fresh_workspace();
-    let Ok(ruleset) = workspace.ruleset() else {
-        return page(&studio, "Tester", broken_main(&[], &workspace.paths()));
+    let Some(ruleset) = workspace.usable() else {
+        let main = broken_main(&workspace.problems(), &workspace.paths());
+        return page(&studio, "Tester", main);
     };
     let results = run_tests(&Engine::new(ruleset));
     let failed = results.iter().filter(|r| !r.passed).count();
-    let mut out = format!(
+    let mut out = stale_notice(&workspace);
+    let _ = write!(
+        out,
         "<h1>Tester</h1>\n<p class=\"ingress\">{} gick igenom, {} misslyckades.</p>\n\
          <div class=\"tabell\"><table>\n<thead><tr><th scope=\"col\">Test</th><th scope=\"col\">Resultat</th>\
          <th scope=\"col\">Var</th><th scope=\"col\">Förklaring</th></tr></thead>\n<tbody>\n",

@@ -6,6 +6,7 @@ use super::whatif::{self, LevelChange, Trial};
 use super::workspace::{SaveError, Workspace};
 use super::{pages, preview};
 use crate::diagnostics::DiagnosticRecord;
+use crate::engine::{Engine, run_tests};
 use crate::serve::desk;
 use crate::web;
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
@@ -39,6 +40,8 @@ pub(super) fn router(studio: Arc<Studio>) -> Router {
     Router::new()
         .merge(preview)
         .route("/", get(pages::agreement))
+        .route("/forvaltning/{id}", get(pages::forvaltning))
+        .route("/forvaltning/{id}/utskrift", get(pages::print))
         .route("/filer/{*path}", get(pages::file))
         .route("/tester", get(pages::tests))
         .route("/ny", get(pages::new_unit))
@@ -130,14 +133,13 @@ struct Timed<T: Serialize> {
 }
 
 async fn what_if(State(studio): App, Json(trial): Json<Trial>) -> Response {
-    let ruleset = match studio.workspace().ruleset() {
-        Ok(ruleset) => ruleset.clone(),
-        Err(_) => {
-            return refuse(
-                StatusCode::CONFLICT,
-                "regelfilerna har fel: rätta dem först",
-            );
-        }
+    // While a file is broken, the figures are the last version's that loaded.
+    let usable = studio.workspace().usable().cloned();
+    let Some(ruleset) = usable else {
+        return refuse(
+            StatusCode::CONFLICT,
+            "regelfilerna har fel: rätta dem först",
+        );
     };
     let started = Instant::now();
     let worker = studio.clone();
@@ -164,17 +166,90 @@ struct Levels {
     changes: Vec<LevelChange>,
 }
 
+/// What a save did: the files written, the ruleset's tests as they now fail, and
+/// for each file its text before, to write back (undo) through the same guarded save.
 #[derive(Serialize)]
 struct Saved {
     files: Vec<String>,
+    tests: TestsAfter,
+    undo: Vec<Undo>,
+}
+
+#[derive(Serialize)]
+struct TestsAfter {
+    run: usize,
+    failed: Vec<FailedTest>,
+}
+
+#[derive(Serialize)]
+struct FailedTest {
+    name: String,
+    location: String,
+    explanation: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Undo {
+    path: String,
+    /// The file's text before the save.
+    text: String,
+    /// The file's version after the save, which the undo must carry.
+    version: String,
+}
+
+/// The answer to a save of `before` (each file's path and text before it): the
+/// tests run on the ruleset as now saved, and how to undo.
+fn saved(workspace: &Workspace, before: Vec<(String, String)>) -> Saved {
+    let tests = match workspace.ruleset() {
+        Ok(ruleset) => {
+            let results = run_tests(&Engine::new(ruleset));
+            TestsAfter {
+                run: results.len(),
+                failed: results
+                    .into_iter()
+                    .filter(|r| !r.passed)
+                    .map(|r| FailedTest {
+                        name: r.name,
+                        location: r.location,
+                        explanation: r.explanation,
+                    })
+                    .collect(),
+            }
+        }
+        Err(_) => TestsAfter {
+            run: 0,
+            failed: Vec::new(),
+        },
+    };
+    let undo: Vec<Undo> = before
+        .into_iter()
+        .map(|(path, text)| {
+            let version = workspace.file(&path).map(|(_, v)| v).unwrap_or_default();
+            Undo {
+                path,
+                text,
+                version,
+            }
+        })
+        .collect();
+    Saved {
+        files: undo_paths(&undo),
+        tests,
+        undo,
+    }
+}
+
+fn undo_paths(undo: &[Undo]) -> Vec<String> {
+    undo.iter().map(|u| u.path.clone()).collect()
 }
 
 /// Make one edit of the saved files: computed on the saved ruleset, then saved
-/// through check and fmt. Gives the file written, or the refusal to send.
+/// through check and fmt. Gives the file written and its text before, or the
+/// refusal to send.
 fn edit_and_save(
     workspace: &mut Workspace,
     edit: impl FnOnce(&crate::Ruleset) -> Result<(String, String), String>,
-) -> Result<String, Box<Response>> {
+) -> Result<(String, String), Box<Response>> {
     let Ok(ruleset) = workspace.ruleset().cloned() else {
         let refusal = refuse(
             StatusCode::CONFLICT,
@@ -184,29 +259,67 @@ fn edit_and_save(
     };
     let (path, text) = edit(&ruleset)
         .map_err(|error| Box::new(refuse(StatusCode::UNPROCESSABLE_ENTITY, &error)))?;
-    let version = workspace.file(&path).map(|(_, v)| v).unwrap_or_default();
+    let (before, version) = workspace
+        .file(&path)
+        .map(|(text, v)| (text.to_string(), v))
+        .unwrap_or_default();
     workspace
         .save(&path, &text, &version)
         .map_err(|e| Box::new(save_refused(e)))?;
-    Ok(path)
+    Ok((path, before))
 }
 
 /// Write level changes into the rule files, one at a time, each checked and formatted.
+/// Each change carries the version of its file as the page showed it: if any file has
+/// changed since (another tab saved), nothing is written.
 async fn save_levels(State(studio): App, Json(levels): Json<Levels>) -> Response {
     let mut workspace = studio.workspace();
-    let mut files = Vec::new();
+    workspace.refresh();
+    if let Err(refusal) = levels_current(&workspace, &levels.changes) {
+        return *refusal;
+    }
+    let mut before: Vec<(String, String)> = Vec::new();
     for change in &levels.changes {
         let part = change.part.as_deref().filter(|p| !p.is_empty());
         let saved = edit_and_save(&mut workspace, |ruleset| {
             super::edit::set_level(ruleset, &change.case_type, part, change.level)
         });
         match saved {
-            Ok(path) if !files.contains(&path) => files.push(path),
+            Ok((path, text)) if !before.iter().any(|(p, _)| *p == path) => {
+                before.push((path, text));
+            }
             Ok(_) => {}
             Err(refusal) => return *refusal,
         }
     }
-    Json(Saved { files }).into_response()
+    Json(saved(&workspace, before)).into_response()
+}
+
+/// Whether each change's file is still the version its page showed.
+fn levels_current(workspace: &Workspace, changes: &[LevelChange]) -> Result<(), Box<Response>> {
+    let Ok(ruleset) = workspace.ruleset() else {
+        return Err(Box::new(refuse(
+            StatusCode::CONFLICT,
+            "regelfilerna har fel: rätta dem först",
+        )));
+    };
+    for change in changes {
+        let part = change.part.as_deref().filter(|p| !p.is_empty());
+        let path = super::edit::set_level(ruleset, &change.case_type, part, change.level)
+            .map(|(path, _)| path)
+            .map_err(|error| Box::new(refuse(StatusCode::UNPROCESSABLE_ENTITY, &error)))?;
+        let now = workspace.file(&path).map(|(_, v)| v).unwrap_or_default();
+        if now != change.version {
+            return Err(Box::new(refuse(
+                StatusCode::CONFLICT,
+                &format!(
+                    "{path} har sparats på annat håll (kanske i en annan flik) sedan sidan laddades; \
+                     ladda om sidan och välj nivån igen. Inget sparades"
+                ),
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A new ärendetyp or delmoment from the form, saved through check and fmt.
@@ -215,7 +328,7 @@ async fn add(State(studio): App, Json(new): Json<super::edit::NewUnit>) -> Respo
     match edit_and_save(&mut workspace, |ruleset| {
         super::edit::add_unit(ruleset, &new)
     }) {
-        Ok(path) => Json(Saved { files: vec![path] }).into_response(),
+        Ok(before) => Json(saved(&workspace, vec![before])).into_response(),
         Err(refusal) => *refusal,
     }
 }
@@ -246,7 +359,7 @@ async fn pin(State(studio): App, Json(pin): Json<Pin>) -> Response {
         Ok((path, text))
     });
     match saved {
-        Ok(file) => Json(Pinned { file, test }).into_response(),
+        Ok((file, _)) => Json(Pinned { file, test }).into_response(),
         Err(refusal) => *refusal,
     }
 }
@@ -272,19 +385,33 @@ async fn check(State(studio): App, Json(edit): Json<Edit>) -> Response {
     }
 }
 
+/// A saved file: its text and version as now on disk, and what the save did.
 #[derive(Serialize)]
 struct Version {
     version: String,
     text: String,
+    #[serde(flatten)]
+    saved: Saved,
 }
 
 async fn save(State(studio): App, Json(edit): Json<Edit>) -> Response {
     let mut workspace = studio.workspace();
+    workspace.refresh();
+    let before = workspace
+        .file(&edit.path)
+        .map(|(text, _)| text.to_string())
+        .unwrap_or_default();
     match workspace.save(&edit.path, &edit.text, &edit.version) {
         Ok(()) => {
             let (text, version) = workspace.file(&edit.path).unwrap_or_default();
             let text = text.to_string();
-            Json(Version { version, text }).into_response()
+            let saved = saved(&workspace, vec![(edit.path, before)]);
+            Json(Version {
+                version,
+                text,
+                saved,
+            })
+            .into_response()
         }
         Err(error) => save_refused(error),
     }
@@ -298,7 +425,7 @@ fn save_refused(error: SaveError) -> Response {
         ),
         SaveError::Invalid(diagnostics) => problem(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "regelfilerna får fel med ändringen (se Kontroll)",
+            "regelfilerna får fel med ändringen",
             diagnostics,
         ),
         SaveError::Conflict => refuse(

@@ -18,20 +18,30 @@ pub(super) struct Trial {
     pub goal_percent: Option<f64>,
 }
 
-/// One unit at another level.
+/// One unit at another level. Saving it carries the version of its file as the page
+/// showed it (a trial needs none).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct LevelChange {
     pub case_type: String,
     pub part: Option<String>,
     pub level: u8,
+    #[serde(default)]
+    pub version: String,
 }
 
 /// The headline figures the room watches.
 #[derive(Debug, Clone, Serialize)]
 pub(super) struct Figures {
-    /// Share of contacts kundtjänst handles, 0–1.
+    /// The dry-run's three shares (0–1), as `rosa dry-run` defines them: handled,
+    /// of which scripted, and the share that depends on conditions.
     pub share: f64,
+    pub scripted_share: f64,
+    pub conditional_share: f64,
+    /// The share if every conditional contact were handled: the range's upper end.
+    pub share_max: f64,
+    /// The share in words as the dry-run writes it (`50,8–76,2 % beroende på villkor`).
+    pub share_text: String,
     pub goal_share: f64,
     pub meets_goal: bool,
     /// Posts kundtjänst needs, and their split.
@@ -54,6 +64,11 @@ pub(super) struct ForvaltningFigures {
     pub id: String,
     pub name: String,
     pub share: f64,
+    pub share_max: f64,
+    pub share_text: String,
+    /// Contacts per year and kundtjänst's hours for them.
+    pub volume: f64,
+    pub kundtjanst_hours: f64,
     pub handed_over_hours: f64,
 }
 
@@ -67,6 +82,34 @@ pub(super) struct WhatIf {
 }
 
 impl Trial {
+    /// The trial in the room's words: names, not ids, and the frekvensgräns per month
+    /// as it was typed (`scenario: kundtjänst får Ecos, Status på bygglovsärende på nivå 4`).
+    fn describe(&self, ruleset: &Ruleset) -> String {
+        let mut parts: Vec<String> = self
+            .grant_systems
+            .iter()
+            .map(|s| format!("kundtjänst får {s}"))
+            .collect();
+        if let Some(n) = self.threshold_per_month {
+            let decimals = if n.fract() == 0.0 { 0 } else { 1 };
+            parts.push(format!(
+                "frekvensgräns {} per månad",
+                crate::numbers::sv(n, decimals)
+            ));
+        }
+        for change in &self.set_levels {
+            parts.push(format!(
+                "{} på nivå {}",
+                unit_name(ruleset, &change.case_type, change.part.as_deref()),
+                change.level
+            ));
+        }
+        if let Some(goal) = self.goal_percent {
+            parts.push(format!("målet {}", crate::numbers::percent(goal / 100.0)));
+        }
+        format!("scenario: {}", parts.join(", "))
+    }
+
     fn scenario(&self) -> Result<Scenario, String> {
         let threshold_per_year = match self.threshold_per_month {
             Some(n) if !n.is_finite() || n < 0.0 => {
@@ -92,6 +135,20 @@ impl Trial {
                 .collect(),
             goal_share,
         })
+    }
+}
+
+/// A unit's name as the agreement shows it (`Bygglov, status`); the id when unknown.
+fn unit_name(ruleset: &Ruleset, case_type: &str, part: Option<&str>) -> String {
+    let Some(typ) = ruleset.arendetyp(case_type) else {
+        return case_type.to_string();
+    };
+    match part.filter(|p| !p.is_empty()) {
+        Some(part) => match typ.unit(part) {
+            Some(unit) => format!("{}, {}", typ.name, unit.name),
+            None => format!("{}, {part}", typ.name),
+        },
+        None => typ.name.clone(),
     }
 }
 
@@ -121,7 +178,7 @@ pub(super) fn try_out(
     let what_if = WhatIf {
         scenario: figures(&changed)?,
         baseline,
-        description: scenario.describe(),
+        description: trial.describe(ruleset),
     };
     let description = what_if.description.clone();
     Ok((what_if, Some((changed, description))))
@@ -130,8 +187,13 @@ pub(super) fn try_out(
 impl From<&Report> for Figures {
     fn from(report: &Report) -> Self {
         let staffing = &report.staffing;
+        let total = &report.total;
         Figures {
-            share: report.total.share,
+            share: total.share,
+            scripted_share: total.scripted_share,
+            conditional_share: total.conditional_share,
+            share_max: total.share_max,
+            share_text: total.share_in_words(),
             goal_share: report.goal_share,
             meets_goal: report.meets_goal,
             fte_total: staffing.fte_total,
@@ -155,6 +217,10 @@ impl From<&Report> for Figures {
                     id: f.id.clone(),
                     name: f.name.clone(),
                     share: f.figures.share,
+                    share_max: f.figures.share_max,
+                    share_text: f.figures.share_in_words(),
+                    volume: f.figures.volume,
+                    kundtjanst_hours: f.figures.kundtjanst_hours,
                     handed_over_hours: f.figures.handed_over_hours,
                 })
                 .collect(),

@@ -20,6 +20,9 @@ pub(super) struct Workspace {
     read_problems: Vec<Diagnostic>,
     /// The ruleset of the files as they are, or why they do not load.
     checked: Result<Arc<Ruleset>, Diagnostics>,
+    /// The last ruleset that loaded, kept while a file is broken so that the rest of the
+    /// room (figures, other förvaltningar) stays usable.
+    last_good: Option<Arc<Ruleset>>,
 }
 
 /// Why an edit was not saved.
@@ -44,6 +47,7 @@ impl Workspace {
             root: root.to_path_buf(),
             sources,
             read_problems,
+            last_good: checked.as_ref().ok().cloned(),
             checked,
         }
     }
@@ -51,6 +55,20 @@ impl Workspace {
     /// The ruleset of the saved files, or why they do not load.
     pub(super) fn ruleset(&self) -> Result<&Arc<Ruleset>, &Diagnostics> {
         self.checked.as_ref()
+    }
+
+    /// The ruleset to show: the files as they are, or while they do not load the last
+    /// version that did ([`Workspace::problems`] says why). `None` when none has loaded.
+    pub(super) fn usable(&self) -> Option<&Arc<Ruleset>> {
+        self.checked.as_ref().ok().or(self.last_good.as_ref())
+    }
+
+    /// Why the files do not load now, errors before warnings; empty when they do.
+    pub(super) fn problems(&self) -> Vec<DiagnosticRecord> {
+        match &self.checked {
+            Ok(_) => Vec::new(),
+            Err(diagnostics) => errors_first(diagnostics),
+        }
     }
 
     /// The rule files, relative to the root with forward slashes, in load order.
@@ -114,6 +132,7 @@ impl Workspace {
             .map_err(|d| SaveError::Invalid(errors_first(&d)))?;
         self.write(&relative, &formatted)?;
         self.sources = sources;
+        self.last_good = Some(ruleset.clone());
         self.checked = Ok(ruleset);
         Ok(())
     }
@@ -150,6 +169,9 @@ impl Workspace {
                 .all(|((_, a), (_, b))| a.path == b.path && a.text == b.text);
         if !same {
             self.checked = check(&self.root, sources.clone(), read_problems.clone());
+            if let Ok(ruleset) = &self.checked {
+                self.last_good = Some(ruleset.clone());
+            }
             self.sources = sources;
             self.read_problems = read_problems;
         }

@@ -1,7 +1,9 @@
-"""rosa studio in a real browser (Debian's chromium via Playwright), on a copy of the
-example kommun: the agreement, a live what-if, a level changed and saved through the
-checker and the formatter, a broken edit refused, a conflicting edit detected, and
-axe-core. Run by scripts/browser-test.sh with the rosa binary, the example directory,
+"""rosa studio in a real browser (Debian's chromium via Playwright) at a projector's
+1280×720, on a copy of the example kommun: the overview, a förvaltning's page whose
+cards stay in view while a level is changed, a live what-if, a level saved through the
+checker and the formatter with the tests run and an undo, a stale tab refused, a broken
+file that leaves the rest usable, the print to sign, a broken edit refused, a
+conflicting edit detected, and axe-core. Run by scripts/browser-test.sh with the rosa binary, the example directory,
 axe-core and the screenshot directory.
 """
 
@@ -42,6 +44,15 @@ def share(page):
     return page.locator("#v-andel").inner_text().split("\n")[0]
 
 
+SAMHALL = "forvaltning/samhallsbyggnad"
+TEKNISKA = "forvaltning/tekniska"
+
+
+def ready(page, base, path):
+    page.goto(base + path)
+    expect(page.locator("#v-andel")).not_to_have_text("–")
+
+
 def names_every_forvaltning(page, base, directory):
     page.goto(base)
     names = set()
@@ -49,13 +60,46 @@ def names_every_forvaltning(page, base, directory):
         names.update(re.findall(r'^förvaltning \S+ "([^"]+)"', file.read_text(encoding="utf-8"), re.M))
     assert len(names) >= 10, names
     for name in names:
-        expect(page.get_by_role("heading", level=2, name=name, exact=True)).to_be_visible()
+        expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
+    # The overview's share is the dry-run's, as a range where conditions decide.
+    expect(page.locator(".kort dd").first).to_contain_text("beroende på villkor")
+    page.get_by_role("link", name="Samhällsbyggnadsförvaltningen", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Samhällsbyggnadsförvaltningen")
+
+
+def in_viewport(page, selector):
+    box = page.locator(selector).bounding_box()
+    view = page.viewport_size
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= view["height"]
+
+
+def cards_stay_in_view(page, base):
+    ready(page, base, SAMHALL)
+    # A row far down the table: scrolled to, its level changed, the cards still in view.
+    selects = page.locator("select.niva")
+    last = selects.nth(selects.count() - 1)
+    last.scroll_into_view_if_needed()
+    assert page.evaluate("window.scrollY") > 300, "the table is longer than the screen"
+    saved = last.input_value()
+    last.select_option("1" if saved != "1" else "2")
+    expect(page.locator("#v-sammanfattning")).to_contain_text("på nivå")
+    assert in_viewport(page, "#siffror"), page.locator("#siffror").bounding_box()
+    assert in_viewport(page, "#spara-nivaer")
+    assert last.is_visible()
+    expect(page.locator("#v-forv-andel")).not_to_have_text("–")
+    page.screenshot(path=str(SHOTS / "studio.png"))
+    # The filters: one level, one outcome, those that depend on conditions.
+    page.get_by_label("Utfall", exact=True).select_option("forwarded")
+    expect(page.locator("#filtrerat")).to_contain_text("Visar")
+    page.get_by_label("Utfall", exact=True).select_option("")
+    page.get_by_label("Bara de som beror på villkor").check()
+    expect(page.locator("#filtrerat")).to_contain_text("Visar")
 
 
 def what_if_system(page, base):
-    page.goto(base)
-    expect(page.locator("#v-andel")).not_to_have_text("–")
+    ready(page, base, SAMHALL)
     before = share(page)
+    page.get_by_text("Prova fler beslut").click()
     # Keyboard only: Tab to the checkbox, Space to tick it.
     box = page.get_by_label("Ge kundtjänst Ecos")
     box.focus()
@@ -64,18 +108,20 @@ def what_if_system(page, base):
     expect(page.locator("#v-andel .delta")).to_contain_text("före: " + before)
     assert share(page) != before, (before, share(page))
     expect(page.locator("#v-sammanfattning")).to_contain_text("kundtjänst får Ecos")
-    page.screenshot(path=str(SHOTS / "studio.png"))
+    # A Swedish decimal comma is read as a Swede means it.
+    page.get_by_label("Frekvensgräns, kontakter per månad").fill("2,5")
+    expect(page.locator("#v-sammanfattning")).to_contain_text("frekvensgräns 2,5 per månad")
 
 
 def change_level_and_save(page, base, directory, original):
-    page.goto(base)
-    expect(page.locator("#v-andel")).not_to_have_text("–")
+    ready(page, base, SAMHALL)
     level = page.get_by_label("Nivå för Status på bygglovsärende")
     expect(level).to_have_value("3")
     level.select_option("4")
-    expect(page.locator("#v-sammanfattning")).to_contain_text("bygglov-status på nivå 4")
+    expect(page.locator("#v-sammanfattning")).to_contain_text("Status på bygglovsärende på nivå 4")
     page.get_by_role("button", name="Spara ändrade nivåer i regelfilerna").click()
-    expect(page.locator("#spara-status")).to_contain_text("Sparat i samhallsbyggnad.rosa")
+    expect(page.locator("#test-utfall")).to_contain_text("Sparat i samhallsbyggnad.rosa")
+    expect(page.locator("#test-utfall")).to_contain_text("tester går igenom")
     expect(page.get_by_label("Nivå för Status på bygglovsärende")).to_have_value("4")
     checked = rosa("check", str(directory))
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -87,22 +133,90 @@ def change_level_and_save(page, base, directory, original):
     assert re.fullmatch(r"<\s+rosa 3", changed[0]) and re.fullmatch(r">\s+rosa 4", changed[1]), diff
 
 
+def save_breaks_a_test(page, base, directory):
+    path = directory / "samhallsbyggnad.rosa"
+    before = path.read_text(encoding="utf-8")
+    ready(page, base, SAMHALL)
+    page.get_by_label("Nivå för Status på bygglovsärende").select_option("5")
+    page.get_by_role("button", name="Spara ändrade nivåer i regelfilerna").click()
+    result = page.locator("#test-utfall")
+    expect(result).to_contain_text("misslyckas nu")
+    expect(result.locator("li").first).to_contain_text("nivå 5")
+    assert in_viewport(page, "#test-utfall")
+    page.get_by_role("button", name="Ångra sparandet").click()
+    expect(page.locator("#spara-status")).to_contain_text("Ångrat")
+    assert path.read_text(encoding="utf-8") == before, "the undo did not write the text back"
+
+
+def stale_tab_is_refused(page, base, directory):
+    other = page.context.new_page()
+    try:
+        ready(page, base, SAMHALL)
+        ready(other, base, SAMHALL)
+        page.get_by_label("Nivå för Status på bygglovsärende").select_option("3")
+        page.get_by_role("button", name="Spara ändrade nivåer i regelfilerna").click()
+        expect(page.locator("#test-utfall")).to_contain_text("Sparat i samhallsbyggnad.rosa")
+        saved = (directory / "samhallsbyggnad.rosa").read_text(encoding="utf-8")
+        # The second tab still has the file as it was: its save is refused.
+        other.get_by_label("Nivå för Status på bygglovsärende").select_option("2")
+        other.get_by_role("button", name="Spara ändrade nivåer i regelfilerna").click()
+        expect(other.locator("#spara-status")).to_contain_text("i en annan flik")
+        assert (directory / "samhallsbyggnad.rosa").read_text(encoding="utf-8") == saved
+    finally:
+        other.close()
+
+
+def broken_file_leaves_the_rest(page, base, directory):
+    path = directory / "kultur-fritid.rosa"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("frekvens ", "frekvens x", 1), encoding="utf-8")
+    try:
+        ready(page, base, SAMHALL)
+        notice = page.locator(".gammal-version")
+        expect(notice).to_contain_text("senaste versionen som gick att läsa")
+        expect(notice).to_contain_text("Fel:")
+        level = page.get_by_label("Nivå för Status på bygglovsärende")
+        expect(level).to_be_visible()
+        notice.get_by_role("link", name=re.compile("kultur-fritid.rosa, rad")).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Regelfil: kultur-fritid.rosa")
+        area = page.get_by_label("Regeltext")
+        expect(area).to_be_focused()
+        selected = page.evaluate("() => { const a = document.getElementById('regeltext'); return a.value.slice(a.selectionStart, a.selectionEnd); }")
+        assert "frekvens x" in selected, selected
+    finally:
+        path.write_text(good, encoding="utf-8")
+
+
+def print_to_sign(page, base, directory):
+    page.goto(base + SAMHALL + "/utskrift")
+    page.emulate_media(media="print")
+    text = page.locator("article.utskrift").inner_text()
+    for needed in ["Datum", "Regeluppsättning", "Förvaltningschef", "För kundtjänst", "Samhällsbyggnadsförvaltningen"]:
+        assert needed in text, needed
+    ruleset_id = re.search(r"Regeluppsättning\s+([0-9a-f]{16})", text)
+    assert ruleset_id, text[:400]
+    expect(page.locator(".utskrift-knapp")).to_be_hidden()
+    expect(page.locator(".topp")).to_be_hidden()
+    pdf = page.pdf(format="A4", landscape=True)
+    assert pdf[:4] == b"%PDF" and len(pdf) > 10000, len(pdf)
+
+
 def desk_preview_shows_the_trial(page, base):
-    page.goto(base)
-    expect(page.locator("#v-andel")).not_to_have_text("–")
+    page.on("dialog", lambda dialog: dialog.accept())
+    ready(page, base, SAMHALL)
     level = page.get_by_label("Nivå för Status på bygglovsärende")
     level.select_option("5")
-    expect(page.locator("#v-sammanfattning")).to_contain_text("bygglov-status på nivå 5")
+    expect(page.locator("#v-sammanfattning")).to_contain_text("Status på bygglovsärende på nivå 5")
     page.get_by_role("link", name="Handboken (förhandsvisning)").click()
-    expect(page.get_by_role("note")).to_contain_text("bygglov-status på nivå 5")
+    expect(page.get_by_role("note")).to_contain_text("Status på bygglovsärende på nivå 5")
     page.get_by_role("combobox").fill("status på mitt bygglovsärende")
     expect(page.get_by_role("listbox")).to_be_visible()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     expect(page.locator("#svar-rubrik")).to_have_text("Koppla vidare till Samhällsbyggnadsförvaltningen")
     # Nothing was saved: back on the agreement the saved level stands.
-    page.goto(base)
-    expect(page.get_by_label("Nivå för Status på bygglovsärende")).to_have_value("4")
+    page.goto(base + SAMHALL)
+    expect(page.get_by_label("Nivå för Status på bygglovsärende")).to_have_value("3")
 
 
 def add_from_the_form(page, base, directory):
@@ -114,10 +228,10 @@ def add_from_the_form(page, base, directory):
     page.get_by_label("Frekvens, kontakter per månad").fill("3")
     page.get_by_label("Webbplats", exact=True).check()
     page.get_by_role("button", name="Lägg till och spara").click()
-    expect(page.locator("#ny-status")).to_contain_text("Sparat i tekniska.rosa")
+    expect(page.locator("#ny-test-utfall")).to_contain_text("Sparat i tekniska.rosa")
     checked = rosa("check", str(directory))
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    page.goto(base)
+    page.goto(base + TEKNISKA)
     expect(page.get_by_role("rowheader", name="Gatukonst och muralmålningar")).to_be_visible()
     # A wrong id is refused with why, and nothing is written.
     before = (directory / "tekniska.rosa").read_text(encoding="utf-8")
@@ -143,6 +257,9 @@ def broken_edit_is_not_saved(page, base, directory):
     expect(diagnostics).to_contain_text("9")
     page.get_by_role("button", name="Spara").click()
     expect(page.locator("#fil-status")).to_contain_text("Sparades inte")
+    # The findings and Spara sit beside the text, in view, however long the file.
+    assert in_viewport(page, "#diagnoser li >> nth=0")
+    assert in_viewport(page, "button[type=submit]")
     page.screenshot(path=str(SHOTS / "studio-fel.png"))
     assert path.read_text(encoding="utf-8") == saved, "a broken edit was written"
 
@@ -171,7 +288,7 @@ def foreign_writes_are_refused(page, base):
 
 
 def tests_page(page, base):
-    page.goto(base)
+    page.goto(base + TEKNISKA)
     pin = page.get_by_role("button", name="Fäst som test: Snöröjning och halkbekämpning")
     pin.click()
     row = pin.locator("xpath=ancestor::tr")
@@ -182,12 +299,13 @@ def tests_page(page, base):
     expect(page.get_by_role("rowheader", name=re.compile("Snöröjning och halkbekämpning i telefon"))).to_be_visible()
 
 
-
-
 def accessibility(page, base):
     page.goto(base)
-    expect(page.locator("#v-andel")).not_to_have_text("–")
-    axe(page, "överenskommelsen")
+    axe(page, "förvaltningarna")
+    ready(page, base, SAMHALL)
+    axe(page, "en förvaltnings sida")
+    page.goto(base + SAMHALL + "/utskrift")
+    axe(page, "utskriften")
     page.goto(base + "filer/tekniska.rosa")
     expect(page.locator("#diagnoser")).not_to_contain_text("Kontrollerar")
     axe(page, "regelfilen")
@@ -215,11 +333,17 @@ def main():
         try:
             with sync_playwright() as p:
                 browser = launch(p)
-                context = browser.new_context(viewport={"width": 1300, "height": 1000}, locale="sv-SE")
+                # A projector's 1280×720.
+                context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="sv-SE")
                 for name, test, args in [
-                    ("första sidan namnger varje förvaltning", names_every_forvaltning, (base, directory)),
+                    ("första sidan länkar varje förvaltning", names_every_forvaltning, (base, directory)),
+                    ("korten syns medan en nivå långt ned i tabellen ändras", cards_stay_in_view, (base,)),
                     ("prova ett system: andelen ändras (bara tangentbord)", what_if_system, (base,)),
                     ("ändra en nivå och spara: check, test och en rad i diffen", change_level_and_save, (base, directory, original)),
+                    ("ett sparande som bryter ett test visar det på sidan och kan ångras", save_breaks_a_test, (base, directory)),
+                    ("en andra flik med gammal version får inte spara nivåer", stale_tab_is_refused, (base, directory)),
+                    ("en trasig fil lämnar de andra förvaltningarna användbara", broken_file_leaves_the_rest, (base, directory)),
+                    ("utskriften för underskrift har datum, id och underskrifter", print_to_sign, (base, directory)),
                     ("handboken förhandsvisas med det ni provar", desk_preview_shows_the_trial, (base,)),
                     ("lägg till en ärendetyp från formuläret", add_from_the_form, (base, directory)),
                     ("en trasig ändring visar felet och sparas inte", broken_edit_is_not_saved, (base, directory)),
@@ -235,7 +359,7 @@ def main():
                         print(f"FAIL {name}: script errors: {errors}")
                         failures.append(name)
                     page.close()
-                axe_context = browser.new_context(bypass_csp=True, viewport={"width": 1300, "height": 1000})
+                axe_context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 720})
                 check("axe-core: inga allvarliga brister (WCAG 2.1 AA)", accessibility, axe_context.new_page(), base)
                 browser.close()
         finally:

@@ -9,6 +9,8 @@
   const sv = (n, decimals) => n.toLocaleString("sv-SE",
     { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
   const percent = (share) => sv(share * 100, 1) + " %";
+  // A number as a Swede types it: "2,5" is two and a half, "1 200" twelve hundred.
+  const number = (text) => Number(text.trim().replace(/[\s\u00a0]/g, "").replace(",", "."));
 
   async function post(url, body) {
     const response = await fetch(url, {
@@ -28,11 +30,67 @@
   function diagnosticText(d) {
     const where = d.line ? "rad " + d.line + (d.column ? ", kolumn " + d.column : "") : d.file;
     const level = d.severity === "error" ? "fel" : "varning";
-    return { where: d.file + ", " + where, level: level,
-      text: d.code + ": " + d.message + (d.help ? " (" + d.help + ")" : "") };
+    // A hint that points into the repository's docs is no use in the room: left out.
+    const help = d.help && !/docs\//.test(d.help) ? " (" + d.help + ")" : "";
+    return { where: d.file + ", " + where, level: level, text: d.code + ": " + d.message + help };
   }
 
-  // The agreement page: what-if and levels.
+  // What a save did, on the page where it was made: the tests that now fail, with
+  // their explanation, and an undo that writes the text before back through the same
+  // guarded save. `done` runs after a successful undo.
+  function showSaved(box, data, done) {
+    box.replaceChildren();
+    box.hidden = false;
+    const failed = data.tests.failed;
+    const head = document.createElement("p");
+    const files = "Sparat i " + data.files.join(", ") + ". ";
+    if (data.tests.run === 0) {
+      head.textContent = files + "Regeluppsättningen har inga tester.";
+    } else if (failed.length === 0) {
+      head.textContent = files + (data.tests.run === 1 ? "Testet går igenom." : "Alla " + data.tests.run + " tester går igenom.");
+    } else {
+      head.textContent = files + (failed.length === 1 ? "1 test misslyckas nu:" : failed.length + " tester misslyckas nu:");
+    }
+    box.className = "test-utfall" + (failed.length === 0 ? " ok" : "");
+    box.append(head);
+    if (failed.length > 0) {
+      const list = document.createElement("ul");
+      failed.forEach((t) => {
+        const li = document.createElement("li");
+        const name = document.createElement("strong");
+        name.textContent = t.name;
+        li.append(name, " (" + t.location + "): " + t.explanation.join(" "));
+        list.append(li);
+      });
+      box.append(list);
+    }
+    if (!data.undo || data.undo.length === 0) { return; }
+    const undo = document.createElement("button");
+    undo.type = "button";
+    undo.className = "angra";
+    undo.textContent = "Ångra sparandet";
+    undo.addEventListener("click", async () => {
+      undo.disabled = true;
+      for (const u of data.undo) {
+        const result = await post("/api/save", { path: u.path, text: u.text, version: u.version });
+        if (!result.ok) {
+          head.textContent = "Kunde inte ångra i " + u.path + ": " + result.data.error + ".";
+          return;
+        }
+        done(u.path, result.data);
+      }
+    });
+    box.append(undo);
+  }
+
+  // Leaving with what is not saved asks first.
+  function guardUnsaved(unsaved) {
+    window.addEventListener("beforeunload", (event) => {
+      if (unsaved()) { event.preventDefault(); event.returnValue = ""; }
+    });
+  }
+
+  // One förvaltning's page: what-if, levels and filters.
   const trialForm = $("prova-form");
   if (trialForm) {
     const levels = Array.from(document.querySelectorAll("select.niva"));
@@ -44,10 +102,10 @@
       const goal = $("mal");
       const body = { grant_systems: systems, set_levels: changedLevels() };
       if (threshold.value !== threshold.dataset.saved && threshold.value !== "") {
-        body.threshold_per_month = Number(threshold.value);
+        body.threshold_per_month = number(threshold.value);
       }
       if (goal.value !== goal.dataset.saved && goal.value !== "") {
-        body.goal_percent = Number(goal.value);
+        body.goal_percent = number(goal.value);
       }
       return body;
     }
@@ -55,34 +113,45 @@
     function changedLevels() {
       return levels.filter((s) => s.value !== s.dataset.saved).map((s) => {
         const row = s.closest("tr");
-        return { case_type: row.dataset.caseType, part: row.dataset.part || null, level: Number(s.value) };
+        return { case_type: row.dataset.caseType, part: row.dataset.part || null, level: Number(s.value), version: row.dataset.version };
       });
     }
 
-    function card(id, now, before, format, unit) {
+    // A card's figure, and beside it the figure before with the difference of the two
+    // figures as shown (so 50,8 → 50,9 says +0,1, not the unrounded +0,2).
+    function card(id, now, before, key, show, unit, rounded) {
       const dd = $(id);
-      dd.textContent = format(now);
-      if (before !== now && before !== null && now !== null) {
-        const delta = document.createElement("span");
-        delta.className = "delta";
-        const diff = now - before;
-        delta.textContent = "före: " + format(before) + (unit ? " (" + (diff > 0 ? "+" : "−") + unit(Math.abs(diff)) + ")" : "");
-        dd.append(delta);
-      }
+      dd.textContent = show(now);
+      const a = now[key];
+      const b = before[key];
+      if (a === null || b === null || show(now) === show(before)) { return; }
+      const diff = rounded(a) - rounded(b);
+      const delta = document.createElement("span");
+      delta.className = "delta";
+      delta.textContent = "före: " + show(before) + (diff !== 0 ? " (" + (diff > 0 ? "+" : "−") + unit(Math.abs(diff)) + ")" : "");
+      dd.append(delta);
     }
+    const tenths = (n) => Math.round(n * 10) / 10;
+    const wholes = (n) => Math.round(n);
 
     function render(result) {
       const now = result.scenario;
       const before = result.baseline;
-      card("v-andel", now.share, before.share, percent, (d) => sv(d * 100, 1) + " procentenheter");
-      card("v-poster", now.fte_total, before.fte_total, (n) => sv(n, 1), (d) => sv(d, 1));
+      const here = $("prova").dataset.forvaltning;
+      const ours = (f) => f.forvaltningar.find((x) => x.id === here) || { share: null, share_text: "–" };
+      card("v-forv-andel", ours(now), ours(before), "share", (f) => f.share_text, (d) => sv(d, 1) + " procentenheter", (n) => tenths(n * 100));
+      card("v-andel", now, before, "share", (f) => f.share_text, (d) => sv(d, 1) + " procentenheter", (n) => tenths(n * 100));
+      card("v-poster", now, before, "fte_total", (f) => sv(f.fte_total, 1), (d) => sv(d, 1), tenths);
       $("v-agenter-rubrik").textContent = now.phone_agents_hour === "peak"
         ? "Telefonagenter i den mest belastade timmen" : "Telefonagenter i en genomsnittlig öppettimme";
-      card("v-agenter", now.phone_agents, before.phone_agents, (n) => n === null ? "–" : String(n), (d) => String(d));
-      card("v-timmar", now.handed_over_hours, before.handed_over_hours, (n) => sv(n, 0), (d) => sv(d, 0));
-      const goal = now.meets_goal ? "når målet " : "når inte målet ";
+      card("v-agenter", now, before, "phone_agents", (f) => f.phone_agents === null ? "–" : String(f.phone_agents), (d) => String(d), wholes);
+      card("v-timmar", now, before, "handed_over_hours", (f) => sv(f.handed_over_hours, 0), (d) => sv(d, 0), wholes);
+      // As the dry-run says it: with a range, the goal may be reachable.
+      const goal = now.meets_goal ? "når målet "
+        : now.share_max >= now.goal_share ? "når målet bara om tillräckligt många villkorade kontakter hanteras: "
+        : "når inte målet ";
       $("v-sammanfattning").textContent = (result.description ? "Med " + result.description.replace(/^scenario: /, "") + ": " : "Sparad version: ") +
-        "kundtjänst hanterar " + percent(now.share) + " och " + goal + percent(now.goal_share) + ". Räknat på " + sv(result.millis, 0) + " ms.";
+        "kundtjänst hanterar " + now.share_text + " och " + goal + percent(now.goal_share) + ". Räknat på " + sv(result.millis, 0) + " ms.";
       const rows = $("v-forvaltningar");
       rows.replaceChildren();
       now.forvaltningar.forEach((f, i) => {
@@ -93,7 +162,7 @@
         const share = document.createElement("td");
         share.className = "tal";
         const old = before.forvaltningar[i];
-        share.textContent = percent(f.share) + (old && old.share !== f.share ? " (före " + percent(old.share) + ")" : "");
+        share.textContent = f.share_text + (old && old.share_text !== f.share_text ? " (före " + old.share_text + ")" : "");
         const hours = document.createElement("td");
         hours.className = "tal";
         hours.textContent = sv(f.handed_over_hours, 0);
@@ -104,8 +173,9 @@
       list.replaceChildren();
       now.candidates.forEach((c) => {
         const li = document.createElement("li");
-        li.textContent = c.name + " (nivå " + c.level + "): " + sv(c.hours, 0) + " timmar per år. Hindras av: " +
-          c.blocked_by.join("; ") + ". Det som krävs: " + c.would_take.join("; ") + ".";
+        const blocked = c.blocked_by.length ? " Hindras av: " + c.blocked_by.join("; ") + "." : "";
+        const takes = c.would_take.length ? " Det som krävs: " + c.would_take.join("; ") + "." : "";
+        li.textContent = c.name + " (nivå " + c.level + "): " + sv(c.hours, 0) + " timmar per år." + blocked + takes;
         list.append(li);
       });
     }
@@ -123,6 +193,27 @@
       render(result.data);
     }
 
+    // The filters: level (as now chosen), outcome, and whether conditions decide.
+    const filter = $("filter");
+    function applyFilter() {
+      const level = $("filter-niva").value;
+      const outcome = $("filter-utfall").value;
+      const conditional = $("filter-villkor").checked;
+      let shown = 0;
+      const rows = Array.from(document.querySelectorAll("#arenden tbody tr"));
+      rows.forEach((row) => {
+        const select = row.querySelector("select.niva");
+        const show = (level === "" || select.value === level) &&
+          (outcome === "" || row.dataset.utfall.split(" ").includes(outcome)) &&
+          (!conditional || row.dataset.villkor === "ja");
+        row.hidden = !show;
+        if (show) { shown++; }
+      });
+      $("filtrerat").textContent = shown === rows.length ? "" : "Visar " + shown + " av " + rows.length + ".";
+    }
+    filter.addEventListener("change", applyFilter);
+    filter.addEventListener("submit", (e) => e.preventDefault());
+
     const soon = debounce(recompute, 120);
     trialForm.addEventListener("input", soon);
     trialForm.addEventListener("change", soon);
@@ -134,6 +225,14 @@
       levels.forEach((s) => { s.value = s.dataset.saved; });
       recompute();
     });
+
+    let leaving = false;
+    guardUnsaved(() => !leaving && changedLevels().length > 0);
+    function reloadWith(message) {
+      sessionStorage.setItem("rosa-sparat", JSON.stringify(message));
+      leaving = true;
+      location.reload();
+    }
 
     $("spara-nivaer").addEventListener("click", async () => {
       const status = $("spara-status");
@@ -148,8 +247,8 @@
         status.textContent = "Sparades inte: " + result.data.error + (details.length ? ". " + details.join(" ") : "");
         return;
       }
-      sessionStorage.setItem("rosa-sparat", "Sparat i " + result.data.files.join(", ") + ".");
-      location.reload();
+      // The page is drawn again from the files; what the save did is shown there.
+      reloadWith({ saved: result.data });
     });
 
     document.querySelectorAll("button.fast").forEach((button) => {
@@ -170,10 +269,20 @@
     const saved = sessionStorage.getItem("rosa-sparat");
     if (saved) {
       sessionStorage.removeItem("rosa-sparat");
-      $("spara-status").textContent = saved;
+      const message = JSON.parse(saved);
+      if (message.saved) {
+        showSaved($("test-utfall"), message.saved, () => reloadWith({ undone: true }));
+      } else if (message.undone) {
+        $("spara-status").textContent = "Ångrat: filerna är som före sparandet.";
+      }
     }
     recompute();
   }
+
+  // The agreement to sign: the browser prints it (or saves it as PDF).
+  document.querySelectorAll("button.utskrift-knapp").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
 
   // The form for a new ärendetyp or delmoment.
   const newForm = $("ny");
@@ -204,9 +313,13 @@
       status.textContent = "Sparar …";
       const result = await post("/api/add", body);
       if (result.ok) {
-        status.textContent = "Sparat i " + result.data.files.join(", ") + ". ";
+        status.textContent = "";
+        showSaved($("ny-test-utfall"), result.data, () => {
+          $("ny-test-utfall").hidden = true;
+          status.textContent = "Ångrat: filen är som före sparandet.";
+        });
         const link = document.createElement("a");
-        link.href = "/#f-" + (part ? "" : body.forvaltning);
+        link.href = part ? "/" : "/forvaltning/" + encodeURIComponent(body.forvaltning);
         link.textContent = "Se överenskommelsen";
         status.append(link);
         return;
@@ -301,6 +414,15 @@
     }
 
     area.addEventListener("input", debounce(check, 250));
+    let savedText = area.value;
+    guardUnsaved(() => area.value !== savedText);
+    function takeSaved(data) {
+      area.value = data.text;
+      savedText = data.text;
+      fileForm.dataset.version = data.version;
+      drawGutter();
+      check();
+    }
     fileForm.addEventListener("submit", async (event) => {
       event.preventDefault();
       status.textContent = "Sparar …";
@@ -308,16 +430,21 @@
         path: fileForm.dataset.path, text: area.value, version: fileForm.dataset.version,
       });
       if (result.ok) {
-        area.value = result.data.text;
-        fileForm.dataset.version = result.data.version;
+        takeSaved(result.data);
         status.textContent = "Sparat.";
-        showDiagnostics([]);
-        check();
+        showSaved($("test-utfall"), result.data, (path, data) => {
+          takeSaved(data);
+          $("test-utfall").hidden = true;
+          status.textContent = "Ångrat: filen är som före sparandet.";
+        });
         return;
       }
       status.textContent = "Sparades inte: " + result.data.error + ".";
       if (result.data.diagnostics) { showDiagnostics(result.data.diagnostics); }
     });
     check();
+    // Opened at a line (`#rad-12`, from a list of errors): the text there, selected.
+    const at = /^#rad-(\d+)$/.exec(location.hash);
+    if (at) { goToLine(Number(at[1])); }
   }
 })();
