@@ -54,7 +54,9 @@ impl Words<'_> {
             Expr::Or(items) => self.joined(items, "eller"),
             Expr::Not(inner) => match inner.as_ref() {
                 Expr::Flag(name) => Kind::Clause(self.flag(name, false)),
-                Expr::Holiday => Kind::Comes("en dag då kundtjänst har öppet".into()),
+                Expr::Holiday => {
+                    Kind::Comes("en dag som inte är helgdag eller stängd afton".into())
+                }
                 Expr::Channel { any_of, negate } => self.kind(&Expr::Channel {
                     any_of: *any_of,
                     negate: !negate,
@@ -296,6 +298,10 @@ fn whole_hour(v: f64) -> Option<u32> {
 /// `timme < 7` → "före kl. 07"; `timme >= 16` → "från kl. 16".
 fn hours(op: NumberOp, v: f64) -> Option<String> {
     let h = whole_hour(v)?;
+    // Only "före kl. 24" names hour 24; "från kl. 25" would name no hour at all.
+    if h == 24 && op != NumberOp::Lt {
+        return None;
+    }
     Some(match op {
         NumberOp::Lt => format!("före kl. {h:02}"),
         NumberOp::Le => format!("före kl. {:02}", h + 1),
@@ -308,7 +314,7 @@ fn hours(op: NumberOp, v: f64) -> Option<String> {
 
 /// `timme == 12` → "kl. 12–13".
 fn hour_span(v: f64) -> Option<String> {
-    let h = whole_hour(v)?;
+    let h = whole_hour(v).filter(|&h| h < 24)?;
     Some(format!("kl. {h:02}–{:02}", h + 1))
 }
 
@@ -412,7 +418,11 @@ mod tests {
             ),
             ("veckodag == 6", "ärendet kommer på lördag"),
             ("helgdag", "ärendet kommer på en helgdag eller stängd afton"),
-            ("!helgdag", "ärendet kommer en dag då kundtjänst har öppet"),
+            (
+                "!helgdag",
+                "ärendet kommer en dag som inte är helgdag eller stängd afton",
+            ),
+            ("timme == 24", "timmen är 24"),
             (
                 "helgdag || timme >= 16",
                 "ärendet kommer på en helgdag eller stängd afton eller från kl. 16",
