@@ -56,7 +56,7 @@ pub use xlsx::xlsx;
 pub use xlsx_log::{MAX_CELLS, MAX_UNPACKED_BYTES};
 pub(crate) use xlsx_log::{column_letters, zip_parts};
 
-// The report model and its projections, for `rosa uppföljning`'s report (crate::followup).
+// The report model and its projections, for `rosa uppföljning`'s report (src/followup/).
 pub(crate) use html::{CSS as HTML_CSS, html_table};
 pub(crate) use model::{Column, Kind, Table, Value};
 pub(crate) use reader::GuardedLines;

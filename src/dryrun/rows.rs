@@ -55,12 +55,6 @@ impl Figures {
         self.share_max = share(self.handled() + self.conditional, self.volume);
     }
 
-    /// The share handled in Swedish, a range when it depends on conditions:
-    /// `50,8–76,2 % beroende på villkor`.
-    pub fn share_in_words(&self) -> String {
-        super::wording::share_range(self.share, self.share_max)
-    }
-
     /// Whether the share is a range: some contacts' outcome depends on conditions.
     pub fn depends_on_conditions(&self) -> bool {
         self.conditional > 0.0

@@ -2,7 +2,7 @@
 //! written once, so that the text report and the workbook say the same thing.
 
 use super::rejection::{CellProblem, Rejection};
-use super::rows::{Report, Requirement, StaffingReport};
+use super::rows::{Figures, Report, Requirement, StaffingReport};
 use crate::calendar::{Afton, DaysOff};
 use crate::model::Policy;
 use crate::numbers::{percent, sv};
@@ -11,6 +11,14 @@ use std::fmt;
 /// The share handled in words: `61,6 %`, or, when some contacts' outcome depends on
 /// conditions (declared volumes), the range from none to all of them handled:
 /// `50,8–76,2 % beroende på villkor`.
+impl Figures {
+    /// The share handled in Swedish, a range when it depends on conditions:
+    /// `50,8–76,2 % beroende på villkor`. (Here, not in rows.rs: all Swedish is here.)
+    pub fn share_in_words(&self) -> String {
+        share_range(self.share, self.share_max)
+    }
+}
+
 pub(super) fn share_range(share: f64, share_max: f64) -> String {
     let low = sv(share * 100.0, 1);
     let high = sv(share_max * 100.0, 1);

@@ -143,7 +143,7 @@ async fn decide<S: EngineSource>(
 }
 
 /// One decision from a request's headers and body: the router's handler and the
-/// route answered past it (`super::hot`) both end here.
+/// route answered past it (src/serve/hot.rs) both end here.
 pub(crate) fn decide_one<S: EngineSource>(
     source: &S,
     engine: &S::Engine,

@@ -4,7 +4,7 @@
 //! the raw path or body, status, request id); the request's deadline, which covers
 //! reading the body too, so a client that stalls mid-body gets a 408; the security
 //! headers. The router's middleware and the route answered past the router
-//! (`super::hot`) both use it, so the two cannot differ.
+//! (src/serve/hot.rs) both use it, so the two cannot differ.
 
 use super::problem::Problem;
 use super::state::{AppState, RequestId};

@@ -335,7 +335,7 @@ impl AsyncWrite for Watched {
 #[derive(Clone)]
 struct Tracked {
     app: TowerToHyperService<Router>,
-    /// For the route answered past the router (`super::hot`).
+    /// For the route answered past the router (src/serve/hot.rs).
     state: Arc<AppState>,
     activity: Arc<Activity>,
     body_limit: usize,
