@@ -717,3 +717,48 @@ fn a_forvaltning_prints_its_agreement_to_sign() {
         "{items:?}"
     );
 }
+
+/// Two tabs, two trials: each tab's desk preview decides on its own what-if, and a
+/// tab that tried nothing sees the saved version.
+#[test]
+fn each_tab_previews_its_own_trial() {
+    let dir = copy_example();
+    let studio = start(dir.path());
+    let token = studio.token.clone();
+    let grant = json!({"grant_systems": ["Ecos"]}).to_string();
+    let headers = [
+        ("Content-Type", "application/json"),
+        ("X-Rosa-Token", token.as_str()),
+        ("X-Rosa-Flik", "flik-a"),
+    ];
+    assert_eq!(
+        studio
+            .request("POST", "/api/what-if", &headers, &grant)
+            .status,
+        200
+    );
+    let inquiry = r#"{"case_type": "halsoskydd", "part": "registrera", "channel": "telefon"}"#;
+    let json = [("Content-Type", "application/json")];
+    let outcome = |base: &str| {
+        let reply = studio.request("POST", &format!("{base}/decisions"), &json, inquiry);
+        assert_eq!(reply.status, 200, "{base}: {}", reply.body);
+        reply.json()["outcome"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(outcome("/forhandsvisning/flik/flik-a"), "scripted");
+    assert_eq!(outcome("/forhandsvisning/flik/flik-b"), "forwarded");
+    assert_eq!(outcome("/forhandsvisning"), "forwarded");
+    let page = studio.get("/forhandsvisning/?flik=flik-a");
+    assert!(
+        page.body
+            .contains("data-api=\"/forhandsvisning/flik/flik-a\"")
+    );
+    assert!(page.body.contains("kundtjänst får Ecos"), "{}", page.body);
+    let other = studio.get("/forhandsvisning/?flik=flik-b");
+    assert!(other.body.contains("visar den sparade versionen"));
+    // An id the page would never make is the shared, untried preview.
+    let odd = studio.get("/forhandsvisning/?flik=%3Cscript%3E");
+    assert!(odd.body.contains("data-api=\"/forhandsvisning\""));
+}

@@ -1,9 +1,10 @@
 //! The desk as staff will see it, on the ruleset the room is trying: the saved files
 //! with the what-if applied. The same page, script and API as `rosa serve`'s desk
-//! ([`crate::serve::desk`]), mounted under [`BASE`].
+//! ([`crate::serve::desk`]), mounted under [`BASE`]. Each browser tab tries its own
+//! what-if: its page is `BASE/?flik=ID` and its API `BASE/flik/ID` ([`tab_base`]).
 
 use super::pages;
-use super::state::Studio;
+use super::state::{self, Studio};
 use crate::Inquiry;
 use crate::engine::{Decision, Engine};
 use crate::html::escape;
@@ -19,11 +20,27 @@ use std::sync::Arc;
 /// Under this path the preview answers as `/v1/{kommunkod}` does.
 pub(super) const BASE: &str = "/forhandsvisning";
 
+/// The preview API's base for one tab.
+pub(super) fn tab_base(tab: &str) -> String {
+    format!("{BASE}/flik/{tab}")
+}
+
+/// The tab a preview request is for: the path's `flik/ID` (the API), else the query's
+/// `flik=ID` (the page); the shared empty id when neither names a valid one.
+fn tab_of(parts: &Parts) -> String {
+    let in_path = (parts.uri.path().strip_prefix(BASE))
+        .and_then(|rest| rest.strip_prefix("/flik/"))
+        .and_then(|rest| rest.split('/').next());
+    let in_query = || (parts.uri.query()?.split('&')).find_map(|pair| pair.strip_prefix("flik="));
+    state::tab_id(in_path.or_else(in_query)).to_string()
+}
+
 /// The engine of one preview request, and the trial it holds in words (empty for the
 /// saved version).
 pub(super) struct Trial {
     engine: Arc<Engine>,
     description: String,
+    tab: String,
 }
 
 impl Deref for Trial {
@@ -37,11 +54,14 @@ impl Deref for Trial {
 impl FromRequestParts<Arc<Studio>> for Trial {
     type Rejection = Problem;
 
-    async fn from_request_parts(_: &mut Parts, studio: &Arc<Studio>) -> Result<Trial, Problem> {
-        let (engine, description) = studio.preview().ok_or_else(Problem::ruleset_has_errors)?;
+    async fn from_request_parts(parts: &mut Parts, studio: &Arc<Studio>) -> Result<Trial, Problem> {
+        let tab = tab_of(parts);
+        let preview = studio.preview(&tab);
+        let (engine, description) = preview.ok_or_else(Problem::ruleset_has_errors)?;
         Ok(Trial {
             engine,
             description,
+            tab,
         })
     }
 }
@@ -74,6 +94,10 @@ fn page(trial: &Trial) -> Html<String> {
             escape(trial.description.trim_start_matches("scenario: "))
         )
     };
+    let api = match trial.tab.as_str() {
+        "" => BASE.to_string(),
+        tab => tab_base(tab),
+    };
     DeskPage {
         title: &format!(
             "Handboken, förhandsvisning – {} – rosa studio",
@@ -81,7 +105,7 @@ fn page(trial: &Trial) -> Html<String> {
         ),
         header: pages::HEADER.into(),
         kommunkod: &policy.kommunkod,
-        api: Some(BASE),
+        api: Some(&api),
         note: Some(format!(
             "<p class=\"forhandsvisning\" role=\"note\">{trying}</p>"
         )),

@@ -1,7 +1,7 @@
 //! The studio's pages and its small JSON API. Every write needs the session token the
 //! pages carry (CSRF) and a request addressed to this machine (DNS rebinding).
 
-use super::state::Studio;
+use super::state::{self, Studio};
 use super::whatif::{self, LevelChange, Trial};
 use super::workspace::{SaveError, Workspace};
 use super::{pages, preview};
@@ -32,6 +32,7 @@ pub(super) fn router(studio: Arc<Studio>) -> Router {
         .route_layer(middleware::from_fn_with_state(studio.clone(), guard_writes));
     // The desk API as `rosa serve` answers it, on the ruleset the room is trying.
     let preview = desk::api::<Studio>(preview::BASE)
+        .merge(desk::api::<Studio>(&preview::tab_base("{flik}")))
         .merge(desk::page::<Studio>(preview::BASE))
         .merge(desk::page::<Studio>(&format!("{}/", preview::BASE)))
         .layer(DefaultBodyLimit::max(
@@ -132,7 +133,9 @@ struct Timed<T: Serialize> {
     millis: f64,
 }
 
-async fn what_if(State(studio): App, Json(trial): Json<Trial>) -> Response {
+async fn what_if(State(studio): App, headers: HeaderMap, Json(trial): Json<Trial>) -> Response {
+    let tab = headers.get("x-rosa-flik").and_then(|v| v.to_str().ok());
+    let tab = state::tab_id(tab).to_string();
     // While a file is broken, the figures are the last version's that loaded.
     let usable = studio.workspace().usable().cloned();
     let Some(ruleset) = usable else {
@@ -146,7 +149,7 @@ async fn what_if(State(studio): App, Json(trial): Json<Trial>) -> Response {
     let result = tokio::task::spawn_blocking(move || {
         let baseline = worker.baseline(&ruleset)?;
         let (what_if, tried) = whatif::try_out(&ruleset, baseline, &trial)?;
-        worker.remember_trial(&ruleset.id, tried);
+        worker.remember_trial(&tab, &ruleset.id, tried);
         Ok::<_, String>(what_if)
     })
     .await;

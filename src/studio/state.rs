@@ -1,5 +1,5 @@
 //! The studio's state: the workspace (the rule files as on disk), the saved ruleset's
-//! figures, the trial the room last made, and the session token the pages carry.
+//! figures, the trial each browser tab last made, and the session token the pages carry.
 
 use super::whatif::{self, Figures};
 use super::workspace::Workspace;
@@ -9,8 +9,13 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-/// The ruleset the room last tried, for the desk preview.
+/// At most this many tabs keep a trial of their own; the one unused longest gives way.
+const MAX_TABS: usize = 32;
+
+/// The ruleset a tab last tried, for the desk preview.
 struct Tried {
+    /// The tab's id ([`tab_id`]); empty for a client that names none.
+    tab: String,
     /// The id of the saved ruleset the trial was made on.
     saved_id: String,
     engine: Arc<Engine>,
@@ -21,8 +26,8 @@ struct Tried {
 pub(super) struct Studio {
     workspace: Mutex<Workspace>,
     baseline: Mutex<Option<(String, Figures)>>,
-    /// `None` until a trial changes something.
-    trial: Mutex<Option<Tried>>,
+    /// Per tab, the last trial that changed something; the most recently used last.
+    trials: Mutex<Vec<Tried>>,
     /// The engine of the saved ruleset, kept while the files stay as they are: each
     /// engine builds its own search index.
     saved: Mutex<Option<Arc<Engine>>>,
@@ -37,7 +42,7 @@ impl Studio {
         Arc::new(Studio {
             workspace: Mutex::new(Workspace::open(dir)),
             baseline: Mutex::new(None),
-            trial: Mutex::new(None),
+            trials: Mutex::new(Vec::new()),
             saved: Mutex::new(None),
             token: session_token(),
             addr,
@@ -55,13 +60,13 @@ impl Studio {
         workspace
     }
 
-    /// The engine of the desk preview, with the trial in words (empty for none): the
-    /// saved ruleset with the last trial, if the trial was made on the saved version;
-    /// `None` when the files do not load.
-    pub(super) fn preview(&self) -> Option<(Arc<Engine>, String)> {
+    /// The engine of `tab`'s desk preview, with its trial in words (empty for none):
+    /// the saved ruleset with the tab's last trial, if the trial was made on the saved
+    /// version; `None` when the files do not load.
+    pub(super) fn preview(&self, tab: &str) -> Option<(Arc<Engine>, String)> {
         let saved = self.workspace().ruleset().ok()?.clone();
-        let trial = self.trial.lock().unwrap_or_else(|e| e.into_inner());
-        match trial.as_ref() {
+        let trials = self.trials.lock().unwrap_or_else(|e| e.into_inner());
+        match trials.iter().find(|t| t.tab == tab) {
             Some(tried) if tried.saved_id == saved.id => {
                 Some((tried.engine.clone(), tried.description.clone()))
             }
@@ -77,14 +82,28 @@ impl Studio {
         }
     }
 
-    /// Keep the ruleset of a trial (and its description) for the preview.
-    pub(super) fn remember_trial(&self, saved_id: &str, trial: Option<(Ruleset, String)>) {
-        let mut slot = self.trial.lock().unwrap_or_else(|e| e.into_inner());
-        *slot = trial.map(|(ruleset, description)| Tried {
+    /// Keep the ruleset of `tab`'s trial (and its description) for its preview; `None`
+    /// (a trial that changes nothing) forgets the tab's.
+    pub(super) fn remember_trial(
+        &self,
+        tab: &str,
+        saved_id: &str,
+        trial: Option<(Ruleset, String)>,
+    ) {
+        let tried = trial.map(|(ruleset, description)| Tried {
+            tab: tab.to_string(),
             saved_id: saved_id.to_string(),
             engine: Arc::new(Engine::new(&ruleset)),
             description,
         });
+        let mut trials = self.trials.lock().unwrap_or_else(|e| e.into_inner());
+        trials.retain(|t| t.tab != tab);
+        if let Some(tried) = tried {
+            if trials.len() >= MAX_TABS {
+                trials.remove(0);
+            }
+            trials.push(tried);
+        }
     }
 
     /// The saved ruleset's figures, computed once per version of the files.
@@ -99,6 +118,18 @@ impl Studio {
         *cached = Some((ruleset.id.clone(), figures.clone()));
         Ok(figures)
     }
+}
+
+/// A tab's id as the page sent it, if it is one the page makes (1–64 ASCII letters,
+/// digits, `-` or `_`); else the empty id every tab without one shares.
+pub(super) fn tab_id(sent: Option<&str>) -> &str {
+    let valid = |id: &&str| {
+        (1..=64).contains(&id.len())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    sent.filter(valid).unwrap_or("")
 }
 
 /// 128 random bits from the operating system, as hex.

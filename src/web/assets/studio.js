@@ -12,10 +12,25 @@
   // A number as a Swede types it: "2,5" is two and a half, "1 200" twelve hundred.
   const number = (text) => Number(text.trim().replace(/[\s\u00a0]/g, "").replace(",", "."));
 
+  // Each tab tries its own what-if, and its desk preview shows that one: an id kept
+  // for the tab's life (sessionStorage is per tab), sent with every write.
+  const tab = (function () {
+    let id = sessionStorage.getItem("rosa-flik");
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(id || "")) {
+      id = Array.from(crypto.getRandomValues(new Uint8Array(8)),
+        (b) => b.toString(16).padStart(2, "0")).join("");
+      sessionStorage.setItem("rosa-flik", id);
+    }
+    return id;
+  })();
+  document.querySelectorAll('a[href="/forhandsvisning/"]').forEach((a) => {
+    a.href = "/forhandsvisning/?flik=" + tab;
+  });
+
   async function post(url, body) {
     const response = await fetch(url, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "X-Rosa-Token": token },
+      headers: { "Content-Type": "application/json", "X-Rosa-Token": token, "X-Rosa-Flik": tab },
       body: JSON.stringify(body),
     });
     const data = await response.json().catch(() => ({ error: response.statusText }));
