@@ -3,6 +3,7 @@
 
 use super::state::Studio;
 use super::whatif::Figures;
+use super::workspace::Workspace;
 use crate::engine::{Engine, run_tests};
 use crate::html::escape;
 use crate::model::Ruleset;
@@ -108,43 +109,46 @@ fn overview_main(ruleset: &Ruleset, figures: Result<Figures, String>) -> String 
 
 /// One förvaltning's page: its table with the figure cards pinned above it.
 pub(super) async fn forvaltning(State(studio): App, Path(id): Path<String>) -> Response {
-    let workspace = studio.fresh_workspace();
-    let Some(ruleset) = workspace.usable() else {
-        drop(workspace);
-        return Html(broken_page(&studio)).into_response();
-    };
-    let Some(f) = ruleset.forvaltningar().iter().position(|f| f.id == id) else {
-        drop(workspace);
-        return not_found_page(&studio);
-    };
-    let engine = Engine::new(ruleset);
-    let mut main = stale_notice(&workspace);
-    main.push_str(&forvaltning_main(ruleset, &engine, f));
-    let title = kommun_title(&ruleset.forvaltningar()[f].name, Some(ruleset));
-    drop(workspace);
-    page(&studio, &title, main)
+    for_forvaltning(&studio, &id, |workspace, ruleset, f| {
+        let engine = Engine::new(ruleset);
+        let mut main = stale_notice(workspace);
+        main.push_str(&forvaltning_main(ruleset, &engine, f));
+        let title = kommun_title(&ruleset.forvaltningar()[f].name, Some(ruleset));
+        (title, main)
+    })
 }
 
 /// One förvaltning's agreement to print and sign (the browser makes the PDF).
 pub(super) async fn print(State(studio): App, Path(id): Path<String>) -> Response {
+    for_forvaltning(&studio, &id, |workspace, ruleset, f| {
+        let mut main = stale_notice(workspace);
+        let figures = studio.baseline(ruleset).ok();
+        main.push_str(&print_main(ruleset, f, figures.as_ref()));
+        let name = &ruleset.forvaltningar()[f].name;
+        let title = kommun_title(&format!("Överenskommelse, {name}"), Some(ruleset));
+        (title, main)
+    })
+}
+
+/// A page about förvaltning `id` of the ruleset in use, built by `build` (title and
+/// main) while the workspace is held; the broken or not-found page otherwise.
+fn for_forvaltning(
+    studio: &Arc<Studio>,
+    id: &str,
+    build: impl FnOnce(&Workspace, &Ruleset, usize) -> (String, String),
+) -> Response {
     let workspace = studio.fresh_workspace();
     let Some(ruleset) = workspace.usable() else {
         drop(workspace);
-        return Html(broken_page(&studio)).into_response();
+        return Html(broken_page(studio)).into_response();
     };
     let Some(f) = ruleset.forvaltningar().iter().position(|f| f.id == id) else {
         drop(workspace);
-        return not_found_page(&studio);
+        return not_found_page(studio);
     };
-    let mut main = stale_notice(&workspace);
-    let figures = studio.baseline(ruleset).ok();
-    main.push_str(&print_main(ruleset, f, figures.as_ref()));
-    let title = kommun_title(
-        &format!("Överenskommelse, {}", ruleset.forvaltningar()[f].name),
-        Some(ruleset),
-    );
+    let (title, main) = build(&workspace, ruleset, f);
     drop(workspace);
-    page(&studio, &title, main)
+    page(studio, &title, main)
 }
 
 fn print_main(ruleset: &Ruleset, f: usize, figures: Option<&Figures>) -> String {
