@@ -322,6 +322,8 @@ def accessibility(page):
     axe(page, "svar med kriterier och regel")
     search(page, "avbetalningsplan vattenfakturan")
     page.get_by_role("option", name=re.compile("Avbetalningsplan")).first.click()
+    # The choice is offered once every delmoment is decided; staff choose after that.
+    expect(page.locator("#svar-rubrik")).to_have_text("Välj delmoment")
     page.locator("label.foreslaget input").check()
     expect(page.locator("#svar-rubrik")).to_have_text("Ställ frågan först")
     axe(page, "fråga före svar")
