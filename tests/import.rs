@@ -837,3 +837,201 @@ fn a_rule_cell_that_is_not_rule_language_names_its_row() {
     );
     assert!(!out.exists());
 }
+
+/// A CSV whose id cells try to leave the output folder: each is said (sheet and cell)
+/// and passed over, the ids come from the names, and nothing is written outside.
+#[test]
+fn id_cells_that_are_not_identifiers_are_refused_and_written_nowhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("lista.csv");
+    std::fs::write(
+        &csv,
+        "Förvaltning;Förvaltning-id;Ärendetyp;Ärendetyp-id;Delmoment;Delmoment-id;Nivå;Frekvens;Manus\n\
+         Bygg;../../pwn;Bygglov;\"x \"\"n\"\" {\n// /../../../tmp/pwn\";Status;../../../s;3;40 per månad;ja\n",
+    )
+    .unwrap();
+    let out = dir.path().join("ut");
+    let output = import(&csv, &out, &[]);
+    let said = text(&output);
+    assert!(output.status.success(), "{said}");
+    assert!(
+        said.contains("blad `lista` B2: hoppades över: `../../pwn` är inget id"),
+        "{said}"
+    );
+    assert!(said.contains("blad `lista` D2: hoppades över:"), "{said}");
+    assert!(said.contains("blad `lista` F2: hoppades över:"), "{said}");
+    let ruleset = Ruleset::load(&out).unwrap();
+    assert!(ruleset.arendetyp("bygglov").is_some(), "id from the name");
+    assert!(out.join("bygg.rosa").exists());
+    assert!(out.join("manus/bygglov-status.md").exists());
+    let mut written: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(
+        written,
+        ["lista.csv", "ut"],
+        "nothing beside the output folder"
+    );
+}
+
+/// A lone CR in a Kommentar cell ends the comment in the grammar; the import splits
+/// there too, so the text after it stays a comment and is no statement.
+#[test]
+fn a_lone_carriage_return_in_a_comment_injects_no_statement() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("lista.csv");
+    std::fs::write(
+        &csv,
+        "Förvaltning;Ärendetyp;Nivå;Kommentar\nBygg;Bygglov;1;\"bra\rrosa 6\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("ut");
+    let output = import(&csv, &out, &[]);
+    assert!(output.status.success(), "{}", text(&output));
+    let ruleset = Ruleset::load(&out).unwrap();
+    assert_eq!(ruleset.arendetyp("bygglov").unwrap().units[0].level, 1);
+    let file = std::fs::read_to_string(out.join("bygg.rosa")).unwrap();
+    assert!(!file.contains('\r'), "{file:?}");
+    assert!(file.contains("// rosa 6"), "{file}");
+}
+
+/// Control characters in a name reach neither the rule file nor the terminal.
+#[test]
+fn control_characters_in_names_reach_no_file_and_no_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("lista.csv");
+    std::fs::write(
+        &csv,
+        "Förvaltning;Ärendetyp;Nivå\nBygg\u{1b}[2J;Bygg\u{7}lov;1\nBygg\u{1b}[2J;Strand\u{1b}]0;x;nej\n",
+    )
+    .unwrap();
+    let out = dir.path().join("ut");
+    let output = import(&csv, &out, &["--verbose"]);
+    let said = text(&output);
+    assert!(output.status.success(), "{said}");
+    assert!(!said.contains(['\u{1b}', '\u{7}']), "{said:?}");
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let file = std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default();
+        assert!(
+            !file.contains(|c: char| c.is_control() && c != '\n'),
+            "{file:?}"
+        );
+    }
+}
+
+/// The import's own cell limit: a CSV of small cells past it is refused, naming it.
+#[test]
+fn a_file_past_the_cell_limit_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("stor.csv");
+    let mut body = String::from("Ärendetyp;ROSA\n");
+    let row = "a;".repeat(40);
+    let rows = 2_000_000 / 40 + 2;
+    body.reserve(rows * (row.len() + 1));
+    for _ in 0..rows {
+        body.push_str(&row);
+        body.push('\n');
+    }
+    std::fs::write(&csv, body).unwrap();
+    let out = dir.path().join("ut");
+    let output = import(&csv, &out, &[]);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("fler än 2 000 000 celler med värden"),
+        "{said}"
+    );
+    assert!(said.contains("bladet `stor`"), "{said}");
+    assert!(!out.exists());
+}
+
+/// A FIFO named as the input is refused at once, not waited on.
+#[cfg(unix)]
+#[test]
+fn a_fifo_as_input_is_refused_without_hanging() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("lista.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let out = dir.path().join("ut");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rosa"))
+        .args([
+            "import",
+            fifo.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed().as_secs() > 20 {
+            child.kill().unwrap();
+            panic!("rosa import hangs on a FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(said.contains("är inte en vanlig fil"), "{said}");
+    assert!(!out.exists());
+}
+
+/// A cell over Excel's 32 767 characters is named (unit and column) before the
+/// workbook is built.
+#[test]
+fn an_export_cell_over_excels_limit_names_its_unit_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("lista.csv");
+    std::fs::write(&csv, "Förvaltning;Ärendetyp;Nivå\nBygg;Bygglov;1\n").unwrap();
+    let rules = dir.path().join("regler");
+    assert!(import(&csv, &rules, &[]).status.success());
+    let file = rules.join("bygg.rosa");
+    let source = std::fs::read_to_string(&file).unwrap();
+    let comment = format!("        // {}\n", "lång kommentar ".repeat(200));
+    let long = source.replacen(
+        "\"Bygglov\" {\n",
+        &format!("\"Bygglov\" {{\n{}", comment.repeat(12)),
+        1,
+    );
+    assert_ne!(long, source, "the comment went in");
+    std::fs::write(&file, long).unwrap();
+    let book = dir.path().join("export.xlsx");
+    let output = export(&rules, &book);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("ärendetypen `Bygglov` i förvaltningen `Bygg` har mer än 32 767 tecken i kolumnen `Kommentar`"),
+        "{said}"
+    );
+    assert!(!book.exists());
+}
+
+#[test]
+fn a_one_line_policy_sheet_is_one_rad() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("policy.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "Ärendetyp").unwrap();
+    sheet.write_string(0, 1, "ROSA").unwrap();
+    sheet.write_string(1, 0, "Bygglov").unwrap();
+    sheet.write_number(1, 1, 1).unwrap();
+    let policy = book.add_worksheet();
+    policy.write_string(0, 0, "Regelrad").unwrap();
+    policy
+        .write_string(1, 0, "kundtjänst \"Exempelkommun\"")
+        .unwrap();
+    book.save(&path).unwrap();
+    let output = import(&path, &dir.path().join("ut"), &["--verbose"]);
+    let said = text(&output);
+    assert!(said.contains("policyn (1 rad)"), "{said}");
+}

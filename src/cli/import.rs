@@ -69,7 +69,7 @@ pub(super) fn run(args: Args) -> u8 {
     };
     let report = &imported.report;
     if args.verbose {
-        out!("{}", report.render());
+        out!("{}", rosa::terminal_safe(&report.render()));
     } else {
         let skipped: Vec<_> = report
             .entries
@@ -77,7 +77,8 @@ pub(super) fn run(args: Args) -> u8 {
             .filter(|e| e.kind == Kind::Skipped)
             .collect();
         for e in &skipped {
-            outln!("blad `{}` {}: hoppades över: {}", e.sheet, e.at, e.text);
+            let line = format!("blad `{}` {}: hoppades över: {}", e.sheet, e.at, e.text);
+            outln!("{}", rosa::terminal_safe(&line));
         }
     }
     let hint = if args.verbose {

@@ -62,11 +62,63 @@ pub fn export_xlsx(ruleset: &Ruleset, out: &Path) -> Result<Vec<ExportWarning>, 
             crate::numbers::count(ruleset.scripts().len(), "manus", "manus")
         )));
     }
+    if let Some(problem) = too_long_cell(&rows, &policy) {
+        return Err(problem);
+    }
     let bytes = workbook(&rows, &policy, ruleset.policy().scale)
         .map_err(|e| format!("kunde inte bygga arbetsboken: {e}"))?;
     crate::files::write_file(out, &bytes)
         .map_err(|e| format!("filen `{}` {}", out.display(), e.reason()))?;
     Ok(warnings)
+}
+
+/// The most characters an Excel cell holds.
+const MAX_EXCEL_CELL_CHARS: usize = 32_767;
+
+/// The first cell longer than Excel allows, said with the unit and column it belongs to
+/// (checked before building, so the author learns which text to shorten).
+fn too_long_cell(rows: &[Cells], policy: &[String]) -> Option<String> {
+    let limit = crate::numbers::sv(MAX_EXCEL_CELL_CHARS as f64, 0);
+    for cells in rows {
+        for (column, text) in cells {
+            if text.chars().count() > MAX_EXCEL_CELL_CHARS {
+                let header = EXPORT_HEADERS
+                    .iter()
+                    .find(|(c, _)| c == column)
+                    .map_or("", |(_, h)| *h);
+                return Some(format!(
+                    "{} har mer än {limit} tecken i kolumnen `{header}`, det mesta en Excel-cell rymmer: korta texten och exportera igen",
+                    unit_named(cells)
+                ));
+            }
+        }
+    }
+    policy.iter().enumerate().find_map(|(i, line)| {
+        (line.chars().count() > MAX_EXCEL_CELL_CHARS).then(|| {
+            format!(
+                "policyns rad {} har mer än {limit} tecken, det mesta en Excel-cell rymmer: korta den och exportera igen",
+                i + 1
+            )
+        })
+    })
+}
+
+/// `ärendetypen `Bygglov` i förvaltningen `Bygg``, for a row's cells.
+fn unit_named(cells: &Cells) -> String {
+    let get = |column: Column| {
+        cells
+            .iter()
+            .find(|(c, _)| *c == column)
+            .map(|(_, text)| crate::bounds::bounded(text))
+    };
+    let forvaltning = get(Column::Forvaltning).unwrap_or_default();
+    match (get(Column::Arendetyp), get(Column::Delmoment)) {
+        (Some(typ), Some(part)) => {
+            format!("delmomentet `{part}` i ärendetypen `{typ}` (förvaltningen `{forvaltning}`)")
+        }
+        (Some(typ), None) => format!("ärendetypen `{typ}` i förvaltningen `{forvaltning}`"),
+        _ => format!("förvaltningen `{forvaltning}`"),
+    }
 }
 
 fn inside(c: &Comment, b: &Block) -> bool {

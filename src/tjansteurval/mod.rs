@@ -16,7 +16,7 @@ mod write;
 
 pub use export::{ExportWarning, export_xlsx};
 pub use header::Column;
-pub use read::{MAX_CELL_CHARS, MAX_CSV_BYTES, MAX_ROWS};
+pub use read::{MAX_CELL_CHARS, MAX_CELLS, MAX_CSV_BYTES, MAX_NOTES, MAX_ROWS, MAX_TEXT_BYTES};
 pub use report::{Entry, Kind, Report};
 
 use crate::diagnostics::Diagnostics;
@@ -71,7 +71,10 @@ pub fn import(
                 &sheet.name,
                 "bladet",
                 Kind::Read,
-                format!("policyn ({} rader)", lines.len()),
+                format!(
+                    "policyn ({})",
+                    crate::numbers::count(lines.len(), "rad", "rader")
+                ),
             );
             policy = Some(lines);
             continue;
@@ -310,6 +313,12 @@ impl Imported {
         std::fs::create_dir(staging)
             .map_err(|e| ImportError(format!("kunde inte skapa `{}`: {e}", staging.display())))?;
         for (path, text) in &self.files {
+            if !is_plain_relative(path) {
+                return Err(ImportError(format!(
+                    "rosa skriver inte filen `{}`: en sökväg i regeluppsättningen får bara bestå av vanliga namn (inte `..`, `/` först eller tom)",
+                    crate::bounds::bounded(path)
+                )));
+            }
             let full = staging.join(path);
             if let Some(parent) = full.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| {
@@ -376,6 +385,16 @@ impl Imported {
         let _ = std::fs::remove_dir_all(&staging);
         result
     }
+}
+
+/// Whether `path` stays inside the directory it is joined to: only plain names, no
+/// `..`, root, prefix or `.`, and no control characters.
+fn is_plain_relative(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains(char::is_control)
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
 /// `dir`'s sibling `.dir.import-PID`, where the files are written before they are checked.
@@ -472,4 +491,41 @@ pub struct DecisionChange {
     pub before: String,
     /// The outcome after.
     pub after: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_relative_paths_are_written() {
+        for good in ["kundtjanst.rosa", "manus/bygglov.md", "manus/a/b.md"] {
+            assert!(is_plain_relative(good), "{good}");
+        }
+        for bad in [
+            "",
+            "/tmp/pwn.rosa",
+            "../pwn.rosa",
+            "manus/../../pwn.md",
+            "./x.rosa",
+            "x\u{1b}.rosa",
+        ] {
+            assert!(!is_plain_relative(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_file_outside_the_staging_directory_is_refused_and_nothing_is_written() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let imported = Imported {
+            files: vec![("../utanfor.rosa".to_string(), String::new())],
+            report: Report::default(),
+            origins: Vec::new(),
+        };
+        let target = dir.path().join("regler");
+        let refused = imported.write(&target).expect_err("refused");
+        assert!(refused.0.contains("vanliga namn"), "{refused}");
+        assert!(!dir.path().join("utanfor.rosa").exists());
+        assert!(!target.exists());
+    }
 }

@@ -2,7 +2,7 @@
 //! the dry-run's Excel logs are read) or a CSV file, with the same bounds.
 
 use super::ImportError;
-use crate::dryrun::{MAX_CELLS, MAX_UNPACKED_BYTES, column_letters, zip_parts};
+use crate::dryrun::{MAX_UNPACKED_BYTES, column_letters, zip_parts};
 use calamine::{Data, Reader, Xlsx};
 use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -16,6 +16,76 @@ pub const MAX_CELL_CHARS: usize = 4_000;
 
 /// The largest CSV file read (a CSV of [`MAX_ROWS`] rows is far smaller).
 pub const MAX_CSV_BYTES: u64 = 64 << 20;
+
+/// The most cells with a value (text, number, date, error value or formula) read from
+/// one file, all sheets together: a tjänsteurval has thousands.
+pub const MAX_CELLS: u64 = 2_000_000;
+
+/// The most cell text kept from one file, in bytes: [`MAX_CELLS`] cells of
+/// [`MAX_CELL_CHARS`] would be tens of GiB, shared strings make such a file small.
+pub const MAX_TEXT_BYTES: u64 = 256 << 20;
+
+/// The most notes (cut cells, formulas, dates) kept per sheet; the rest are counted.
+pub const MAX_NOTES: usize = 1_000;
+
+/// What one file may still hold: cells and bytes of text, over all its sheets.
+#[derive(Debug, Default)]
+struct Budget {
+    cells: u64,
+    bytes: u64,
+}
+
+impl Budget {
+    /// Count one cell with a value, of `bytes` text kept, in sheet `sheet`.
+    fn take(&mut self, path: &Path, sheet: &str, bytes: usize) -> Result<(), ImportError> {
+        self.cells += 1;
+        self.bytes = self.bytes.saturating_add(bytes as u64);
+        let what = if self.cells > MAX_CELLS {
+            format!(
+                "fler än {} celler med värden",
+                crate::numbers::sv(MAX_CELLS as f64, 0)
+            )
+        } else if self.bytes > MAX_TEXT_BYTES {
+            format!("mer än {} MiB celltext", MAX_TEXT_BYTES >> 20)
+        } else {
+            return Ok(());
+        };
+        Err(ImportError(format!(
+            "`{}` har {what} (räknat till och med bladet `{sheet}`), gränsen för ett tjänsteurval: filen läses inte",
+            path.display()
+        )))
+    }
+}
+
+/// A sheet's notes, at most [`MAX_NOTES`]; the rest only counted.
+#[derive(Debug, Default)]
+struct Notes {
+    kept: Vec<(String, String)>,
+    more: usize,
+}
+
+impl Notes {
+    fn push(&mut self, at: String, text: String) {
+        if self.kept.len() < MAX_NOTES {
+            self.kept.push((at, text));
+        } else {
+            self.more += 1;
+        }
+    }
+
+    fn finish(mut self) -> Vec<(String, String)> {
+        if self.more > 0 {
+            self.kept.push((
+                "bladet".to_string(),
+                format!(
+                    "och {} till som inte visas",
+                    crate::numbers::count(self.more, "anmärkning", "anmärkningar")
+                ),
+            ));
+        }
+        self.kept
+    }
+}
 
 /// One sheet: its name, its rows with a value in sheet order, and what was noticed
 /// while reading (formulas, cut cells, merged cells).
@@ -54,7 +124,11 @@ pub(crate) fn address(row: u32, col: u32) -> String {
 pub(crate) fn read(path: &Path) -> Result<Vec<Sheet>, ImportError> {
     let shown = path.display();
     let io = |e: std::io::Error| ImportError(format!("kunde inte läsa `{shown}`: {e}"));
-    let mut file = std::fs::File::open(path).map_err(io)?;
+    // Only a regular file: a FIFO or device named as the input would hang the import.
+    let (mut file, _) = crate::files::open_regular(path).map_err(|refusal| match refusal {
+        crate::files::Refusal::Io(e) => io(e),
+        other => ImportError(format!("`{shown}` {}", other.reason())),
+    })?;
     let mut magic = [0u8; 8];
     let got = file.read(&mut magic).map_err(io)?;
     file.seek(SeekFrom::Start(0)).map_err(io)?;
@@ -79,9 +153,9 @@ fn read_xlsx(path: &Path, mut file: std::fs::File) -> Result<Vec<Sheet>, ImportE
     })?;
     let names = workbook.sheet_names();
     let mut sheets = Vec::new();
-    let mut cells_read = 0u64;
+    let mut budget = Budget::default();
     for name in names {
-        let mut sheet = read_sheet(path, &name, &mut workbook, &mut cells_read)?;
+        let mut sheet = read_sheet(path, &name, &mut workbook, &mut budget)?;
         if let Ok(regions) = workbook.merge_cells_by_sheet_name(&name) {
             sheet.merged = regions
                 .iter()
@@ -98,7 +172,7 @@ fn read_sheet<RS: Read + Seek>(
     path: &Path,
     name: &str,
     workbook: &mut Xlsx<RS>,
-    cells_read: &mut u64,
+    budget: &mut Budget,
 ) -> Result<Sheet, ImportError> {
     let unreadable = |e: &dyn std::fmt::Display| {
         ImportError(format!(
@@ -113,6 +187,7 @@ fn read_sheet<RS: Read + Seek>(
         name: name.to_string(),
         ..Sheet::default()
     };
+    let mut notes = Notes::default();
     while let Some(cell) = reader
         .next_cell_with_formula_metadata()
         .map_err(|e| unreadable(&e))?
@@ -122,11 +197,15 @@ fn read_sheet<RS: Read + Seek>(
             return Err(too_large(path, name, row));
         }
         let value = Data::from(cell.value.clone());
+        if matches!(value, Data::Empty) && cell.formula.is_none() {
+            continue;
+        }
         let at = address(row, col);
         let text = match cell_text(&value) {
             Ok(text) => text,
             Err(problem) => {
-                sheet.notes.push((at, problem));
+                budget.take(path, name, 0)?;
+                notes.push(at, problem);
                 continue;
             }
         };
@@ -139,18 +218,17 @@ fn read_sheet<RS: Read + Seek>(
                     crate::bounds::bounded(&text)
                 )
             };
-            sheet.notes.push((at.clone(), note));
+            notes.push(at.clone(), note);
         }
         if text.trim().is_empty() {
+            budget.take(path, name, 0)?;
             continue;
         }
-        *cells_read += 1;
-        if *cells_read > MAX_CELLS {
-            return Err(too_large(path, name, row));
-        }
-        let text = cut(text, &at, &mut sheet.notes);
+        let text = cut(text, &at, &mut notes);
+        budget.take(path, name, text.len())?;
         push_cell(&mut sheet.rows, row, col, text);
     }
+    sheet.notes = notes.finish();
     for row in &mut sheet.rows {
         row.cells.sort_by_key(|(c, _)| *c);
     }
@@ -168,13 +246,13 @@ fn push_cell(rows: &mut Vec<Row>, row: u32, col: u32, text: String) {
     }
 }
 
-fn cut(text: String, at: &str, notes: &mut Vec<(String, String)>) -> String {
+fn cut(text: String, at: &str, notes: &mut Notes) -> String {
     match text.char_indices().nth(MAX_CELL_CHARS) {
         Some((end, _)) => {
-            notes.push((
+            notes.push(
                 at.to_string(),
                 format!("cellen är längre än {MAX_CELL_CHARS} tecken; resten läses inte"),
-            ));
+            );
             text[..end].to_string()
         }
         None => text,
@@ -243,8 +321,12 @@ fn read_csv(path: &Path, file: std::fs::File) -> Result<Vec<Sheet>, ImportError>
             "`{shown}` är varken en Excel-arbetsbok (.xlsx) eller en textfil (CSV): rosa kan inte läsa den"
         )));
     }
-    let mut notes = Vec::new();
+    let mut notes = Notes::default();
     let text = decode(bytes, &mut notes);
+    let name = path
+        .file_stem()
+        .map_or_else(|| "CSV".to_string(), |s| s.to_string_lossy().into_owned());
+    let mut budget = Budget::default();
     let delimiter = guess_delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -271,27 +353,25 @@ fn read_csv(path: &Path, file: std::fs::File) -> Result<Vec<Sheet>, ImportError>
             }
             let col = u32::try_from(col).unwrap_or(u32::MAX);
             let at = address(index, col);
-            row.cells
-                .push((col, cut(field.to_string(), &at, &mut notes)));
+            let text = cut(field.to_string(), &at, &mut notes);
+            budget.take(path, &name, text.len())?;
+            row.cells.push((col, text));
         }
         if !row.cells.is_empty() {
             rows.push(row);
         }
     }
-    let name = path
-        .file_stem()
-        .map_or_else(|| "CSV".to_string(), |s| s.to_string_lossy().into_owned());
     Ok(vec![Sheet {
         name,
         rows,
-        notes,
+        notes: notes.finish(),
         merged: Vec::new(),
     }])
 }
 
 /// UTF-8 (with or without Excel's BOM), else Windows-1252 as Excel writes "CSV" on a
 /// Swedish Windows, said in the report.
-fn decode(bytes: Vec<u8>, notes: &mut Vec<(String, String)>) -> String {
+fn decode(bytes: Vec<u8>, notes: &mut Notes) -> String {
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => rest.to_vec(),
         None => bytes,
@@ -299,11 +379,11 @@ fn decode(bytes: Vec<u8>, notes: &mut Vec<(String, String)>) -> String {
     match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
-            notes.push((
+            notes.push(
                 "filen".to_string(),
                 "är inte UTF-8; läst som Windows-1252 (Excels \"CSV (semikolonavgränsad)\")"
                     .to_string(),
-            ));
+            );
             e.into_bytes().iter().map(|&b| windows_1252(b)).collect()
         }
     }
@@ -332,5 +412,44 @@ fn guess_delimiter(text: &str) -> u8 {
         b','
     } else {
         b';'
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_budget_refuses_too_many_cells_and_too_much_text() {
+        let path = Path::new("lista.xlsx");
+        let mut cells = Budget {
+            cells: MAX_CELLS - 1,
+            bytes: 0,
+        };
+        assert!(cells.take(path, "Blad1", 1).is_ok());
+        let refused = cells.take(path, "Blad1", 1).expect_err("one cell too many");
+        assert!(refused.0.contains("fler än 2 000 000 celler"), "{refused}");
+        assert!(refused.0.contains("bladet `Blad1`"), "{refused}");
+        let mut text = Budget::default();
+        assert!(text.take(path, "Blad2", 200 << 20).is_ok());
+        let refused = text
+            .take(path, "Blad2", 100 << 20)
+            .expect_err("too much text");
+        assert!(refused.0.contains("mer än 256 MiB celltext"), "{refused}");
+        assert!(refused.0.contains("bladet `Blad2`"), "{refused}");
+    }
+
+    #[test]
+    fn notes_past_the_cap_are_counted() {
+        let mut notes = Notes::default();
+        for i in 0..MAX_NOTES + 2 {
+            notes.push(format!("A{i}"), "en formel".to_string());
+        }
+        let kept = notes.finish();
+        assert_eq!(kept.len(), MAX_NOTES + 1);
+        assert_eq!(
+            kept.last().map(|(_, t)| t.as_str()),
+            Some("och 2 anmärkningar till som inte visas")
+        );
     }
 }

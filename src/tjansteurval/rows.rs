@@ -149,6 +149,30 @@ impl Reader<'_> {
         self.layout.col(column).map_or("", |c| row.cell(c).trim())
     }
 
+    /// An id column's cell, if it has one that is an identifier. Any other cell is said
+    /// and passed over (the id is then made from the name): an id becomes rule text and
+    /// a file name, so a cell like `x "n" {` or `../x` must never reach either.
+    fn id_cell<'r>(&mut self, row: &'r Row, column: Column) -> Option<&'r str> {
+        let text = self.cell(row, column);
+        if text.is_empty() {
+            return None;
+        }
+        if values::is_ident(text) {
+            return Some(text);
+        }
+        let at = self.at(row, column);
+        self.say(
+            &at,
+            Kind::Skipped,
+            format!(
+                "`{}` är inget id: ett id börjar med en bokstav och har bara bokstäver, siffror, `-` och `_` (högst {} tecken); id:t görs av namnet i stället",
+                crate::bounds::bounded(&clean_name(text)),
+                values::MAX_ID_BYTES
+            ),
+        );
+        None
+    }
+
     fn at(&self, row: &Row, column: Column) -> String {
         address(row.index, self.layout.col(column).unwrap_or(0))
     }
@@ -199,8 +223,8 @@ impl Reader<'_> {
             row: row.index,
         };
         if !forv_name.is_empty() {
-            let id = self.cell(row, Column::ForvaltningId);
-            let index = self.forvaltning(forv_name, (!id.is_empty()).then_some(id), origin.clone());
+            let id = self.id_cell(row, Column::ForvaltningId);
+            let index = self.forvaltning(forv_name, id, origin.clone());
             if self.forv != Some(index) {
                 self.typ = None;
             }
@@ -250,13 +274,8 @@ impl Reader<'_> {
                 }
             }
         } else {
-            let id = self.cell(row, Column::ArendetypId);
-            self.arendetyp(
-                forv,
-                type_name,
-                (!id.is_empty()).then_some(id),
-                origin.clone(),
-            )
+            let id = self.id_cell(row, Column::ArendetypId);
+            self.arendetyp(forv, type_name, id, origin.clone())
         };
         self.typ = Some(typ);
         if part_name.is_empty() {
@@ -339,14 +358,10 @@ impl Reader<'_> {
         name: &str,
         origin: Origin,
     ) {
-        let id_cell = self.cell(row, Column::DelmomentId);
+        let id_cell = self.id_cell(row, Column::DelmomentId);
         let t = &self.rows.forvaltningar[forv].types[typ];
         let (type_id, type_name) = (t.head.id.clone(), t.head.name.clone());
-        let wanted = if id_cell.is_empty() {
-            values::id_from(name)
-        } else {
-            id_cell.to_string()
-        };
+        let wanted = id_cell.map_or_else(|| values::id_from(name), str::to_string);
         let id = unique(&wanted, |c| t.parts.iter().any(|p| p.id == c));
         if id != wanted {
             self.say(
@@ -496,7 +511,8 @@ impl Reader<'_> {
             Some(false) => return,
             Some(true) => (format!("manus/{script_name}.md"), placeholder),
             None if text.ends_with(".md")
-                && !text.contains(['"', '\n', '\\'])
+                && !text.contains(['"', '\\'])
+                && !text.contains(char::is_control)
                 && !text.contains("..") =>
             {
                 let path = if text.starts_with("manus/") {
@@ -623,7 +639,7 @@ impl Reader<'_> {
                         ),
                     );
                     unit.lines
-                        .push(format!("vidarekoppla kö \"{}\"", text.trim()));
+                        .push(format!("vidarekoppla kö \"{}\"", clean_name(text)));
                     forwards = true;
                 }
                 _ => self.say(
@@ -652,12 +668,14 @@ impl Reader<'_> {
             }
         }
         let comment = self.cell(row, Column::Kommentar);
+        // Split on a lone CR too: the grammar ends a comment there, so the rest of such
+        // a line would be read as a statement.
         unit.comments.extend(
             comment
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_string),
+                .split(['\n', '\r'])
+                .map(without_controls)
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty()),
         );
         forwards
     }
@@ -665,14 +683,9 @@ impl Reader<'_> {
     fn sokord(&mut self, row: &Row) -> Vec<String> {
         let text = self.cell(row, Column::Sokord);
         if text.contains('"') {
-            return text
-                .split('"')
-                .skip(1)
-                .step_by(2)
-                .map(str::to_string)
-                .collect();
+            return text.split('"').skip(1).step_by(2).map(clean_name).collect();
         }
-        values::list(text)
+        values::list(text).iter().map(|w| clean_name(w)).collect()
     }
 
     fn forvaltning(&mut self, name: &str, id: Option<&str>, origin: Origin) -> usize {
@@ -758,9 +771,10 @@ fn unique(wanted: &str, taken: impl Fn(&str) -> bool) -> String {
         .unwrap_or_default()
 }
 
-/// A name for a quoted string: one line, no double quotes.
+/// A name for a quoted string: one line, no double quotes, no control characters.
 fn clean_name(name: &str) -> String {
-    name.split_whitespace()
+    without_controls(name)
+        .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .replace('"', "'")
@@ -769,7 +783,18 @@ fn clean_name(name: &str) -> String {
 /// A cell written as rule-language text: one line, and no braces outside quotes (a brace
 /// would open or close a block of its own).
 fn one_line(text: &str) -> Option<String> {
-    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let line = without_controls(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let outside_quotes = line.split('"').step_by(2).collect::<String>();
     (!outside_quotes.contains(['{', '}']) && !line.is_empty()).then_some(line)
+}
+
+/// `text` with every control character made a space (a tab or line break separates
+/// words; ESC, BEL and a lone CR must reach neither rule text nor a terminal).
+fn without_controls(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }

@@ -224,6 +224,20 @@ pub fn id_from(name: &str) -> String {
     }
 }
 
+/// The longest id cell taken as it is, in bytes: ids become file names (`{id}.rosa`,
+/// `manus/{ärendetyp}-{delmoment}.md`), which the file system caps at 255 bytes.
+pub const MAX_ID_BYTES: usize = 100;
+
+/// Whether an id cell is an identifier as the grammar's `ident` has it (a letter or `_`,
+/// then letters, digits, `_` and `-`): only such a cell is rule text and a file name.
+pub fn is_ident(text: &str) -> bool {
+    text.len() <= MAX_ID_BYTES
+        && text.starts_with(|c: char| c.is_alphabetic() || c == '_')
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+}
+
 /// An identifier for a system or channel name (`Ecos 2` → `Ecos-2`); `None` when the
 /// name has nothing to make one from.
 pub fn ident(name: &str) -> Option<String> {
@@ -303,5 +317,18 @@ mod tests {
         assert_eq!(id_from("Öppen förskola"), "oppen-forskola");
         assert_eq!(id_from("  "), "namnlos");
         assert_eq!(ident("Ecos 2").as_deref(), Some("Ecos-2"));
+        assert!(is_ident("bygg_lov-2"));
+        assert!(is_ident("ärende"));
+        for bad in [
+            "",
+            "2bygg",
+            "x \"n\" {\n// /../../../tmp/pwn",
+            "../x",
+            "a/b",
+            "a.b",
+        ] {
+            assert!(!is_ident(bad), "{bad:?}");
+        }
+        assert!(!is_ident(&"a".repeat(MAX_ID_BYTES + 1)));
     }
 }
