@@ -3,6 +3,7 @@
 
 use super::ImportError;
 use super::read::{Row, Sheet, address};
+use super::values::fold;
 
 /// A column the importer reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -94,31 +95,6 @@ pub const EXPORT_HEADERS: &[(Column, &str)] = &[
     (Column::ArendetypId, "Ärendetyp-id"),
     (Column::DelmomentId, "Delmoment-id"),
 ];
-
-/// Lower case, å/ä→a, ö→o, é→e, everything else but letters and digits a single space;
-/// text in parentheses dropped (`ROSA-nivå (1–6)` → `rosa niva`).
-pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut depth = 0u32;
-    for c in text.chars().flat_map(char::to_lowercase) {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            _ if depth > 0 => {}
-            'å' | 'ä' | 'á' | 'à' => out.push('a'),
-            'ö' | 'ø' | 'ó' => out.push('o'),
-            'é' | 'è' | 'ë' => out.push('e'),
-            'ü' => out.push('u'),
-            c if c.is_alphanumeric() => out.push(c),
-            _ => {
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                }
-            }
-        }
-    }
-    out.trim().to_string()
-}
 
 /// The column a header cell names, and the period it names (`Antal per år` → `år`).
 pub fn recognise(cell: &str) -> Option<(Column, Option<super::values::Period>)> {

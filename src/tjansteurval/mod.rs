@@ -184,7 +184,7 @@ fn drop_types_without_level(found: &mut rows::Rows, report: &mut Report) {
 
 fn policy_lines(sheet: &read::Sheet) -> Option<Vec<String>> {
     let first = sheet.rows.first()?;
-    if header::fold(first.cell(0)) != header::fold(POLICY_HEADER) {
+    if values::fold(first.cell(0)) != values::fold(POLICY_HEADER) {
         return None;
     }
     Some(

@@ -585,7 +585,7 @@ impl Reader<'_> {
             return;
         }
         let at = self.at(row, Column::Tid);
-        let folded = super::header::fold(text);
+        let folded = super::values::fold(text);
         let only_minutes = folded
             .split(' ')
             .all(|w| w.chars().all(|c| c.is_ascii_digit()) || w == "min" || w == "ca");
@@ -620,7 +620,7 @@ impl Reader<'_> {
         let text = self.cell(row, Column::Vidarekoppla);
         if !text.is_empty() {
             let at = self.at(row, Column::Vidarekoppla);
-            let first = super::header::fold(text);
+            let first = super::values::fold(text);
             let written = ["till ", "ko ", "telefon ", "e post "]
                 .iter()
                 .any(|w| first.starts_with(w));

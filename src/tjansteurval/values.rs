@@ -1,8 +1,6 @@
 //! Cell values read as a person reads them: `ca 40`, `20–30`, `2,5`, `nivå 3`, `3-4`,
 //! `40/mån`; each reading that is not the plain value is said in words.
 
-use super::header::fold;
-
 /// A frekvens period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {
@@ -256,6 +254,31 @@ pub fn ident(name: &str) -> Option<String> {
     joined
         .starts_with(|c: char| c.is_alphabetic() || c == '_')
         .then_some(joined)
+}
+
+/// Lower case, å/ä→a, ö→o, é→e, everything else but letters and digits a single space;
+/// text in parentheses dropped (`ROSA-nivå (1–6)` → `rosa niva`).
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0u32;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth > 0 => {}
+            'å' | 'ä' | 'á' | 'à' => out.push('a'),
+            'ö' | 'ø' | 'ó' => out.push('o'),
+            'é' | 'è' | 'ë' => out.push('e'),
+            'ü' => out.push('u'),
+            c if c.is_alphanumeric() => out.push(c),
+            _ => {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+        }
+    }
+    out.trim().to_string()
 }
 
 #[cfg(test)]
