@@ -14,8 +14,8 @@ macro_rules! outln {
 mod check;
 mod decide;
 mod dryrun;
-mod followup;
 mod export;
+mod followup;
 mod help;
 mod import;
 mod lsp;
