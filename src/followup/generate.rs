@@ -321,13 +321,50 @@ fn without_access(text: &str, system: &str) -> Option<String> {
     Some(lines.join("\n") + "\n")
 }
 
+/// One month's decision log as it is written.
+enum MonthLog {
+    Gzip(flate2::write::GzEncoder<Vec<u8>>),
+    Plain(Vec<u8>),
+}
+
+impl MonthLog {
+    /// Month `index` (0–11): the last one plain, as the live file is.
+    fn new(index: usize) -> MonthLog {
+        if index < 11 {
+            MonthLog::Gzip(flate2::write::GzEncoder::new(
+                Vec::new(),
+                flate2::Compression::default(),
+            ))
+        } else {
+            MonthLog::Plain(Vec::new())
+        }
+    }
+}
+
+impl std::io::Write for MonthLog {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            MonthLog::Gzip(gz) => gz.write(buf),
+            MonthLog::Plain(bytes) => bytes.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            MonthLog::Gzip(gz) => gz.flush(),
+            MonthLog::Plain(_) => Ok(()),
+        }
+    }
+}
+
 /// The year being written: decision-log lines per month and the export's rows.
 struct Year<'a> {
     current: &'a Ruleset,
     earlier: &'a Ruleset,
     engines: [Engine; 2],
     change: jiff::civil::Date,
-    months: Vec<Vec<u8>>,
+    /// January–November compressed as they are written, December plain.
+    months: Vec<MonthLog>,
     export: Vec<u8>,
     planted: Planted,
     /// The units whose rows are planted: (ärendetyp, delmoment).
@@ -367,7 +404,7 @@ impl<'a> Year<'a> {
             earlier,
             engines: [engine, Engine::new(earlier)],
             change,
-            months: vec![Vec::new(); 12],
+            months: (0..12).map(MonthLog::new).collect(),
             export: "tid,arendetyp,delmoment,kanal,resultat,enkel,besvarad\n".into(),
             planted,
             not_followed,
@@ -505,7 +542,7 @@ impl<'a> Year<'a> {
         }
         let out = &mut self.months[month];
         let _ = serde_json::to_writer(&mut *out, &line);
-        out.push(b'\n');
+        let _ = out.write_all(b"\n");
         self.planted.lines += 1;
     }
 
@@ -563,18 +600,13 @@ impl<'a> Year<'a> {
         let logs = dir.join("loggar");
         std::fs::create_dir_all(&logs).map_err(|e| err(e.to_string()))?;
         let year = self.change.year();
-        for (m, lines) in self.months.iter().enumerate() {
-            let (name, bytes) = if m < 11 {
-                let mut gz =
-                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-                gz.write_all(lines).map_err(|e| err(e.to_string()))?;
-                let bytes = gz.finish().map_err(|e| err(e.to_string()))?;
-                (format!("beslut-{year:04}-{:02}.jsonl.gz", m + 1), bytes)
-            } else {
-                (
-                    format!("beslut-{year:04}-{:02}.jsonl", m + 1),
-                    lines.clone(),
-                )
+        for (m, log) in std::mem::take(&mut self.months).into_iter().enumerate() {
+            let (name, bytes) = match log {
+                MonthLog::Gzip(gz) => (
+                    format!("beslut-{year:04}-{:02}.jsonl.gz", m + 1),
+                    gz.finish().map_err(|e| err(e.to_string()))?,
+                ),
+                MonthLog::Plain(bytes) => (format!("beslut-{year:04}-{:02}.jsonl", m + 1), bytes),
             };
             let path = logs.join(name);
             crate::files::write_file(&path, &bytes).map_err(|e| err(e.reason()))?;
