@@ -323,7 +323,7 @@ fn without_access(text: &str, system: &str) -> Option<String> {
 
 /// One month's decision log as it is written.
 enum MonthLog {
-    Gzip(flate2::write::GzEncoder<Vec<u8>>),
+    Gzip(Box<flate2::write::GzEncoder<Vec<u8>>>),
     Plain(Vec<u8>),
 }
 
@@ -331,10 +331,10 @@ impl MonthLog {
     /// Month `index` (0–11): the last one plain, as the live file is.
     fn new(index: usize) -> MonthLog {
         if index < 11 {
-            MonthLog::Gzip(flate2::write::GzEncoder::new(
+            MonthLog::Gzip(Box::new(flate2::write::GzEncoder::new(
                 Vec::new(),
                 flate2::Compression::default(),
-            ))
+            )))
         } else {
             MonthLog::Plain(Vec::new())
         }
