@@ -133,7 +133,7 @@ pub fn generate(
 /// Refuse an output folder that has files (nothing is overwritten) or lies inside the
 /// ruleset's directory (the copy of the rules would be read as part of them).
 fn check_output_dir(root: &Path, dir: &Path) -> Result<(), super::FollowupError> {
-    let shown = || crate::terminal_safe(&dir.display().to_string()).into_owned();
+    let shown = || crate::terminal::terminal_safe(&dir.display().to_string()).into_owned();
     if std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some()) {
         return Err(super::FollowupError(format!(
             "`{}` finns redan och är inte tom; rosa skriver inte över befintliga filer (välj ett nytt katalognamn)",
@@ -259,7 +259,7 @@ fn write_earlier(current: &Ruleset, system: &str, out: &Path) -> Result<(), supe
         let target = inside(out, &relative).ok_or_else(|| {
             err(format!(
                 "filen `{}` ligger utanför regelkatalogen",
-                crate::terminal_safe(&relative.display().to_string())
+                crate::terminal::terminal_safe(&relative.display().to_string())
             ))
         })?;
         if let Some(parent) = target.parent() {
@@ -269,7 +269,7 @@ fn write_earlier(current: &Ruleset, system: &str, out: &Path) -> Result<(), supe
         crate::files::write_file(&target, text.as_bytes()).map_err(|e| {
             err(format!(
                 "kan inte kopiera reglerna: `{}` {}",
-                crate::terminal_safe(&target.display().to_string()),
+                crate::terminal::terminal_safe(&target.display().to_string()),
                 e.reason()
             ))
         })?;

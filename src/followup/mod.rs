@@ -85,7 +85,7 @@ fn nothing_counted(rejected: u64, read: &[decisions::FileRead]) -> FollowupError
     let text = match (rejected, read.iter().find(|f| f.problem.is_some())) {
         (0, Some(file)) => format!(
             "beslutsloggen `{}` {}",
-            crate::terminal_safe(&file.path.display().to_string()),
+            crate::terminal::terminal_safe(&file.path.display().to_string()),
             file.problem.as_deref().unwrap_or_default()
         ),
         (0, None) => "beslutsloggarna är tomma".to_string(),
