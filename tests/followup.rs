@@ -136,6 +136,151 @@ fn financing_shares_are_the_hours_done_and_sum_to_one() {
 }
 
 #[test]
+fn ruleset_ids_and_times_from_the_log_are_bounded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ruleset = small_ruleset(&dir.path().join("regler"));
+    let id = ruleset.id();
+    let mut log = line(id, "2026-03-02T08:15:00.000Z", Some("t1"), "kundtjanst");
+    for i in 0..150 {
+        let other = format!("{i:03}{}", "x".repeat(100));
+        log += &line(&other, "2026-03-02T08:15:00.000Z", Some("t1"), "kundtjanst");
+    }
+    for time in ["1970-01-01T00:00:00.000Z", "2200-01-01T00:00:00.000Z"] {
+        log += &line(id, time, Some("t1"), "kundtjanst");
+    }
+    let path = dir.path().join("beslut.jsonl");
+    std::fs::write(&path, log).expect("log");
+    let report = run(&ruleset, vec![path]);
+
+    assert_eq!((report.lines.counted, report.lines.rejected), (151, 2));
+    assert!(report.rulesets.len() <= 101, "{}", report.rulesets.len());
+    assert!(report.rulesets.iter().all(|r| r.id.chars().count() <= 64));
+    assert!(report.rulesets.iter().any(|r| r.id == "övriga"));
+    assert!(report.rulesets.iter().any(|r| r.id == id));
+    let lines: u64 = report.rulesets.iter().map(|r| r.lines).sum();
+    assert_eq!(lines, 151);
+}
+
+#[test]
+fn logs_without_a_counted_line_say_why_in_swedish() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ruleset = small_ruleset(&dir.path().join("regler"));
+    let error = |text: &str| {
+        let path = dir.path().join("beslut.jsonl");
+        std::fs::write(&path, text).expect("log");
+        followup::run(
+            &ruleset,
+            &[],
+            &Options {
+                logs: vec![path],
+                ..Options::default()
+            },
+        )
+        .expect_err("nothing to count")
+        .0
+    };
+    assert_eq!(error(""), "beslutsloggarna är tomma");
+    assert!(error("x\n").contains("(1 rad läst och avvisad)"));
+    assert!(error("x\ny\n").contains("(2 rader lästa, alla avvisade)"));
+}
+
+#[test]
+fn generating_refuses_a_used_folder_one_inside_the_rules_and_too_many_contacts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = dir.path().join("regler");
+    let ruleset = small_ruleset(&rules);
+    let generate = |out: &Path, contacts: Option<u64>| {
+        followup::generate(
+            &ruleset,
+            &followup::GenerateOptions {
+                contacts,
+                ..followup::GenerateOptions::default()
+            },
+            out,
+        )
+        .expect_err("refused")
+        .0
+    };
+    let used = dir.path().join("anvand");
+    std::fs::create_dir_all(&used).expect("dir");
+    std::fs::write(used.join("arenden.csv"), "behåll mig").expect("write");
+    assert!(generate(&used, Some(10)).contains("inte tom"));
+    assert_eq!(
+        std::fs::read_to_string(used.join("arenden.csv")).expect("kept"),
+        "behåll mig"
+    );
+    assert!(generate(&rules, Some(10)).contains("inte tom"));
+    let inside = rules.join("ar").join("2026");
+    assert!(generate(&inside, Some(10)).contains("ligger i regelkatalogen"));
+    assert!(!rules.join("ar").exists());
+    let fresh = dir.path().join("ny");
+    assert!(generate(&fresh, Some(followup::MAX_CONTACTS + 1)).contains("10 000 000"));
+    assert!(!fresh.exists());
+}
+
+/// `rosa uppföljning ARGS`: exit code and standard error.
+fn cli(args: &[&std::ffi::OsStr]) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rosa"))
+        .arg("uppföljning")
+        .args(args)
+        .output()
+        .expect("rosa runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn the_cli_never_writes_through_a_link_and_tells_data_from_usage_problems() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = dir.path().join("regler");
+    let ruleset = small_ruleset(&rules);
+    let log = dir.path().join("beslut.jsonl");
+    std::fs::write(
+        &log,
+        line(
+            ruleset.id(),
+            "2026-03-02T08:15:00.000Z",
+            Some("t1"),
+            "kundtjanst",
+        ),
+    )
+    .expect("log");
+    let target = dir.path().join("annan.txt");
+    std::fs::write(&target, "orörd").expect("target");
+    let link = dir.path().join("rapport.txt");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+    let (code, err) = cli(&[
+        rules.as_os_str(),
+        "--log".as_ref(),
+        log.as_os_str(),
+        "--out".as_ref(),
+        link.as_os_str(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("symbolisk länk"), "{err}");
+    assert_eq!(std::fs::read_to_string(&target).expect("target"), "orörd");
+
+    let (code, err) = cli(&[
+        rules.as_os_str(),
+        "--log".as_ref(),
+        log.as_os_str(),
+        "--cost-per-fte".as_ref(),
+        "inf".as_ref(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("10 000 000"), "{err}");
+
+    let empty = dir.path().join("tom.jsonl");
+    std::fs::write(&empty, "").expect("empty");
+    let (code, err) = cli(&[rules.as_os_str(), "--log".as_ref(), empty.as_os_str()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("beslutsloggarna är tomma"), "{err}");
+}
+
+#[test]
 fn every_line_of_every_file_is_counted_or_rejected_with_its_reason() {
     let dir = tempfile::tempdir().expect("tempdir");
     let ruleset = small_ruleset(&dir.path().join("regler"));
@@ -221,6 +366,10 @@ fn a_generated_year_reports_every_planted_deviation_and_the_agreement_change() {
     .expect("a generated year");
     let earlier = Ruleset::load(&planted.earlier_dir).expect("the earlier ruleset");
     assert_ne!(earlier.id(), current.id());
+    // Only the rules and their scripts are copied, not the rest of the directory.
+    assert!(planted.earlier_dir.join("manus").is_dir());
+    assert!(!planted.earlier_dir.join("logg").exists());
+    assert_eq!(earlier.scripts().len(), current.scripts().len());
     let report = followup::run(
         &current,
         &[&earlier],

@@ -329,14 +329,16 @@ pub(super) fn write_out(path: Option<&std::path::Path>, text: &str) -> u8 {
     write_file(path, text.as_bytes())
 }
 
-/// The report to `--out`; exit 2 with the reason when it cannot be written.
+/// The report to `--out` (exclusive temporary, never through a symbolic link); exit 2
+/// with the reason when it cannot be written.
 fn write_file(path: &std::path::Path, bytes: &[u8]) -> u8 {
-    match std::fs::write(path, bytes) {
+    match rosa::write_file(path, bytes) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!(
-                "fel: kunde inte skriva rapporten till {}: {e}",
-                path.display()
+                "fel: rapportfilen {} {}",
+                rosa::terminal_safe(&path.display().to_string()),
+                e.reason()
             );
             EXIT_USAGE
         }

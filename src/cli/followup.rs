@@ -1,7 +1,7 @@
 //! `rosa uppföljning`: what the decision logs say happened after go-live.
 
 use super::dryrun::{write_bytes, write_out};
-use super::{EXIT_USAGE, load_or_report, ruleset_dir};
+use super::{EXIT_PROBLEMS, EXIT_USAGE, load_or_report, ruleset_dir};
 use clap::ValueEnum;
 use rosa::dryrun::CsvDialect;
 use rosa::followup::{self, Options};
@@ -67,12 +67,20 @@ pub(super) struct Args {
     csv_plain: bool,
 }
 
+/// Kronor per årsarbetare accepted: far above any salary, below figures that would
+/// swamp the report's sums.
+const MAX_COST_PER_FTE: f64 = 10_000_000.0;
+
 pub(super) fn run(args: Args) -> u8 {
     if args
         .cost_per_fte
-        .is_some_and(|c| !(0.0..=f64::MAX).contains(&c))
+        .is_some_and(|c| !(0.0..=MAX_COST_PER_FTE).contains(&c))
     {
-        eprintln!("fel: --cost-per-fte ska vara 0 eller mer");
+        eprintln!("fel: --cost-per-fte ska vara ett tal från 0 till 10 000 000 kr");
+        return EXIT_USAGE;
+    }
+    if args.contacts.is_some_and(|n| n > followup::MAX_CONTACTS) {
+        eprintln!("fel: --contacts får vara högst 10 000 000 kontakter");
         return EXIT_USAGE;
     }
     if args.section.is_some() && args.format != ReportFormat::Csv {
@@ -105,8 +113,8 @@ pub(super) fn run(args: Args) -> u8 {
     let report = match followup::run(&current, &earlier.iter().collect::<Vec<_>>(), &options) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("fel: {e}");
-            return EXIT_USAGE;
+            eprintln!("fel: {}", rosa::terminal_safe(&e.0));
+            return EXIT_PROBLEMS;
         }
     };
     let dialect = if args.csv_plain {
@@ -118,7 +126,13 @@ pub(super) fn run(args: Args) -> u8 {
         ReportFormat::Table => followup::text(&report),
         ReportFormat::Md => followup::markdown(&report),
         ReportFormat::Html => followup::html(&report),
-        ReportFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
+        ReportFormat::Json => match serde_json::to_string_pretty(&report) {
+            Ok(json) => json + "\n",
+            Err(e) => {
+                eprintln!("fel: kunde inte skriva JSON: {e}");
+                return EXIT_PROBLEMS;
+            }
+        },
         ReportFormat::Csv => match followup::csv(&report, args.section.as_deref(), dialect) {
             Ok(Some(text)) => text,
             Ok(None) => {
@@ -131,7 +145,7 @@ pub(super) fn run(args: Args) -> u8 {
             }
             Err(e) => {
                 eprintln!("fel: kunde inte skriva CSV: {e}");
-                return EXIT_USAGE;
+                return EXIT_PROBLEMS;
             }
         },
         ReportFormat::Xlsx => {
@@ -139,7 +153,7 @@ pub(super) fn run(args: Args) -> u8 {
                 Ok(bytes) => write_bytes(args.out.as_deref(), &bytes),
                 Err(e) => {
                     eprintln!("fel: kunde inte skapa arbetsboken: {e}");
-                    EXIT_USAGE
+                    EXIT_PROBLEMS
                 }
             };
         }
@@ -170,8 +184,8 @@ fn generate(current: &rosa::Ruleset, out: &std::path::Path, args: &Args) -> u8 {
             0
         }
         Err(e) => {
-            eprintln!("fel: {e}");
-            EXIT_USAGE
+            eprintln!("fel: {}", rosa::terminal_safe(&e.0));
+            EXIT_PROBLEMS
         }
     }
 }

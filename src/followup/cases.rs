@@ -16,8 +16,10 @@ use std::path::Path;
 
 /// Examples kept per deviation.
 pub(super) const EXAMPLES: usize = 5;
-/// Unknown ärendetyp names are cut to this many characters.
+/// Unknown ärendetyp names longer than this are not shown.
 const NAME_CHARS: usize = 60;
+/// What an unknown ärendetyp that does not look like a name is shown as.
+const HIDDEN_NAME: &str = "fritext som inte visas";
 /// Distinct unknown names kept; the rest are counted together.
 const UNKNOWN_DISTINCT: usize = 1_000;
 
@@ -268,8 +270,7 @@ fn decide_row(
 ) {
     let ruleset = known.rulesets[r];
     let Some(typ) = ruleset.arendetyp(&inquiry.case_type) else {
-        f.unknown
-            .add(inquiry.case_type.chars().take(NAME_CHARS).collect());
+        f.unknown.add(shown_name(&inquiry.case_type));
         return;
     };
     let decision = engine.decide(inquiry);
@@ -349,4 +350,50 @@ fn missing(e: &CaseExport) -> Vec<String> {
         out.push("E-post besvarad inom en och två arbetsdagar kräver kolumnerna `kanal`, `tid` (inkom) och `besvarad` (tidpunkt för svaret).".to_string());
     }
     out
+}
+
+/// An unknown ärendetyp as the report shows it: itself when it looks like an id or a
+/// name, otherwise [`HIDDEN_NAME`], since the case system's field may be free text
+/// with personal data (a personnummer, an address, an e-mail).
+fn shown_name(case_type: &str) -> String {
+    let mut digits = 0;
+    let mut long_number = false;
+    for c in case_type.chars() {
+        digits = if c.is_ascii_digit() { digits + 1 } else { 0 };
+        long_number |= digits >= 6;
+    }
+    let plain = case_type
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '-' || c == ' ');
+    if plain
+        && !long_number
+        && !case_type.trim().is_empty()
+        && case_type.chars().count() <= NAME_CHARS
+    {
+        case_type.to_string()
+    } else {
+        HIDDEN_NAME.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_names_that_look_like_ids_are_shown() {
+        for name in ["laddstolpe-ansokan", "Bygglov 2026", "hittegods"] {
+            assert_eq!(shown_name(name), name);
+        }
+        for text in [
+            "ring 070-1234567",
+            "Anna 19800101-1234",
+            "anna@example.se",
+            "Storgatan 1, 123 45",
+            "",
+            &"a".repeat(61),
+        ] {
+            assert_eq!(shown_name(text), HIDDEN_NAME, "{text}");
+        }
+    }
 }

@@ -216,6 +216,9 @@ fn count_line(bytes: &[u8], file: u32, number: u64, known: &Known, tally: &mut T
     let Ok(time) = LocalTime::parse(&line.time) else {
         return tally.reject(file, number, LineProblem::BadTime);
     };
+    if !super::tally::PLAUSIBLE_YEARS.contains(&time.date().year()) {
+        return tally.reject(file, number, LineProblem::BadTime);
+    }
     let channel = line.channel.as_deref().and_then(Channel::parse);
     let case_type = match line.basis {
         Basis::UnknownCaseType => None,

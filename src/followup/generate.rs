@@ -72,19 +72,30 @@ const BURST: u64 = 400;
 /// The month the agreement changes (1 July).
 const CHANGE_MONTH: i8 = 7;
 
+/// Most contacts [`generate`] writes in a year: the year is built in memory.
+pub const MAX_CONTACTS: u64 = 10_000_000;
+
 /// Write a year into `dir`: `regler-fore/` (the earlier ruleset), `loggar/` (decision
-/// logs) and `arenden.csv` (the case-system export).
+/// logs) and `arenden.csv` (the case-system export). `dir` must be new or empty, and
+/// outside the ruleset's directory.
 ///
 /// # Errors
 ///
-/// A file that cannot be written, a ruleset without declared frekvens, or one whose
-/// policy has no system kundtjänst has access to that a unit uses.
+/// More than [`MAX_CONTACTS`], an output folder that is not empty or lies inside the
+/// ruleset, a file that cannot be written, a ruleset without declared frekvens, or one
+/// whose policy has no system kundtjänst has access to that a unit uses.
 pub fn generate(
     current: &Ruleset,
     options: &GenerateOptions,
     dir: &Path,
 ) -> Result<Planted, super::FollowupError> {
     let err = |e: String| super::FollowupError(e);
+    if options.contacts.is_some_and(|n| n > MAX_CONTACTS) {
+        return Err(err(
+            "--contacts: högst 10 000 000 kontakter går att generera".into(),
+        ));
+    }
+    check_output_dir(current.root(), dir)?;
     let system = changed_system(current)
         .ok_or_else(|| err("regeluppsättningen har inget system som kundtjänst använder".into()))?;
     let earlier_dir = dir.join("regler-fore");
@@ -95,7 +106,11 @@ pub fn generate(
             d.render()
         ))
     })?;
-    let mut inquiries = Vec::new();
+    let mut year = Year::new(current, &earlier, options, &system);
+    let mut lines = LineSink {
+        year: &mut year,
+        pending: Vec::new(),
+    };
     dryrun::generate(
         current,
         &InquiryOptions {
@@ -106,16 +121,87 @@ pub fn generate(
             json_lines: true,
             ..InquiryOptions::default()
         },
-        &mut inquiries,
+        &mut lines,
     )
     .map_err(|e| err(e.to_string()))?;
-    let mut year = Year::new(current, &earlier, options, &system);
-    for line in inquiries.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
-        year.contact(line);
-    }
+    lines.finish();
     year.burst();
     year.unknown_in_export();
     year.write(dir)
+}
+
+/// Refuse an output folder that has files (nothing is overwritten) or lies inside the
+/// ruleset's directory (the copy of the rules would be read as part of them).
+fn check_output_dir(root: &Path, dir: &Path) -> Result<(), super::FollowupError> {
+    let shown = || crate::terminal::terminal_safe(&dir.display().to_string()).into_owned();
+    if std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some()) {
+        return Err(super::FollowupError(format!(
+            "`{}` finns redan och är inte tom; rosa skriver inte över befintliga filer (välj ett nytt katalognamn)",
+            shown()
+        )));
+    }
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    if resolved(dir).starts_with(&root) {
+        return Err(super::FollowupError(format!(
+            "`{}` ligger i regelkatalogen; välj en katalog utanför den",
+            shown()
+        )));
+    }
+    Ok(())
+}
+
+/// `path` made absolute through its nearest existing ancestor (the rest need not exist).
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut missing = Vec::new();
+    let mut existing = absolute.as_path();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return missing.iter().rev().fold(real, |p, part| p.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// Hands each complete line the inquiry generator writes to the year, so the
+/// generated inquiries are never held in memory together.
+struct LineSink<'y, 'a> {
+    year: &'y mut Year<'a>,
+    pending: Vec<u8>,
+}
+
+impl LineSink<'_, '_> {
+    fn finish(self) {
+        if !self.pending.is_empty() {
+            self.year.contact(&self.pending);
+        }
+    }
+}
+
+impl std::io::Write for LineSink<'_, '_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        let mut start = 0;
+        while let Some(end) = self.pending[start..].iter().position(|b| *b == b'\n') {
+            let line = &self.pending[start..start + end];
+            if !line.is_empty() {
+                self.year.contact(line);
+            }
+            start += end + 1;
+        }
+        self.pending.drain(..start);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The system kundtjänst has that the fewest units (with volume) use, a specialised
@@ -139,29 +225,70 @@ fn changed_system(r: &Ruleset) -> Option<String> {
         .map(|(_, name)| name)
 }
 
-/// A copy of the ruleset's files where kundtjänst lacks `system` (`övriga system`).
+/// A copy of the ruleset's rule files, scripts and answer files (from memory, as
+/// loaded; nothing else in its directory) where kundtjänst lacks `system` (`övriga
+/// system`).
 fn write_earlier(current: &Ruleset, system: &str, out: &Path) -> Result<(), super::FollowupError> {
     let err = |e: String| super::FollowupError(e);
-    copy_dir(current.root(), out).map_err(|e| err(format!("kan inte kopiera reglerna: {e}")))?;
-    for entry in std::fs::read_dir(out).map_err(|e| err(e.to_string()))? {
-        let path = entry.map_err(|e| err(e.to_string()))?.path();
+    let mut edited = false;
+    let mut files: Vec<(PathBuf, std::borrow::Cow<str>)> = Vec::new();
+    for (_, file) in current.sources().files() {
+        let mut text = std::borrow::Cow::Borrowed(file.text.as_str());
         // Only the policy file: units name their systems with `system` too.
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
-        if !text
+        let is_policy = text
             .lines()
-            .any(|l| l.trim_start().starts_with("kundtjänst \""))
+            .any(|l| l.trim_start().starts_with("kundtjänst \""));
+        if !edited
+            && is_policy
+            && let Some(changed) = without_access(&text, system)
         {
-            continue;
+            text = std::borrow::Cow::Owned(changed);
+            edited = true;
         }
-        if let Some(edited) = without_access(&text, system) {
-            return crate::files::write_file(&path, edited.as_bytes()).map_err(|e| err(e.reason()));
+        files.push((file.path.clone(), text));
+    }
+    if !edited {
+        return Err(err(format!(
+            "systemet {system} står inte i policyns `system`-rad"
+        )));
+    }
+    for script in current.scripts.iter().chain(&current.answer_files) {
+        files.push((PathBuf::from(&script.path), script.text.as_str().into()));
+    }
+    for (relative, text) in files {
+        let target = inside(out, &relative).ok_or_else(|| {
+            err(format!(
+                "filen `{}` ligger utanför regelkatalogen",
+                crate::terminal::terminal_safe(&relative.display().to_string())
+            ))
+        })?;
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| err(format!("kan inte kopiera reglerna: {e}")))?;
+        }
+        crate::files::write_file(&target, text.as_bytes()).map_err(|e| {
+            err(format!(
+                "kan inte kopiera reglerna: `{}` {}",
+                crate::terminal::terminal_safe(&target.display().to_string()),
+                e.reason()
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+/// `relative` under `dir`, or `None` when it is absolute or climbs out (`..`).
+fn inside(dir: &Path, relative: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    let mut target = dir.to_path_buf();
+    for part in relative.components() {
+        match part {
+            Component::Normal(name) => target.push(name),
+            Component::CurDir => {}
+            _ => return None,
         }
     }
-    Err(err(format!(
-        "systemet {system} står inte i policyns `system`-rad"
-    )))
+    (target != dir).then_some(target)
 }
 
 /// The policy text with `system` moved from the `system` line to `övriga system`.
@@ -194,20 +321,40 @@ fn without_access(text: &str, system: &str) -> Option<String> {
     Some(lines.join("\n") + "\n")
 }
 
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
+/// One month's decision log as it is written.
+enum MonthLog {
+    Gzip(Box<flate2::write::GzEncoder<Vec<u8>>>),
+    Plain(Vec<u8>),
+}
+
+impl MonthLog {
+    /// Month `index` (0–11): the last one plain, as the live file is.
+    fn new(index: usize) -> MonthLog {
+        if index < 11 {
+            MonthLog::Gzip(Box::new(flate2::write::GzEncoder::new(
+                Vec::new(),
+                flate2::Compression::default(),
+            )))
         } else {
-            let bytes = std::fs::read(entry.path())?;
-            crate::files::write_file(&target, &bytes)
-                .map_err(|e| std::io::Error::other(e.reason()))?;
+            MonthLog::Plain(Vec::new())
         }
     }
-    Ok(())
+}
+
+impl std::io::Write for MonthLog {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            MonthLog::Gzip(gz) => gz.write(buf),
+            MonthLog::Plain(bytes) => bytes.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            MonthLog::Gzip(gz) => gz.flush(),
+            MonthLog::Plain(_) => Ok(()),
+        }
+    }
 }
 
 /// The year being written: decision-log lines per month and the export's rows.
@@ -216,7 +363,8 @@ struct Year<'a> {
     earlier: &'a Ruleset,
     engines: [Engine; 2],
     change: jiff::civil::Date,
-    months: Vec<Vec<u8>>,
+    /// January–November compressed as they are written, December plain.
+    months: Vec<MonthLog>,
     export: Vec<u8>,
     planted: Planted,
     /// The units whose rows are planted: (ärendetyp, delmoment).
@@ -256,7 +404,7 @@ impl<'a> Year<'a> {
             earlier,
             engines: [engine, Engine::new(earlier)],
             change,
-            months: vec![Vec::new(); 12],
+            months: (0..12).map(MonthLog::new).collect(),
             export: "tid,arendetyp,delmoment,kanal,resultat,enkel,besvarad\n".into(),
             planted,
             not_followed,
@@ -394,7 +542,7 @@ impl<'a> Year<'a> {
         }
         let out = &mut self.months[month];
         let _ = serde_json::to_writer(&mut *out, &line);
-        out.push(b'\n');
+        let _ = out.write_all(b"\n");
         self.planted.lines += 1;
     }
 
@@ -452,18 +600,13 @@ impl<'a> Year<'a> {
         let logs = dir.join("loggar");
         std::fs::create_dir_all(&logs).map_err(|e| err(e.to_string()))?;
         let year = self.change.year();
-        for (m, lines) in self.months.iter().enumerate() {
-            let (name, bytes) = if m < 11 {
-                let mut gz =
-                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-                gz.write_all(lines).map_err(|e| err(e.to_string()))?;
-                let bytes = gz.finish().map_err(|e| err(e.to_string()))?;
-                (format!("beslut-{year:04}-{:02}.jsonl.gz", m + 1), bytes)
-            } else {
-                (
-                    format!("beslut-{year:04}-{:02}.jsonl", m + 1),
-                    lines.clone(),
-                )
+        for (m, log) in std::mem::take(&mut self.months).into_iter().enumerate() {
+            let (name, bytes) = match log {
+                MonthLog::Gzip(gz) => (
+                    format!("beslut-{year:04}-{:02}.jsonl.gz", m + 1),
+                    gz.finish().map_err(|e| err(e.to_string()))?,
+                ),
+                MonthLog::Plain(bytes) => (format!("beslut-{year:04}-{:02}.jsonl", m + 1), bytes),
             };
             let path = logs.join(name);
             crate::files::write_file(&path, &bytes).map_err(|e| err(e.reason()))?;

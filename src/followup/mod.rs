@@ -24,7 +24,7 @@ use crate::model::Ruleset;
 use std::path::PathBuf;
 
 pub use cases::{CaseExport, Deviation, KeyFigures};
-pub use generate::{GenerateOptions, Planted, generate};
+pub use generate::{GenerateOptions, MAX_CONTACTS, Planted, generate};
 pub use output::{csv, html, markdown, section_names, text, xlsx};
 pub use report::{
     FileLines, FinancingRow, LineAccount, MonthRow, RejectedLine, Report, RulesetChange,
@@ -75,10 +75,25 @@ pub fn run(
     let known = known::Known::new(rulesets, dry.forward_minutes);
     let (tally, read) = decisions::read(files, &known);
     if tally.counted == 0 {
-        return Err(FollowupError(format!(
-            "beslutsloggarna har ingen rad som går att räkna ({} rader lästa, alla avvisade)",
-            tally.rejected_total()
-        )));
+        return Err(nothing_counted(tally.rejected_total(), &read));
     }
     report::build(&known, &tally, &read, options)
+}
+
+/// Why logs without a counted line give no report: empty, unreadable or all rejected.
+fn nothing_counted(rejected: u64, read: &[decisions::FileRead]) -> FollowupError {
+    let text = match (rejected, read.iter().find(|f| f.problem.is_some())) {
+        (0, Some(file)) => format!(
+            "beslutsloggen `{}` {}",
+            crate::terminal::terminal_safe(&file.path.display().to_string()),
+            file.problem.as_deref().unwrap_or_default()
+        ),
+        (0, None) => "beslutsloggarna är tomma".to_string(),
+        (1, _) => "beslutsloggarna har ingen rad som går att räkna (1 rad läst och avvisad)".into(),
+        (n, _) => format!(
+            "beslutsloggarna har ingen rad som går att räkna ({}, alla avvisade)",
+            wording::count(n, "rad läst", "rader lästa")
+        ),
+    };
+    FollowupError(text)
 }

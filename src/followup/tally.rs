@@ -14,6 +14,17 @@ pub(super) const EXAMPLES: usize = 100;
 const UNKNOWN_DISTINCT: usize = 1_000;
 /// Unknown ärendetyp names are cut to this many characters (a caller could send anything).
 const NAME_CHARS: usize = 60;
+/// Ruleset ids are cut to this many characters (a real id has 64 hex digits).
+const ID_CHARS: usize = 64;
+/// Keep this many distinct ruleset ids; lines of the rest count under [`OTHER_RULESETS`].
+const RULESET_DISTINCT: usize = 100;
+/// The id the lines of ruleset ids beyond [`RULESET_DISTINCT`] are counted under.
+pub(super) const OTHER_RULESETS: &str = "övriga";
+/// Keep phone counts for this many distinct hours (ten years); later hours are not
+/// counted there (they only find the busiest hours).
+const PHONE_HOURS: usize = 24 * 366 * 10;
+/// Years a logged decision can plausibly be from; others are rejected as [`LineProblem::BadTime`].
+pub(super) const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i16> = 2000..=2100;
 
 /// Why a line was not counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -158,15 +169,16 @@ impl Tally {
         counts.outcomes[outcome_slot(d.outcome)] += 1;
         counts.kundtjanst_minutes += r.kundtjanst_minutes;
         counts.relieved_minutes += r.relieved_minutes;
-        match month.rulesets.get_mut(d.ruleset) {
+        let id = ruleset_key(&self.rulesets, d.ruleset);
+        match month.rulesets.get_mut(id) {
             Some(n) => *n += 1,
             None => {
-                month.rulesets.insert(d.ruleset.to_string(), 1);
+                month.rulesets.insert(id.to_string(), 1);
             }
         }
-        self.seen_ruleset(d.ruleset, d.time);
+        self.seen_ruleset(id, d.time);
         if d.phone {
-            *self.phone_hours.entry((date, d.time.hour())).or_default() += 1;
+            self.phone_hour((date, d.time.hour()), 1);
         }
         if let Some(u) = r.current_unit {
             self.units_seen[u] += 1;
@@ -200,17 +212,43 @@ impl Tally {
     }
 
     fn unknown_name(&mut self, name: &str, n: u64) {
+        let name = cut(name, NAME_CHARS);
         if let Some(count) = self.unknown_named.get_mut(name) {
             *count += n;
         } else if self.unknown_named.len() < UNKNOWN_DISTINCT {
-            let cut: String = name.chars().take(NAME_CHARS).collect();
-            *self.unknown_named.entry(cut).or_default() += n;
+            self.unknown_named.insert(name.to_string(), n);
         } else {
             self.unknown_named_other += n;
         }
     }
 
+    fn phone_hour(&mut self, hour: (Date, u8), n: u32) {
+        if let Some(count) = self.phone_hours.get_mut(&hour) {
+            *count = count.saturating_add(n);
+        } else if self.phone_hours.len() < PHONE_HOURS {
+            self.phone_hours.insert(hour, n);
+        }
+    }
+
     pub(super) fn merge(&mut self, other: Tally) {
+        // Other's ids in a fixed order, so which become `övriga` does not depend on hashing.
+        let mut other_seen: Vec<(String, Seen)> = other.rulesets.into_iter().collect();
+        other_seen.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut renamed: FxHashMap<String, String> = FxHashMap::default();
+        for (id, seen) in other_seen {
+            let key = ruleset_key(&self.rulesets, &id).to_string();
+            self.rulesets
+                .entry(key.clone())
+                .and_modify(|s| {
+                    s.lines += seen.lines;
+                    s.first = s.first.min(seen.first);
+                    s.last = s.last.max(seen.last);
+                })
+                .or_insert(seen);
+            if key != id {
+                renamed.insert(id, key);
+            }
+        }
         for (key, month) in other.months {
             let mine = self.months.entry(key).or_default();
             if mine.forvaltningar.is_empty() {
@@ -220,21 +258,12 @@ impl Tally {
                 a.add(b);
             }
             for (id, n) in month.rulesets {
+                let id = renamed.get(&id).cloned().unwrap_or(id);
                 *mine.rulesets.entry(id).or_default() += n;
             }
         }
-        for (id, seen) in other.rulesets {
-            self.rulesets
-                .entry(id)
-                .and_modify(|s| {
-                    s.lines += seen.lines;
-                    s.first = s.first.min(seen.first);
-                    s.last = s.last.max(seen.last);
-                })
-                .or_insert(seen);
-        }
         for (key, n) in other.phone_hours {
-            *self.phone_hours.entry(key).or_default() += n;
+            self.phone_hour(key, n);
         }
         for (a, b) in self.units_seen.iter_mut().zip(&other.units_seen) {
             *a += b;
@@ -254,10 +283,64 @@ impl Tally {
     }
 }
 
+/// The id a logged ruleset id is counted under: cut to [`ID_CHARS`], or
+/// [`OTHER_RULESETS`] once [`RULESET_DISTINCT`] others are kept.
+fn ruleset_key<'a>(kept: &FxHashMap<String, Seen>, id: &'a str) -> &'a str {
+    let id = cut(id, ID_CHARS);
+    if kept.contains_key(id) || kept.len() < RULESET_DISTINCT {
+        id
+    } else {
+        OTHER_RULESETS
+    }
+}
+
+/// The first `chars` characters of `text`.
+fn cut(text: &str, chars: usize) -> &str {
+    text.char_indices()
+        .nth(chars)
+        .map_or(text, |(i, _)| &text[..i])
+}
+
 pub(super) fn outcome_slot(outcome: Outcome) -> usize {
     match outcome {
         Outcome::Kundtjanst => 0,
         Outcome::Scripted => 1,
         _ => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_unknown_name_is_cut_before_it_is_looked_up() {
+        let mut tally = Tally::new(1, 0);
+        for i in 0..UNKNOWN_DISTINCT - 1 {
+            tally.unknown_name(&format!("n{i}"), 1);
+        }
+        let long = "y".repeat(100);
+        tally.unknown_name(&long, 1);
+        tally.unknown_name(&long, 1);
+        assert_eq!(tally.unknown_named.get(&"y".repeat(NAME_CHARS)), Some(&2));
+        assert_eq!(tally.unknown_named_other, 0);
+    }
+
+    #[test]
+    fn ruleset_ids_are_cut_and_the_rest_count_as_others() {
+        let mut kept = FxHashMap::default();
+        let long = "f".repeat(200);
+        assert_eq!(ruleset_key(&kept, &long).len(), ID_CHARS);
+        let time = LocalTime::parse("2026-03-02T10:00").expect("a time");
+        let seen = Seen {
+            lines: 1,
+            first: time,
+            last: time,
+        };
+        for i in 0..RULESET_DISTINCT {
+            kept.insert(format!("id{i}"), seen);
+        }
+        assert_eq!(ruleset_key(&kept, "id7"), "id7");
+        assert_eq!(ruleset_key(&kept, "new"), OTHER_RULESETS);
     }
 }
