@@ -3,8 +3,7 @@
 //! the ruleset in force that day and set against its result: where practice and
 //! agreement part ways, and the national key figures (KKiK) where the fields exist.
 
-use super::known::Known;
-use super::report::{RulesetSpan, unit_name};
+use super::known::{Known, RulesetSpan, unit_name};
 use super::workdays::working_days_after;
 use crate::clock::LocalTime;
 use crate::engine::{Engine, Inquiry};

@@ -163,12 +163,12 @@ fn trim_end(line: &[u8]) -> &[u8] {
 /// Read and count every line of `files`.
 pub(super) fn read(files: Vec<PathBuf>, known: &Known) -> (Tally, Vec<FileRead>) {
     let mut reader = Reader::new(files);
-    let mut total = known.tally();
+    let mut total = Tally::for_known(known);
     let mut current = Chunk::default();
     let mut next = Chunk::default();
     let mut more = reader.next_chunk(&mut current, &mut total);
     while more || !current.lines.is_empty() {
-        let mut read_side = known.tally();
+        let mut read_side = Tally::for_known(known);
         // Read the next chunk while the workers count this one.
         let (next_more, counted) = rayon::join(
             || {
@@ -190,14 +190,14 @@ fn count_chunk(chunk: &Chunk, known: &Known) -> Tally {
         .lines
         .par_chunks(TASK_LINES)
         .map(|lines| {
-            let mut tally = known.tally();
+            let mut tally = Tally::for_known(known);
             for &(file, number, start, end) in lines {
                 count_line(&chunk.bytes[start..end], file, number, known, &mut tally);
             }
             tally
         })
         .reduce(
-            || known.tally(),
+            || Tally::for_known(known),
             |mut a, b| {
                 a.merge(b);
                 a

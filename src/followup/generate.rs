@@ -667,5 +667,5 @@ fn name_of(r: &Ruleset, (typ, part): &(String, Option<String>)) -> String {
     let unit = part
         .as_deref()
         .and_then(|p| t.units.iter().find(|u| u.part.as_deref() == Some(p)));
-    super::report::unit_name(&t.name, unit.map(|u| u.name.as_str()))
+    super::known::unit_name(&t.name, unit.map(|u| u.name.as_str()))
 }

@@ -1,9 +1,9 @@
 //! The rulesets the follow-up knows (the current one first, optionally the one before a
 //! change): where a logged ärendetyp belongs and what its handling takes.
 
-use super::tally::Tally;
 use crate::model::{Outcome, Ruleset};
 use rustc_hash::FxHashMap;
+use serde::Serialize;
 
 /// What one logged decision means for the figures.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -85,11 +85,6 @@ impl<'a> Known<'a> {
         self.rulesets[0]
     }
 
-    /// An empty tally sized for these rulesets.
-    pub(super) fn tally(&self) -> Tally {
-        Tally::new(self.forvaltningar.len() + 1, self.unit_count)
-    }
-
     /// The ruleset a line names, if known, else the current one.
     fn ruleset_index(&self, id: &str) -> usize {
         self.rulesets.iter().position(|r| r.id == id).unwrap_or(0)
@@ -155,5 +150,27 @@ impl<'a> Known<'a> {
             .flat_map(move |(t, typ)| {
                 (0..typ.units.len()).map(move |u| (self.unit_offsets[t] + u, t, u))
             })
+    }
+}
+
+/// One ruleset id the logs name, and when it decided.
+#[derive(Debug, Clone, Serialize)]
+pub struct RulesetSpan {
+    /// The id (a ruleset's hash, a förvaltning's id).
+    pub id: String,
+    /// `gällande`, `tidigare` (given with `--tidigare`) or `okänd` (not given).
+    pub role: String,
+    /// Physical lines read.
+    pub lines: u64,
+    /// The first decision's local time, `YYYY-MM-DDTHH:MM`.
+    pub first: String,
+    /// The last decision's local time.
+    pub last: String,
+}
+
+pub(super) fn unit_name(typ: &str, part: Option<&str>) -> String {
+    match part {
+        Some(p) => format!("{typ}, {p}"),
+        None => typ.to_string(),
     }
 }

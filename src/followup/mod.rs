@@ -77,7 +77,9 @@ pub fn run(
     if tally.counted == 0 {
         return Err(nothing_counted(tally.rejected_total(), &read));
     }
-    report::build(&known, &tally, &read, options)
+    let mut report = report::build(&known, &tally, &read, options)?;
+    wording::conclude(&mut report);
+    Ok(report)
 }
 
 /// Why logs without a counted line give no report: empty, unreadable or all rejected.

@@ -3,7 +3,8 @@
 
 use super::FollowupError;
 use super::decisions::FileRead;
-use super::known::Known;
+pub use super::known::RulesetSpan;
+use super::known::{Known, unit_name};
 use super::tally::{Counts, Month, Tally};
 use crate::dryrun;
 use crate::engine::{Engine, Inquiry};
@@ -94,21 +95,6 @@ pub struct RejectedLine {
     pub line: u64,
     /// Why, in Swedish.
     pub reason: String,
-}
-
-/// One ruleset id the logs name, and when it decided.
-#[derive(Debug, Clone, Serialize)]
-pub struct RulesetSpan {
-    /// The id (a ruleset's hash, a förvaltning's id).
-    pub id: String,
-    /// `gällande`, `tidigare` (given with `--tidigare`) or `okänd` (not given).
-    pub role: String,
-    /// Physical lines read.
-    pub lines: u64,
-    /// The first decision's local time, `YYYY-MM-DDTHH:MM`.
-    pub first: String,
-    /// The last decision's local time.
-    pub last: String,
 }
 
 /// A change of ruleset in the logs: the agreement changed.
@@ -254,7 +240,6 @@ pub(super) fn build(
     report
         .deviations
         .push(busy_hours(tally, forecasts[0].as_ref()));
-    super::wording::conclude(&mut report);
     Ok(report)
 }
 
@@ -374,13 +359,6 @@ pub(super) fn changed_units(before: &Ruleset, after: &Ruleset) -> Vec<UnitChange
         }
     }
     changed
-}
-
-pub(super) fn unit_name(typ: &str, part: Option<&str>) -> String {
-    match part {
-        Some(p) => format!("{typ}, {p}"),
-        None => typ.to_string(),
-    }
 }
 
 /// The ruleset that decided most of a month's contacts (ties: the smaller id).
@@ -592,8 +570,8 @@ fn busy_hours(tally: &Tally, forecast: Option<&dryrun::Report>) -> super::Deviat
         .take(super::cases::EXAMPLES)
         .map(|((date, hour), n)| {
             format!(
-                "{date} kl. {hour:02}: {} (planen {})",
-                super::wording::count(u64::from(**n), "samtal", "samtal"),
+                "{date} kl. {hour:02}: {} samtal (planen {})",
+                crate::numbers::sv(f64::from(**n), 0),
                 crate::numbers::sv(plan.unwrap_or_default(), 1)
             )
         })

@@ -138,6 +138,11 @@ pub(super) struct Tally {
 }
 
 impl Tally {
+    /// An empty tally sized for `known`'s rulesets.
+    pub(super) fn for_known(known: &Known) -> Tally {
+        Tally::new(known.forvaltningar.len() + 1, known.unit_count)
+    }
+
     pub(super) fn new(forvaltning_slots: usize, units: usize) -> Tally {
         Tally {
             forvaltning_slots,
