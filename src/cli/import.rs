@@ -30,15 +30,7 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(args: Args) -> u8 {
-    if args.kommun.trim().is_empty() || args.kommun.contains(['"', '\n', '\r']) {
-        eprintln!("fel: kommunens namn får inte vara tomt eller innehålla citattecken");
-        return EXIT_USAGE;
-    }
-    if args.kommunkod.len() != 4 || !args.kommunkod.bytes().all(|b| b.is_ascii_digit()) {
-        eprintln!(
-            "fel: kommunkoden ska vara fyra siffror, inte `{}`",
-            rosa::terminal_safe(&args.kommunkod)
-        );
+    if !super::new::kommun_is_valid(&args.kommun, &args.kommunkod) {
         return EXIT_USAGE;
     }
     if std::fs::read_dir(&args.out_dir).is_ok_and(|mut entries| entries.next().is_some()) {

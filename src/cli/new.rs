@@ -17,16 +17,25 @@ pub(super) struct Args {
     kommunkod: String,
 }
 
-pub(super) fn run(args: Args) -> u8 {
-    if args.kommun.trim().is_empty() || args.kommun.contains(['"', '\n', '\r']) {
+/// `--kommun` and `--kommunkod` as `rosa new` and `rosa import` take them: a name
+/// that fits in a rule file's string, and four digits. Says what is wrong.
+pub(super) fn kommun_is_valid(kommun: &str, kommunkod: &str) -> bool {
+    if kommun.trim().is_empty() || kommun.contains(['"', '\n', '\r']) {
         eprintln!("fel: kommunens namn får inte vara tomt eller innehålla citattecken");
-        return EXIT_USAGE;
+        return false;
     }
-    if args.kommunkod.len() != 4 || !args.kommunkod.bytes().all(|b| b.is_ascii_digit()) {
+    if kommunkod.len() != 4 || !kommunkod.bytes().all(|b| b.is_ascii_digit()) {
         eprintln!(
             "fel: kommunkoden ska vara fyra siffror, inte `{}`",
-            args.kommunkod
+            rosa::terminal_safe(kommunkod)
         );
+        return false;
+    }
+    true
+}
+
+pub(super) fn run(args: Args) -> u8 {
+    if !kommun_is_valid(&args.kommun, &args.kommunkod) {
         return EXIT_USAGE;
     }
     let dir = &args.dir;
