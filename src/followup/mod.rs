@@ -5,7 +5,7 @@
 //! system's own export, where practice and agreement part ways.
 //!
 //! [`run`] reads and computes a [`Report`]; its sections are tables of the dry-run's one
-//! report model, so [`text`], [`markdown`], [`html`], [`csv`] and [`xlsx`] are
+//! report model, so [`text`], [`markdown`], [`html`], [`csv()`] and [`xlsx`] are
 //! projections of the same figures.
 
 mod cases;
