@@ -421,6 +421,7 @@ fn the_bundled_example_decides_as_its_rows_say() {
         "rad 11: läst: förvaltningen `Vård och omsorg`",
         "blad `Anteckningar`:\n  bladet: hoppades över",
         "G8: tolkat: manustexten blir manusfilens innehåll",
+        "G18: att skriva: `manus/foreningsbidrag.md` har bara en rubrik: skriv manuset innan överenskommelsen används",
     ] {
         assert!(report.contains(said), "the report says `{said}`:\n{report}");
     }

@@ -66,10 +66,14 @@ pub(super) fn run(args: Args) -> u8 {
         let skipped: Vec<_> = report
             .entries
             .iter()
-            .filter(|e| e.kind == Kind::Skipped)
+            .filter(|e| matches!(e.kind, Kind::Skipped | Kind::ToWrite))
             .collect();
         for e in &skipped {
-            let line = format!("blad `{}` {}: hoppades över: {}", e.sheet, e.at, e.text);
+            let what = match e.kind {
+                Kind::ToWrite => "att skriva",
+                _ => "hoppades över",
+            };
+            let line = format!("blad `{}` {}: {what}: {}", e.sheet, e.at, e.text);
             outln!("{}", rosa::terminal_safe(&line));
         }
     }
@@ -88,6 +92,14 @@ pub(super) fn run(args: Args) -> u8 {
         ),
         count(report.count(Kind::Interpreted), "värde", "värden"),
     );
+    let to_write = report.count(Kind::ToWrite);
+    if to_write > 0 {
+        outln!(
+            "{} utan text: skriv {} innan överenskommelsen används",
+            count(to_write, "manusfil", "manusfiler"),
+            if to_write == 1 { "den" } else { "dem" }
+        );
+    }
     if let Some(before_dir) = &args.compare {
         let Ok(before) = super::load_or_report(before_dir) else {
             return EXIT_USAGE;

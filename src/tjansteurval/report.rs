@@ -10,6 +10,9 @@ pub enum Kind {
     Skipped,
     /// A value read as a person would read it (`ca` dropped, a range's middle).
     Interpreted,
+    /// Something the import could only begin: a manus file with a heading and no words,
+    /// which someone must write before the agreement is used.
+    ToWrite,
 }
 
 /// One line of the report.
@@ -60,6 +63,7 @@ impl Report {
                 Kind::Read => "läst",
                 Kind::Skipped => "hoppades över",
                 Kind::Interpreted => "tolkat",
+                Kind::ToWrite => "att skriva",
             };
             out.push_str(&format!("  {}: {what}: {}\n", e.at, e.text));
         }

@@ -509,7 +509,7 @@ impl Reader<'_> {
         );
         let (path, body) = match values::yes_no(text) {
             Some(false) => return,
-            Some(true) => (format!("manus/{script_name}.md"), placeholder),
+            Some(true) => (format!("manus/{script_name}.md"), placeholder.clone()),
             None if text.ends_with(".md")
                 && !text.contains(['"', '\\'])
                 && !text.contains(char::is_control)
@@ -520,7 +520,7 @@ impl Reader<'_> {
                 } else {
                     format!("manus/{text}")
                 };
-                (path, placeholder)
+                (path, placeholder.clone())
             }
             None => {
                 self.say(
@@ -534,6 +534,17 @@ impl Reader<'_> {
                 )
             }
         };
+        if body == placeholder {
+            // The row says there is a script but not its words: the file is a stand-in
+            // that staff would see, so the report says so for every one.
+            self.say(
+                &at,
+                Kind::ToWrite,
+                format!(
+                    "`{path}` har bara en rubrik: skriv manuset innan överenskommelsen används"
+                ),
+            );
+        }
         unit.lines.push(format!("manus \"{path}\""));
         if self.rows.script_paths.insert(path.clone()) {
             self.rows.scripts.push(Script { path, text: body });
