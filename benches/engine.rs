@@ -198,7 +198,9 @@ fn decisions(c: &mut Criterion) {
     let floor: rustc_hash::FxHashMap<u64, rosa::Outcome> = keys
         .iter()
         .map(|(t, p, c)| {
-            let outcome = engine.decide(&Inquiry::new(t.as_str()).channel(*c)).outcome;
+            let mut inquiry = Inquiry::new(t.as_str()).channel(*c);
+            inquiry.part = p.as_deref().map(Into::into);
+            let outcome = engine.decide(&inquiry).outcome;
             (key_hash(t, p.as_deref(), c), outcome)
         })
         .collect();

@@ -72,9 +72,9 @@ mod web;
 pub use clock::{LocalTime, TimeError, TimeErrorKind};
 pub use diagnostics::{Code, Diagnostic, DiagnosticRecord, Diagnostics, Severity};
 pub use engine::{
-    Basis, Decision, DecisionRecord, Engine, Inquiry, MAX_SEARCH_CHARS, MAX_SEARCH_WORDS,
-    Resolution, RuleRef, RuleResult, RuleTried, ScriptRef, SearchTooLong, TestResult, check_search,
-    run_tests,
+    Attributes, Basis, Decision, DecisionRecord, Engine, Inquiry, MAX_SEARCH_CHARS,
+    MAX_SEARCH_WORDS, Resolution, RuleRef, RuleResult, RuleTried, ScriptRef, SearchTooLong,
+    TestResult, check_search, run_tests,
 };
 pub use files::{WriteRefusal, write_file};
 pub use load::ruleset_root;

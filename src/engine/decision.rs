@@ -395,10 +395,7 @@ impl Decision<'_> {
                 self.case_type.map_or("", |t| t.name.as_str())
             ),
             Basis::Rule => match self.rule {
-                Some(rule) => format!(
-                    "En särskild regel avgör: {}",
-                    lower_first(&words::rule(ruleset, rule))
-                ),
+                Some(rule) => rule_decided(ruleset, rule),
                 None => words::outcome_sentence(self.outcome, self.target),
             },
             Basis::ConditionError => {
@@ -420,6 +417,14 @@ impl Decision<'_> {
             },
         }
     }
+}
+
+/// The staff sentence of a decision that `rule` made.
+pub(crate) fn rule_decided(ruleset: &crate::Ruleset, rule: &Rule) -> String {
+    format!(
+        "En särskild regel avgör: {}",
+        lower_first(&words::rule(ruleset, rule))
+    )
 }
 
 /// "Ärendet …" → "ärendet …", for a sentence that goes on after a colon.

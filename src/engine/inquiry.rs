@@ -5,6 +5,8 @@ use crate::model::AttrValue;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::mem::ManuallyDrop;
+use std::ops::{Deref, DerefMut};
 
 /// One inquiry. It borrows its strings where it can, so that asking about a type,
 /// part and channel the caller already holds costs no allocation; the same type is
@@ -42,7 +44,7 @@ pub struct Inquiry<'a> {
         alias = "attribut",
         skip_serializing_if = "BTreeMap::is_empty"
     )]
-    pub attributes: BTreeMap<Cow<'a, str>, AttrValue>,
+    pub attributes: Attributes<'a>,
 }
 
 impl<'a> Inquiry<'a> {
@@ -88,10 +90,71 @@ impl<'a> Inquiry<'a> {
             time: self.time.map(own),
             attributes: self
                 .attributes
+                .into_inner()
                 .into_iter()
                 .map(|(k, v)| (own(k), v))
                 .collect(),
         }
+    }
+}
+
+/// An inquiry's attributes by name: a map (it derefs to the `BTreeMap`) that costs
+/// nothing to drop when empty. Most inquiries carry none, and dropping an empty
+/// `BTreeMap` still walks its iterator: on the decide path that was as much work as
+/// finding the unit.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Attributes<'a>(ManuallyDrop<BTreeMap<Cow<'a, str>, AttrValue>>);
+
+impl<'a> Attributes<'a> {
+    /// The map itself.
+    pub fn into_inner(mut self) -> BTreeMap<Cow<'a, str>, AttrValue> {
+        std::mem::take(&mut *self.0)
+    }
+}
+
+impl Drop for Attributes<'_> {
+    fn drop(&mut self) {
+        // An empty map owns no allocation, so leaving it undropped leaks nothing.
+        if !self.0.is_empty() {
+            drop(std::mem::take(&mut *self.0));
+        }
+    }
+}
+
+impl<'a> Deref for Attributes<'a> {
+    type Target = BTreeMap<Cow<'a, str>, AttrValue>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl DerefMut for Attributes<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Serialize for Attributes<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de, 'a> Deserialize<'de> for Attributes<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        BTreeMap::deserialize(deserializer).map(Attributes::from)
+    }
+}
+
+impl<'a> From<BTreeMap<Cow<'a, str>, AttrValue>> for Attributes<'a> {
+    fn from(map: BTreeMap<Cow<'a, str>, AttrValue>) -> Self {
+        Attributes(ManuallyDrop::new(map))
+    }
+}
+
+impl<'a> FromIterator<(Cow<'a, str>, AttrValue)> for Attributes<'a> {
+    fn from_iter<I: IntoIterator<Item = (Cow<'a, str>, AttrValue)>>(iter: I) -> Self {
+        BTreeMap::from_iter(iter).into()
     }
 }
 

@@ -10,11 +10,11 @@ mod inquiry;
 mod search;
 mod testing;
 
-pub(crate) use decision::words;
 pub use decision::{
     Basis, Decision, DecisionRecord, Resolution, RuleRef, RuleResult, RuleTried, ScriptRef,
 };
-pub use inquiry::Inquiry;
+pub(crate) use decision::{rule_decided, words};
+pub use inquiry::{Attributes, Inquiry};
 pub(crate) use search::SearchHit;
 pub use search::{MAX_SEARCH_CHARS, MAX_SEARCH_WORDS, SearchTooLong, check_search};
 pub use testing::{TestResult, run_tests};
@@ -36,6 +36,11 @@ use std::sync::{Arc, OnceLock};
 pub struct Engine {
     ruleset: Arc<Ruleset>,
     index: FxHashMap<Box<str>, usize>,
+    /// `index` keyed by the id's hash, verified against `ids`: a probe whose key
+    /// compare is one integer. Ids whose hashes collide are left to `index`.
+    by_hash: FxHashMap<u64, u32>,
+    /// Every ärendetyp's id, by position.
+    ids: Box<[Box<str>]>,
     /// Per ärendetyp, its delmoment ids in model order: a compact list to search, so a
     /// decision does not walk the model's large unit records.
     parts: Vec<Box<[Box<str>]>>,
@@ -86,6 +91,10 @@ impl Engine {
             .enumerate()
             .map(|(i, t)| (t.id.clone().into_boxed_str(), i))
             .collect();
+        let ids: Box<[Box<str>]> = (ruleset.arendetyper.iter())
+            .map(|t| Box::from(t.id.as_str()))
+            .collect();
+        let by_hash = by_hash(&ids);
         let parts = ruleset
             .arendetyper
             .iter()
@@ -105,10 +114,22 @@ impl Engine {
         Engine {
             ruleset,
             index,
+            by_hash,
+            ids,
             parts,
             units,
             first_unit,
             search: OnceLock::new(),
+        }
+    }
+
+    /// Where the ärendetyp `id` is in the model, if it is there.
+    #[inline]
+    fn case_type_position(&self, id: &str) -> Option<usize> {
+        match self.by_hash.get(&id_hash(id)) {
+            Some(&t) if t != COLLIDED => same_id(&self.ids[t as usize], id).then_some(t as usize),
+            Some(_) => self.index.get(id).copied(),
+            None => None,
         }
     }
 
@@ -184,7 +205,7 @@ impl Engine {
     #[inline]
     pub fn decide(&self, inquiry: &Inquiry) -> Decision<'_> {
         let channel = ChannelSlot::parse(inquiry.channel.as_deref());
-        let Some(&t) = self.index.get(&*inquiry.case_type) else {
+        let Some(t) = self.case_type_position(&inquiry.case_type) else {
             return self.forward(
                 Basis::UnknownCaseType,
                 None,
@@ -195,7 +216,7 @@ impl Engine {
         let typ = &self.ruleset.arendetyper[t];
         let u = match inquiry.part.as_deref() {
             None => 0,
-            Some(part) => match self.parts[t].iter().position(|p| **p == *part) {
+            Some(part) => match self.parts[t].iter().position(|p| same_id(p, part)) {
                 Some(u) => u,
                 None => {
                     return self.forward(Basis::UnknownPart, Some(typ), &typ.target, channel);
@@ -222,7 +243,44 @@ impl Engine {
         {
             return decision;
         }
-        let (outcome, basis) = match channel.index() {
+        self.without_rules(base(), unit, compiled)
+    }
+
+    /// The decision for unit `u` of ärendetyp `t` in `channel` when no guarded rule
+    /// decides: the agreement or the method, as precomputed.
+    pub(crate) fn decide_without_rules(
+        &self,
+        t: usize,
+        u: usize,
+        channel: ChannelSlot,
+    ) -> Decision<'_> {
+        let typ = &self.ruleset.arendetyper[t];
+        let unit = &typ.units[u];
+        let base = Decision {
+            outcome: Outcome::Forwarded,
+            basis: Basis::Method,
+            case_type: Some(typ),
+            unit: Some(unit),
+            target: None,
+            script: None,
+            rule: None,
+            error: None,
+            position: Some((t, u)),
+            channel,
+            engine: self,
+        };
+        self.without_rules(base, unit, &self.units[self.first_unit[t] + u])
+    }
+
+    /// `base` settled by the precomputed outcome: the path most decisions take.
+    #[inline]
+    fn without_rules<'e>(
+        &'e self,
+        base: Decision<'e>,
+        unit: &'e Unit,
+        compiled: &CompiledUnit,
+    ) -> Decision<'e> {
+        let (outcome, basis) = match base.channel.index() {
             Some(slot) => compiled.fast[slot],
             // An unknown channel fails the method's channel criterion, but an agreed
             // outcome comes before the method (step 4), as for any other channel.
@@ -231,7 +289,6 @@ impl Engine {
                 None => (Outcome::Forwarded, Basis::Method),
             },
         };
-        // Built once, in place: this is the path most decisions take.
         Decision {
             outcome,
             basis,
@@ -240,7 +297,7 @@ impl Engine {
                 Outcome::Scripted => unit.script.map(|s| &self.ruleset.scripts[s]),
                 _ => None,
             },
-            ..base()
+            ..base
         }
     }
 
@@ -447,6 +504,46 @@ fn compile_unit(
     }
 }
 
+/// In `by_hash`, a hash that more than one id has.
+const COLLIDED: u32 = u32::MAX;
+
+fn id_hash(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(id)
+}
+
+/// Every id's position by the id's hash, with [`COLLIDED`] where two ids share one.
+fn by_hash(ids: &[Box<str>]) -> FxHashMap<u64, u32> {
+    let mut map = FxHashMap::default();
+    for (t, id) in ids.iter().enumerate() {
+        map.entry(id_hash(id))
+            .and_modify(|slot| *slot = COLLIDED)
+            .or_insert(t as u32);
+    }
+    map
+}
+
+/// Whether two ids are equal, compared inline: ids are short, and for 4 to 16 bytes two
+/// overlapping word loads each cost less than a call to `memcmp`.
+#[inline]
+fn same_id(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    match a.len() {
+        8..=16 => {
+            a.first_chunk::<8>() == b.first_chunk::<8>()
+                && a.last_chunk::<8>() == b.last_chunk::<8>()
+        }
+        4..8 => {
+            a.first_chunk::<4>() == b.first_chunk::<4>()
+                && a.last_chunk::<4>() == b.last_chunk::<4>()
+        }
+        _ => a == b,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -456,5 +553,46 @@ mod tests {
     #[test]
     fn engine_is_send_and_sync() {
         assert_send_sync::<Engine>();
+    }
+
+    #[test]
+    fn ids_compare_inline_as_they_compare_in_full() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "abcd",
+            "abce",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefgi",
+            "bcdefgh",
+            "sophamtning",
+            "sophamtninG",
+            "bygglov-status",
+            "bygglov-statuz",
+            "0123456789abcdef",
+            "0123456789abcdeg",
+            "barnomsorgsavgift-inkomstuppgift",
+            "barnomsorgsavgift-inkomstuppgifx",
+            "besök",
+            "besok",
+            "åäö",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(same_id(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn ids_whose_hashes_collide_are_found_by_the_full_map() {
+        // Two equal ids share a hash, as two colliding ids would: the hash then names
+        // no position, and the lookup must go to the map of whole ids.
+        let ids: Vec<Box<str>> = vec!["bygglov".into(), "bygglov".into(), "va".into()];
+        let map = by_hash(&ids);
+        assert_eq!(map.get(&id_hash("bygglov")), Some(&COLLIDED));
+        assert_eq!(map.get(&id_hash("va")), Some(&2));
     }
 }

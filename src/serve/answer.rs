@@ -4,7 +4,7 @@
 
 use crate::engine::{Basis, Decision, Engine, Inquiry, RuleResult, ScriptRef, words};
 use crate::model::method::{ChannelSlot, criteria};
-use crate::model::{Arendetyp, Outcome, Rule, Unit};
+use crate::model::{Outcome, Rule};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -55,6 +55,10 @@ struct UnitParts {
     script: Option<Box<str>>,
     /// The criteria array per [`ChannelSlot::index`].
     criteria: Vec<Box<str>>,
+    /// Per [`ChannelSlot::index`], the outcome and basis when no rule decides, with
+    /// the escaped staff sentence that goes with them: written on every answer, and
+    /// the same for every answer that takes this path.
+    settled: Vec<(Outcome, Basis, Box<str>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +72,8 @@ struct RuleParts {
     explained: [Box<str>; 3],
     /// The escaped length of its staff sentence, for the bound of an answer.
     sentence: usize,
+    /// The decision's escaped `explanation` when this rule decides.
+    decided: Box<str>,
     target: Option<Box<str>>,
 }
 
@@ -95,10 +101,10 @@ impl AnswerParts {
         let units: Vec<Vec<UnitParts>> = ruleset
             .arendetyper
             .iter()
-            .map(|typ| {
-                let units = typ.units.iter();
-                units
-                    .map(|unit| UnitParts::new(ruleset, typ, unit))
+            .enumerate()
+            .map(|(t, typ)| {
+                (0..typ.units.len())
+                    .map(|u| UnitParts::new(engine, t, u))
                     .collect()
             })
             .collect();
@@ -193,7 +199,10 @@ impl UnitParts {
             + tried
     }
 
-    fn new(ruleset: &crate::Ruleset, typ: &Arendetyp, unit: &Unit) -> UnitParts {
+    fn new(engine: &Engine, t: usize, u: usize) -> UnitParts {
+        let ruleset = engine.ruleset();
+        let typ = &ruleset.arendetyper[t];
+        let unit = &typ.units[u];
         let forvaltning = &ruleset.forvaltningar[typ.forvaltning].id;
         let names = format!(
             "\"case_type_name\":{},\"part\":{},\"forvaltning\":{}",
@@ -209,9 +218,13 @@ impl UnitParts {
             })
         });
         let mut by_slot = vec![Box::from("[]"); ChannelSlot::COUNT];
+        let mut settled =
+            vec![(Outcome::Forwarded, Basis::Method, Box::from("")); ChannelSlot::COUNT];
         for slot in ChannelSlot::all() {
             if let Some(i) = slot.index() {
                 by_slot[i] = json_text(&criteria(ruleset, typ, unit, slot, None)).into();
+                let d = engine.decide_without_rules(t, u, slot);
+                settled[i] = (d.outcome, d.basis, json_text(&d.explanation(None)).into());
             }
         }
         UnitParts {
@@ -219,6 +232,7 @@ impl UnitParts {
             target: json_text(&unit.target).into(),
             script: script.map(Box::from),
             criteria: by_slot,
+            settled,
         }
     }
 }
@@ -251,6 +265,7 @@ impl RuleParts {
                 ending(RuleResult::NotReached),
             ],
             sentence: sentence.len(),
+            decided: json_text(&crate::engine::rule_decided(ruleset, rule)).into(),
             tried: format!("{{\"file\":{file},\"line\":{line},\"outcome\":{outcome},\"result\":")
                 .into(),
             target: rule.target.as_ref().map(|t| json_text(t).into()),
@@ -369,8 +384,28 @@ pub(super) fn write_json(d: &Decision, inquiry: &Inquiry, parts: &AnswerParts, o
     json.raw("\"},\"ruleset\":");
     json.value(&d.engine.ruleset().id);
     json.raw(",\"explanation\":");
-    json.value(&d.explanation(why_not.as_deref()));
+    match settled_explanation(d, unit_parts, parts) {
+        Some(sentence) => json.raw(sentence),
+        None => json.value(&d.explanation(why_not.as_deref())),
+    }
     json.raw("}");
+}
+
+/// The decision's staff sentence as escaped when the ruleset was loaded, where it
+/// depends on the ruleset alone: a rule decided, or no rule did.
+fn settled_explanation<'p>(
+    d: &Decision,
+    unit: Option<&'p UnitParts>,
+    parts: &'p AnswerParts,
+) -> Option<&'p str> {
+    match d.basis {
+        Basis::Rule => rule_id(d).map(|id| &*parts.rules[id].decided),
+        Basis::Method | Basis::Agreement => {
+            let (outcome, basis, sentence) = unit?.settled.get(d.channel.index()?)?;
+            (*outcome == d.outcome && *basis == d.basis).then_some(&**sentence)
+        }
+        _ => None,
+    }
 }
 
 fn write_names(d: &Decision, inquiry: &Inquiry, unit: Option<&UnitParts>, json: &mut Json) {

@@ -127,7 +127,9 @@ impl<'de> Visitor<'de> for InquiryVisitor {
                     inquiry.channel = map.next_value::<Option<String>>()?.map(Cow::Owned);
                 }
                 Field::Time => inquiry.time = map.next_value::<Option<String>>()?.map(Cow::Owned),
-                Field::Attributes => inquiry.attributes = map.next_value::<Attributes>()?.0,
+                Field::Attributes => {
+                    inquiry.attributes = map.next_value::<AttributeMap>()?.0.into()
+                }
             }
         }
         let case_type = case_type.ok_or_else(|| de::Error::missing_field("case_type"))?;
@@ -136,17 +138,17 @@ impl<'de> Visitor<'de> for InquiryVisitor {
     }
 }
 
-struct Attributes(BTreeMap<Cow<'static, str>, AttrValue>);
+struct AttributeMap(BTreeMap<Cow<'static, str>, AttrValue>);
 
-impl<'de> Deserialize<'de> for Attributes {
+impl<'de> Deserialize<'de> for AttributeMap {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct Values;
         impl<'de> Visitor<'de> for Values {
-            type Value = Attributes;
+            type Value = AttributeMap;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("an object of attribute names and values")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Attributes, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AttributeMap, A::Error> {
                 let mut values = BTreeMap::new();
                 while let Some(name) = map.next_key::<String>()? {
                     if values.contains_key(name.as_str()) {
@@ -158,7 +160,7 @@ impl<'de> Deserialize<'de> for Attributes {
                     let value = map.next_value()?;
                     values.insert(Cow::Owned(name), value);
                 }
-                Ok(Attributes(values))
+                Ok(AttributeMap(values))
             }
         }
         d.deserialize_map(Values)
