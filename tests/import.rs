@@ -458,19 +458,19 @@ fn export_then_import_is_the_identity_on_the_example_kommun() {
     let book = dir.path().join("export.xlsx");
     let exported = export(Path::new("rulesets/exempelkommun"), &book);
     assert!(exported.status.success(), "{}", text(&exported));
-    // What the workbook does not carry is said, and named here: the tests, comments
-    // outside the blocks and the manus texts (a re-import writes placeholders).
-    let warned = text(&exported);
-    assert!(warned.contains("tester följer inte med"), "{warned}");
-    assert!(
-        warned.contains("utanför blocken följer inte med"),
-        "{warned}"
-    );
-    assert!(warned.contains("manusens text följer inte med"), "{warned}");
+    // The hidden Regeltext sheet carries the tests, loose comments and manus texts, so
+    // nothing is said to be left out.
+    let said = text(&exported);
+    assert!(!said.contains("följer inte med"), "{said}");
 
     let first = dir.path().join("first");
     let imported = import(&book, &first, &[]);
     assert!(imported.status.success(), "{}", text(&imported));
+    assert!(
+        text(&imported).contains("ingen rad är ändrad"),
+        "{}",
+        text(&imported)
+    );
     let first_set = Ruleset::load(&first).unwrap();
     assert_eq!(
         same_decisions(&original, &first_set),
@@ -478,6 +478,11 @@ fn export_then_import_is_the_identity_on_the_example_kommun() {
         "decisions of every unit in every channel"
     );
     assert_eq!(original.arendetyper().len(), first_set.arendetyper().len());
+    assert_eq!(first_set.id(), original.id(), "the same files, the same id");
+    assert_eq!(
+        changed_files(Path::new("rulesets/exempelkommun"), &first),
+        vec![] as Vec<String>
+    );
 
     // The ruleset id: what the import writes from an export is a fixed point, so the
     // second round gives the very same files and id.
@@ -1035,4 +1040,243 @@ fn a_one_line_policy_sheet_is_one_rad() {
     let output = import(&path, &dir.path().join("ut"), &["--verbose"]);
     let said = text(&output);
     assert!(said.contains("policyn (1 rad)"), "{said}");
+}
+
+/// The files under `imported` (relative paths) whose bytes differ from the same path
+/// under `original`, or that `original` lacks.
+fn changed_files(original: &Path, imported: &Path) -> Vec<String> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.push(
+                    path.strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(imported, imported, &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .filter(|f| std::fs::read(original.join(f)).ok() != std::fs::read(imported.join(f)).ok())
+        .collect()
+}
+
+/// The rows of the exported `Tjänsteurval` sheet.
+fn unit_rows(book: &Path) -> Vec<Vec<String>> {
+    cells(book)
+        .into_iter()
+        .find(|(name, _)| name == "Tjänsteurval")
+        .map(|(_, rows)| rows)
+        .expect("the tjänsteurval sheet")
+}
+
+fn column(header: &str, rows: &[Vec<String>]) -> usize {
+    rows[0]
+        .iter()
+        .position(|h| h == header)
+        .unwrap_or_else(|| panic!("a `{header}` column"))
+}
+
+/// The first ärendetyp row without delmoment, with a level, a frekvens and no `Regler`:
+/// its row index and ärendetyp id (computed from the example, whatever it holds).
+fn plain_type_row(rows: &[Vec<String>]) -> (usize, String) {
+    let cell = |r: &Vec<String>, c: usize| r.get(c).cloned().unwrap_or_default();
+    let (level, frekvens, rules) = (
+        column("ROSA-nivå", rows),
+        column("Frekvens", rows),
+        column("Regler", rows),
+    );
+    let (type_id, part) = (column("Ärendetyp-id", rows), column("Delmoment", rows));
+    let has_parts = |id: &str| {
+        rows.iter()
+            .any(|r| cell(r, type_id) == id && !cell(r, part).is_empty())
+    };
+    rows.iter()
+        .enumerate()
+        .skip(1)
+        .find(|(_, r)| {
+            !cell(r, type_id).is_empty()
+                && cell(r, part).is_empty()
+                && !cell(r, level).is_empty()
+                && !cell(r, frekvens).is_empty()
+                && cell(r, rules).is_empty()
+                && !has_parts(&cell(r, type_id))
+        })
+        .map(|(i, r)| (i, cell(r, type_id)))
+        .expect("a plain ärendetyp row in the example")
+}
+
+/// Export the example, set one cell of one ärendetyp's row, import with `--compare`:
+/// the output, the ärendetyp id and the imported directory.
+fn edit_one_cell(
+    dir: &Path,
+    header: &str,
+    value: impl Fn(&str) -> String,
+) -> (String, String, PathBuf) {
+    let book = dir.join("export.xlsx");
+    assert!(
+        export(Path::new("rulesets/exempelkommun"), &book)
+            .status
+            .success()
+    );
+    let rows = unit_rows(&book);
+    let (row, id) = plain_type_row(&rows);
+    let col = column(header, &rows);
+    let edited = dir.join("edited.xlsx");
+    rewrite(&book, &edited, |_, r, c, v| {
+        Some(if r == row && c == col {
+            value(v)
+        } else {
+            v.to_string()
+        })
+    });
+    let out = dir.join("ny");
+    let output = import(&edited, &out, &["--compare", "rulesets/exempelkommun"]);
+    assert!(output.status.success(), "{}", text(&output));
+    (text(&output), id, out)
+}
+
+/// Only the file holding ärendetyp `id` differs, and in it only that block's lines:
+/// the file's text before and after.
+fn only_the_block_changed(out: &Path, id: &str) -> (String, String) {
+    let original = Path::new("rulesets/exempelkommun");
+    let changed = changed_files(original, out);
+    assert_eq!(changed.len(), 1, "one file changed: {changed:?}");
+    let before = std::fs::read_to_string(original.join(&changed[0])).unwrap();
+    let after = std::fs::read_to_string(out.join(&changed[0])).unwrap();
+    let (old, new): (Vec<&str>, Vec<&str>) = (before.lines().collect(), after.lines().collect());
+    let start = old
+        .iter()
+        .position(|l| l.trim_start().starts_with(&format!("ärendetyp {id} ")))
+        .expect("the block in its file");
+    let indent = old[start].len() - old[start].trim_start().len();
+    let end = start
+        + old[start..]
+            .iter()
+            .position(|l| l.len() == indent + 1 && l.ends_with('}'))
+            .expect("the block's end");
+    assert_eq!(old[..start], new[..start], "the lines above the block");
+    let tail = old.len() - end - 1;
+    assert_eq!(
+        old[end + 1..],
+        new[new.len() - tail..],
+        "the lines below the block"
+    );
+    assert!(Ruleset::load(out).is_ok());
+    (before, after)
+}
+
+#[test]
+fn an_edited_level_rewrites_exactly_that_unit_and_no_other_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (said, id, out) = edit_one_cell(dir.path(), "ROSA-nivå", |v| {
+        if v.parse::<u8>().unwrap_or(0) <= 2 {
+            "5"
+        } else {
+            "1"
+        }
+        .to_string()
+    });
+    let changed: Vec<&str> = said
+        .lines()
+        .filter(|l| l.starts_with("  ") && l.contains(" → "))
+        .collect();
+    assert!(!changed.is_empty(), "{said}");
+    assert!(
+        changed.iter().all(|l| l.starts_with(&format!("  {id} i "))),
+        "only the edited unit: {said}"
+    );
+    assert!(
+        said.contains(&format!(
+            "ändrad från sin rad i tjänsteurvalet: ärendetypen `{id}`"
+        )),
+        "{said}"
+    );
+    let (before, after) = only_the_block_changed(&out, &id);
+    let differing = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect::<Vec<_>>();
+    assert_eq!(before.lines().count(), after.lines().count());
+    assert_eq!(differing.len(), 1, "only the level's line: {differing:?}");
+    assert!(
+        differing[0].1.trim_start().starts_with("rosa "),
+        "{differing:?}"
+    );
+}
+
+#[test]
+fn an_edited_frekvens_rewrites_exactly_that_unit_and_no_other_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (said, id, out) = edit_one_cell(dir.path(), "Frekvens", |_| "9999 per månad".into());
+    assert!(
+        said.contains("inga beslut ändras jämfört med --compare"),
+        "{said}"
+    );
+    assert!(
+        said.contains("; 1 ärendetyp med ändrad volym per utfall"),
+        "the dry-run's comparison: {said}"
+    );
+    let (_, after) = only_the_block_changed(&out, &id);
+    assert!(after.contains("frekvens 9999 per månad"), "{after}");
+}
+
+/// A workbook with only a Regeltext sheet of these rows (path, line, text).
+fn regeltext_book(path: &Path, rows: &[(&str, &str, &str)]) {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Regeltext").unwrap();
+    sheet.write_string(0, 0, "Regeltext").unwrap();
+    for (r, (file, line, text)) in rows.iter().enumerate() {
+        let r = r as u32 + 2;
+        sheet.write_string(r, 0, *file).unwrap();
+        sheet.write_string(r, 1, *line).unwrap();
+        sheet.write_string(r, 2, *text).unwrap();
+    }
+    book.save(path).unwrap();
+}
+
+#[test]
+fn a_hostile_regeltext_sheet_is_refused_naming_its_cell_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, bad) in ["../x.rosa", "/tmp/x.rosa", "manus/../../x.md", "x.sh"]
+        .into_iter()
+        .enumerate()
+    {
+        let book = dir.path().join(format!("bad{i}.xlsx"));
+        regeltext_book(&book, &[("kundtjanst.rosa", "1", "// ok"), (bad, "1", "x")]);
+        let out = dir.path().join(format!("ut{i}"));
+        let output = import(&book, &out, &[]);
+        let said = text(&output);
+        assert!(!output.status.success(), "{bad}: {said}");
+        assert!(said.contains("bladet `Regeltext` cell A4"), "{bad}: {said}");
+        assert!(said.contains("Ingenting skrevs"), "{said}");
+        assert!(!out.exists(), "nothing written for {bad}");
+    }
+    assert!(!dir.path().join("x.rosa").exists());
+    // A file past the size one rule file may have (4 MiB), cell by cell of 4,000 chars.
+    let line = "x".repeat(4_000);
+    let numbers: Vec<String> = (1..=1_100).map(|n| n.to_string()).collect();
+    let rows: Vec<(&str, &str, &str)> = numbers
+        .iter()
+        .map(|n| ("stor.rosa", n.as_str(), line.as_str()))
+        .collect();
+    let book = dir.path().join("huge.xlsx");
+    regeltext_book(&book, &rows);
+    let out = dir.path().join("huge");
+    let output = import(&book, &out, &[]);
+    let said = text(&output);
+    assert!(!output.status.success(), "{said}");
+    assert!(said.contains("bladet `Regeltext` cell C"), "{said}");
+    assert!(said.contains("större än gränsen"), "{said}");
+    assert!(!out.exists());
 }
