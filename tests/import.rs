@@ -1280,3 +1280,124 @@ fn a_hostile_regeltext_sheet_is_refused_naming_its_cell_and_nothing_is_written()
     assert!(said.contains("större än gränsen"), "{said}");
     assert!(!out.exists());
 }
+
+/// Copy a workbook, `edit` giving each sheet's new rows (from its rows); a sheet given
+/// no rows is left out.
+fn rewrite_rows(from: &Path, to: &Path, edit: impl Fn(&str, Vec<Vec<String>>) -> Vec<Vec<String>>) {
+    let mut book = Workbook::new();
+    for (name, rows) in cells(from) {
+        let rows = edit(&name, rows);
+        if rows.is_empty() {
+            continue;
+        }
+        let sheet = book.add_worksheet();
+        sheet.set_name(&name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, value) in row.iter().enumerate().filter(|(_, v)| !v.is_empty()) {
+                sheet.write_string(r as u32, c as u16, value).unwrap();
+            }
+        }
+    }
+    book.save(to).unwrap();
+}
+
+#[test]
+fn a_new_row_adds_a_unit_and_a_missing_row_removes_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("export.xlsx");
+    assert!(
+        export(Path::new("rulesets/exempelkommun"), &book)
+            .status
+            .success()
+    );
+    let rows = unit_rows(&book);
+    let (template, _) = plain_type_row(&rows);
+    let (name, type_id) = (column("Ärendetyp", &rows), column("Ärendetyp-id", &rows));
+    // A type no other file names (no test, no rule), so removing it leaves a ruleset
+    // that checks.
+    let sources: String = std::fs::read_dir("rulesets/exempelkommun")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rosa"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let (removed_row, removed) = rows
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(i, r)| *i != template && !r[type_id].is_empty())
+        .find(|(_, r)| {
+            let id = &r[type_id];
+            sources.matches(id.as_str()).count() == 1
+                && rows.iter().filter(|o| &o[type_id] == id).count() == 1
+        })
+        .map(|(i, r)| (i, r[type_id].clone()))
+        .expect("a type named once");
+    let mut added = rows[template].clone();
+    added[name] = "Helt ny tjänst".to_string();
+    added[type_id] = "helt-ny-tjanst".to_string();
+    let edited = dir.path().join("edited.xlsx");
+    rewrite_rows(&book, &edited, |sheet, mut rows| {
+        if sheet == "Tjänsteurval" {
+            rows.remove(removed_row);
+            rows.push(added.clone());
+        }
+        rows
+    });
+    let out = dir.path().join("ny");
+    let output = import(&edited, &out, &[]);
+    let said = text(&output);
+    assert!(output.status.success(), "{said}");
+    assert!(
+        said.contains("ny från sin rad i tjänsteurvalet: ärendetypen `helt-ny-tjanst`"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!(
+            "borttagen, ingen rad i tjänsteurvalet: ärendetypen `{removed}`"
+        )),
+        "{said}"
+    );
+    let after = Ruleset::load(&out).unwrap();
+    assert!(after.arendetyp("helt-ny-tjanst").is_some());
+    assert!(after.arendetyp(&removed).is_none());
+    let original = Ruleset::load("rulesets/exempelkommun").unwrap();
+    assert_eq!(
+        original.arendetyper().len(),
+        after.arendetyper().len(),
+        "one in, one out"
+    );
+    // Only the files of the two förvaltningar changed.
+    assert!(changed_files(Path::new("rulesets/exempelkommun"), &out).len() <= 2);
+}
+
+#[test]
+fn without_the_regeltext_sheet_the_rows_alone_give_the_same_decisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("export.xlsx");
+    assert!(
+        export(Path::new("rulesets/exempelkommun"), &book)
+            .status
+            .success()
+    );
+    let bare = dir.path().join("bare.xlsx");
+    rewrite_rows(&book, &bare, |sheet, rows| {
+        if sheet == "Regeltext" {
+            Vec::new()
+        } else {
+            rows
+        }
+    });
+    let out = dir.path().join("ny");
+    let output = import(&bare, &out, &[]);
+    let said = text(&output);
+    assert!(output.status.success(), "{said}");
+    assert!(
+        !said.contains("Regeltext"),
+        "read as any tjänsteurval: {said}"
+    );
+    let original = Ruleset::load("rulesets/exempelkommun").unwrap();
+    let imported = Ruleset::load(&out).unwrap();
+    assert_eq!(same_decisions(&original, &imported), vec![]);
+    assert_ne!(original.id(), imported.id(), "the import's own layout");
+}

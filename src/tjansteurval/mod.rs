@@ -75,7 +75,11 @@ pub fn import(
     let mut found = rows::Rows::default();
     let mut policy = None;
     let mut any = false;
-    let carried = match sheets.iter().find(|s| regeltext::is_sheet(s)) {
+    // An emptied Regeltext sheet is as good as deleted: the rows alone are read.
+    let carried = match sheets
+        .iter()
+        .find(|s| regeltext::is_sheet(s) && !s.rows.is_empty())
+    {
         Some(sheet) => Some(regeltext::rebuild(sheet)?),
         None => None,
     };

@@ -61,7 +61,22 @@ pub(crate) fn merge(
     let mut edits: Vec<Vec<Edit>> = vec![Vec::new(); files.len()];
     let mut touched: Vec<String> = Vec::new();
     let mut new_forvaltningar: Vec<String> = Vec::new();
+    let mut seen: Vec<(&Key, u32)> = Vec::new();
     for row in &rows {
+        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == &row.key) {
+            report.add(
+                &row.sheet,
+                &format!("rad {}", row.row + 1),
+                Kind::Skipped,
+                format!(
+                    "{} har redan raden {}: ge raden egna id:n (kolumnerna med -id) för att lägga till en ny enhet",
+                    describe(&row.key),
+                    first + 1
+                ),
+            );
+            continue;
+        }
+        seen.push((&row.key, row.row));
         let before = exported.rows.iter().find(|c| key_of(c) == row.key);
         let what = match before {
             Some(cells) if same(cells, &row.cells) => continue,
