@@ -497,12 +497,7 @@ fn export_then_import_is_the_identity_on_the_example_kommun() {
 #[test]
 fn an_edited_export_shows_exactly_the_edited_units_before_writing() {
     let dir = tempfile::tempdir().unwrap();
-    let book = dir.path().join("export.xlsx");
-    assert!(
-        export(Path::new("rulesets/exempelkommun"), &book)
-            .status
-            .success()
-    );
+    let book = exported_example(dir.path());
     // Raise bygglov-status from 3 to 5 (`ROSA-nivå`, the fourth column).
     let edited = dir.path().join("edited.xlsx");
     rewrite(&book, &edited, |sheet, row, col, value| {
@@ -537,25 +532,31 @@ fn an_edited_export_shows_exactly_the_edited_units_before_writing() {
     );
 }
 
+/// The example kommun exported to `dir/export.xlsx`.
+fn exported_example(dir: &Path) -> PathBuf {
+    let book = dir.join("export.xlsx");
+    let exported = export(Path::new("rulesets/exempelkommun"), &book);
+    assert!(exported.status.success(), "{}", text(&exported));
+    book
+}
+
 /// Copy a workbook's sheets cell by cell, `change` giving each cell's new text.
 fn rewrite(
     from: &Path,
     to: &Path,
     change: impl Fn(&Vec<Vec<String>>, usize, usize, &str) -> Option<String>,
 ) {
-    let mut book = Workbook::new();
-    for (name, rows) in cells(from) {
-        let sheet = book.add_worksheet();
-        sheet.set_name(&name).unwrap();
-        for (r, row) in rows.iter().enumerate() {
-            for (c, value) in row.iter().enumerate() {
-                if let Some(v) = change(&rows, r, c, value).filter(|v| !v.is_empty()) {
-                    sheet.write_string(r as u32, c as u16, v).unwrap();
-                }
-            }
-        }
-    }
-    book.save(to).unwrap();
+    rewrite_rows(from, to, |_, rows| {
+        rows.iter()
+            .enumerate()
+            .map(|(r, row)| {
+                row.iter()
+                    .enumerate()
+                    .map(|(c, value)| change(&rows, r, c, value).unwrap_or_default())
+                    .collect()
+            })
+            .collect()
+    });
 }
 
 #[test]
@@ -1121,12 +1122,7 @@ fn edit_one_cell(
     header: &str,
     value: impl Fn(&str) -> String,
 ) -> (String, String, PathBuf) {
-    let book = dir.join("export.xlsx");
-    assert!(
-        export(Path::new("rulesets/exempelkommun"), &book)
-            .status
-            .success()
-    );
+    let book = exported_example(dir);
     let rows = unit_rows(&book);
     let (row, id) = plain_type_row(&rows);
     let col = column(header, &rows);
@@ -1304,12 +1300,7 @@ fn rewrite_rows(from: &Path, to: &Path, edit: impl Fn(&str, Vec<Vec<String>>) ->
 #[test]
 fn a_new_row_adds_a_unit_and_a_missing_row_removes_one() {
     let dir = tempfile::tempdir().unwrap();
-    let book = dir.path().join("export.xlsx");
-    assert!(
-        export(Path::new("rulesets/exempelkommun"), &book)
-            .status
-            .success()
-    );
+    let book = exported_example(dir.path());
     let rows = unit_rows(&book);
     let (template, _) = plain_type_row(&rows);
     let (name, type_id) = (column("Ärendetyp", &rows), column("Ärendetyp-id", &rows));
@@ -1374,12 +1365,7 @@ fn a_new_row_adds_a_unit_and_a_missing_row_removes_one() {
 #[test]
 fn without_the_regeltext_sheet_the_rows_alone_give_the_same_decisions() {
     let dir = tempfile::tempdir().unwrap();
-    let book = dir.path().join("export.xlsx");
-    assert!(
-        export(Path::new("rulesets/exempelkommun"), &book)
-            .status
-            .success()
-    );
+    let book = exported_example(dir.path());
     let bare = dir.path().join("bare.xlsx");
     rewrite_rows(&book, &bare, |sheet, rows| {
         if sheet == "Regeltext" {
