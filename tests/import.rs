@@ -1387,3 +1387,35 @@ fn without_the_regeltext_sheet_the_rows_alone_give_the_same_decisions() {
     assert_eq!(same_decisions(&original, &imported), vec![]);
     assert_ne!(original.id(), imported.id(), "the import's own layout");
 }
+
+#[test]
+fn an_edited_policy_sheet_rewrites_the_policy_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = exported_example(dir.path());
+    let edited = dir.path().join("edited.xlsx");
+    rewrite(&book, &edited, |_, _, _, value| {
+        Some(if value.starts_with("kommun \"") {
+            value.replacen("kommun \"", "kommun \"Nya ", 1)
+        } else {
+            value.to_string()
+        })
+    });
+    let out = dir.path().join("ny");
+    let output = import(&edited, &out, &[]);
+    let said = text(&output);
+    assert!(output.status.success(), "{said}");
+    assert!(said.contains("policyn ändrad från policybladet"), "{said}");
+    let original = Ruleset::load("rulesets/exempelkommun").unwrap();
+    let after = Ruleset::load(&out).unwrap();
+    assert_eq!(
+        after.policy().kommun,
+        format!("Nya {}", original.policy().kommun)
+    );
+    assert_eq!(same_decisions(&original, &after), vec![]);
+    let changed = changed_files(Path::new("rulesets/exempelkommun"), &out);
+    assert_eq!(changed.len(), 1, "only the policy's file: {changed:?}");
+    let policy_file = std::fs::read_to_string(out.join(&changed[0])).unwrap();
+    // The comments above the policy block came with Regeltext.
+    assert!(policy_file.starts_with("// "), "{policy_file}");
+    assert!(policy_file.contains("kommun \"Nya "), "{policy_file}");
+}

@@ -168,9 +168,11 @@ pub(crate) fn rebuild(sheet: &Sheet) -> Result<Vec<(String, String)>, ImportErro
         .collect())
 }
 
-/// A path the ruleset may hold: plain relative names, a `.rosa` or `.md` file.
+/// A path the ruleset may hold: plain relative names no deeper than a ruleset is read,
+/// a `.rosa` or `.md` file.
 fn is_ruleset_file(path: &str) -> bool {
     super::is_plain_relative(path)
+        && std::path::Path::new(path).components().count() <= crate::files::MAX_DEPTH
         && std::path::Path::new(path)
             .extension()
             .is_some_and(|e| e == "rosa" || e == "md")
@@ -261,7 +263,15 @@ mod tests {
 
     #[test]
     fn paths_outside_the_ruleset_or_of_other_kinds_are_refused() {
-        for bad in ["../x.rosa", "/tmp/x.rosa", "manus/../../x.md", "x.sh", ""] {
+        let deep = "a/".repeat(crate::files::MAX_DEPTH) + "x.rosa";
+        for bad in [
+            "../x.rosa",
+            "/tmp/x.rosa",
+            "manus/../../x.md",
+            "x.sh",
+            "",
+            &deep,
+        ] {
             let refused = rebuild(&sheet(&[(bad, "1", "x")])).expect_err(bad);
             assert!(refused.0.contains("cell A3"), "{refused}");
             assert!(refused.0.contains("Ingenting skrevs"), "{refused}");
