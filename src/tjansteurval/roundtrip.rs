@@ -45,130 +45,187 @@ struct Located {
 
 /// Merge the visible rows into the files from `Regeltext`.
 pub(crate) fn merge(
-    mut files: Vec<(String, String)>,
+    files: Vec<(String, String)>,
     visible: &[(&Sheet, &Layout)],
     found: &Rows,
     policy: Option<&[String]>,
-    mut report: Report,
+    report: Report,
 ) -> Result<Imported, ImportError> {
     let exported = sheet_rows(files.iter().map(|(p, t)| (p.as_str(), t.as_str())));
     let rows = visible_rows(visible, found);
-    let blocks = unit_blocks(&files);
-    let mut carried = Carried {
-        files: files.len(),
-        ..Carried::default()
+    let mut merge = Merge {
+        blocks: unit_blocks(&files),
+        edits: vec![Vec::new(); files.len()],
+        carried: Carried {
+            files: files.len(),
+            ..Carried::default()
+        },
+        files,
+        found,
+        report,
+        touched: Vec::new(),
+        new_forvaltningar: Vec::new(),
     };
-    let mut edits: Vec<Vec<Edit>> = vec![Vec::new(); files.len()];
-    let mut touched: Vec<String> = Vec::new();
-    let mut new_forvaltningar: Vec<String> = Vec::new();
     let mut seen: Vec<(&Key, u32)> = Vec::new();
     for row in &rows {
-        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == &row.key) {
-            report.add(
-                &row.sheet,
-                &format!("rad {}", row.row + 1),
-                Kind::Skipped,
-                format!(
-                    "{} har redan raden {}: ge raden egna id:n (kolumnerna med -id) för att lägga till en ny enhet",
-                    describe(&row.key),
-                    first + 1
-                ),
-            );
-            continue;
+        match seen.iter().find(|(k, _)| *k == &row.key) {
+            Some((_, first)) => merge.duplicate(row, *first),
+            None => {
+                seen.push((&row.key, row.row));
+                let before = exported.rows.iter().find(|c| key_of(c) == row.key);
+                merge.row(row, before);
+            }
         }
-        seen.push((&row.key, row.row));
-        let before = exported.rows.iter().find(|c| key_of(c) == row.key);
-        let what = match before {
-            Some(cells) if same(cells, &row.cells) => continue,
+    }
+    merge.remove_units_without_rows(&rows);
+    if let Some(lines) = policy.filter(|l| *l != exported.policy.as_slice()) {
+        merge.policy(lines);
+    }
+    merge.finish()
+}
+
+/// The merge's state: the files and their blocks, the edits so far, and what is said.
+struct Merge<'a> {
+    files: Vec<(String, String)>,
+    blocks: Vec<Located>,
+    found: &'a Rows,
+    edits: Vec<Vec<Edit>>,
+    carried: Carried,
+    report: Report,
+    /// The rows that changed a file, to name when a changed file does not parse.
+    touched: Vec<String>,
+    /// Förvaltningar with no block in the files, each to get a file of its own.
+    new_forvaltningar: Vec<String>,
+}
+
+impl Merge<'_> {
+    fn duplicate(&mut self, row: &VisibleRow, first: u32) {
+        self.report.add(
+            &row.sheet,
+            &format!("rad {}", row.row + 1),
+            Kind::Skipped,
+            format!(
+                "{} har redan raden {}: ge raden egna id:n (kolumnerna med -id) för att lägga till en ny enhet",
+                describe(&row.key),
+                first + 1
+            ),
+        );
+    }
+
+    /// One row: equal to the exported one (nothing to do), edited, or new.
+    fn row(&mut self, row: &VisibleRow, exported: Option<&Cells>) {
+        let what = match exported {
+            Some(cells) if same(cells, &row.cells) => return,
             Some(_) => {
-                let Some(at) = blocks.iter().find(|b| b.key == row.key) else {
-                    continue;
-                };
-                let src = &files[at.file].1;
-                match unit_text(found, &row.key) {
-                    Some((name, lines)) => {
-                        edits[at.file].extend(rewrite(src, &at.block, &name, &lines));
-                    }
-                    None => edits[at.file].push(whole_lines(src, at.block.span)),
+                if !self.edited(&row.key) {
+                    return;
                 }
-                carried.edited.push(describe(&row.key));
+                self.carried.edited.push(describe(&row.key));
                 format!("ändrad: {} skrivs om från raden", describe(&row.key))
             }
             None => {
-                if !add_unit(
-                    &row.key,
-                    found,
-                    &blocks,
-                    &files,
-                    &mut edits,
-                    &mut new_forvaltningar,
-                ) {
-                    continue;
+                if !self.added(&row.key) {
+                    return;
                 }
-                carried.added.push(describe(&row.key));
+                self.carried.added.push(describe(&row.key));
                 format!("ny: {} läggs till från raden", describe(&row.key))
             }
         };
-        touched.push(format!("blad `{}` rad {}", row.sheet, row.row + 1));
-        report.add(
-            &row.sheet,
-            &format!("rad {}", row.row + 1),
-            Kind::Read,
-            what,
-        );
+        let at = format!("rad {}", row.row + 1);
+        self.touched.push(format!("blad `{}` {at}", row.sheet));
+        self.report.add(&row.sheet, &at, Kind::Read, what);
     }
-    for b in &blocks {
+
+    /// The unit's block rewritten from its row; removed when the import could not read
+    /// the row as a unit (the report says why).
+    fn edited(&mut self, key: &Key) -> bool {
+        let Some(at) = self.blocks.iter().find(|b| &b.key == key) else {
+            return false;
+        };
+        let src = &self.files[at.file].1;
+        let edits = match unit_text(self.found, key) {
+            Some((name, lines)) => rewrite(src, &at.block, &name, &lines),
+            None => vec![whole_lines(src, at.block.span)],
+        };
+        self.edits[at.file].extend(edits);
+        true
+    }
+
+    fn added(&mut self, key: &Key) -> bool {
+        add_unit(
+            key,
+            self.found,
+            &self.blocks,
+            &self.files,
+            &mut self.edits,
+            &mut self.new_forvaltningar,
+        )
+    }
+
+    /// Every unit with no row, unless its förvaltning or ärendetyp goes with it.
+    fn remove_units_without_rows(&mut self, rows: &[VisibleRow]) {
         let has_row = |key: &Key| rows.iter().any(|r| &r.key == key);
-        let parent_gone = blocks
-            .iter()
-            .any(|p| p.key != b.key && contains(&p.key, &b.key) && !has_row(&p.key));
-        if has_row(&b.key) || parent_gone {
-            continue;
+        for b in &self.blocks {
+            let parent_gone = self
+                .blocks
+                .iter()
+                .any(|p| p.key != b.key && contains(&p.key, &b.key) && !has_row(&p.key));
+            if has_row(&b.key) || parent_gone {
+                continue;
+            }
+            self.edits[b.file].push(whole_lines(&self.files[b.file].1, b.block.span));
+            self.carried.removed.push(describe(&b.key));
+            self.report.add(
+                super::regeltext::SHEET,
+                "bladet",
+                Kind::Read,
+                format!(
+                    "borttagen: {} har ingen rad i tjänsteurvalet och tas bort",
+                    describe(&b.key)
+                ),
+            );
         }
-        edits[b.file].push(whole_lines(&files[b.file].1, b.block.span));
-        carried.removed.push(describe(&b.key));
-        report.add(
+    }
+
+    /// The policy block rewritten from the policy sheet's lines.
+    fn policy(&mut self, lines: &[String]) {
+        if let Some((file, span)) = policy_block(&self.files) {
+            let text = super::policy_from_lines(lines);
+            self.edits[file].push((span.start, span.end, text));
+            self.carried.policy = true;
+            self.touched.push("bladet med policyn".to_string());
+        }
+    }
+
+    /// The edits applied, new förvaltningar and manus files added, and the report's
+    /// last word: everything else came from Regeltext.
+    fn finish(mut self) -> Result<Imported, ImportError> {
+        apply(&mut self.files, self.edits, &self.touched)?;
+        for fid in &self.new_forvaltningar {
+            if let Some(f) = self.found.forvaltningar.iter().find(|f| &f.head.id == fid) {
+                let name = unique_file(&self.files, fid);
+                let text = super::format_rule_text(&name, &write::forvaltning_text(f))?;
+                self.files.push((name, text));
+            }
+        }
+        keep_new_scripts(&mut self.files, self.found, &mut self.report);
+        self.report.add(
             super::regeltext::SHEET,
             "bladet",
             Kind::Read,
             format!(
-                "borttagen: {} har ingen rad i tjänsteurvalet och tas bort",
-                describe(&b.key)
+                "{} från bladet `{}`; allt som inte står ovan som ändrat, nytt eller borttaget är oförändrat",
+                crate::numbers::count(self.carried.files, "fil", "filer"),
+                super::regeltext::SHEET
             ),
         );
+        Ok(Imported {
+            files: self.files,
+            report: self.report,
+            origins: Vec::new(),
+            carried: Some(self.carried),
+        })
     }
-    if let Some(lines) = policy.filter(|l| *l != exported.policy.as_slice())
-        && let Some((file, span)) = policy_block(&files)
-    {
-        edits[file].push((span.start, span.end, super::policy_from_lines(lines)));
-        carried.policy = true;
-        touched.push("bladet med policyn".to_string());
-    }
-    apply(&mut files, edits, &touched)?;
-    for fid in &new_forvaltningar {
-        if let Some(f) = found.forvaltningar.iter().find(|f| &f.head.id == fid) {
-            let name = unique_file(&files, fid);
-            let text = super::format_rule_text(&name, &write::forvaltning_text(f))?;
-            files.push((name, text));
-        }
-    }
-    keep_new_scripts(&mut files, found, &mut report);
-    report.add(
-        super::regeltext::SHEET,
-        "bladet",
-        Kind::Read,
-        format!(
-            "{} från bladet `{}`; allt som inte står ovan som ändrat, nytt eller borttaget är oförändrat",
-            crate::numbers::count(carried.files, "fil", "filer"),
-            super::regeltext::SHEET
-        ),
-    );
-    Ok(Imported {
-        files,
-        report,
-        origins: Vec::new(),
-        carried: Some(carried),
-    })
 }
 
 /// A replacement in a file's text: start, end, new text.
