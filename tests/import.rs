@@ -1327,11 +1327,17 @@ fn a_new_row_adds_a_unit_and_a_missing_row_removes_one() {
     let mut added = rows[template].clone();
     added[name] = "Helt ny tjänst".to_string();
     added[type_id] = "helt-ny-tjanst".to_string();
+    // A förvaltning that only its ärendetyp's row names (no row of its own).
+    let mut elsewhere = added.clone();
+    elsewhere[column("Förvaltning", &rows)] = "Ny förvaltning".to_string();
+    elsewhere[column("Förvaltning-id", &rows)] = "ny-forvaltning".to_string();
+    elsewhere[type_id] = "annan-ny-tjanst".to_string();
     let edited = dir.path().join("edited.xlsx");
     rewrite_rows(&book, &edited, |sheet, mut rows| {
         if sheet == "Tjänsteurval" {
             rows.remove(removed_row);
             rows.push(added.clone());
+            rows.push(elsewhere.clone());
         }
         rows
     });
@@ -1349,17 +1355,27 @@ fn a_new_row_adds_a_unit_and_a_missing_row_removes_one() {
         )),
         "{said}"
     );
+    assert!(
+        said.contains("ny från sin rad i tjänsteurvalet: förvaltningen `ny-forvaltning`"),
+        "{said}"
+    );
     let after = Ruleset::load(&out).unwrap();
     assert!(after.arendetyp("helt-ny-tjanst").is_some());
+    assert!(after.arendetyp("annan-ny-tjanst").is_some());
     assert!(after.arendetyp(&removed).is_none());
     let original = Ruleset::load("rulesets/exempelkommun").unwrap();
     assert_eq!(
-        original.arendetyper().len(),
+        original.arendetyper().len() + 1,
         after.arendetyper().len(),
-        "one in, one out"
+        "two in, one out"
     );
-    // Only the files of the two förvaltningar changed.
-    assert!(changed_files(Path::new("rulesets/exempelkommun"), &out).len() <= 2);
+    // Only the files of the two förvaltningar changed, and the new one's file is new.
+    let changed = changed_files(Path::new("rulesets/exempelkommun"), &out);
+    assert!(
+        changed.contains(&"ny-forvaltning.rosa".to_string()),
+        "{changed:?}"
+    );
+    assert!(changed.len() <= 3, "{changed:?}");
 }
 
 #[test]

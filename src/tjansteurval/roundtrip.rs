@@ -65,6 +65,7 @@ pub(crate) fn merge(
         report,
         touched: Vec::new(),
         new_forvaltningar: Vec::new(),
+        new_types: Vec::new(),
     };
     let mut seen: Vec<(&Key, u32)> = Vec::new();
     for row in &rows {
@@ -96,6 +97,8 @@ struct Merge<'a> {
     touched: Vec<String>,
     /// Förvaltningar with no block in the files, each to get a file of its own.
     new_forvaltningar: Vec<String>,
+    /// Ärendetyper with no block in the files, already written whole with their delmoment.
+    new_types: Vec<Key>,
 }
 
 impl Merge<'_> {
@@ -124,11 +127,12 @@ impl Merge<'_> {
                 format!("ändrad: {} skrivs om från raden", describe(&row.key))
             }
             None => {
-                if !self.added(&row.key) {
+                let Some(unit) = self.added(&row.key) else {
                     return;
-                }
-                self.carried.added.push(describe(&row.key));
-                format!("ny: {} läggs till från raden", describe(&row.key))
+                };
+                let what = format!("ny: {unit} läggs till från raden");
+                self.carried.added.push(unit);
+                what
             }
         };
         let at = format!("rad {}", row.row + 1);
@@ -151,15 +155,42 @@ impl Merge<'_> {
         true
     }
 
-    fn added(&mut self, key: &Key) -> bool {
-        add_unit(
-            key,
-            self.found,
-            &self.blocks,
-            &self.files,
-            &mut self.edits,
-            &mut self.new_forvaltningar,
-        )
+    /// A row with no unit in the files, put where it belongs: a delmoment before its
+    /// ärendetyp's closing brace, an ärendetyp (with its delmoment) before its
+    /// förvaltning's, a förvaltning in a file of its own. The unit added, or `None` when
+    /// the row's unit came with one added before (or the import did not read it).
+    fn added(&mut self, key: &Key) -> Option<String> {
+        let forv: Key = (key.0.clone(), String::new(), String::new());
+        let typ: Key = (key.0.clone(), key.1.clone(), String::new());
+        let has = |k: &Key| self.blocks.iter().any(|b| &b.key == k);
+        if !has(&forv) {
+            let known = self.found.forvaltningar.iter().any(|f| f.head.id == key.0);
+            if !known || self.new_forvaltningar.contains(&key.0) {
+                return None;
+            }
+            self.new_forvaltningar.push(key.0.clone());
+            return Some(describe(&forv));
+        }
+        let t = found_type_of(self.found, &key.0, &key.1)?;
+        let (parent, text, unit) = if has(&typ) {
+            let part = t.parts.iter().find(|p| p.id == key.2)?;
+            (typ, part_text(part), key.clone())
+        } else {
+            if self.new_types.contains(&typ) {
+                return None;
+            }
+            self.new_types.push(typ.clone());
+            let mut text = String::new();
+            write::type_text(&mut text, t);
+            (forv, text, typ)
+        };
+        let at = self.blocks.iter().find(|b| b.key == parent)?;
+        let close = at.block.span.end.saturating_sub(1);
+        if self.files[at.file].1.as_bytes().get(close) != Some(&b'}') {
+            return None;
+        }
+        self.edits[at.file].push((close, close, format!("\n{text}")));
+        Some(describe(&unit))
     }
 
     /// Every unit with no row, unless its förvaltning or ärendetyp goes with it.
@@ -616,54 +647,13 @@ fn whole_lines(src: &str, span: crate::source::Span) -> Edit {
     (start, end, String::new())
 }
 
-/// A new unit's text put where it belongs: a delmoment before its ärendetyp's closing
-/// brace, an ärendetyp (with its delmoment) before its förvaltning's; a new förvaltning
-/// is noted for a file of its own. False when the unit is part of a new one above it.
-fn add_unit(
-    key: &Key,
-    found: &Rows,
-    blocks: &[Located],
-    files: &[(String, String)],
-    edits: &mut [Vec<Edit>],
-    new_forvaltningar: &mut Vec<String>,
-) -> bool {
-    let parent_key = match key {
-        (_, t, _) if t.is_empty() => {
-            if found.forvaltningar.iter().any(|f| f.head.id == key.0) {
-                new_forvaltningar.push(key.0.clone());
-                return true;
-            }
-            return false;
-        }
-        (f, _, p) if p.is_empty() => (f.clone(), String::new(), String::new()),
-        (f, t, _) => (f.clone(), t.clone(), String::new()),
-    };
-    let Some(parent) = blocks.iter().find(|b| b.key == parent_key) else {
-        return false;
-    };
-    let Some(t) = found_type_of(found, &key.0, &key.1) else {
-        return false;
-    };
-    let mut text = String::new();
-    if key.2.is_empty() {
-        write::type_text(&mut text, t);
-    } else {
-        let Some(p) = t.parts.iter().find(|p| p.id == key.2) else {
-            return false;
-        };
-        text.push_str(&format!("delmoment {} \"{}\" {{\n", p.id, p.name));
-        for line in own_lines(p, &[]) {
-            text.push_str(&format!("{line}\n"));
-        }
-        text.push_str("}\n");
+fn part_text(p: &Unit) -> String {
+    let mut text = format!("delmoment {} \"{}\" {{\n", p.id, p.name);
+    for line in own_lines(p, &[]) {
+        text.push_str(&format!("{line}\n"));
     }
-    let src = &files[parent.file].1;
-    let close = parent.block.span.end.saturating_sub(1);
-    if src.as_bytes().get(close) != Some(&b'}') {
-        return false;
-    }
-    edits[parent.file].push((close, close, format!("\n{text}")));
-    true
+    text.push_str("}\n");
+    text
 }
 
 /// `id.rosa`, or `id-2.rosa`, … when a file has that name.
