@@ -458,19 +458,19 @@ fn export_then_import_is_the_identity_on_the_example_kommun() {
     let book = dir.path().join("export.xlsx");
     let exported = export(Path::new("rulesets/exempelkommun"), &book);
     assert!(exported.status.success(), "{}", text(&exported));
-    // What the workbook does not carry is said, and named here: the tests, comments
-    // outside the blocks and the manus texts (a re-import writes placeholders).
-    let warned = text(&exported);
-    assert!(warned.contains("tester följer inte med"), "{warned}");
-    assert!(
-        warned.contains("utanför blocken följer inte med"),
-        "{warned}"
-    );
-    assert!(warned.contains("manusens text följer inte med"), "{warned}");
+    // The hidden Regeltext sheet carries the tests, loose comments and manus texts, so
+    // nothing is said to be left out.
+    let said = text(&exported);
+    assert!(!said.contains("följer inte med"), "{said}");
 
     let first = dir.path().join("first");
     let imported = import(&book, &first, &[]);
     assert!(imported.status.success(), "{}", text(&imported));
+    assert!(
+        text(&imported).contains("ingen rad är ändrad"),
+        "{}",
+        text(&imported)
+    );
     let first_set = Ruleset::load(&first).unwrap();
     assert_eq!(
         same_decisions(&original, &first_set),
@@ -478,6 +478,11 @@ fn export_then_import_is_the_identity_on_the_example_kommun() {
         "decisions of every unit in every channel"
     );
     assert_eq!(original.arendetyper().len(), first_set.arendetyper().len());
+    assert_eq!(first_set.id(), original.id(), "the same files, the same id");
+    assert_eq!(
+        changed_files(Path::new("rulesets/exempelkommun"), &first),
+        vec![] as Vec<String>
+    );
 
     // The ruleset id: what the import writes from an export is a fixed point, so the
     // second round gives the very same files and id.
@@ -492,12 +497,7 @@ fn export_then_import_is_the_identity_on_the_example_kommun() {
 #[test]
 fn an_edited_export_shows_exactly_the_edited_units_before_writing() {
     let dir = tempfile::tempdir().unwrap();
-    let book = dir.path().join("export.xlsx");
-    assert!(
-        export(Path::new("rulesets/exempelkommun"), &book)
-            .status
-            .success()
-    );
+    let book = exported_example(dir.path());
     // Raise bygglov-status from 3 to 5 (`ROSA-nivå`, the fourth column).
     let edited = dir.path().join("edited.xlsx");
     rewrite(&book, &edited, |sheet, row, col, value| {
@@ -532,25 +532,31 @@ fn an_edited_export_shows_exactly_the_edited_units_before_writing() {
     );
 }
 
+/// The example kommun exported to `dir/export.xlsx`.
+fn exported_example(dir: &Path) -> PathBuf {
+    let book = dir.join("export.xlsx");
+    let exported = export(Path::new("rulesets/exempelkommun"), &book);
+    assert!(exported.status.success(), "{}", text(&exported));
+    book
+}
+
 /// Copy a workbook's sheets cell by cell, `change` giving each cell's new text.
 fn rewrite(
     from: &Path,
     to: &Path,
     change: impl Fn(&Vec<Vec<String>>, usize, usize, &str) -> Option<String>,
 ) {
-    let mut book = Workbook::new();
-    for (name, rows) in cells(from) {
-        let sheet = book.add_worksheet();
-        sheet.set_name(&name).unwrap();
-        for (r, row) in rows.iter().enumerate() {
-            for (c, value) in row.iter().enumerate() {
-                if let Some(v) = change(&rows, r, c, value).filter(|v| !v.is_empty()) {
-                    sheet.write_string(r as u32, c as u16, v).unwrap();
-                }
-            }
-        }
-    }
-    book.save(to).unwrap();
+    rewrite_rows(from, to, |_, rows| {
+        rows.iter()
+            .enumerate()
+            .map(|(r, row)| {
+                row.iter()
+                    .enumerate()
+                    .map(|(c, value)| change(&rows, r, c, value).unwrap_or_default())
+                    .collect()
+            })
+            .collect()
+    });
 }
 
 #[test]
@@ -1035,4 +1041,397 @@ fn a_one_line_policy_sheet_is_one_rad() {
     let output = import(&path, &dir.path().join("ut"), &["--verbose"]);
     let said = text(&output);
     assert!(said.contains("policyn (1 rad)"), "{said}");
+}
+
+/// The files under `imported` (relative paths) whose bytes differ from the same path
+/// under `original`, or that `original` lacks.
+fn changed_files(original: &Path, imported: &Path) -> Vec<String> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.push(
+                    path.strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(imported, imported, &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .filter(|f| std::fs::read(original.join(f)).ok() != std::fs::read(imported.join(f)).ok())
+        .collect()
+}
+
+/// The rows of the exported `Tjänsteurval` sheet.
+fn unit_rows(book: &Path) -> Vec<Vec<String>> {
+    cells(book)
+        .into_iter()
+        .find(|(name, _)| name == "Tjänsteurval")
+        .map(|(_, rows)| rows)
+        .expect("the tjänsteurval sheet")
+}
+
+fn column(header: &str, rows: &[Vec<String>]) -> usize {
+    rows[0]
+        .iter()
+        .position(|h| h == header)
+        .unwrap_or_else(|| panic!("a `{header}` column"))
+}
+
+/// The first ärendetyp row without delmoment, with a level, a frekvens and no `Regler`:
+/// its row index and ärendetyp id (computed from the example, whatever it holds).
+fn plain_type_row(rows: &[Vec<String>]) -> (usize, String) {
+    let cell = |r: &Vec<String>, c: usize| r.get(c).cloned().unwrap_or_default();
+    let (level, frekvens, rules) = (
+        column("ROSA-nivå", rows),
+        column("Frekvens", rows),
+        column("Regler", rows),
+    );
+    let (type_id, part) = (column("Ärendetyp-id", rows), column("Delmoment", rows));
+    let has_parts = |id: &str| {
+        rows.iter()
+            .any(|r| cell(r, type_id) == id && !cell(r, part).is_empty())
+    };
+    rows.iter()
+        .enumerate()
+        .skip(1)
+        .find(|(_, r)| {
+            !cell(r, type_id).is_empty()
+                && cell(r, part).is_empty()
+                && !cell(r, level).is_empty()
+                && !cell(r, frekvens).is_empty()
+                && cell(r, rules).is_empty()
+                && !has_parts(&cell(r, type_id))
+        })
+        .map(|(i, r)| (i, cell(r, type_id)))
+        .expect("a plain ärendetyp row in the example")
+}
+
+/// Export the example, set one cell of one ärendetyp's row, import with `--compare`:
+/// the output, the ärendetyp id and the imported directory.
+fn edit_one_cell(
+    dir: &Path,
+    header: &str,
+    value: impl Fn(&str) -> String,
+) -> (String, String, PathBuf) {
+    let book = exported_example(dir);
+    let rows = unit_rows(&book);
+    let (row, id) = plain_type_row(&rows);
+    let col = column(header, &rows);
+    let edited = dir.join("edited.xlsx");
+    rewrite(&book, &edited, |_, r, c, v| {
+        Some(if r == row && c == col {
+            value(v)
+        } else {
+            v.to_string()
+        })
+    });
+    let out = dir.join("ny");
+    let output = import(&edited, &out, &["--compare", "rulesets/exempelkommun"]);
+    assert!(output.status.success(), "{}", text(&output));
+    (text(&output), id, out)
+}
+
+/// Only the file holding ärendetyp `id` differs, and in it only that block's lines:
+/// the file's text before and after.
+fn only_the_block_changed(out: &Path, id: &str) -> (String, String) {
+    let original = Path::new("rulesets/exempelkommun");
+    let changed = changed_files(original, out);
+    assert_eq!(changed.len(), 1, "one file changed: {changed:?}");
+    let before = std::fs::read_to_string(original.join(&changed[0])).unwrap();
+    let after = std::fs::read_to_string(out.join(&changed[0])).unwrap();
+    let (old, new): (Vec<&str>, Vec<&str>) = (before.lines().collect(), after.lines().collect());
+    let start = old
+        .iter()
+        .position(|l| l.trim_start().starts_with(&format!("ärendetyp {id} ")))
+        .expect("the block in its file");
+    let indent = old[start].len() - old[start].trim_start().len();
+    let end = start
+        + old[start..]
+            .iter()
+            .position(|l| l.len() == indent + 1 && l.ends_with('}'))
+            .expect("the block's end");
+    assert_eq!(old[..start], new[..start], "the lines above the block");
+    let tail = old.len() - end - 1;
+    assert_eq!(
+        old[end + 1..],
+        new[new.len() - tail..],
+        "the lines below the block"
+    );
+    assert!(Ruleset::load(out).is_ok());
+    (before, after)
+}
+
+#[test]
+fn an_edited_level_rewrites_exactly_that_unit_and_no_other_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (said, id, out) = edit_one_cell(dir.path(), "ROSA-nivå", |v| {
+        if v.parse::<u8>().unwrap_or(0) <= 2 {
+            "5"
+        } else {
+            "1"
+        }
+        .to_string()
+    });
+    let changed: Vec<&str> = said
+        .lines()
+        .filter(|l| l.starts_with("  ") && l.contains(" → "))
+        .collect();
+    assert!(!changed.is_empty(), "{said}");
+    assert!(
+        changed.iter().all(|l| l.starts_with(&format!("  {id} i "))),
+        "only the edited unit: {said}"
+    );
+    assert!(
+        said.contains(&format!(
+            "ändrad från sin rad i tjänsteurvalet: ärendetypen `{id}`"
+        )),
+        "{said}"
+    );
+    let (before, after) = only_the_block_changed(&out, &id);
+    let differing = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect::<Vec<_>>();
+    assert_eq!(before.lines().count(), after.lines().count());
+    assert_eq!(differing.len(), 1, "only the level's line: {differing:?}");
+    assert!(
+        differing[0].1.trim_start().starts_with("rosa "),
+        "{differing:?}"
+    );
+}
+
+#[test]
+fn an_edited_frekvens_rewrites_exactly_that_unit_and_no_other_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (said, id, out) = edit_one_cell(dir.path(), "Frekvens", |_| "9999 per månad".into());
+    assert!(
+        said.contains("inga beslut ändras jämfört med --compare"),
+        "{said}"
+    );
+    assert!(
+        said.contains("; 1 ärendetyp med ändrad volym per utfall"),
+        "the dry-run's comparison: {said}"
+    );
+    let (_, after) = only_the_block_changed(&out, &id);
+    assert!(after.contains("frekvens 9999 per månad"), "{after}");
+}
+
+/// A workbook with only a Regeltext sheet of these rows (path, line, text).
+fn regeltext_book(path: &Path, rows: &[(&str, &str, &str)]) {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Regeltext").unwrap();
+    sheet.write_string(0, 0, "Regeltext").unwrap();
+    for (r, (file, line, text)) in rows.iter().enumerate() {
+        let r = r as u32 + 2;
+        sheet.write_string(r, 0, *file).unwrap();
+        sheet.write_string(r, 1, *line).unwrap();
+        sheet.write_string(r, 2, *text).unwrap();
+    }
+    book.save(path).unwrap();
+}
+
+#[test]
+fn a_hostile_regeltext_sheet_is_refused_naming_its_cell_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, bad) in ["../x.rosa", "/tmp/x.rosa", "manus/../../x.md", "x.sh"]
+        .into_iter()
+        .enumerate()
+    {
+        let book = dir.path().join(format!("bad{i}.xlsx"));
+        regeltext_book(&book, &[("kundtjanst.rosa", "1", "// ok"), (bad, "1", "x")]);
+        let out = dir.path().join(format!("ut{i}"));
+        let output = import(&book, &out, &[]);
+        let said = text(&output);
+        assert!(!output.status.success(), "{bad}: {said}");
+        assert!(said.contains("bladet `Regeltext` cell A4"), "{bad}: {said}");
+        assert!(said.contains("Ingenting skrevs"), "{said}");
+        assert!(!out.exists(), "nothing written for {bad}");
+    }
+    assert!(!dir.path().join("x.rosa").exists());
+    // A file past the size one rule file may have (4 MiB), cell by cell of 4,000 chars.
+    let line = "x".repeat(4_000);
+    let numbers: Vec<String> = (1..=1_100).map(|n| n.to_string()).collect();
+    let rows: Vec<(&str, &str, &str)> = numbers
+        .iter()
+        .map(|n| ("stor.rosa", n.as_str(), line.as_str()))
+        .collect();
+    let book = dir.path().join("huge.xlsx");
+    regeltext_book(&book, &rows);
+    let out = dir.path().join("huge");
+    let output = import(&book, &out, &[]);
+    let said = text(&output);
+    assert!(!output.status.success(), "{said}");
+    assert!(said.contains("bladet `Regeltext` cell C"), "{said}");
+    assert!(said.contains("större än gränsen"), "{said}");
+    assert!(!out.exists());
+}
+
+/// Copy a workbook, `edit` giving each sheet's new rows (from its rows); a sheet given
+/// no rows is left out.
+fn rewrite_rows(from: &Path, to: &Path, edit: impl Fn(&str, Vec<Vec<String>>) -> Vec<Vec<String>>) {
+    let mut book = Workbook::new();
+    for (name, rows) in cells(from) {
+        let rows = edit(&name, rows);
+        if rows.is_empty() {
+            continue;
+        }
+        let sheet = book.add_worksheet();
+        sheet.set_name(&name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, value) in row.iter().enumerate().filter(|(_, v)| !v.is_empty()) {
+                sheet.write_string(r as u32, c as u16, value).unwrap();
+            }
+        }
+    }
+    book.save(to).unwrap();
+}
+
+#[test]
+fn a_new_row_adds_a_unit_and_a_missing_row_removes_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = exported_example(dir.path());
+    let rows = unit_rows(&book);
+    let (template, _) = plain_type_row(&rows);
+    let (name, type_id) = (column("Ärendetyp", &rows), column("Ärendetyp-id", &rows));
+    // A type no other file names (no test, no rule), so removing it leaves a ruleset
+    // that checks.
+    let sources: String = std::fs::read_dir("rulesets/exempelkommun")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rosa"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let (removed_row, removed) = rows
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(i, r)| *i != template && !r[type_id].is_empty())
+        .find(|(_, r)| {
+            let id = &r[type_id];
+            sources.matches(id.as_str()).count() == 1
+                && rows.iter().filter(|o| &o[type_id] == id).count() == 1
+        })
+        .map(|(i, r)| (i, r[type_id].clone()))
+        .expect("a type named once");
+    let mut added = rows[template].clone();
+    added[name] = "Helt ny tjänst".to_string();
+    added[type_id] = "helt-ny-tjanst".to_string();
+    // A förvaltning that only its ärendetyp's row names (no row of its own).
+    let mut elsewhere = added.clone();
+    elsewhere[column("Förvaltning", &rows)] = "Ny förvaltning".to_string();
+    elsewhere[column("Förvaltning-id", &rows)] = "ny-forvaltning".to_string();
+    elsewhere[type_id] = "annan-ny-tjanst".to_string();
+    let edited = dir.path().join("edited.xlsx");
+    rewrite_rows(&book, &edited, |sheet, mut rows| {
+        if sheet == "Tjänsteurval" {
+            rows.remove(removed_row);
+            rows.push(added.clone());
+            rows.push(elsewhere.clone());
+        }
+        rows
+    });
+    let out = dir.path().join("ny");
+    let output = import(&edited, &out, &[]);
+    let said = text(&output);
+    assert!(output.status.success(), "{said}");
+    assert!(
+        said.contains("ny från sin rad i tjänsteurvalet: ärendetypen `helt-ny-tjanst`"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!(
+            "borttagen, ingen rad i tjänsteurvalet: ärendetypen `{removed}`"
+        )),
+        "{said}"
+    );
+    assert!(
+        said.contains("ny från sin rad i tjänsteurvalet: förvaltningen `ny-forvaltning`"),
+        "{said}"
+    );
+    let after = Ruleset::load(&out).unwrap();
+    assert!(after.arendetyp("helt-ny-tjanst").is_some());
+    assert!(after.arendetyp("annan-ny-tjanst").is_some());
+    assert!(after.arendetyp(&removed).is_none());
+    let original = Ruleset::load("rulesets/exempelkommun").unwrap();
+    assert_eq!(
+        original.arendetyper().len() + 1,
+        after.arendetyper().len(),
+        "two in, one out"
+    );
+    // Only the files of the two förvaltningar changed, and the new one's file is new.
+    let changed = changed_files(Path::new("rulesets/exempelkommun"), &out);
+    assert!(
+        changed.contains(&"ny-forvaltning.rosa".to_string()),
+        "{changed:?}"
+    );
+    assert!(changed.len() <= 3, "{changed:?}");
+}
+
+#[test]
+fn without_the_regeltext_sheet_the_rows_alone_give_the_same_decisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = exported_example(dir.path());
+    let bare = dir.path().join("bare.xlsx");
+    rewrite_rows(&book, &bare, |sheet, rows| {
+        if sheet == "Regeltext" {
+            Vec::new()
+        } else {
+            rows
+        }
+    });
+    let out = dir.path().join("ny");
+    let output = import(&bare, &out, &[]);
+    let said = text(&output);
+    assert!(output.status.success(), "{said}");
+    assert!(
+        !said.contains("Regeltext"),
+        "read as any tjänsteurval: {said}"
+    );
+    let original = Ruleset::load("rulesets/exempelkommun").unwrap();
+    let imported = Ruleset::load(&out).unwrap();
+    assert_eq!(same_decisions(&original, &imported), vec![]);
+    assert_ne!(original.id(), imported.id(), "the import's own layout");
+}
+
+#[test]
+fn an_edited_policy_sheet_rewrites_the_policy_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = exported_example(dir.path());
+    let edited = dir.path().join("edited.xlsx");
+    rewrite(&book, &edited, |_, _, _, value| {
+        Some(if value.starts_with("kommun \"") {
+            value.replacen("kommun \"", "kommun \"Nya ", 1)
+        } else {
+            value.to_string()
+        })
+    });
+    let out = dir.path().join("ny");
+    let output = import(&edited, &out, &[]);
+    let said = text(&output);
+    assert!(output.status.success(), "{said}");
+    assert!(said.contains("policyn ändrad från policybladet"), "{said}");
+    let original = Ruleset::load("rulesets/exempelkommun").unwrap();
+    let after = Ruleset::load(&out).unwrap();
+    assert_eq!(
+        after.policy().kommun,
+        format!("Nya {}", original.policy().kommun)
+    );
+    assert_eq!(same_decisions(&original, &after), vec![]);
+    let changed = changed_files(Path::new("rulesets/exempelkommun"), &out);
+    assert_eq!(changed.len(), 1, "only the policy's file: {changed:?}");
+    let policy_file = std::fs::read_to_string(out.join(&changed[0])).unwrap();
+    // The comments above the policy block came with Regeltext.
+    assert!(policy_file.starts_with("// "), "{policy_file}");
+    assert!(policy_file.contains("kommun \"Nya "), "{policy_file}");
 }

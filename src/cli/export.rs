@@ -32,11 +32,12 @@ pub(super) fn run(args: ExportArgs) -> u8 {
         return EXIT_PROBLEMS;
     };
     match tjansteurval::export_xlsx(&ruleset, &args.out) {
-        Ok(warnings) => {
-            for w in warnings {
-                eprintln!("varning: {}", rosa::terminal_safe(&w.0));
-            }
-            outln!("skrev tjänsteurvalet till {}", args.out.display());
+        Ok(()) => {
+            outln!(
+                "skrev tjänsteurvalet till {}, med regelfilerna i det dolda bladet Regeltext \
+                 (en import ger samma filer, utom de rader som ändrats)",
+                args.out.display()
+            );
             0
         }
         Err(e) => {

@@ -92,6 +92,9 @@ pub(super) fn run(args: Args) -> u8 {
         ),
         count(report.count(Kind::Interpreted), "värde", "värden"),
     );
+    if let Some(carried) = &imported.carried {
+        print_carried(carried);
+    }
     let to_write = report.count(Kind::ToWrite);
     if to_write > 0 {
         outln!(
@@ -140,6 +143,35 @@ pub(super) fn run(args: Args) -> u8 {
             eprintln!("fel: {}", rosa::terminal_safe(&e.0));
             EXIT_PROBLEMS
         }
+    }
+}
+
+/// What an export's workbook gave: the files from its `Regeltext` sheet, and the units
+/// taken from edited, new or missing rows.
+fn print_carried(carried: &tjansteurval::Carried) {
+    outln!(
+        "{} från bladet Regeltext, exakt som de exporterades, utom det som står här",
+        count(carried.files, "fil", "filer")
+    );
+    let groups = [
+        ("ändrad från sin rad i tjänsteurvalet", &carried.edited),
+        ("ny från sin rad i tjänsteurvalet", &carried.added),
+        ("borttagen, ingen rad i tjänsteurvalet", &carried.removed),
+    ];
+    for (what, units) in groups {
+        for unit in units {
+            outln!("  {what}: {}", rosa::terminal_safe(unit));
+        }
+    }
+    if carried.policy {
+        outln!("  policyn ändrad från policybladet");
+    }
+    if carried.edited.is_empty()
+        && carried.added.is_empty()
+        && carried.removed.is_empty()
+        && !carried.policy
+    {
+        outln!("  ingen rad är ändrad: filerna är de exporterade");
     }
 }
 

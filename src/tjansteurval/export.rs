@@ -1,7 +1,8 @@
 //! `rosa export`: a ruleset as a tjänsteurval workbook the import reads back. Every
 //! förvaltning, ärendetyp and delmoment is a row; what has a column goes there, and
 //! every other statement (guarded rules, `överenskommet`) goes into the `Regler` column
-//! as written, so the import gives the same decisions.
+//! as written, so the import gives the same decisions. The hidden `Regeltext` sheet
+//! carries the files themselves (tests, comments, manus and svar texts included).
 
 use super::header::{Column, EXPORT_HEADERS};
 use crate::model::Ruleset;
@@ -9,67 +10,76 @@ use crate::syntax::ast::{Block, BlockKind, Comment, StmtKind};
 use rust_xlsxwriter::{DataValidation, Format, Workbook};
 use std::path::Path;
 
-/// What the workbook does not carry, in Swedish, for the export to say.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExportWarning(pub String);
+pub(crate) type Cells = Vec<(Column, String)>;
 
-type Cells = Vec<(Column, String)>;
+/// The visible sheets for a ruleset's files: one row per unit and the policy's lines.
+#[derive(Debug, Default)]
+pub(crate) struct SheetRows {
+    pub rows: Vec<Cells>,
+    pub policy: Vec<String>,
+}
 
-/// Write `ruleset` as a workbook to `out` (through [`crate::write_file`]).
-///
-/// # Errors
-///
-/// The workbook could not be built or written, in Swedish.
-pub fn export_xlsx(ruleset: &Ruleset, out: &Path) -> Result<Vec<ExportWarning>, String> {
-    let mut rows: Vec<Cells> = Vec::new();
-    let mut policy: Vec<String> = Vec::new();
-    let mut warnings = Vec::new();
-    let (mut tests, mut loose_comments) = (0usize, 0usize);
-    for (id, source) in ruleset.sources().files() {
-        if source.path.extension().is_none_or(|e| e != "rosa") {
+/// The rows the export writes for these files (path, text); only `.rosa` files count.
+/// The import compares a re-imported workbook's rows with these.
+pub(crate) fn sheet_rows<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> SheetRows {
+    let mut out = SheetRows::default();
+    for (id, (path, src)) in files.enumerate() {
+        if Path::new(path).extension().is_none_or(|e| e != "rosa") {
             continue;
         }
-        let Ok(file) = crate::syntax::parse(id, &source.text) else {
+        let id = crate::source::FileId::try_from(id).unwrap_or(crate::source::FileId::MAX);
+        let Ok(file) = crate::syntax::parse(id, src) else {
             continue;
         };
-        let src = source.text.as_str();
-        loose_comments += file
-            .comments
-            .iter()
-            .filter(|c| !file.blocks.iter().any(|b| inside(c, b)))
-            .count();
         for block in &file.blocks {
             match block.kind {
-                BlockKind::Policy => policy = policy_lines(src, block),
-                BlockKind::Forvaltning => forvaltning_rows(src, block, &file.comments, &mut rows),
-                BlockKind::Test => tests += 1,
+                BlockKind::Policy => out.policy = policy_lines(src, block),
+                BlockKind::Forvaltning => {
+                    forvaltning_rows(src, block, &file.comments, &mut out.rows);
+                }
                 _ => {}
             }
         }
     }
-    if tests > 0 {
-        warnings.push(ExportWarning(format!(
-            "{} följer inte med (exporten har bara tjänsteurvalet och policyn)",
-            crate::numbers::count(tests, "test", "tester")
-        )));
-    }
-    if loose_comments > 0 {
-        warnings.push(ExportWarning(format!("{} utanför blocken följer inte med (kommentarer i ett block står i kolumnen Kommentar)", crate::numbers::count(loose_comments, "kommentar", "kommentarer"))));
-    }
-    if !ruleset.scripts().is_empty() {
-        warnings.push(ExportWarning(format!(
-            "manusens text följer inte med, bara sökvägen ({}); en import skriver platshållare",
-            crate::numbers::count(ruleset.scripts().len(), "manus", "manus")
-        )));
-    }
-    if let Some(problem) = too_long_cell(&rows, &policy) {
+    out
+}
+
+/// Every file the ruleset id covers, by path: rule files, manus and svar files.
+fn ruleset_files(ruleset: &Ruleset) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = ruleset
+        .sources()
+        .files()
+        .map(|(_, f)| (f.display_path(), f.text.clone()))
+        .chain(
+            ruleset
+                .scripts()
+                .iter()
+                .chain(&ruleset.answer_files)
+                .map(|s| (s.path.clone(), s.text.clone())),
+        )
+        .collect();
+    files.sort();
+    files.dedup_by(|a, b| a.0 == b.0);
+    files
+}
+
+/// Write `ruleset` as a workbook to `out` (through [`crate::write_file`]): the
+/// tjänsteurval, the policy, and every file the ruleset id covers in the hidden
+/// `Regeltext` sheet, so that importing it unedited gives the same files.
+///
+/// # Errors
+///
+/// The workbook could not be built or written, in Swedish.
+pub fn export_xlsx(ruleset: &Ruleset, out: &Path) -> Result<(), String> {
+    let files = ruleset_files(ruleset);
+    let sheets = sheet_rows(files.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    if let Some(problem) = too_long_cell(&sheets.rows, &sheets.policy) {
         return Err(problem);
     }
-    let bytes = workbook(&rows, &policy, ruleset.policy().scale)
+    let bytes = workbook(&sheets, &files, ruleset.policy().scale)
         .map_err(|e| format!("kunde inte bygga arbetsboken: {e}"))?;
     crate::files::write_file(out, &bytes)
-        .map_err(|e| format!("filen `{}` {}", out.display(), e.reason()))?;
-    Ok(warnings)
+        .map_err(|e| format!("filen `{}` {}", out.display(), e.reason()))
 }
 
 /// The most characters an Excel cell holds.
@@ -246,10 +256,11 @@ fn unit_row(src: &str, block: &Block, comments: &[Comment], mut cells: Cells) ->
 }
 
 fn workbook(
-    rows: &[Cells],
-    policy: &[String],
+    sheets: &SheetRows,
+    files: &[(String, String)],
     scale: u8,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let (rows, policy) = (&sheets.rows, &sheets.policy);
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let sheet = book.add_worksheet();
@@ -296,6 +307,9 @@ fn workbook(
     for (r, line) in policy.iter().enumerate() {
         let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
         policy_sheet.write_string(r, 0, line.as_str())?;
+    }
+    if !files.is_empty() {
+        super::regeltext::write_sheet(&mut book, files)?;
     }
     book.save_to_buffer()
 }

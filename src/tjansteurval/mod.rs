@@ -5,19 +5,27 @@
 //! as a person would ([`values`]), writes one rule file per förvaltning laid out by the
 //! formatter, and checks the result with the real checker before anything is written.
 //! Every row is accounted for in a [`Report`].
+//!
+//! A workbook the export wrote carries the ruleset's files in a hidden sheet
+//! (`regeltext`); importing it gives those files back, with only the units whose
+//! rows were edited rewritten (`roundtrip`), so an unedited round trip keeps the
+//! ruleset id.
 
 mod export;
 pub mod header;
 mod read;
+mod regeltext;
 mod report;
+mod roundtrip;
 mod rows;
 pub mod values;
 mod write;
 
-pub use export::{ExportWarning, export_xlsx};
+pub use export::export_xlsx;
 pub use header::Column;
 pub use read::{MAX_CELL_CHARS, MAX_CELLS, MAX_CSV_BYTES, MAX_NOTES, MAX_ROWS, MAX_TEXT_BYTES};
 pub use report::{Entry, Kind, Report};
+pub use roundtrip::Carried;
 
 use crate::diagnostics::Diagnostics;
 use crate::model::Ruleset;
@@ -46,6 +54,8 @@ pub struct Imported {
     pub report: Report,
     /// For each rule file, the sheet and row each line came from.
     origins: Vec<(String, Vec<rows::Origin>)>,
+    /// For an export's workbook (one with the `Regeltext` sheet): what came from where.
+    pub carried: Option<Carried>,
 }
 
 /// Read `path` (`.xlsx` or CSV) into a ruleset's files. `default_policy` is the policy
@@ -65,7 +75,19 @@ pub fn import(
     let mut found = rows::Rows::default();
     let mut policy = None;
     let mut any = false;
+    // An emptied Regeltext sheet is as good as deleted: the rows alone are read.
+    let carried = match sheets
+        .iter()
+        .find(|s| regeltext::is_sheet(s) && !s.rows.is_empty())
+    {
+        Some(sheet) => Some(regeltext::rebuild(sheet)?),
+        None => None,
+    };
+    let mut layouts = Vec::new();
     for sheet in &sheets {
+        if regeltext::is_sheet(sheet) {
+            continue;
+        }
         if let Some(lines) = policy_lines(sheet) {
             report.add(
                 &sheet.name,
@@ -91,6 +113,7 @@ pub fn import(
                     );
                 }
                 rows::read_sheet(sheet, &layout, &mut found, &mut report);
+                layouts.push((sheet, layout));
             }
             None if sheet.rows.is_empty() => {}
             None => report.add(
@@ -111,6 +134,10 @@ pub fn import(
             path.display(),
             report.render()
         )));
+    }
+    if let Some(files) = carried {
+        let visible: Vec<_> = layouts.iter().map(|(s, l)| (*s, l)).collect();
+        return roundtrip::merge(files, &visible, &found, policy.as_deref(), report);
     }
     let policy_text = match policy {
         Some(lines) => policy_from_lines(&lines),
@@ -153,6 +180,7 @@ fn build(found: rows::Rows, policy: String, report: Report) -> Result<Imported, 
         files,
         report,
         origins,
+        carried: None,
     })
 }
 
@@ -521,6 +549,7 @@ mod tests {
             files: vec![("../utanfor.rosa".to_string(), String::new())],
             report: Report::default(),
             origins: Vec::new(),
+            carried: None,
         };
         let target = dir.path().join("regler");
         let refused = imported.write(&target).expect_err("refused");

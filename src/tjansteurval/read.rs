@@ -188,6 +188,7 @@ fn read_sheet<RS: Read + Seek>(
         ..Sheet::default()
     };
     let mut notes = Notes::default();
+    let keeps_blank = super::values::fold(name) == super::values::fold(super::regeltext::SHEET);
     while let Some(cell) = reader
         .next_cell_with_formula_metadata()
         .map_err(|e| unreadable(&e))?
@@ -220,7 +221,8 @@ fn read_sheet<RS: Read + Seek>(
             };
             notes.push(at.clone(), note);
         }
-        if text.trim().is_empty() {
+        // The regeltext keeps a line of spaces as it is: it is part of a file's text.
+        if text.is_empty() || (text.trim().is_empty() && !keeps_blank) {
             budget.take(path, name, 0)?;
             continue;
         }

@@ -7,7 +7,7 @@
 use super::header::{Column, Layout, is_header_like};
 use super::read::{Row, Sheet, address};
 use super::report::{Kind, Report};
-use super::values::{self, Period};
+use super::values;
 use std::collections::BTreeSet;
 
 /// Where a block came from: the sheet and its 0-based row.
@@ -411,60 +411,66 @@ impl Reader<'_> {
     }
 
     fn level(&mut self, row: &Row, unit: &mut Unit) {
-        let text = self.cell(row, Column::Rosa);
-        if text.is_empty() {
-            return;
-        }
-        let at = self.at(row, Column::Rosa);
-        match values::level(text) {
-            Some(reading) => {
-                for note in reading.notes {
-                    self.say(&at, Kind::Interpreted, note);
-                }
-                unit.lines.push(format!("rosa {}", reading.value));
-                unit.level = true;
-            }
-            None => self.say(
-                &at,
-                Kind::Skipped,
-                format!(
-                    "`{}` är ingen ROSA-nivå (skriv en siffra, t.ex. 3)",
-                    crate::bounds::bounded(text)
-                ),
-            ),
+        let read = self.reading(
+            row,
+            (Column::Rosa, false),
+            values::level,
+            "ROSA-nivå (skriv en siffra, t.ex. 3)",
+        );
+        if let Some(level) = read {
+            unit.lines.push(format!("rosa {level}"));
+            unit.level = true;
         }
     }
 
     fn frekvens(&mut self, row: &Row, unit: &mut Unit) {
-        let text = self.cell(row, Column::Frekvens);
-        if text.is_empty() {
-            return;
+        let period = self.layout.period;
+        let read = self.reading(
+            row,
+            (Column::Frekvens, true),
+            |text| values::frekvens(text, period),
+            "frekvens (skriv t.ex. `40 per månad`)",
+        );
+        if let Some((value, period)) = read {
+            unit.lines.push(format!(
+                "frekvens {} {}",
+                values::show(value),
+                period.words()
+            ));
         }
-        let at = self.at(row, Column::Frekvens);
-        match values::frekvens(text, self.layout.period) {
+    }
+
+    /// A column's value read by `read`, each interpretation said (after the cell's text
+    /// when `quoted`); a cell it cannot read is said to be no `what`.
+    fn reading<T>(
+        &mut self,
+        row: &Row,
+        (column, quoted): (Column, bool),
+        read: impl FnOnce(&str) -> Option<values::Reading<T>>,
+        what: &str,
+    ) -> Option<T> {
+        let text = self.cell(row, column);
+        if text.is_empty() {
+            return None;
+        }
+        let at = self.at(row, column);
+        let shown = crate::bounds::bounded(text);
+        match read(text) {
             Some(reading) => {
                 for note in reading.notes {
-                    self.say(
-                        &at,
-                        Kind::Interpreted,
-                        format!("`{}`: {note}", crate::bounds::bounded(text)),
-                    );
+                    let note = if quoted {
+                        format!("`{shown}`: {note}")
+                    } else {
+                        note
+                    };
+                    self.say(&at, Kind::Interpreted, note);
                 }
-                let (value, period): (f64, Period) = reading.value;
-                unit.lines.push(format!(
-                    "frekvens {} {}",
-                    values::show(value),
-                    period.words()
-                ));
+                Some(reading.value)
             }
-            None => self.say(
-                &at,
-                Kind::Skipped,
-                format!(
-                    "`{}` är ingen frekvens (skriv t.ex. `40 per månad`)",
-                    crate::bounds::bounded(text)
-                ),
-            ),
+            None => {
+                self.say(&at, Kind::Skipped, format!("`{shown}` är ingen {what}"));
+                None
+            }
         }
     }
 

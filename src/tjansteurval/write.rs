@@ -19,7 +19,7 @@ pub(crate) fn forvaltning_text(f: &Forvaltning) -> String {
     out
 }
 
-fn type_text(out: &mut String, t: &Type) {
+pub(crate) fn type_text(out: &mut String, t: &Type) {
     open(out, "ärendetyp", &t.head, 1);
     if !t.sokord.is_empty() {
         let words: Vec<String> = t
