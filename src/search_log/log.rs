@@ -2,9 +2,7 @@
 //! and read back for proposals. A line holds the day (no time of day), the kommunkod,
 //! the ruleset id, the ärendetyp, the delmoment (or nothing) and the kept words:
 //!
-//! ```text
-//! 2026-12-07	0999	3f2a…	sophamtning	utebliven	soptunnan tömd
-//! ```
+//! `2026-12-07 ⇥ 0999 ⇥ 3f2a… ⇥ sophamtning ⇥ utebliven ⇥ soptunnan tömd` (⇥ a tab).
 
 use std::fs::File;
 use std::io::{Read, Write};

@@ -55,7 +55,8 @@ impl Vocabulary {
     }
 
     /// A word list with one word per line (`/usr/share/dict/swedish`), read as UTF-8 or,
-    /// failing that, Latin-1, at most [`MAX_WORD_LIST_BYTES`].
+    /// failing that, Latin-1, at most [`MAX_WORD_LIST_BYTES`]. Capitalised entries are
+    /// names and are left out.
     ///
     /// # Errors
     ///
@@ -79,7 +80,9 @@ impl Vocabulary {
             Err(e) => e.into_bytes().iter().map(|&b| char::from(b)).collect(),
         };
         let mut vocabulary = Vocabulary::default();
-        for line in text.lines() {
+        // A capitalised entry is a name (Anna, Karlsson): a caller's, perhaps.
+        let common = |line: &&str| !line.chars().next().is_some_and(char::is_uppercase);
+        for line in text.lines().filter(common) {
             vocabulary.add_text(line);
         }
         Ok(vocabulary)
@@ -192,6 +195,15 @@ mod tests {
             kept_words(text, &ruleset, Some(&list)),
             ["soptunnan", "inte", "tömd"]
         );
+    }
+
+    #[test]
+    fn names_in_the_word_list_are_left_out() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("ord");
+        std::fs::write(&path, "Anna\nsoptunnan\n").expect("writes");
+        let list = Vocabulary::read_word_list(&path).expect("reads");
+        assert!(list.contains("soptunnan") && !list.contains("anna"));
     }
 
     #[test]

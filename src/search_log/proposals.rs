@@ -10,6 +10,17 @@ use std::collections::BTreeMap;
 /// caller's words never become a `sökord`.
 pub const DEFAULT_MIN_COUNT: usize = 3;
 
+/// Words that say nothing about which unit a call is about, never proposed however
+/// often they were typed.
+const NEVER_PROPOSED: &[&str] = &[
+    "att", "av", "bara", "blir", "de", "dem", "den", "det", "detta", "din", "ditt", "du", "där",
+    "efter", "eller", "en", "er", "ett", "finns", "för", "från", "får", "gör", "ha", "har", "hade",
+    "hej", "hos", "hur", "i", "igen", "inte", "ingen", "inget", "jag", "ja", "kan", "kommer",
+    "man", "med", "mig", "min", "mina", "mitt", "måste", "nej", "ni", "nu", "när", "och", "också",
+    "om", "oss", "på", "sig", "sin", "ska", "skulle", "som", "så", "tack", "till", "under", "ut",
+    "vad", "var", "vara", "vem", "vi", "vid", "vill", "vår", "är", "än", "över",
+];
+
 /// One proposed `sökord`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Proposal {
@@ -40,7 +51,12 @@ pub fn propose(engine: &Engine, entries: &[Entry], min_count: usize) -> Vec<Prop
         if unit_name(engine, &entry.case_type, entry.part.as_deref()).is_none() {
             continue;
         }
+        let mut seen: Vec<&str> = Vec::new();
         for word in &entry.words {
+            if seen.contains(&word.as_str()) {
+                continue;
+            }
+            seen.push(word);
             let key = (
                 entry.case_type.as_str(),
                 entry.part.as_deref(),
@@ -54,7 +70,7 @@ pub fn propose(engine: &Engine, entries: &[Entry], min_count: usize) -> Vec<Prop
         let others_more = by_unit
             .iter()
             .any(|(&(c, p, w), &n)| w == word && (c, p) != (case_type, part) && n >= count);
-        if count < min_count.max(1) || others_more {
+        if count < min_count.max(1) || others_more || NEVER_PROPOSED.contains(&word) {
             continue;
         }
         let first = engine.search(word, 1).into_iter().next();

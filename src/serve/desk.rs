@@ -296,15 +296,15 @@ async fn search_chosen<S: EngineSource>(
         .ruleset()
         .arendetyp(&choice.case_type)
         .ok_or_else(|| Problem::unknown_case_type(&choice.case_type))?;
-    if let Some(part) = choice.part() {
-        if typ.unit(part).is_none() {
-            return Err(Problem::invalid_inquiry(format!(
-                "`{}` has no delmoment `{}`",
-                typ.id,
-                crate::bounds::bounded(part)
-            ))
-            .with_error("/part".into(), "unknown delmoment".into()));
-        }
+    if let Some(part) = choice.part()
+        && typ.unit(part).is_none()
+    {
+        return Err(Problem::invalid_inquiry(format!(
+            "`{}` has no delmoment `{}`",
+            typ.id,
+            crate::bounds::bounded(part)
+        ))
+        .with_error("/part".into(), "unknown delmoment".into()));
     }
     source.search_chosen(&engine, &choice);
     Ok(StatusCode::NO_CONTENT.into_response())
