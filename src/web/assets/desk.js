@@ -72,12 +72,13 @@
   }
 
   // A choice counts once staff stay with it a moment (a wrong click corrected at
-  // once is not reported) or move on to the next call.
-  function settle(words, caseType, part) {
+  // once is not reported) or move on to the next call. An ärendetyp with delmoment
+  // waits for the call's end: a delmoment picked before then replaces it.
+  function settle(words, caseType, part, untilCallEnds) {
     if (!main.dataset.soklogg || !words) { return; }
     clearTimeout(choiceTimer);
     pendingChoice = { q: words, case_type: caseType, part: part };
-    choiceTimer = setTimeout(reportChoice, SETTLE_MS);
+    if (!untilCallEnds) { choiceTimer = setTimeout(reportChoice, SETTLE_MS); }
   }
 
   // Fire and forget: the log is the kommun's, never something staff must see fail.
@@ -243,7 +244,7 @@
     try {
       const detail = await getJson(api + "/case-types/" + encodeURIComponent(hit.case_type));
       chosen = { detail: detail, suggested: hit.part || null, part: null, picked: false, words: words };
-      settle(words, hit.case_type, null);
+      settle(words, hit.case_type, null, named(detail).length > 0);
       if (named(detail).length === 0) { chosen.part = null; chosen.picked = true; }
       renderCaseType();
       await update(true);
@@ -460,7 +461,7 @@
     if (event.target.name === "delmoment") {
       chosen.part = event.target.value;
       chosen.picked = true;
-      settle(chosen.words, chosen.detail.case_type, chosen.part);
+      settle(chosen.words, chosen.detail.case_type, chosen.part, false);
       partHelp("");
       renderQuestions();
     }
