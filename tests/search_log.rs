@@ -342,6 +342,20 @@ fn without_the_log_the_desk_reports_nothing_and_the_route_is_a_no_op() {
         choose(server.addr, &kommunkod, "soptunnan", "finns-inte"),
         404
     );
+    let unknown_part = json!({"q": "soptunnan", "case_type": "sophamtning", "part": "finns-inte"});
+    let path = format!("/v1/{kommunkod}/search-choices");
+    assert_eq!(
+        post_json(server.addr, &path, &unknown_part, None).status,
+        400
+    );
+    let not_json = send(
+        server.addr,
+        "POST",
+        &path,
+        &[("Content-Type", "text/plain")],
+        "x",
+    );
+    assert_eq!(not_json.status, 415);
     let metrics = send(server.addr, "GET", "/metrics", &[], "").body;
     assert!(!metrics.contains("search_log"));
 }
