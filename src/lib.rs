@@ -61,6 +61,8 @@ pub mod dryrun;
 #[cfg(feature = "followup")]
 pub mod followup;
 #[cfg(feature = "serve")]
+pub mod search_log;
+#[cfg(feature = "serve")]
 pub mod serve;
 #[cfg(feature = "studio")]
 pub mod studio;

@@ -32,6 +32,7 @@ const ORDER: &[&str] = &[
     "dryrun",
     "followup",
     "tjansteurval",
+    "search_log",
     "web",
     "serve",
     "studio",

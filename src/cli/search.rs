@@ -7,8 +7,17 @@ use std::path::PathBuf;
 #[derive(clap::Args, Debug)]
 pub(super) struct Args {
     /// Katalogen med regelfilerna (valfri), följd av orden att söka på
-    #[arg(required = true, num_args = 1..)]
+    #[arg(required_unless_present = "forslag", num_args = 1..)]
     words: Vec<String>,
+    /// Föreslå sökord från handbokens söklogg (`rosa serve --search-log`): ord som
+    /// handläggarna använde för en ärendetyp men som sökningen inte hittar den på i dag.
+    /// Ange då bara katalogen (valfri) utan sökord
+    #[arg(long, value_name = "LOGG", alias = "förslag")]
+    forslag: Option<PathBuf>,
+    /// Med --forslag: föreslå bara ord som setts minst så här många gånger för samma
+    /// ärendetyp, så att en enskild uppringares ord aldrig blir ett förslag
+    #[arg(long, value_name = "N", default_value_t = rosa::search_log::DEFAULT_MIN_COUNT, requires = "forslag")]
+    minst: usize,
     /// Högst så många förslag
     #[arg(long, default_value_t = 5)]
     limit: usize,
@@ -17,6 +26,9 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(args: Args) -> u8 {
+    if let Some(log) = &args.forslag {
+        return proposals(log, &args);
+    }
     // The first word is the ruleset when it names a directory: `rosa search DIR ord…`.
     let mut words = args.words;
     let dir = match words.first().map(PathBuf::from) {
@@ -79,5 +91,97 @@ fn too_long_message(too_long: SearchTooLong) -> String {
             count(words, "ord", "ord"),
             count(MAX_SEARCH_WORDS, "ord", "ord"),
         ),
+    }
+}
+
+/// `rosa search --forslag LOGG [KATALOG]`: the `sökord` proposals from a desk log.
+fn proposals(log: &std::path::Path, args: &Args) -> u8 {
+    let dir = match args.words.as_slice() {
+        [] => None,
+        [dir] => Some(PathBuf::from(dir)),
+        _ => {
+            eprintln!(
+                "fel: med --forslag anges bara regelkatalogen, inga sökord\n\
+                 hjälp: rosa search --forslag sokning.tsv rulesets/exempelkommun"
+            );
+            return EXIT_USAGE;
+        }
+    };
+    let read = match rosa::search_log::read_log(log) {
+        Ok(read) => read,
+        Err(reason) => {
+            eprintln!("fel: {}", rosa::terminal_safe(&reason));
+            return EXIT_USAGE;
+        }
+    };
+    report_bad_lines(log, &read);
+    let dir = match ruleset_dir(dir) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let ruleset = match load_or_report(&dir) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let engine = rosa::Engine::new(&ruleset);
+    let proposals = rosa::search_log::propose(&engine, &read.entries, args.minst);
+    match args.format {
+        Format::Json => outln!(
+            "{}",
+            serde_json::to_string_pretty(&proposals).unwrap_or_default()
+        ),
+        Format::Text => print_proposals(&proposals, read.entries.len(), args.minst),
+    }
+    0
+}
+
+/// Bad lines are skipped, each said on stderr with its number.
+fn report_bad_lines(log: &std::path::Path, read: &rosa::search_log::ReadLog) {
+    let path = log.display().to_string();
+    let shown = rosa::terminal_safe(&path);
+    for bad in &read.bad_lines {
+        eprintln!(
+            "varning: {shown}:{}: raden hoppas över: {}",
+            bad.line, bad.reason
+        );
+    }
+    let unreported = read.bad_count - read.bad_lines.len();
+    if unreported > 0 {
+        eprintln!(
+            "varning: {shown}: {} till hoppas över",
+            count(unreported, "rad", "rader")
+        );
+    }
+}
+
+fn print_proposals(proposals: &[rosa::search_log::Proposal], entries: usize, minst: usize) {
+    if proposals.is_empty() {
+        outln!(
+            "inga förslag: inget ord i loggens {} har använts minst {} för en ärendetyp som sökningen inte redan hittar",
+            count(entries, "val", "val"),
+            count(minst, "gång", "gånger")
+        );
+        return;
+    }
+    outln!(
+        "{} från {}:",
+        count(proposals.len(), "förslag", "förslag"),
+        count(entries, "val", "val")
+    );
+    for p in proposals {
+        let id = match &p.part {
+            Some(part) => format!("{}/{part}", p.case_type),
+            None => p.case_type.clone(),
+        };
+        let today = match &p.found_today {
+            Some(name) => format!("sökningen ger i dag {name} först"),
+            None => "sökningen ger i dag inget".to_string(),
+        };
+        outln!(
+            "  sökord \"{}\" för {} [{id}]: {}; {today}",
+            p.word,
+            p.name,
+            count(p.count, "gång", "gånger")
+        );
     }
 }

@@ -19,6 +19,18 @@ pub(super) struct Args {
     /// Skriv varje beslut som JSON Lines till filen (utan personuppgifter och attributvärden)
     #[arg(long, value_name = "FIL")]
     decision_log: Option<PathBuf>,
+    /// Slå på handbokens söklogg: vilken ärendetyp (och vilket delmoment) handläggarna
+    /// valde efter vilka sökord, utan personuppgifter (se docs/desk.md). Av som standard
+    #[arg(long, value_name = "FIL", alias = "soklogg")]
+    search_log: Option<PathBuf>,
+    /// Svensk ordlista för sökloggen, ett ord per rad; bara ord i listan eller i
+    /// regeluppsättningen sparas (standard: /usr/share/dict/swedish om den finns, annars
+    /// bara regeluppsättningens ord)
+    #[arg(long, value_name = "FIL", alias = "ordlista", requires = "search_log")]
+    word_list: Option<PathBuf>,
+    /// Största storlek på sökloggen i byte; sedan loggas inget mer (en varning)
+    #[arg(long, value_name = "BYTE", default_value_t = rosa::search_log::DEFAULT_MAX_LOG_BYTES)]
+    search_log_max: u64,
     /// Loggformat på stderr
     #[arg(long, value_enum, default_value_t)]
     log_format: LogFormat,
@@ -107,6 +119,13 @@ fn config(args: Args) -> Result<Config, u8> {
     };
     let mut config = Config::new(dirs);
     config.decision_log = args.decision_log;
+    if args.search_log.is_some() {
+        config.word_list = args
+            .word_list
+            .or_else(rosa::search_log::Vocabulary::system_word_list);
+    }
+    config.search_log = args.search_log;
+    config.search_log_max_bytes = args.search_log_max;
     config.watch = !args.no_watch;
     // Zero would report every reload as overrunning: 1 s is the floor.
     config.reload_timeout = Duration::from_secs(args.reload_budget.max(1));

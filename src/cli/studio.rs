@@ -15,6 +15,10 @@ pub(super) struct Args {
     /// Öppna studion i webbläsaren
     #[arg(long)]
     open: bool,
+    /// Handbokens söklogg (från `rosa serve --search-log`): studion visar sökordsförslagen
+    /// under Sökförslag och lägger till dem med en knapp
+    #[arg(long, value_name = "FIL", alias = "soklogg")]
+    search_log: Option<std::path::PathBuf>,
 }
 
 pub(super) fn run(args: Args) -> u8 {
@@ -57,7 +61,7 @@ pub(super) fn run(args: Args) -> u8 {
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        rosa::studio::serve(listener, dir, shutdown).await
+        rosa::studio::serve_with_search_log(listener, dir, args.search_log, shutdown).await
     });
     match result {
         Ok(()) => 0,

@@ -17,8 +17,8 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::HeaderMap;
-use axum::response::{Html, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -50,6 +50,10 @@ pub(crate) trait EngineSource: Send + Sync + Sized + 'static {
 
     /// The desk page on `engine`, or the page that says why there is none.
     fn page(&self, engine: Result<Self::Engine, Missing<Self>>) -> Response;
+
+    /// Staff settled on a unit after a search: filter the words and log the choice
+    /// when the log is on (never by default).
+    fn search_chosen(&self, _engine: &Self::Engine, _choice: &SearchChoice) {}
 }
 
 /// Why a request has no engine: the rejection of [`EngineSource::Engine`].
@@ -58,10 +62,12 @@ pub(crate) type Missing<S> = <<S as EngineSource>::Engine as FromRequestParts<Ar
 /// Search, one ärendetyp and one decision under `base`: `/v1/{kommunkod}` in
 /// `rosa serve`, the preview's base path in the studio.
 pub(crate) fn api<S: EngineSource>(base: &str) -> Router<Arc<S>> {
-    unversioned_api(base).route(
-        &format!("{base}/case-types/{{case_type}}"),
-        get(case_type::<S>),
-    )
+    unversioned_api(base)
+        .route(
+            &format!("{base}/case-types/{{case_type}}"),
+            get(case_type::<S>),
+        )
+        .route(&format!("{base}/search-choices"), post(search_chosen::<S>))
 }
 
 /// What `rosa serve` answered before `/v1` (still at `/{kommunkod}/…`): search and
@@ -89,6 +95,8 @@ pub(crate) struct DeskPage<'a> {
     pub note: Option<String>,
     /// The policy's `reserv`: where staff send a call no ärendetyp matches.
     pub fallback: &'a Target,
+    /// The page reports choices after a search ([`EngineSource::search_log_on`]).
+    pub search_log: bool,
 }
 
 impl DeskPage<'_> {
@@ -107,6 +115,9 @@ impl DeskPage<'_> {
             if let Some(value) = value {
                 main_attributes.push_str(&format!(" data-reserv-{name}=\"{}\"", escape(value)));
             }
+        }
+        if self.search_log {
+            main_attributes.push_str(" data-soklogg=\"på\"");
         }
         let main = match self.note {
             Some(note) => format!("{note}\n{}", web::DESK_MAIN),
@@ -246,4 +257,55 @@ async fn case_type<S: EngineSource>(
         .arendetyp(&id)
         .ok_or_else(|| Problem::unknown_case_type(&id))?;
     json(&CaseTypeDetail::new(ruleset, typ))
+}
+
+/// The desk page's report of a choice: the words typed and the unit chosen.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SearchChoice {
+    /// The words as typed; filtered by the server before anything is kept.
+    pub q: String,
+    pub case_type: String,
+    #[serde(default)]
+    pub part: Option<String>,
+}
+
+impl SearchChoice {
+    /// The delmoment chosen, if any (an empty one is none).
+    pub(crate) fn part(&self) -> Option<&str> {
+        self.part.as_deref().filter(|p| !p.is_empty())
+    }
+}
+
+/// `POST …/search-choices`: for the desk page only, not part of the integrator API.
+/// Staff settled on a unit after a search; when the search log is on, the server
+/// keeps the words that pass the privacy filter (src/search_log). The answer is 204
+/// whether the log is on or not, so the page never has anything to show; a body that
+/// is not a choice gets its problem like any other request.
+async fn search_chosen<S: EngineSource>(
+    State(source): State<Arc<S>>,
+    engine: S::Engine,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let choice: SearchChoice = parse_json(&headers, read_body(body, source.body_limit()))?;
+    if let Err(too_long) = crate::engine::check_search(&choice.q) {
+        return Err(search_too_long(too_long));
+    }
+    let typ = engine
+        .ruleset()
+        .arendetyp(&choice.case_type)
+        .ok_or_else(|| Problem::unknown_case_type(&choice.case_type))?;
+    if let Some(part) = choice.part()
+        && typ.unit(part).is_none()
+    {
+        return Err(Problem::invalid_inquiry(format!(
+            "`{}` has no delmoment `{}`",
+            typ.id,
+            crate::bounds::bounded(part)
+        ))
+        .with_error("/part".into(), "unknown delmoment".into()));
+    }
+    source.search_chosen(&engine, &choice);
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -7,6 +7,7 @@
 use super::decision_log::LogStats;
 use super::tenant::Tenant;
 use crate::model::Outcome;
+use crate::search_log::LogCounts;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -54,10 +55,15 @@ pub(super) struct Metrics {
     reload_failures: Family<KommunLabels, Counter>,
     log_written: Counter,
     log_dropped: Counter,
+    /// Written and dropped lines of the desk's search log, when it is on.
+    search_log: Option<(Counter, Counter)>,
 }
 
 impl Metrics {
-    pub(super) fn new<'a>(kommuner: impl Iterator<Item = &'a Arc<str>>) -> Metrics {
+    pub(super) fn new<'a>(
+        kommuner: impl Iterator<Item = &'a Arc<str>>,
+        search_log: bool,
+    ) -> Metrics {
         let mut registry = Registry::with_prefix("rosa");
         let decision_family = Family::<DecisionLabels, Counter>::default();
         let decisions = kommuner
@@ -109,7 +115,23 @@ impl Metrics {
             "Decision log lines lost (queue full or file not writable)",
             log_dropped.clone(),
         );
+        let search_log = search_log.then(|| {
+            let written = Counter::default();
+            registry.register(
+                "search_log_written",
+                "Desk search log lines written",
+                written.clone(),
+            );
+            let dropped = Counter::default();
+            registry.register(
+                "search_log_dropped",
+                "Desk search log entries not written (another being written, log full, or write failed)",
+                dropped.clone(),
+            );
+            (written, dropped)
+        });
         Metrics {
+            search_log,
             registry,
             decisions,
             latency,
@@ -141,6 +163,7 @@ impl Metrics {
         &self,
         tenants: impl Iterator<Item = &'a Arc<Tenant>>,
         log: LogStats,
+        search_log: Option<LogCounts>,
     ) -> String {
         for tenant in tenants {
             let reloads = tenant.status().reloads;
@@ -162,6 +185,10 @@ impl Metrics {
         self.log_dropped
             .inner()
             .store(log.dropped, Ordering::Relaxed);
+        if let (Some((written, dropped)), Some(counts)) = (&self.search_log, search_log) {
+            written.inner().store(counts.written, Ordering::Relaxed);
+            dropped.inner().store(counts.dropped, Ordering::Relaxed);
+        }
         let mut text = String::new();
         // Writing to a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut text, &self.registry);

@@ -99,6 +99,14 @@ pub struct Config {
     pub debounce: Duration,
     /// Longest a reload may take before it is reported as failed and left behind.
     pub reload_timeout: Duration,
+    /// The desk's search log (which unit staff chose after which words, filtered);
+    /// off when `None`, the default. See [`crate::search_log`].
+    pub search_log: Option<PathBuf>,
+    /// The word list the search log's privacy filter keeps words from, besides the
+    /// ruleset's own; `None` keeps only the ruleset's words.
+    pub word_list: Option<PathBuf>,
+    /// The search log's largest size in bytes; then logging stops with one warning.
+    pub search_log_max_bytes: u64,
 }
 
 impl Config {
@@ -112,6 +120,9 @@ impl Config {
             watch: true,
             debounce: Duration::from_millis(200),
             reload_timeout: Duration::from_secs(30),
+            search_log: None,
+            word_list: None,
+            search_log_max_bytes: crate::search_log::DEFAULT_MAX_LOG_BYTES,
         }
     }
 }
@@ -149,6 +160,9 @@ pub enum ServeError {
         /// Why it cannot be watched.
         error: notify::Error,
     },
+    /// The search log cannot be opened, or its word list cannot be read; the text says
+    /// which and why, in Swedish.
+    SearchLog(String),
     /// Any other I/O error: the listener's address, the signal handlers, or a loading
     /// task that failed.
     Io(std::io::Error),
@@ -178,6 +192,7 @@ impl std::fmt::Display for ServeError {
             ServeError::Watch { dir, error } => {
                 write!(f, "`{}` cannot be watched: {error}", dir.display())
             }
+            ServeError::SearchLog(reason) => f.write_str(reason),
             ServeError::Io(e) => write!(f, "{e}"),
         }
     }
@@ -264,7 +279,8 @@ impl Server {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let metrics = metrics::Metrics::new(tenants.keys());
+        let search_log = open_search_log(&config)?;
+        let metrics = metrics::Metrics::new(tenants.keys(), search_log.is_some());
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         let state = Arc::new(AppState {
             tenants,
@@ -272,6 +288,7 @@ impl Server {
             limits: config.limits,
             metrics,
             batch_threads: Arc::new(tokio::sync::Semaphore::new(cores)),
+            search_log,
         });
         Ok(Server { state, reloaders })
     }
@@ -311,6 +328,33 @@ impl Server {
         }
         Ok(())
     }
+}
+
+/// The search log when configured, with its word list read once.
+fn open_search_log(config: &Config) -> Result<Option<state::DeskSearchLog>, ServeError> {
+    let Some(path) = &config.search_log else {
+        return Ok(None);
+    };
+    let log = crate::search_log::SearchLog::open(path, config.search_log_max_bytes)
+        .map_err(ServeError::SearchLog)?;
+    let word_list = match &config.word_list {
+        Some(list) => Some(
+            crate::search_log::Vocabulary::read_word_list(list).map_err(ServeError::SearchLog)?,
+        ),
+        None => None,
+    };
+    match &word_list {
+        Some(list) => tracing::info!(
+            path = %path.display(),
+            words = list.len(),
+            "search log on: keeping words of the ruleset or the word list"
+        ),
+        None => tracing::warn!(
+            path = %path.display(),
+            "search log on without a word list: only the ruleset's own words are kept"
+        ),
+    }
+    Ok(Some(state::DeskSearchLog { log, word_list }))
 }
 
 async fn load_tenant(dir: PathBuf) -> Result<Tenant, ServeError> {

@@ -278,7 +278,11 @@ async fn ready(State(app): App) -> Result<Response, Problem> {
 }
 
 async fn metrics_text(State(app): App) -> Response {
-    let text = app.metrics.render(app.tenants.values(), app.log_stats());
+    let text = app.metrics.render(
+        app.tenants.values(),
+        app.log_stats(),
+        app.search_log_counts(),
+    );
     let content_type = HeaderValue::from_static(metrics::CONTENT_TYPE);
     ([(header::CONTENT_TYPE, content_type)], text).into_response()
 }

@@ -3,7 +3,7 @@
 //! pages' assets. The API itself is [`super::desk`], shared with the studio.
 
 use super::answer::AnswerParts;
-use super::desk::{self, DeskPage, EngineSource};
+use super::desk::{self, DeskPage, EngineSource, SearchChoice};
 use super::problem::Problem;
 use super::state::{AppState, RequestId};
 use super::tenant::{Loaded, Tenant};
@@ -102,16 +102,20 @@ impl EngineSource for AppState {
         Cow::Borrowed(&served.loaded.answer)
     }
 
+    fn search_chosen(&self, served: &Served, choice: &SearchChoice) {
+        self.log_search_choice(served, choice);
+    }
+
     fn page(&self, served: Result<Served, Unserved>) -> Response {
         match served {
-            Ok(served) => desk_page(&served).into_response(),
+            Ok(served) => desk_page(&served, self.search_log.is_some()).into_response(),
             Err(Unserved::Unknown(code)) => not_found(&code),
             Err(Unserved::Path(rejection)) => rejection.into_response(),
         }
     }
 }
 
-fn desk_page(served: &Served) -> Html<String> {
+fn desk_page(served: &Served, search_log: bool) -> Html<String> {
     let kommun = &served.ruleset().policy.kommun;
     DeskPage {
         title: &format!("Vem hanterar ärendet? – {kommun}"),
@@ -124,6 +128,7 @@ fn desk_page(served: &Served) -> Html<String> {
         api: None,
         note: None,
         fallback: &served.ruleset().policy.fallback,
+        search_log,
     }
     .render()
 }

@@ -2,10 +2,13 @@
 
 use super::Limits;
 use super::decision_log::{DecisionLog, Entry, LogStats};
+use super::desk::SearchChoice;
 use super::metrics::Metrics;
+use super::served::Served;
 use super::tenant::{Loaded, Tenant};
 use crate::Inquiry;
 use crate::engine::Decision;
+use crate::search_log::{self, LogCounts, SearchLog, Vocabulary, kept_words};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -19,6 +22,16 @@ pub(super) struct AppState {
     /// Big batches run on blocking threads; at most this many at once, so they queue
     /// (within their deadline) instead of crowding out each other and the runtime.
     pub batch_threads: Arc<tokio::sync::Semaphore>,
+    /// The desk's search log, when the kommun turned it on (`--soklogg`).
+    pub search_log: Option<DeskSearchLog>,
+}
+
+/// The desk's search log and the word list its privacy filter keeps words from.
+#[derive(Debug)]
+pub(super) struct DeskSearchLog {
+    pub log: SearchLog,
+    /// `None`: only the ruleset's own words are kept.
+    pub word_list: Option<Vocabulary>,
 }
 
 /// The id of one request: the client's `X-Request-Id`, or one made up here.
@@ -54,6 +67,35 @@ impl AppState {
         for (inquiry, decision) in inquiries.iter().zip(decisions) {
             self.log_decision(tenant, loaded, inquiry, decision, id);
         }
+    }
+
+    /// Keep what passes the privacy filter of a choice at the desk; nothing when the
+    /// log is off or no word is left.
+    pub(super) fn log_search_choice(&self, served: &Served, choice: &SearchChoice) {
+        let Some(desk_log) = &self.search_log else {
+            return;
+        };
+        let loaded = &served.loaded;
+        let ruleset = loaded.engine.ruleset();
+        let vocabulary = loaded
+            .vocabulary
+            .get_or_init(|| Vocabulary::of_ruleset(ruleset));
+        let words = kept_words(&choice.q, vocabulary, desk_log.word_list.as_ref());
+        if words.is_empty() {
+            return;
+        }
+        let entry = search_log::Entry::today(
+            &served.tenant.kommunkod,
+            &ruleset.id,
+            &choice.case_type,
+            choice.part(),
+            words,
+        );
+        desk_log.log.record(&entry);
+    }
+
+    pub(super) fn search_log_counts(&self) -> Option<LogCounts> {
+        self.search_log.as_ref().map(|s| s.log.counts())
     }
 
     pub(super) fn log_stats(&self) -> LogStats {

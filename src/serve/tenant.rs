@@ -5,11 +5,12 @@
 
 use super::answer::AnswerParts;
 use crate::diagnostics::DiagnosticRecord;
+use crate::search_log::Vocabulary;
 use crate::{Diagnostics, Engine, Ruleset};
 use arc_swap::ArcSwap;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::SystemTime;
 
 /// A ruleset compiled and in use.
@@ -19,6 +20,9 @@ pub(crate) struct Loaded {
     /// The ruleset's parts of every answer, escaped once.
     pub answer: AnswerParts,
     pub loaded_at: SystemTime,
+    /// The ruleset's own words, for the search log's privacy filter: made at the first
+    /// choice logged, never when the log is off.
+    pub vocabulary: OnceLock<Vocabulary>,
 }
 
 /// Why the last reload was rejected; cleared by the next successful one.
@@ -191,6 +195,7 @@ fn loaded(ruleset: Ruleset) -> Loaded {
         answer: AnswerParts::new(&engine),
         engine,
         loaded_at: SystemTime::now(),
+        vocabulary: OnceLock::new(),
     }
 }
 

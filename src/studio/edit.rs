@@ -3,6 +3,7 @@
 
 use crate::engine::{Basis, Engine, Inquiry};
 use crate::model::{Outcome, Ruleset};
+use crate::syntax::ast::{Block, BlockKind, StmtKind};
 
 /// The text of the file that holds the unit, with its `rosa N` set to `level`: the
 /// file's path and its new text.
@@ -190,5 +191,177 @@ fn valid_name(name: &str) -> Result<(), String> {
         ))
     } else {
         Ok(())
+    }
+}
+
+/// The unit's file with `word` added to its `sökord`: to the end of its `sökord` list
+/// when it has one, else as a new statement before its first delmoment or its closing
+/// brace. The formatter lays it out when it is saved.
+pub(super) fn add_search_word(
+    ruleset: &Ruleset,
+    case_type: &str,
+    part: Option<&str>,
+    word: &str,
+) -> Result<(String, String), String> {
+    valid_search_word(word)?;
+    let typ = ruleset
+        .arendetyp(case_type)
+        .ok_or_else(|| format!("ärendetypen `{case_type}` finns inte"))?;
+    if let Some(part) = part {
+        typ.unit(part)
+            .ok_or_else(|| format!("delmomentet `{part}` finns inte i `{case_type}`"))?;
+    }
+    let file = ruleset.sources().get(typ.block.file);
+    let parsed = crate::syntax::parse(typ.block.file, &file.text)
+        .map_err(|_| "regelfilen gick inte att läsa om".to_string())?;
+    let top: Vec<&Block> = parsed.blocks.iter().collect();
+    let block = find_block(&top, BlockKind::Arendetyp, case_type)
+        .and_then(|typ| match part {
+            Some(part) => find_block(&nested(typ), BlockKind::Delmoment, part),
+            None => Some(typ),
+        })
+        .ok_or("hittade inte blocket i regelfilen")?;
+    let quoted = format!("\"{word}\"");
+    let existing = block.stmts.iter().find_map(|s| match &s.kind {
+        StmtKind::Sokord(words) => Some(words),
+        _ => None,
+    });
+    let (at, insert) = match existing {
+        Some(words)
+            if words
+                .iter()
+                .any(|w| w.value.to_lowercase() == word.to_lowercase()) =>
+        {
+            return Err(format!("`{word}` är redan ett sökord här"));
+        }
+        Some(words) => {
+            let last = words.last().ok_or("sökordslistan är tom")?;
+            (last.span.end, format!(", {quoted}"))
+        }
+        None => {
+            let first_part = block.stmts.iter().find_map(|s| match &s.kind {
+                StmtKind::Block(b) if b.kind == BlockKind::Delmoment => Some(b.span.start),
+                _ => None,
+            });
+            let brace = block.span.end.saturating_sub(1);
+            if file.text.as_bytes().get(brace) != Some(&b'}') {
+                return Err("hittade inte blockets slut i regelfilen".into());
+            }
+            (first_part.unwrap_or(brace), format!("\nsökord {quoted}\n"))
+        }
+    };
+    let mut text = String::with_capacity(file.text.len() + insert.len());
+    text.push_str(&file.text[..at]);
+    text.push_str(&insert);
+    text.push_str(&file.text[at..]);
+    Ok((file.display_path(), text))
+}
+
+/// The block of `kind` with id `id`, at any depth.
+fn find_block<'a>(blocks: &[&'a Block], kind: BlockKind, id: &str) -> Option<&'a Block> {
+    blocks.iter().find_map(|b| {
+        if b.kind == kind && b.id.as_ref().is_some_and(|i| i.name == id) {
+            Some(*b)
+        } else {
+            find_block(&nested(b), kind, id)
+        }
+    })
+}
+
+fn nested(block: &Block) -> Vec<&Block> {
+    block
+        .stmts
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StmtKind::Block(b) => Some(b),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A `sökord` is written in quotes on one line, and is a word or a short phrase.
+fn valid_search_word(word: &str) -> Result<(), String> {
+    if word.trim().is_empty() {
+        Err("sökordet saknas".into())
+    } else if word.chars().count() > 60 {
+        Err("sökordet är längre än 60 tecken".into())
+    } else if word.contains(['"', '\n', '\r', '“', '”', '\\']) || word.chars().any(char::is_control)
+    {
+        Err(
+            "sökordet får inte innehålla citattecken, omvända snedstreck eller radbrytningar"
+                .into(),
+        )
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod search_word_tests {
+    use super::*;
+
+    fn example() -> Ruleset {
+        Ruleset::load("rulesets/exempelkommun").expect("loads")
+    }
+
+    fn reloaded(path: &str, text: &str) -> Ruleset {
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_tree(std::path::Path::new("rulesets/exempelkommun"), dir.path());
+        std::fs::write(dir.path().join(path), text).expect("write");
+        Ruleset::load(dir.path()).expect("still loads")
+    }
+
+    fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).expect("dir");
+        for entry in std::fs::read_dir(from).expect("reads").flatten() {
+            let target = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                copy_tree(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).expect("copy");
+            }
+        }
+    }
+
+    #[test]
+    fn a_word_joins_the_units_sokord_or_starts_one() {
+        let ruleset = example();
+        let (path, text) =
+            add_search_word(&ruleset, "felanmalan-gata", None, "kandelabern").expect("added");
+        let after = reloaded(&path, &text);
+        let typ = after.arendetyp("felanmalan-gata").expect("type");
+        assert_eq!(
+            typ.search_words.last().map(String::as_str),
+            Some("kandelabern")
+        );
+
+        let with_parts = ruleset
+            .arendetyper()
+            .iter()
+            .find(|t| t.has_parts)
+            .expect("a type with delmoment");
+        let part = with_parts.units[0].part.clone().expect("a delmoment");
+        let (path, text) =
+            add_search_word(&ruleset, &with_parts.id, Some(&part), "kandelabern").expect("added");
+        let after = reloaded(&path, &text);
+        let unit = after
+            .arendetyp(&with_parts.id)
+            .and_then(|t| t.unit(&part))
+            .expect("unit");
+        assert!(
+            unit.search_words.iter().any(|w| w == "kandelabern"),
+            "{:?}",
+            unit.search_words
+        );
+        let typ = after.arendetyp(&with_parts.id).expect("type");
+        assert!(!typ.search_words.iter().any(|w| w == "kandelabern"));
+    }
+
+    #[test]
+    fn a_word_already_there_or_with_a_quote_is_refused() {
+        let ruleset = example();
+        assert!(add_search_word(&ruleset, "felanmalan-gata", None, "gatlampa").is_err());
+        assert!(add_search_word(&ruleset, "felanmalan-gata", None, "a\"b").is_err());
+        assert!(add_search_word(&ruleset, "finns-inte", None, "ord").is_err());
     }
 }

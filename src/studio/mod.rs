@@ -34,7 +34,23 @@ pub async fn serve(
     dir: PathBuf,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = routes::router(state::Studio::open(&dir, listener.local_addr()?));
+    serve_with_search_log(listener, dir, None, shutdown).await
+}
+
+/// [`serve`], with the `sökord` proposals from the desk's search log
+/// (`rosa serve --search-log`) on the page Sökförslag, each to add with one click.
+///
+/// # Errors
+///
+/// The listener fails.
+pub async fn serve_with_search_log(
+    listener: TcpListener,
+    dir: PathBuf,
+    search_log: Option<PathBuf>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let studio = state::Studio::open(&dir, listener.local_addr()?, search_log);
+    let app = routes::router(studio);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

@@ -22,7 +22,8 @@ pub(super) const HEADER: &str = "<p class=\"produkt\">rosa studio</p>\
     <li><a href=\"/\">Förvaltningarna</a></li>\
     <li><a href=\"/forhandsvisning/\">Handboken (förhandsvisning)</a></li>\
     <li><a href=\"/ny\">Ny ärendetyp</a></li>\
-    <li><a href=\"/tester\">Tester</a></li></ul></nav>";
+    <li><a href=\"/tester\">Tester</a></li>\
+    <li><a href=\"/sokforslag\">Sökförslag</a></li></ul></nav>";
 
 /// The page for a directory whose files do not load.
 pub(super) fn broken_page(studio: &Studio) -> String {
@@ -442,6 +443,99 @@ pub(super) async fn tests(State(studio): App) -> Response {
     }
     out.push_str("</tbody></table></div>\n");
     page(&studio, &kommun_title("Tester", Some(ruleset)), out)
+}
+
+/// The `sökord` proposals from the desk's search log, each with a button that adds it.
+pub(super) async fn search_proposals(State(studio): App) -> Response {
+    let usable = studio.fresh_workspace().usable().cloned();
+    let Some(ruleset) = usable else {
+        return Html(broken_page(&studio)).into_response();
+    };
+    let title = kommun_title("Sökförslag", Some(&ruleset));
+    let Some(log) = studio.search_log.clone() else {
+        return page(&studio, &title, no_search_log_main());
+    };
+    let made = tokio::task::spawn_blocking(move || {
+        let read = crate::search_log::read_log(&log)?;
+        let engine = Engine::new(&ruleset);
+        let min = crate::search_log::DEFAULT_MIN_COUNT;
+        let proposals = crate::search_log::propose(&engine, &read.entries, min);
+        Ok::<_, String>(proposals_main(&proposals, &read, min))
+    })
+    .await;
+    let main = match made {
+        Ok(Ok(main)) => main,
+        Ok(Err(error)) => format!(
+            "<h1>Sökförslag</h1>\n<p class=\"fel\">{}</p>\n",
+            escape(&error)
+        ),
+        Err(error) => format!(
+            "<h1>Sökförslag</h1>\n<p class=\"fel\">Förslagen gick inte att räkna: {}</p>\n",
+            escape(&error.to_string())
+        ),
+    };
+    page(&studio, &title, main)
+}
+
+fn no_search_log_main() -> String {
+    "<h1>Sökförslag</h1>\n<p class=\"ingress\">Studion har ingen söklogg. Slå på loggen i \
+     handboken med <code>rosa serve KATALOG --search-log sokning.tsv</code> och öppna studion \
+     med samma logg: <code>rosa studio KATALOG --search-log sokning.tsv</code>.</p>\n"
+        .to_string()
+}
+
+fn proposals_main(
+    proposals: &[crate::search_log::Proposal],
+    read: &crate::search_log::ReadLog,
+    min: usize,
+) -> String {
+    use crate::numbers::count;
+    let mut out = format!(
+        "<h1>Sökförslag från handboken</h1>\n<p class=\"ingress\">Ord som handläggarna har \
+         sökt med innan de valde en ärendetyp, men som sökningen i dag inte ger den först på. \
+         Bara ord som använts minst {} för samma ärendetyp visas. Loggen har {}{}.</p>\n",
+        count(min, "gång", "gånger"),
+        count(read.entries.len(), "val", "val"),
+        if read.bad_count > 0 {
+            format!(
+                " och {} som inte gick att läsa",
+                count(read.bad_count, "rad", "rader")
+            )
+        } else {
+            String::new()
+        },
+    );
+    if proposals.is_empty() {
+        out.push_str("<p>Inga förslag just nu.</p>\n");
+        return out;
+    }
+    out.push_str(
+        "<div class=\"tabell\"><table>\n<caption>Föreslagna sökord</caption>\n<thead><tr>\
+         <th scope=\"col\">Sökord</th><th scope=\"col\">Ärendetyp</th>\
+         <th scope=\"col\">Använt</th><th scope=\"col\">Sökningen ger i dag</th>\
+         <th scope=\"col\">Lägg till</th></tr></thead>\n<tbody>\n",
+    );
+    for p in proposals {
+        let today = p.found_today.as_deref().unwrap_or("ingen träff");
+        let _ = writeln!(
+            out,
+            "<tr><th scope=\"row\">{word}</th><td>{name}</td><td>{used}</td><td>{today}</td>\
+             <td><button type=\"button\" class=\"lagg-till-sokord\" data-case-type=\"{case_type}\" \
+             data-part=\"{part}\" data-word=\"{word}\" aria-label=\"Lägg till som sökord: {word}, för {name}\">\
+             Lägg till som sökord</button></td></tr>",
+            word = escape(&p.word),
+            name = escape(&p.name),
+            used = count(p.count, "gång", "gånger"),
+            today = escape(today),
+            case_type = escape(&p.case_type),
+            part = escape(p.part.as_deref().unwrap_or("")),
+        );
+    }
+    out.push_str(
+        "</tbody></table></div>\n<p id=\"sokord-status\" role=\"status\"></p>\n\
+         <div id=\"sokord-utfall\" hidden></div>\n",
+    );
+    out
 }
 
 fn kommun_title(what: &str, ruleset: Option<&Ruleset>) -> String {

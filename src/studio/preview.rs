@@ -110,6 +110,7 @@ fn page(trial: &Trial) -> Html<String> {
             "<p class=\"forhandsvisning\" role=\"note\">{trying}</p>"
         )),
         fallback: &policy.fallback,
+        search_log: false,
     }
     .render()
 }

@@ -27,6 +27,7 @@ pub(super) fn router(studio: Arc<Studio>) -> Router {
         .route("/api/levels", post(save_levels))
         .route("/api/pin", post(pin))
         .route("/api/add", post(add))
+        .route("/api/search-word", post(add_search_word))
         .route("/api/check", post(check))
         .route("/api/save", post(save))
         .route_layer(middleware::from_fn_with_state(studio.clone(), guard_writes));
@@ -45,6 +46,7 @@ pub(super) fn router(studio: Arc<Studio>) -> Router {
         .route("/forvaltning/{id}/utskrift", get(pages::print))
         .route("/filer/{*path}", get(pages::file))
         .route("/tester", get(pages::tests))
+        .route("/sokforslag", get(pages::search_proposals))
         .route("/ny", get(pages::new_unit))
         .route("/overenskommelse.xlsx", get(pages::workbook))
         .route("/assets/{name}", get(asset))
@@ -330,6 +332,28 @@ async fn add(State(studio): App, Json(new): Json<super::edit::NewUnit>) -> Respo
     let mut workspace = studio.workspace();
     match edit_and_save(&mut workspace, |ruleset| {
         super::edit::add_unit(ruleset, &new)
+    }) {
+        Ok(before) => Json(saved(&workspace, vec![before])).into_response(),
+        Err(refusal) => *refusal,
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SearchWord {
+    case_type: String,
+    part: Option<String>,
+    word: String,
+}
+
+/// A proposed `sökord` added to its unit, saved through check and fmt like any edit
+/// (the tests run, and the answer carries the undo).
+async fn add_search_word(State(studio): App, Json(add): Json<SearchWord>) -> Response {
+    let mut workspace = studio.workspace();
+    workspace.refresh();
+    let part = add.part.as_deref().filter(|p| !p.is_empty());
+    match edit_and_save(&mut workspace, |ruleset| {
+        super::edit::add_search_word(ruleset, &add.case_type, part, &add.word)
     }) {
         Ok(before) => Json(saved(&workspace, vec![before])).into_response(),
         Err(refusal) => *refusal,

@@ -6,7 +6,7 @@ use super::workspace::Workspace;
 use crate::engine::Engine;
 use crate::model::Ruleset;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// At most this many tabs keep a trial of their own; the one unused longest gives way.
@@ -35,10 +35,12 @@ pub(super) struct Studio {
     pub token: String,
     /// Where the studio listens: requests must name it (DNS rebinding).
     pub addr: SocketAddr,
+    /// The desk's search log whose `sökord` proposals the studio shows, if given.
+    pub search_log: Option<PathBuf>,
 }
 
 impl Studio {
-    pub(super) fn open(dir: &Path, addr: SocketAddr) -> Arc<Studio> {
+    pub(super) fn open(dir: &Path, addr: SocketAddr, search_log: Option<PathBuf>) -> Arc<Studio> {
         Arc::new(Studio {
             workspace: Mutex::new(Workspace::open(dir)),
             baseline: Mutex::new(None),
@@ -46,6 +48,7 @@ impl Studio {
             saved: Mutex::new(None),
             token: session_token(),
             addr,
+            search_log,
         })
     }
 

@@ -1,6 +1,8 @@
 // The kommunvägledare's desk. Uses the same HTTP API as case systems:
 // GET /v1/{kommunkod}/case-types?q=…, GET /v1/{kommunkod}/case-types/{id},
 // POST /v1/{kommunkod}/decisions. The search field is an ARIA 1.2 combobox.
+// When the kommun turned the search log on (data-soklogg), the unit staff settle on
+// after a search is reported to POST …/search-choices; the server filters the words.
 //
 // It never answers by default: when the delmoment of an ärendetyp are handled
 // differently in the chosen channel, or a rule needs a question answered, the answer
@@ -36,6 +38,10 @@
   // else `part` is the one shown because every delmoment is handled alike.
   let chosen = null;
   let decideSeq = 0;
+  // The choice to report to the search log, sent once staff have settled on it.
+  let pendingChoice = null;
+  let choiceTimer = 0;
+  const SETTLE_MS = 1500;
 
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
 
@@ -65,7 +71,33 @@
     showError("");
   }
 
+  // A choice counts once staff stay with it a moment (a wrong click corrected at
+  // once is not reported) or move on to the next call. An ärendetyp with delmoment
+  // waits for the call's end: a delmoment picked before then replaces it.
+  function settle(words, caseType, part, untilCallEnds) {
+    if (!main.dataset.soklogg || !words) { return; }
+    clearTimeout(choiceTimer);
+    pendingChoice = { q: words, case_type: caseType, part: part };
+    if (!untilCallEnds) { choiceTimer = setTimeout(reportChoice, SETTLE_MS); }
+  }
+
+  // Fire and forget: the log is the kommun's, never something staff must see fail.
+  function reportChoice() {
+    clearTimeout(choiceTimer);
+    const choice = pendingChoice;
+    pendingChoice = null;
+    if (!choice) { return; }
+    fetch(api + "/search-choices", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(choice),
+      keepalive: true,
+    }).catch(() => {});
+  }
+  window.addEventListener("pagehide", reportChoice);
+
   function newCall() {
+    reportChoice();
     clearTimeout(searchTimer);
     searchSeq++;
     clearAnswer();
@@ -207,9 +239,12 @@
     const hit = hits[index];
     if (!hit) { return; }
     openList(false);
+    reportChoice();
+    const words = input.value.trim();
     try {
       const detail = await getJson(api + "/case-types/" + encodeURIComponent(hit.case_type));
-      chosen = { detail: detail, suggested: hit.part || null, part: null, picked: false };
+      chosen = { detail: detail, suggested: hit.part || null, part: null, picked: false, words: words };
+      settle(words, hit.case_type, null, named(detail).length > 0);
       if (named(detail).length === 0) { chosen.part = null; chosen.picked = true; }
       renderCaseType();
       await update(true);
@@ -426,6 +461,7 @@
     if (event.target.name === "delmoment") {
       chosen.part = event.target.value;
       chosen.picked = true;
+      settle(chosen.words, chosen.detail.case_type, chosen.part, false);
       partHelp("");
       renderQuestions();
     }

@@ -349,6 +349,33 @@
     });
   }
 
+  // The sökord proposals from the desk's search log: each button adds its word to its
+  // unit through the same guarded save, with the tests and an undo.
+  document.querySelectorAll("button.lagg-till-sokord").forEach((button) => {
+    button.addEventListener("click", async () => {
+      const status = $("sokord-status");
+      const word = button.dataset.word;
+      button.disabled = true;
+      status.textContent = "Sparar …";
+      const result = await post("/api/search-word", {
+        case_type: button.dataset.caseType,
+        part: button.dataset.part || null,
+        word: word,
+      });
+      if (result.ok) {
+        status.textContent = "”" + word + "” är nu ett sökord i " + result.data.files.join(", ") + ".";
+        showSaved($("sokord-utfall"), result.data, () => {
+          $("sokord-utfall").hidden = true;
+          button.disabled = false;
+          status.textContent = "Ångrat: filen är som före sparandet.";
+        });
+        return;
+      }
+      button.disabled = false;
+      status.textContent = "Sparades inte: " + result.data.error + ".";
+    });
+  });
+
   // The rule-file editor.
   const fileForm = $("fil");
   if (fileForm) {
