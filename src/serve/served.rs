@@ -103,7 +103,7 @@ impl EngineSource for AppState {
     }
 
     fn search_chosen(&self, served: &Served, choice: &SearchChoice) {
-        self.log_search_choice(served, choice);
+        self.log_search_choice(&served.tenant, &served.loaded, choice);
     }
 
     fn page(&self, served: Result<Served, Unserved>) -> Response {

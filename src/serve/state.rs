@@ -4,7 +4,6 @@ use super::Limits;
 use super::decision_log::{DecisionLog, Entry, LogStats};
 use super::desk::SearchChoice;
 use super::metrics::Metrics;
-use super::served::Served;
 use super::tenant::{Loaded, Tenant};
 use crate::Inquiry;
 use crate::engine::Decision;
@@ -71,11 +70,15 @@ impl AppState {
 
     /// Keep what passes the privacy filter of a choice at the desk; nothing when the
     /// log is off or no word is left.
-    pub(super) fn log_search_choice(&self, served: &Served, choice: &SearchChoice) {
+    pub(super) fn log_search_choice(
+        &self,
+        tenant: &Tenant,
+        loaded: &Loaded,
+        choice: &SearchChoice,
+    ) {
         let Some(desk_log) = &self.search_log else {
             return;
         };
-        let loaded = &served.loaded;
         let ruleset = loaded.engine.ruleset();
         let vocabulary = loaded
             .vocabulary
@@ -85,7 +88,7 @@ impl AppState {
             return;
         }
         let entry = search_log::Entry::today(
-            &served.tenant.kommunkod,
+            &tenant.kommunkod,
             &ruleset.id,
             &choice.case_type,
             choice.part(),

@@ -7,6 +7,10 @@ use calamine::{Data, Reader, Xlsx};
 use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
+/// The hidden sheet in which an export carries the ruleset's files (src/tjansteurval/
+/// regeltext.rs): the one sheet whose cells of only spaces are kept as written.
+pub(crate) const REGELTEXT_SHEET: &str = "Regeltext";
+
 /// The most rows a tjänsteurval may have: a kommun's list has hundreds; a sheet past
 /// this is not a tjänsteurval, and is refused as soon as a cell past it is read.
 pub const MAX_ROWS: u32 = 100_000;
@@ -188,7 +192,7 @@ fn read_sheet<RS: Read + Seek>(
         ..Sheet::default()
     };
     let mut notes = Notes::default();
-    let keeps_blank = super::values::fold(name) == super::values::fold(super::regeltext::SHEET);
+    let keeps_blank = super::values::fold(name) == super::values::fold(REGELTEXT_SHEET);
     while let Some(cell) = reader
         .next_cell_with_formula_metadata()
         .map_err(|e| unreadable(&e))?

@@ -7,11 +7,9 @@
 //! reads is split over several rows with the same line number).
 
 use super::ImportError;
+pub(crate) use super::read::REGELTEXT_SHEET as SHEET;
 use super::read::{MAX_CELL_CHARS, Sheet, address};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
-
-/// The sheet's name.
-pub(crate) const SHEET: &str = "Regeltext";
 
 /// The first row: what the sheet is, for whoever unhides it.
 const NOTICE: &str = "Regeltext: regeluppsättningens filer rad för rad, så att en import ger exakt samma filer. Ändra inte här; ändra i bladet Tjänsteurval (en ändrad rad där skriver om just den enheten).";
