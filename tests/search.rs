@@ -259,7 +259,7 @@ fn filler_words_alone_find_nothing() {
 
 /// Published in the README: how often a "säker" first hit is the right ärendetyp on
 /// the tuning corpus, and on how many phrasings the first hit is "säker".
-const SURE_PRECISION: f64 = 0.95;
+const SURE_PRECISION: f64 = 0.94;
 const SURE_SHARE: f64 = 0.70;
 
 #[test]
