@@ -11,12 +11,12 @@ static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
 });
 
 /// Published in the README ("Finding the ärendetyp"); raise them when search improves.
-const RECALL_AT_1: f64 = 0.85;
-const RECALL_AT_3: f64 = 0.96;
+const RECALL_AT_1: f64 = 0.83;
+const RECALL_AT_3: f64 = 0.95;
 
 /// The same at delmoment-or-ärendetyp level.
-const PART_RECALL_AT_1: f64 = 0.70;
-const PART_RECALL_AT_3: f64 = 0.83;
+const PART_RECALL_AT_1: f64 = 0.69;
+const PART_RECALL_AT_3: f64 = 0.80;
 
 struct Phrase {
     text: String,
@@ -74,10 +74,10 @@ fn search(text: &str, limit: usize) -> Vec<Found> {
 }
 
 /// The held-out control set, written apart and never tuned on: the honest figure.
-const CONTROL_AT_1: f64 = 0.59;
-const CONTROL_AT_3: f64 = 0.81;
-const CONTROL_PART_AT_1: f64 = 0.48;
-const CONTROL_PART_AT_3: f64 = 0.65;
+const CONTROL_AT_1: f64 = 0.63;
+const CONTROL_AT_3: f64 = 0.83;
+const CONTROL_PART_AT_1: f64 = 0.54;
+const CONTROL_PART_AT_3: f64 = 0.71;
 
 fn corpus() -> Vec<Phrase> {
     read("tests/fixtures/sok/fraser.tsv")
@@ -259,7 +259,7 @@ fn filler_words_alone_find_nothing() {
 
 /// Published in the README: how often a "säker" first hit is the right ärendetyp on
 /// the tuning corpus, and on how many phrasings the first hit is "säker".
-const SURE_PRECISION: f64 = 0.95;
+const SURE_PRECISION: f64 = 0.94;
 const SURE_SHARE: f64 = 0.70;
 
 #[test]

@@ -1,6 +1,8 @@
 //! Finding the ärendetyp from the citizen's words: what a kommunvägledare types at the
 //! desk ("när kommer sopbilen"), ranked against every ärendetyp's name, sökord, its
-//! delmoment and its förvaltning.
+//! delmoment and its förvaltning, and, counting little, each unit's own `svar`, manus and
+//! link titles. The policy's `synonymer` are applied as the index is built: a document
+//! with one member of a group holds the others too, at a lower weight.
 //!
 //! Words are compared the way people write them, not the way förvaltningar name things:
 //! Swedish endings are stemmed (Snowball), compounds match their parts
@@ -14,7 +16,7 @@
 
 use crate::model::Ruleset;
 use rust_stemmers::{Algorithm, Stemmer};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 /// One suggested ärendetyp.
@@ -67,6 +69,9 @@ const FILLER: &[&str] = &[
     "från", "av", "som", "så", "nu", "inte", "ingen", "inget", "också", "bara", "lite", "mycket",
     "någon", "något", "några", "kommer", "komma", "gör", "göra", "sig", "mig", "oss", "hos", "vid",
     "efter", "innan", "än", "tack", "snälla", "ja", "nej", "här", "där", "igen", "ännu", "redan",
+    // Spoken and chat forms of the above.
+    "dom", "nån", "nåt", "nåra", "mej", "dej", "sej", "alltså", "asså", "typ", "liksom", "ju",
+    "väl", "ba", "okej", "ok", "hejsan", "tja",
 ];
 
 /// The longest search query read, in characters: a citizen's words are a sentence or
@@ -121,6 +126,14 @@ const NAME: f32 = 3.0;
 const SEARCH_WORD: f32 = 3.0;
 const PART: f32 = 2.0;
 const FORVALTNING: f32 = 0.5;
+/// A unit's own texts (its `svar`, manus and link titles) count little: they describe
+/// it in many words, most of which are not what a caller would say.
+const TEXT: f32 = 0.6;
+/// A word a `synonymer` group adds to a document counts this share of the word in it.
+const SYNONYM: f32 = 0.7;
+/// The most words read from one of a unit's texts: a long manus says no more about
+/// what it is for after its first paragraphs, and the index stays small.
+const MAX_TEXT_WORDS: usize = 400;
 
 /// A searchable document: one ärendetyp, or one of its delmoment.
 struct Doc {
@@ -239,11 +252,15 @@ struct Builder<'s> {
     postings: FxHashMap<String, Vec<Posting>>,
     spellings: Vec<Spelling>,
     spelling_ids: FxHashMap<(String, bool), u32>,
+    /// Per document, its folded stems and their highest weight: what `synonymer`
+    /// groups are matched against.
+    doc_words: Vec<FxHashMap<String, f32>>,
 }
 
 impl Builder<'_> {
     fn doc(&mut self, arendetyp: usize, part: Option<usize>) -> u32 {
         self.docs.push(Doc { arendetyp, part });
+        self.doc_words.push(FxHashMap::default());
         (self.docs.len() - 1) as u32
     }
 
@@ -267,7 +284,62 @@ impl Builder<'_> {
         }
     }
 
+    /// Adds the first [`MAX_TEXT_WORDS`] words of a unit's own text (`svar`, manus, a
+    /// link title), leaving out numbers, dates and filler.
+    fn add_text(&mut self, doc: u32, text: &str) {
+        let text_words = words(text)
+            .filter(|w| w.chars().count() >= 3 && !w.chars().any(|c| c.is_numeric()))
+            .take(MAX_TEXT_WORDS);
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
+        for word in text_words {
+            if seen.insert(word) {
+                self.add_words(doc, word, TEXT, false);
+            }
+        }
+    }
+
+    /// Each document holding every word of one member of a `synonymer` group gets the
+    /// words of the group's other members, at [`SYNONYM`] of the member's weight there:
+    /// "kom inte" finds the delmoment named "utebliven".
+    fn add_synonyms(&mut self, groups: &[Vec<String>]) {
+        let mut added: Vec<(u32, &str, f32)> = Vec::new();
+        for group in groups {
+            let stems: Vec<Vec<String>> = group
+                .iter()
+                .map(|member| {
+                    words(member)
+                        .filter(|w| !is_filler(w))
+                        .map(|w| fold(&stem(self.stemmer, w)))
+                        .collect()
+                })
+                .collect();
+            for (doc, known) in self.doc_words.iter().enumerate() {
+                for (m, member) in stems.iter().enumerate() {
+                    let weight = member
+                        .iter()
+                        .map(|w| known.get(w).copied())
+                        .try_fold(f32::MAX, |least, w| w.map(|w| least.min(w)));
+                    let Some(weight) = weight.filter(|_| !member.is_empty()) else {
+                        continue;
+                    };
+                    for (other, text) in group.iter().enumerate() {
+                        if other != m {
+                            added.push((doc as u32, text, weight * SYNONYM));
+                        }
+                    }
+                }
+            }
+        }
+        for (doc, text, weight) in added {
+            self.add_words(doc, text, weight, false);
+        }
+    }
+
     fn post(&mut self, doc: u32, stem: &str, weight: f32, from_id: bool) {
+        let known = self.doc_words[doc as usize]
+            .entry(fold(stem))
+            .or_insert(0.0);
+        *known = known.max(weight);
         let spelling = self.spelling(stem, from_id);
         let list = self.postings.entry(fold(stem)).or_default();
         match list
@@ -297,6 +369,26 @@ impl Builder<'_> {
             });
         }
         id
+    }
+}
+
+/// Indexes the `svar`, manus and link titles of `units` into `doc`.
+fn add_unit_texts(
+    builder: &mut Builder<'_>,
+    ruleset: &Ruleset,
+    doc: u32,
+    units: &[crate::model::Unit],
+) {
+    for unit in units {
+        if let Some(answer) = &unit.answer {
+            builder.add_text(doc, &answer.markdown);
+        }
+        if let Some(script) = unit.script.and_then(|id| ruleset.scripts().get(id)) {
+            builder.add_text(doc, &script.text);
+        }
+        for link in &unit.links {
+            builder.add_text(doc, &link.title);
+        }
     }
 }
 
@@ -458,6 +550,7 @@ impl SearchIndex {
             postings: FxHashMap::default(),
             spellings: Vec::new(),
             spelling_ids: FxHashMap::default(),
+            doc_words: Vec::new(),
         };
         let mut prior = Vec::with_capacity(ruleset.arendetyper.len());
         for (t, typ) in ruleset.arendetyper.iter().enumerate() {
@@ -474,6 +567,9 @@ impl SearchIndex {
                 builder.add(doc, word, SEARCH_WORD);
             }
             builder.add(doc, forvaltning, FORVALTNING);
+            if !typ.has_parts {
+                add_unit_texts(&mut builder, ruleset, doc, &typ.units);
+            }
             if typ.has_parts {
                 for (u, unit) in typ.units.iter().enumerate() {
                     let doc = builder.doc(t, Some(u));
@@ -484,9 +580,11 @@ impl SearchIndex {
                     for word in &unit.search_words {
                         builder.add(doc, word, SEARCH_WORD);
                     }
+                    add_unit_texts(&mut builder, ruleset, doc, std::slice::from_ref(unit));
                 }
             }
         }
+        builder.add_synonyms(ruleset.synonyms());
         let types = ruleset.arendetyper.len().max(1) as f32;
         let docs = builder.docs;
         let spellings = builder.spellings;
@@ -500,6 +598,18 @@ impl SearchIndex {
                     .collect();
                 owners.sort_unstable();
                 owners.dedup();
+                // How telling a word is, by the types that name it (not only mention it
+                // in a manus): else a word of many manus would weaken every name with it.
+                let mut named: Vec<usize> = postings
+                    .iter()
+                    .filter(|p| p.weight > TEXT)
+                    .map(|p| docs[p.doc as usize].arendetyp)
+                    .collect();
+                named.sort_unstable();
+                named.dedup();
+                if !named.is_empty() {
+                    owners = named;
+                }
                 Term {
                     chars: text.chars().count(),
                     idf: (1.0 + types / owners.len() as f32).ln(),
