@@ -5,7 +5,8 @@ use super::problem::Problem;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
+use serde::Deserialize;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
@@ -15,10 +16,19 @@ pub(super) fn parse_json<T: DeserializeOwned>(
     headers: &HeaderMap,
     body: Result<Bytes, Problem>,
 ) -> Result<T, Problem> {
+    from_slice(&json_body(headers, body)?)
+}
+
+/// Check the content type, then the body: the bytes to parse (with [`from_slice`],
+/// for a value that borrows from them).
+pub(super) fn json_body(
+    headers: &HeaderMap,
+    body: Result<Bytes, Problem>,
+) -> Result<Bytes, Problem> {
     if !is_json(headers) {
         return Err(Problem::unsupported_media_type());
     }
-    from_slice(&body?)
+    body
 }
 
 /// A body axum read, or the problem of why it could not.
@@ -39,14 +49,31 @@ pub(super) fn json<T: Serialize>(value: &T) -> Result<Response, Problem> {
 
 /// JSON already written, as an `application/json` answer.
 pub(super) fn json_bytes(body: Vec<u8>) -> Response {
-    let content_type = HeaderValue::from_static("application/json");
-    ([(header::CONTENT_TYPE, content_type)], body).into_response()
+    let mut response = Response::new(axum::body::Body::from(body));
+    // Room for the envelope's request id and security headers, so that adding them
+    // does not grow the map (a reallocation and rehash on every answer).
+    let headers = response.headers_mut();
+    headers.reserve(HEADERS_PER_ANSWER);
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
 }
+
+/// Content type, request id and the four security headers.
+const HEADERS_PER_ANSWER: usize = 6;
 
 /// `application/json`, with or without parameters such as `charset=utf-8`.
 pub(super) fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return false;
+    };
+    // What nearly every client sends, before the general reading below.
+    if value.as_bytes() == b"application/json" {
+        return true;
+    }
+    Some(value)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
@@ -60,7 +87,7 @@ fn body_problem(rejection: &BytesRejection, body_limit: usize) -> Problem {
     }
 }
 
-pub(super) fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+pub(super) fn from_slice<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, Problem> {
     // Tracking the path costs an allocation per key: only do it to explain an error.
     match serde_json::from_slice(bytes) {
         Ok(value) => Ok(value),
@@ -69,14 +96,14 @@ pub(super) fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem
 }
 
 /// Parse again, tracking where in the document the error is.
-fn explain<T: DeserializeOwned>(bytes: &[u8]) -> Problem {
+fn explain<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Problem {
     match from_slice_tracked::<T>(bytes) {
         Err(problem) => problem,
         Ok(_) => Problem::internal("the body failed to parse only once".into()),
     }
 }
 
-fn from_slice_tracked<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+fn from_slice_tracked<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, Problem> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let pointer = pointer(e.path(), e.inner());

@@ -5,7 +5,7 @@
 //! room is trying. So both answer alike, errors included (`application/problem+json`).
 
 use super::answer::{self, AnswerParts};
-use super::body::{json, json_bytes, parse_json, read_body};
+use super::body::{from_slice, json, json_body, json_bytes, parse_json, read_body};
 use super::case_type::CaseTypeDetail;
 use super::problem::Problem;
 use super::wire::{self, WireInquiry};
@@ -161,7 +161,8 @@ pub(crate) fn decide_one<S: EngineSource>(
     headers: &HeaderMap,
     body: Result<Bytes, Problem>,
 ) -> Result<Response, Problem> {
-    let WireInquiry(inquiry) = parse_json(headers, body)?;
+    let body = json_body(headers, body)?;
+    let WireInquiry(inquiry) = from_slice(&body)?;
     declared_only(engine, std::iter::once((String::new(), &inquiry)))?;
     let decision = engine.decide(&inquiry);
     source.decided(engine, &inquiry, &decision);
@@ -176,6 +177,12 @@ pub(crate) fn declared_only<'a>(
     engine: &Engine,
     inquiries: impl Iterator<Item = (String, &'a Inquiry<'a>)>,
 ) -> Result<(), Problem> {
+    let mut inquiries = inquiries
+        .filter(|(_, inquiry)| !inquiry.attributes.is_empty())
+        .peekable();
+    if inquiries.peek().is_none() {
+        return Ok(());
+    }
     let declared = &engine.ruleset().policy.attributes;
     let names: Vec<&str> = declared.iter().map(|a| a.name.as_str()).collect();
     wire::undeclared_attributes(inquiries, &names)

@@ -116,22 +116,20 @@ fn new_request_id() -> Arc<str> {
         (now.as_micros() as u64) ^ (u64::from(std::process::id()) << 40)
     });
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    // By hand: `format!` with `{:016x}` took ~1,500 instructions a request (callgrind).
-    let mut id = String::with_capacity(33);
-    push_hex(&mut id, start);
-    id.push('-');
-    push_hex(&mut id, n);
-    id.into()
+    // By hand into a buffer: `format!` with `{:016x}` took ~1,500 instructions a
+    // request (callgrind), and pushing chars into a `String` a third of that.
+    let mut id = [b'-'; 33];
+    write_hex(&mut id[..16], start);
+    write_hex(&mut id[17..], n);
+    Arc::from(std::str::from_utf8(&id).unwrap_or_default())
 }
 
-/// `value` as 16 lowercase hex digits.
-fn push_hex(out: &mut String, value: u64) {
+/// `value` as 16 lowercase hex digits, into `out`'s 16 bytes.
+fn write_hex(out: &mut [u8], value: u64) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    out.extend(
-        (0..16)
-            .rev()
-            .map(|i| char::from(DIGITS[((value >> (4 * i)) & 0xf) as usize])),
-    );
+    for (i, byte) in out.iter_mut().rev().enumerate() {
+        *byte = DIGITS[((value >> (4 * i)) & 0xf) as usize];
+    }
 }
 
 #[cfg(test)]
@@ -148,8 +146,8 @@ mod tests {
             let (start, n) = id.split_once('-').unwrap();
             assert!(u64::from_str_radix(start, 16).is_ok() && u64::from_str_radix(n, 16).is_ok());
         }
-        let mut out = String::new();
-        push_hex(&mut out, 0x0123_4567_89ab_cdef);
-        assert_eq!(out, "0123456789abcdef");
+        let mut out = [0u8; 16];
+        write_hex(&mut out, 0x0123_4567_89ab_cdef);
+        assert_eq!(&out, b"0123456789abcdef");
     }
 }

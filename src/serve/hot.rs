@@ -9,6 +9,7 @@
 
 use super::desk;
 use super::envelope::Envelope;
+use super::metrics::DECISION_ROUTES;
 use super::problem::Problem;
 use super::served::Served;
 use super::state::AppState;
@@ -20,8 +21,8 @@ use hyper::body::Incoming;
 use std::sync::Arc;
 
 /// The route templates, as the router's `MatchedPath` names them in metrics and logs.
-const ROUTE: &str = "/{kommunkod}/decisions";
-const ROUTE_V1: &str = "/v1/{kommunkod}/decisions";
+const ROUTE: &str = DECISION_ROUTES[0];
+const ROUTE_V1: &str = DECISION_ROUTES[1];
 
 /// A request for one decision for a kommun that is served, with its route template.
 pub(super) fn decision_route(

@@ -1,7 +1,7 @@
 //! The HTTP API: routes, handlers and the middleware around them.
 
 use super::answer;
-use super::body::{json, json_bytes, parse_json, read_body};
+use super::body::{from_slice, json, json_body, json_bytes, read_body};
 use super::decision_log::LogStats;
 use super::desk::{self, declared_only};
 use super::envelope;
@@ -71,8 +71,11 @@ async fn decide_batch(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, Problem> {
-    let inquiries: Vec<WireInquiry> = parse_json(&headers, read_body(body, app.limits.body_bytes))?;
-    let inquiries: Vec<Inquiry> = inquiries.into_iter().map(|w| w.0).collect();
+    let body = json_body(&headers, read_body(body, app.limits.body_bytes))?;
+    let inquiries: Vec<WireInquiry> = from_slice(&body)?;
+    // Owned: a large batch is decided on another thread.
+    let inquiries: Vec<Inquiry<'static>> =
+        inquiries.into_iter().map(|w| w.0.into_owned()).collect();
     if inquiries.len() > app.limits.batch_items {
         return Err(Problem::too_many_items(
             inquiries.len(),
