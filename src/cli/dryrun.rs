@@ -379,18 +379,13 @@ pub(super) fn generate_log(args: GenerateArgs) -> u8 {
         json_lines: LogFormat::of_path(&args.out) == LogFormat::JsonLines,
         ..GenerateOptions::default()
     };
-    let result = std::fs::File::create(&args.out).and_then(|file| {
-        let mut w = std::io::BufWriter::new(file);
-        let stats = generate(&ruleset, &options, &mut w)?;
-        w.flush()?;
-        Ok(stats)
-    });
-    match result {
+    let shown = rosa::terminal_safe(&args.out.display().to_string()).into_owned();
+    // Streamed: a year's log can be far larger than a report held in memory.
+    match rosa::write_file_with(&args.out, |mut w| generate(&ruleset, &options, &mut w)) {
         Ok(stats) => {
             eprintln!(
-                "skrev {} till {} ({}, {})",
+                "skrev {} till {shown} ({}, {})",
                 count(stats.rows as usize, "rad", "rader"),
-                args.out.display(),
                 count(
                     stats.unknown as usize,
                     "okänd ärendetyp",
@@ -401,7 +396,7 @@ pub(super) fn generate_log(args: GenerateArgs) -> u8 {
             0
         }
         Err(e) => {
-            eprintln!("fel: kunde inte skriva {}: {e}", args.out.display());
+            eprintln!("fel: loggfilen {shown} {}", e.reason());
             EXIT_USAGE
         }
     }
