@@ -1,7 +1,7 @@
 //! `rosa dry-run` and `rosa generate-log`.
 
 use super::{
-    EXIT_PROBLEMS, EXIT_USAGE, ReportFormat, count, csv_dialect, load_or_report, ruleset_dir,
+    EXIT_PROBLEMS, EXIT_USAGE, ReportFormat, chosen_ruleset, count, csv_dialect, load_or_report,
     write_out, write_report,
 };
 use clap::ValueEnum;
@@ -123,12 +123,8 @@ pub(super) fn run(args: Args) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let dir = match ruleset_dir(args.dir.clone()) {
-        Ok(d) => d,
-        Err(code) => return code,
-    };
-    let ruleset = match load_or_report(&dir) {
-        Ok(r) => r,
+    let (dir, ruleset) = match chosen_ruleset(args.dir.clone()) {
+        Ok(chosen) => chosen,
         Err(code) => return code,
     };
     let what_if = match scenario(&args) {
@@ -282,11 +278,8 @@ pub(super) struct GenerateArgs {
 }
 
 pub(super) fn generate_log(args: GenerateArgs) -> u8 {
-    let ruleset = match load_or_report(&match ruleset_dir(args.dir) {
-        Ok(d) => d,
-        Err(code) => return code,
-    }) {
-        Ok(r) => r,
+    let (_, ruleset) = match chosen_ruleset(args.dir) {
+        Ok(chosen) => chosen,
         Err(code) => return code,
     };
     let options = GenerateOptions {

@@ -1,8 +1,8 @@
 //! `rosa uppföljning`: what the decision logs say happened after go-live.
 
 use super::{
-    EXIT_PROBLEMS, EXIT_USAGE, ReportFormat, csv_dialect, load_or_report, ruleset_dir, write_out,
-    write_report,
+    EXIT_PROBLEMS, EXIT_USAGE, ReportFormat, chosen_ruleset, csv_dialect, load_or_report,
+    write_out, write_report,
 };
 use rosa::dryrun::CsvDialect;
 use rosa::followup::{self, Options};
@@ -77,12 +77,8 @@ pub(super) fn run(args: Args) -> u8 {
         eprintln!("fel: --section gäller bara --format csv");
         return EXIT_USAGE;
     }
-    let dir = match ruleset_dir(args.dir.clone()) {
-        Ok(d) => d,
-        Err(code) => return code,
-    };
-    let current = match load_or_report(&dir) {
-        Ok(r) => r,
+    let (_, current) = match chosen_ruleset(args.dir.clone()) {
+        Ok(chosen) => chosen,
         Err(code) => return code,
     };
     if let Some(out) = &args.generate {

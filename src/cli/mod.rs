@@ -350,6 +350,13 @@ fn write_report_file(path: &Path, bytes: &[u8]) -> u8 {
     }
 }
 
+/// The ruleset a command works on ([`ruleset_dir`]), loaded, with its directory.
+fn chosen_ruleset(dir: Option<PathBuf>) -> Result<(PathBuf, rosa::Ruleset), u8> {
+    let dir = ruleset_dir(dir)?;
+    let ruleset = load_or_report(&dir)?;
+    Ok((dir, ruleset))
+}
+
 /// Load a ruleset for a command that needs one, printing diagnostics if it does not load.
 fn load_or_report(dir: &std::path::Path) -> Result<rosa::Ruleset, u8> {
     rosa::Ruleset::load(dir).map_err(|diagnostics| {
