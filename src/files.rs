@@ -154,19 +154,28 @@ impl WriteRefusal {
 /// existing target that is a symbolic link, not a regular file, or hard-linked is
 /// refused rather than silently replaced or split.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteRefusal> {
+    write_file_with(path, |w| w.write_all(bytes))
+}
+
+/// [`write_file`] for content too large to hold in memory: `fill` streams it
+/// (buffered) into the temporary, which replaces the target only when `fill` and the
+/// sync succeed. `fill`'s result is passed on.
+pub fn write_file_with<T>(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<T>,
+) -> Result<T, WriteRefusal> {
     let existing = match std::fs::symlink_metadata(path) {
         Ok(meta) => Some(replaceable(meta)?),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e.into()),
     };
-    let (temporary, mut file) = create_temporary(path)?;
-    let written = write_synced(&mut file, bytes, existing.as_ref())
-        .and_then(|()| std::fs::rename(&temporary, path));
-    if let Err(e) = written {
+    let (temporary, file) = create_temporary(path)?;
+    let written = write_synced(file, fill, existing.as_ref())
+        .and_then(|value| std::fs::rename(&temporary, path).map(|()| value));
+    written.map_err(|e| {
         let _ = std::fs::remove_file(&temporary);
-        return Err(e.into());
-    }
-    Ok(())
+        e.into()
+    })
 }
 
 /// An existing target that may be replaced: a regular file with no other hard link.
@@ -181,13 +190,21 @@ fn replaceable(meta: Metadata) -> Result<Metadata, WriteRefusal> {
     }
 }
 
-fn write_synced(file: &mut File, bytes: &[u8], like: Option<&Metadata>) -> std::io::Result<()> {
+fn write_synced<T>(
+    file: File,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<T>,
+    like: Option<&Metadata>,
+) -> std::io::Result<T> {
     use std::io::Write;
     if let Some(like) = like {
         file.set_permissions(like.permissions())?;
     }
-    file.write_all(bytes)?;
-    file.sync_all()
+    let mut buffered = std::io::BufWriter::new(file);
+    let value = fill(&mut buffered)?;
+    buffered.flush()?;
+    let file = buffered.into_inner().map_err(|e| e.into_error())?;
+    file.sync_all()?;
+    Ok(value)
 }
 
 /// A new file beside `path`, under a name nobody else holds: `O_CREAT | O_EXCL` fails
@@ -318,6 +335,32 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".rosa-tmp"))
             .collect();
         assert!(left.is_empty(), "temporaries left: {left:?}");
+    }
+
+    #[test]
+    fn streamed_write_replaces_only_when_the_stream_succeeds() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("logg.csv");
+        std::fs::write(&target, "gammal").unwrap();
+        let failed = write_file_with(&target, |w| {
+            w.write_all(b"halv")?;
+            Err::<(), _>(std::io::Error::other("avbruten"))
+        });
+        assert!(matches!(failed, Err(WriteRefusal::Io(_))));
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "gammal");
+        let rows = write_file_with(&target, |w| {
+            for row in 0..3 {
+                writeln!(w, "rad {row}")?;
+            }
+            Ok(3)
+        })
+        .unwrap();
+        assert_eq!(rows, 3);
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            "rad 0\nrad 1\nrad 2\n"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

@@ -78,7 +78,7 @@ pub use engine::{
     MAX_SEARCH_WORDS, Resolution, RuleRef, RuleResult, RuleTried, ScriptRef, SearchTooLong,
     TestResult, check_search, run_tests,
 };
-pub use files::{WriteRefusal, write_file};
+pub use files::{WriteRefusal, write_file, write_file_with};
 pub use load::ruleset_root;
 pub use model::{AttrValue, Channel, Criterion, CriterionKind, Outcome, Ruleset};
 pub use source::{FileId, Location, SourceFile, SourceMap, Span};

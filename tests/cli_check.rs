@@ -894,3 +894,38 @@ fn dry_run_xlsx_and_csv_sections() {
     assert_eq!(out.status.code(), Some(2), "{}", both(&out));
     assert!(both(&out).contains("finns bara med --compare eller ett scenario"));
 }
+
+/// `generate-log` streams through a temporary beside `--out`: a symbolic link planted at
+/// `--out` is refused, and the file it points to stays as it was.
+#[cfg(unix)]
+#[test]
+fn generate_log_never_writes_through_a_link() {
+    let dir = TempDir::new("generate-log-link");
+    let target = dir.path.join("annan.csv");
+    std::fs::write(&target, "orörd").expect("target");
+    let link = dir.path.join("arenden.csv");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+    let link_arg = link.to_string_lossy().into_owned();
+    let args = [
+        "generate-log",
+        "rulesets/exempelkommun",
+        "--rows",
+        "20",
+        "--out",
+        &link_arg,
+    ];
+    let out = rosa(&args);
+    assert_eq!(out.status.code(), Some(2), "{}", both(&out));
+    assert!(both(&out).contains("symbolisk länk"), "{}", both(&out));
+    assert_eq!(std::fs::read_to_string(&target).expect("target"), "orörd");
+    assert!(link.is_symlink(), "the link itself is left in place");
+
+    std::fs::remove_file(&link).expect("remove link");
+    let out = rosa(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    assert!(both(&out).contains("skrev 20 rader till"), "{}", both(&out));
+    let written = std::fs::read_to_string(&link).expect("log");
+    assert_eq!(written.lines().count(), 21, "a header and 20 rows");
+    let left = std::fs::read_dir(&dir.path).expect("dir").count();
+    assert_eq!(left, 2, "no temporary left beside the log");
+}

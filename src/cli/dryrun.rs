@@ -1,23 +1,14 @@
 //! `rosa dry-run` and `rosa generate-log`.
 
-use super::{EXIT_PROBLEMS, EXIT_USAGE, count, load_or_report, ruleset_dir};
+use super::{
+    EXIT_PROBLEMS, EXIT_USAGE, ReportFormat, chosen_ruleset, count, csv_dialect, load_or_report,
+    write_out, write_report,
+};
 use clap::ValueEnum;
 use rosa::dryrun::{
     self, Analysis, GenerateOptions, LogFormat, Options, Scenario, Section, generate, per_year,
 };
-use std::io::Write;
 use std::path::PathBuf;
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub(super) enum ReportFormat {
-    #[default]
-    Table,
-    Json,
-    Csv,
-    Md,
-    Html,
-    Xlsx,
-}
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum LogFormatArg {
@@ -132,12 +123,8 @@ pub(super) fn run(args: Args) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let dir = match ruleset_dir(args.dir.clone()) {
-        Ok(d) => d,
-        Err(code) => return code,
-    };
-    let ruleset = match load_or_report(&dir) {
-        Ok(r) => r,
+    let (dir, ruleset) = match chosen_ruleset(args.dir.clone()) {
+        Ok(chosen) => chosen,
         Err(code) => return code,
     };
     let what_if = match scenario(&args) {
@@ -234,11 +221,7 @@ pub(super) fn run(args: Args) -> u8 {
             &show(&dir),
         ));
     }
-    let dialect = if args.csv_plain {
-        dryrun::CsvDialect::Plain
-    } else {
-        dryrun::CsvDialect::SwedishExcel
-    };
+    let dialect = csv_dialect(args.csv_plain);
     if let Some(section) = section {
         return match dryrun::section_csv(&analysis, section, dialect) {
             Ok(Some(text)) => write_out(args.out.as_deref(), &text),
@@ -255,29 +238,7 @@ pub(super) fn run(args: Args) -> u8 {
             }
         };
     }
-    let text = match args.format {
-        ReportFormat::Table => dryrun::text(&analysis),
-        ReportFormat::Md => dryrun::markdown(&analysis),
-        ReportFormat::Html => dryrun::html(&analysis),
-        ReportFormat::Json => serde_json::to_string_pretty(&analysis).unwrap_or_default() + "\n",
-        ReportFormat::Csv => match dryrun::csv(&analysis, dialect) {
-            Ok(text) => text,
-            Err(e) => {
-                eprintln!("fel: kunde inte skriva CSV: {e}");
-                return EXIT_USAGE;
-            }
-        },
-        ReportFormat::Xlsx => {
-            return match dryrun::xlsx(&analysis) {
-                Ok(bytes) => write_bytes(args.out.as_deref(), &bytes),
-                Err(e) => {
-                    eprintln!("fel: kunde inte skapa arbetsboken: {e}");
-                    EXIT_USAGE
-                }
-            };
-        }
-    };
-    write_out(args.out.as_deref(), &text)
+    write_report(&analysis, args.format, dialect, args.out.as_deref())
 }
 
 /// `--section`, checked before any work: only with CSV, and a name rosa knows.
@@ -295,54 +256,6 @@ fn section(args: &Args) -> Result<Option<Section>, String> {
         let names: Vec<&str> = Section::ALL.iter().map(|s| s.slug()).collect();
         format!("okänt avsnitt `{name}`; välj ett av: {}", names.join(", "))
     })
-}
-
-/// The workbook to `path`; to stdout only when stdout is not a terminal (a pipe or a
-/// file), since a zip archive on a terminal is noise and can upset it.
-pub(super) fn write_bytes(path: Option<&std::path::Path>, bytes: &[u8]) -> u8 {
-    use std::io::IsTerminal;
-    let Some(path) = path else {
-        let mut stdout = std::io::stdout().lock();
-        if stdout.is_terminal() {
-            eprintln!(
-                "fel: --format xlsx skriver en binär fil, inte text till terminalen: ange --out RAPPORT.xlsx (eller styr om utdata till en fil)"
-            );
-            return EXIT_USAGE;
-        }
-        return match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-            Ok(()) => 0,
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
-            Err(e) => {
-                eprintln!("fel: kunde inte skriva till stdout: {e}");
-                EXIT_USAGE
-            }
-        };
-    };
-    write_file(path, bytes)
-}
-
-pub(super) fn write_out(path: Option<&std::path::Path>, text: &str) -> u8 {
-    let Some(path) = path else {
-        out!("{text}");
-        return 0;
-    };
-    write_file(path, text.as_bytes())
-}
-
-/// The report to `--out` (exclusive temporary, never through a symbolic link); exit 2
-/// with the reason when it cannot be written.
-fn write_file(path: &std::path::Path, bytes: &[u8]) -> u8 {
-    match rosa::write_file(path, bytes) {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!(
-                "fel: rapportfilen {} {}",
-                rosa::terminal_safe(&path.display().to_string()),
-                e.reason()
-            );
-            EXIT_USAGE
-        }
-    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -365,11 +278,8 @@ pub(super) struct GenerateArgs {
 }
 
 pub(super) fn generate_log(args: GenerateArgs) -> u8 {
-    let ruleset = match load_or_report(&match ruleset_dir(args.dir) {
-        Ok(d) => d,
-        Err(code) => return code,
-    }) {
-        Ok(r) => r,
+    let (_, ruleset) = match chosen_ruleset(args.dir) {
+        Ok(chosen) => chosen,
         Err(code) => return code,
     };
     let options = GenerateOptions {
@@ -379,18 +289,13 @@ pub(super) fn generate_log(args: GenerateArgs) -> u8 {
         json_lines: LogFormat::of_path(&args.out) == LogFormat::JsonLines,
         ..GenerateOptions::default()
     };
-    let result = std::fs::File::create(&args.out).and_then(|file| {
-        let mut w = std::io::BufWriter::new(file);
-        let stats = generate(&ruleset, &options, &mut w)?;
-        w.flush()?;
-        Ok(stats)
-    });
-    match result {
+    let shown = rosa::terminal_safe(&args.out.display().to_string()).into_owned();
+    // Streamed: a year's log can be far larger than a report held in memory.
+    match rosa::write_file_with(&args.out, |mut w| generate(&ruleset, &options, &mut w)) {
         Ok(stats) => {
             eprintln!(
-                "skrev {} till {} ({}, {})",
+                "skrev {} till {shown} ({}, {})",
                 count(stats.rows as usize, "rad", "rader"),
-                args.out.display(),
                 count(
                     stats.unknown as usize,
                     "okänd ärendetyp",
@@ -401,7 +306,7 @@ pub(super) fn generate_log(args: GenerateArgs) -> u8 {
             0
         }
         Err(e) => {
-            eprintln!("fel: kunde inte skriva {}: {e}", args.out.display());
+            eprintln!("fel: loggfilen {shown} {}", e.reason());
             EXIT_USAGE
         }
     }

@@ -1,22 +1,12 @@
 //! `rosa uppföljning`: what the decision logs say happened after go-live.
 
-use super::dryrun::{write_bytes, write_out};
-use super::{EXIT_PROBLEMS, EXIT_USAGE, load_or_report, ruleset_dir};
-use clap::ValueEnum;
+use super::{
+    EXIT_PROBLEMS, EXIT_USAGE, ReportFormat, chosen_ruleset, csv_dialect, load_or_report,
+    write_out, write_report,
+};
 use rosa::dryrun::CsvDialect;
 use rosa::followup::{self, Options};
 use std::path::PathBuf;
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub(super) enum ReportFormat {
-    #[default]
-    Table,
-    Json,
-    Csv,
-    Md,
-    Html,
-    Xlsx,
-}
 
 #[derive(clap::Args, Debug)]
 pub(super) struct Args {
@@ -87,12 +77,8 @@ pub(super) fn run(args: Args) -> u8 {
         eprintln!("fel: --section gäller bara --format csv");
         return EXIT_USAGE;
     }
-    let dir = match ruleset_dir(args.dir.clone()) {
-        Ok(d) => d,
-        Err(code) => return code,
-    };
-    let current = match load_or_report(&dir) {
-        Ok(r) => r,
+    let (_, current) = match chosen_ruleset(args.dir.clone()) {
+        Ok(chosen) => chosen,
         Err(code) => return code,
     };
     if let Some(out) = &args.generate {
@@ -117,48 +103,35 @@ pub(super) fn run(args: Args) -> u8 {
             return EXIT_PROBLEMS;
         }
     };
-    let dialect = if args.csv_plain {
-        CsvDialect::Plain
-    } else {
-        CsvDialect::SwedishExcel
-    };
-    let text = match args.format {
-        ReportFormat::Table => followup::text(&report),
-        ReportFormat::Md => followup::markdown(&report),
-        ReportFormat::Html => followup::html(&report),
-        ReportFormat::Json => match serde_json::to_string_pretty(&report) {
-            Ok(json) => json + "\n",
-            Err(e) => {
-                eprintln!("fel: kunde inte skriva JSON: {e}");
-                return EXIT_PROBLEMS;
-            }
-        },
-        ReportFormat::Csv => match followup::csv(&report, args.section.as_deref(), dialect) {
-            Ok(Some(text)) => text,
-            Ok(None) => {
-                eprintln!(
-                    "fel: okänt avsnitt `{}`; välj ett av: {}",
-                    args.section.as_deref().unwrap_or_default(),
-                    followup::section_names(&report).join(", ")
-                );
-                return EXIT_USAGE;
-            }
-            Err(e) => {
-                eprintln!("fel: kunde inte skriva CSV: {e}");
-                return EXIT_PROBLEMS;
-            }
-        },
-        ReportFormat::Xlsx => {
-            return match followup::xlsx(&report) {
-                Ok(bytes) => write_bytes(args.out.as_deref(), &bytes),
-                Err(e) => {
-                    eprintln!("fel: kunde inte skapa arbetsboken: {e}");
-                    EXIT_PROBLEMS
-                }
-            };
+    let dialect = csv_dialect(args.csv_plain);
+    match args.section.as_deref() {
+        Some(section) => section_csv(&report, section, dialect, args.out.as_deref()),
+        None => write_report(&report, args.format, dialect, args.out.as_deref()),
+    }
+}
+
+/// `--section` (only with `--format csv`): one section of the report as CSV.
+fn section_csv(
+    report: &followup::Report,
+    section: &str,
+    dialect: CsvDialect,
+    out: Option<&std::path::Path>,
+) -> u8 {
+    match followup::csv(report, Some(section), dialect) {
+        Ok(Some(text)) => write_out(out, &text),
+        Ok(None) => {
+            eprintln!(
+                "fel: okänt avsnitt `{}`; välj ett av: {}",
+                rosa::terminal_safe(section),
+                followup::section_names(report).join(", ")
+            );
+            EXIT_USAGE
         }
-    };
-    write_out(args.out.as_deref(), &text)
+        Err(e) => {
+            eprintln!("fel: kunde inte skriva CSV: {e}");
+            EXIT_PROBLEMS
+        }
+    }
 }
 
 fn generate(current: &rosa::Ruleset, out: &std::path::Path, args: &Args) -> u8 {

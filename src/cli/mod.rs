@@ -141,6 +141,31 @@ pub(crate) enum Format {
     Json,
 }
 
+/// `--format` of the commands that write a report (`dry-run`, `uppföljning`).
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) enum ReportFormat {
+    #[default]
+    Table,
+    Json,
+    Csv,
+    Md,
+    Html,
+    Xlsx,
+}
+
+impl From<ReportFormat> for rosa::dryrun::ReportFormat {
+    fn from(format: ReportFormat) -> Self {
+        match format {
+            ReportFormat::Table => Self::Text,
+            ReportFormat::Json => Self::Json,
+            ReportFormat::Csv => Self::Csv,
+            ReportFormat::Md => Self::Markdown,
+            ReportFormat::Html => Self::Html,
+            ReportFormat::Xlsx => Self::Xlsx,
+        }
+    }
+}
+
 /// Exit codes: 0 fine, 1 problems found in the rule files or input, 2 rosa could not
 /// run (bad arguments, a missing directory, a file it may not read).
 pub(crate) const EXIT_PROBLEMS: u8 = 1;
@@ -246,6 +271,90 @@ pub(crate) fn write_stdout(args: std::fmt::Arguments) {
         }
         std::process::exit(0);
     }
+}
+
+/// `--csv-plain`: `,` and a decimal point for programs; else CSV for Swedish Excel.
+fn csv_dialect(plain: bool) -> rosa::dryrun::CsvDialect {
+    if plain {
+        rosa::dryrun::CsvDialect::Plain
+    } else {
+        rosa::dryrun::CsvDialect::SwedishExcel
+    }
+}
+
+/// A report in `format` to `--out`, else to stdout; exit 2 when it cannot be made or
+/// written.
+fn write_report(
+    report: &impl rosa::dryrun::Render,
+    format: ReportFormat,
+    dialect: rosa::dryrun::CsvDialect,
+    out: Option<&Path>,
+) -> u8 {
+    let format = rosa::dryrun::ReportFormat::from(format);
+    match report.render(format, dialect) {
+        Ok(bytes) if format.is_binary() => write_bytes(out, &bytes),
+        Ok(bytes) => write_out(out, &String::from_utf8_lossy(&bytes)),
+        Err(e) => {
+            eprintln!("fel: {e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+/// The workbook to `path`; to stdout only when stdout is not a terminal (a pipe or a
+/// file), since a zip archive on a terminal is noise and can upset it.
+fn write_bytes(path: Option<&Path>, bytes: &[u8]) -> u8 {
+    use std::io::{IsTerminal, Write};
+    let Some(path) = path else {
+        let mut stdout = std::io::stdout().lock();
+        if stdout.is_terminal() {
+            eprintln!(
+                "fel: --format xlsx skriver en binär fil, inte text till terminalen: ange --out RAPPORT.xlsx (eller styr om utdata till en fil)"
+            );
+            return EXIT_USAGE;
+        }
+        return match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+            Ok(()) => 0,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+            Err(e) => {
+                eprintln!("fel: kunde inte skriva till stdout: {e}");
+                EXIT_USAGE
+            }
+        };
+    };
+    write_report_file(path, bytes)
+}
+
+/// Text to `path`, else to stdout made terminal-safe.
+fn write_out(path: Option<&Path>, text: &str) -> u8 {
+    let Some(path) = path else {
+        out!("{text}");
+        return 0;
+    };
+    write_report_file(path, text.as_bytes())
+}
+
+/// The report to `--out` (exclusive temporary, never through a symbolic link); exit 2
+/// with the reason when it cannot be written.
+fn write_report_file(path: &Path, bytes: &[u8]) -> u8 {
+    match rosa::write_file(path, bytes) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!(
+                "fel: rapportfilen {} {}",
+                rosa::terminal_safe(&path.display().to_string()),
+                e.reason()
+            );
+            EXIT_USAGE
+        }
+    }
+}
+
+/// The ruleset a command works on ([`ruleset_dir`]), loaded, with its directory.
+fn chosen_ruleset(dir: Option<PathBuf>) -> Result<(PathBuf, rosa::Ruleset), u8> {
+    let dir = ruleset_dir(dir)?;
+    let ruleset = load_or_report(&dir)?;
+    Ok((dir, ruleset))
 }
 
 /// Load a ruleset for a command that needs one, printing diagnostics if it does not load.

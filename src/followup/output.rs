@@ -1,8 +1,8 @@
 //! The report's formats: each lays out the same sections ([`sections`]).
 
 use super::report::{Report, TOTAL_ID};
-use super::sections::sections;
-use crate::dryrun::{CsvDialect, project};
+use super::sections::{months, sections};
+use crate::dryrun::{CsvDialect, Render, project};
 use crate::html::escape;
 use crate::numbers::percent;
 use std::fmt::Write as _;
@@ -203,4 +203,27 @@ fn trend_chart(r: &Report) -> String {
     }
     svg.push_str("</svg>\n");
     svg
+}
+
+impl Render for Report {
+    fn text(&self) -> String {
+        text(self)
+    }
+
+    fn markdown(&self) -> String {
+        markdown(self)
+    }
+
+    fn html(&self) -> String {
+        html(self)
+    }
+
+    /// The section `Per månad`, as [`csv`] without a section name.
+    fn csv(&self, dialect: CsvDialect) -> Result<String, ::csv::Error> {
+        project::csv(&months(self), dialect)
+    }
+
+    fn xlsx(&self) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        xlsx(self)
+    }
 }

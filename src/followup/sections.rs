@@ -73,7 +73,8 @@ fn conclusions(r: &Report) -> Table {
     t
 }
 
-fn months(r: &Report) -> Table {
+/// The section `Per månad`: the CSV a follow-up writes unless asked for another.
+pub(super) fn months(r: &Report) -> Table {
     let mut t = Table::new(
         "Per månad",
         vec![

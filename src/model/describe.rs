@@ -4,19 +4,52 @@
 //! question (`fråga`) and delmoment by their names, never by id or operator.
 
 use super::condition::{Expr, Number, NumberOp};
-use super::{Attribute, Condition, Ruleset};
+use super::{Arendetyp, Attribute, Condition, Ruleset};
 
 impl Condition {
     /// The condition as a Swedish clause to follow "när" ("ärendet kommer via besök"),
     /// for staff: no ids, operators or file names.
     pub fn describe(&self, ruleset: &Ruleset) -> String {
-        let words = Words { ruleset };
+        let words = Words {
+            ruleset,
+            scope: scope(self, ruleset),
+        };
         words.clause(&self.expr).text
     }
 }
 
 struct Words<'a> {
     ruleset: &'a Ruleset,
+    /// The ärendetyper whose delmoment the condition may name (ids repeat across them).
+    scope: Vec<&'a Arendetyp>,
+}
+
+/// The ärendetyper a rule's `delmoment == "…"` speaks of: its own ärendetyp's when the
+/// rule is written in one (or in one of its delmoment), its förvaltning's when written
+/// there, else all. A condition does not know where it is written, so its rule is
+/// found by address: callers describe the ruleset's own rules.
+fn scope<'a>(condition: &Condition, ruleset: &'a Ruleset) -> Vec<&'a Arendetyp> {
+    let all = ruleset.arendetyper.iter();
+    let Some(id) = ruleset
+        .rules()
+        .iter()
+        .position(|r| std::ptr::eq(&r.condition, condition))
+    else {
+        return all.collect();
+    };
+    let written_in =
+        |t: &Arendetyp| t.rules.contains(&id) || t.units.iter().any(|u| u.rules.contains(&id));
+    if let Some(own) = ruleset.arendetyper.iter().find(|t| written_in(t)) {
+        return vec![own];
+    }
+    match ruleset
+        .forvaltningar
+        .iter()
+        .position(|f| f.rules.contains(&id))
+    {
+        Some(f) => all.filter(|t| t.forvaltning == f).collect(),
+        None => all.collect(),
+    }
 }
 
 /// A described part: either an adverbial after "ärendet kommer" (time and channel),
@@ -190,11 +223,11 @@ impl Words<'_> {
         }
     }
 
-    /// The delmoment's name as written, or its id when no unit has it.
+    /// The delmoment's name as written in the condition's ärendetyper, or its id when
+    /// no unit there has it.
     fn part_name(&self, id: &str) -> String {
         let name = self
-            .ruleset
-            .arendetyper
+            .scope
             .iter()
             .flat_map(|t| &t.units)
             .find(|u| u.part.as_deref() == Some(id))
@@ -391,6 +424,29 @@ mod tests {
             .iter()
             .map(|r| r.condition.describe(&ruleset))
             .collect()
+    }
+
+    /// Two ärendetyper with a delmoment `ansokan` of different names: a rule in each
+    /// names its own.
+    #[test]
+    fn a_delmoment_is_named_as_in_the_rules_own_arendetyp() {
+        let forvaltning = "förvaltning f \"F\" {\n    ärendetyp a \"A\" {\n        delmoment ansokan \"Ansökan om bygglov\" { rosa 5 }\n    }\n    ärendetyp b \"B\" {\n        om `delmoment == \"ansokan\"` => vidarekoppla\n        delmoment ansokan \"Ansökan om parkeringstillstånd\" {\n            rosa 5\n            om `delmoment != \"ansokan\"` => vidarekoppla\n        }\n    }\n}\n";
+        let mut sources = SourceMap::default();
+        sources.add(SourceFile::new("k.rosa", POLICY));
+        sources.add(SourceFile::new("f.rosa", forvaltning));
+        let ruleset = Ruleset::from_sources(".", sources, vec![])
+            .unwrap_or_else(|d| panic!("{}", d.render()));
+        let mut words: Vec<String> = ruleset
+            .rules()
+            .iter()
+            .map(|r| r.condition.describe(&ruleset))
+            .collect();
+        words.sort();
+        let expected = [
+            "det gäller delmomentet ”Ansökan om parkeringstillstånd”",
+            "det inte gäller delmomentet ”Ansökan om parkeringstillstånd”",
+        ];
+        assert_eq!(words, expected);
     }
 
     #[test]
