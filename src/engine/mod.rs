@@ -36,11 +36,6 @@ use std::sync::{Arc, OnceLock};
 pub struct Engine {
     ruleset: Arc<Ruleset>,
     index: FxHashMap<Box<str>, usize>,
-    /// `index` keyed by the id's hash, verified against `ids`: a probe whose key
-    /// compare is one integer. Ids whose hashes collide are left to `index`.
-    by_hash: FxHashMap<u64, u32>,
-    /// Every ärendetyp's id, by position.
-    ids: Box<[Box<str>]>,
     /// Per ärendetyp, its delmoment ids in model order: a compact list to search, so a
     /// decision does not walk the model's large unit records.
     parts: Vec<Box<[Box<str>]>>,
@@ -91,10 +86,6 @@ impl Engine {
             .enumerate()
             .map(|(i, t)| (t.id.clone().into_boxed_str(), i))
             .collect();
-        let ids: Box<[Box<str>]> = (ruleset.arendetyper.iter())
-            .map(|t| Box::from(t.id.as_str()))
-            .collect();
-        let by_hash = by_hash(&ids);
         let parts = ruleset
             .arendetyper
             .iter()
@@ -114,22 +105,10 @@ impl Engine {
         Engine {
             ruleset,
             index,
-            by_hash,
-            ids,
             parts,
             units,
             first_unit,
             search: OnceLock::new(),
-        }
-    }
-
-    /// Where the ärendetyp `id` is in the model, if it is there.
-    #[inline]
-    fn case_type_position(&self, id: &str) -> Option<usize> {
-        match self.by_hash.get(&id_hash(id)) {
-            Some(&t) if t != COLLIDED => same_id(&self.ids[t as usize], id).then_some(t as usize),
-            Some(_) => self.index.get(id).copied(),
-            None => None,
         }
     }
 
@@ -205,7 +184,7 @@ impl Engine {
     #[inline]
     pub fn decide(&self, inquiry: &Inquiry) -> Decision<'_> {
         let channel = ChannelSlot::parse(inquiry.channel.as_deref());
-        let Some(t) = self.case_type_position(&inquiry.case_type) else {
+        let Some(&t) = self.index.get(&*inquiry.case_type) else {
             return self.forward(
                 Basis::UnknownCaseType,
                 None,
@@ -504,25 +483,6 @@ fn compile_unit(
     }
 }
 
-/// In `by_hash`, a hash that more than one id has.
-const COLLIDED: u32 = u32::MAX;
-
-fn id_hash(id: &str) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(id)
-}
-
-/// Every id's position by the id's hash, with [`COLLIDED`] where two ids share one.
-fn by_hash(ids: &[Box<str>]) -> FxHashMap<u64, u32> {
-    let mut map = FxHashMap::default();
-    for (t, id) in ids.iter().enumerate() {
-        map.entry(id_hash(id))
-            .and_modify(|slot| *slot = COLLIDED)
-            .or_insert(t as u32);
-    }
-    map
-}
-
 /// Whether two ids are equal, compared inline: ids are short, and for 4 to 16 bytes two
 /// overlapping word loads each cost less than a call to `memcmp`.
 #[inline]
@@ -584,15 +544,5 @@ mod tests {
                 assert_eq!(same_id(a, b), a == b, "{a:?} {b:?}");
             }
         }
-    }
-
-    #[test]
-    fn ids_whose_hashes_collide_are_found_by_the_full_map() {
-        // Two equal ids share a hash, as two colliding ids would: the hash then names
-        // no position, and the lookup must go to the map of whole ids.
-        let ids: Vec<Box<str>> = vec!["bygglov".into(), "bygglov".into(), "va".into()];
-        let map = by_hash(&ids);
-        assert_eq!(map.get(&id_hash("bygglov")), Some(&COLLIDED));
-        assert_eq!(map.get(&id_hash("va")), Some(&2));
     }
 }
