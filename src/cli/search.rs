@@ -1,6 +1,6 @@
 //! `rosa search`: which ärendetyp is this? The desk's lookup from the citizen's words.
 
-use super::{EXIT_USAGE, Format, count, load_or_report, ruleset_dir};
+use super::{EXIT_USAGE, Format, chosen_ruleset, count};
 use rosa::{MAX_SEARCH_CHARS, MAX_SEARCH_WORDS, SearchTooLong};
 use std::path::PathBuf;
 
@@ -43,12 +43,8 @@ pub(super) fn run(args: Args) -> u8 {
         eprintln!("fel: {}", too_long_message(too_long));
         return EXIT_USAGE;
     }
-    let dir = match ruleset_dir(dir) {
-        Ok(d) => d,
-        Err(code) => return code,
-    };
-    let ruleset = match load_or_report(&dir) {
-        Ok(r) => r,
+    let ruleset = match chosen_ruleset(dir) {
+        Ok((_, ruleset)) => ruleset,
         Err(code) => return code,
     };
     let engine = rosa::Engine::new(&ruleset);
@@ -115,12 +111,8 @@ fn proposals(log: &std::path::Path, args: &Args) -> u8 {
         }
     };
     report_bad_lines(log, &read);
-    let dir = match ruleset_dir(dir) {
-        Ok(d) => d,
-        Err(code) => return code,
-    };
-    let ruleset = match load_or_report(&dir) {
-        Ok(r) => r,
+    let ruleset = match chosen_ruleset(dir) {
+        Ok((_, ruleset)) => ruleset,
         Err(code) => return code,
     };
     let engine = rosa::Engine::new(&ruleset);

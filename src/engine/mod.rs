@@ -204,19 +204,7 @@ impl Engine {
         };
         let unit = &typ.units[u];
         let compiled = &self.units[self.first_unit[t] + u];
-        let base = || Decision {
-            outcome: Outcome::Forwarded,
-            basis: Basis::Method,
-            case_type: Some(typ),
-            unit: Some(unit),
-            target: None,
-            script: None,
-            rule: None,
-            error: None,
-            position: Some((t, u)),
-            channel,
-            engine: self,
-        };
+        let base = || self.unit_decision(t, u, channel);
         if !compiled.chain.is_empty()
             && let Some(decision) = self.run_rules(&compiled.chain, inquiry, base())
         {
@@ -233,13 +221,21 @@ impl Engine {
         u: usize,
         channel: ChannelSlot,
     ) -> Decision<'_> {
+        let base = self.unit_decision(t, u, channel);
+        let unit = &self.ruleset.arendetyper[t].units[u];
+        self.without_rules(base, unit, &self.units[self.first_unit[t] + u])
+    }
+
+    /// A decision about unit `u` of ärendetyp `t`, forwarded by the method until a rule
+    /// or the precomputed outcome settles it.
+    #[inline]
+    fn unit_decision(&self, t: usize, u: usize, channel: ChannelSlot) -> Decision<'_> {
         let typ = &self.ruleset.arendetyper[t];
-        let unit = &typ.units[u];
-        let base = Decision {
+        Decision {
             outcome: Outcome::Forwarded,
             basis: Basis::Method,
             case_type: Some(typ),
-            unit: Some(unit),
+            unit: Some(&typ.units[u]),
             target: None,
             script: None,
             rule: None,
@@ -247,8 +243,7 @@ impl Engine {
             position: Some((t, u)),
             channel,
             engine: self,
-        };
-        self.without_rules(base, unit, &self.units[self.first_unit[t] + u])
+        }
     }
 
     /// `base` settled by the precomputed outcome: the path most decisions take.
