@@ -13,6 +13,8 @@ mod testing;
 pub use decision::{
     Basis, Decision, DecisionRecord, Resolution, RuleRef, RuleResult, RuleTried, ScriptRef,
 };
+// For the server's answers, which pre-escape the staff sentences.
+#[cfg(feature = "serve")]
 pub(crate) use decision::{rule_decided, words};
 pub use inquiry::{Attributes, Inquiry};
 pub(crate) use search::SearchHit;
@@ -215,6 +217,7 @@ impl Engine {
 
     /// The decision for unit `u` of ärendetyp `t` in `channel` when no guarded rule
     /// decides: the agreement or the method, as precomputed.
+    #[cfg(feature = "serve")]
     pub(crate) fn decide_without_rules(
         &self,
         t: usize,

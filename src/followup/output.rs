@@ -218,7 +218,7 @@ impl Render for Report {
         html(self)
     }
 
-    /// The section `Per månad`, as [`csv`] without a section name.
+    /// The section `Per månad`, as [`csv()`] without a section name.
     fn csv(&self, dialect: CsvDialect) -> Result<String, ::csv::Error> {
         project::csv(&months(self), dialect)
     }
