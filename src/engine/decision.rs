@@ -259,7 +259,17 @@ impl Decision<'_> {
     /// code depends on whether the unit needs a system, the older wording on whether a
     /// forwarded inquiry came by a written channel.
     pub fn resolution(&self) -> Resolution {
-        let (draken, legacy) = match self.outcome {
+        let (draken, legacy) = self.resolution_codes();
+        Resolution {
+            draken: draken.into(),
+            legacy: legacy.into(),
+        }
+    }
+
+    /// [`Decision::resolution`]'s codes as the constants they are, for an answer that
+    /// writes them without owning them.
+    pub(crate) fn resolution_codes(&self) -> (&'static str, &'static str) {
+        match self.outcome {
             Outcome::Kundtjanst => ("SOLVED", "Informerat"),
             Outcome::Scripted if self.unit.is_some_and(|u| !u.systems.is_empty()) => {
                 ("REGISTERED_EXTERNAL_SYSTEM", "Informerat")
@@ -271,10 +281,6 @@ impl Decision<'_> {
                 }
                 _ => ("CONNECTED", "Kopplat"),
             },
-        };
-        Resolution {
-            draken: draken.into(),
-            legacy: legacy.into(),
         }
     }
 
@@ -385,14 +391,15 @@ impl Decision<'_> {
     /// `why_not`: for a condition that could not be tried, why, in staff words.
     pub(crate) fn explanation(&self, why_not: Option<&str>) -> String {
         let ruleset = self.engine.ruleset();
-        let to = words::forwarded_to(self.target);
         match self.basis {
-            Basis::UnknownCaseType => {
-                format!("Ärendetypen finns inte i kommunens regler, så ärendet {to}.")
-            }
+            Basis::UnknownCaseType => format!(
+                "Ärendetypen finns inte i kommunens regler, så ärendet {}.",
+                words::forwarded_to(self.target)
+            ),
             Basis::UnknownPart => format!(
-                "Delmomentet finns inte i ”{}”, så ärendet {to}.",
-                self.case_type.map_or("", |t| t.name.as_str())
+                "Delmomentet finns inte i ”{}”, så ärendet {}.",
+                self.case_type.map_or("", |t| t.name.as_str()),
+                words::forwarded_to(self.target)
             ),
             Basis::Rule => match self.rule {
                 Some(rule) => rule_decided(ruleset, rule),

@@ -376,11 +376,11 @@ pub(super) fn write_json(d: &Decision, inquiry: &Inquiry, parts: &AnswerParts, o
     let why_not = write_rules_tried(d, inquiry, parts, &mut json);
     json.raw(",\"error\":");
     write_error(d, inquiry, &mut json);
-    let resolution = d.resolution();
+    let (draken, legacy) = d.resolution_codes();
     json.raw(",\"resolution\":{\"draken\":\"");
-    json.raw(&resolution.draken);
+    json.raw(draken);
     json.raw("\",\"legacy\":\"");
-    json.raw(&resolution.legacy);
+    json.raw(legacy);
     json.raw("\"},\"ruleset\":");
     json.value(&d.engine.ruleset().id);
     json.raw(",\"explanation\":");

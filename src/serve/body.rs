@@ -4,7 +4,7 @@
 use super::problem::Problem;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use serde::Deserialize;
 use serde::Serialize;
@@ -50,19 +50,9 @@ pub(super) fn json<T: Serialize>(value: &T) -> Result<Response, Problem> {
 /// JSON already written, as an `application/json` answer.
 pub(super) fn json_bytes(body: Vec<u8>) -> Response {
     let mut response = Response::new(axum::body::Body::from(body));
-    // Room for the envelope's request id and security headers, so that adding them
-    // does not grow the map (a reallocation and rehash on every answer).
-    let headers = response.headers_mut();
-    headers.reserve(HEADERS_PER_ANSWER);
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    *response.headers_mut() = crate::web::json_headers();
     response
 }
-
-/// Content type, request id and the four security headers.
-const HEADERS_PER_ANSWER: usize = 6;
 
 /// `application/json`, with or without parameters such as `charset=utf-8`.
 pub(super) fn is_json(headers: &HeaderMap) -> bool {

@@ -82,24 +82,85 @@ pub(crate) async fn security_headers(request: Request, next: Next) -> Response {
 
 /// What [`security_headers`] adds, for a middleware that does more than this.
 pub(crate) fn add_security_headers(headers: &mut HeaderMap) {
-    // Checked at compile time: on every response, checking the policy's bytes showed up.
-    const DEFAULTS: [(HeaderName, HeaderValue); 4] = [
-        (
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-        ),
-        (
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ),
-        (
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ),
-        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
-    ];
-    headers.reserve(DEFAULTS.len());
-    for (name, value) in DEFAULTS {
+    // An answer built from [`json_headers`] has them all: four lookups, no inserts.
+    if SECURITY_HEADERS
+        .iter()
+        .all(|(name, _)| headers.contains_key(name))
+    {
+        return;
+    }
+    headers.reserve(SECURITY_HEADERS.len());
+    for (name, value) in SECURITY_HEADERS {
         headers.entry(name).or_insert(value);
+    }
+}
+
+/// The content security policy and its companions. Checked at compile time: on every
+/// response, checking the policy's bytes showed up.
+const SECURITY_HEADERS: [(HeaderName, HeaderValue); 4] = [
+    (
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    ),
+    (
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ),
+    (
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    ),
+    (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+];
+
+/// The headers of a JSON answer: its content type and the security headers, cloned
+/// from one built map, since inserting them one by one cost more than the rest of a
+/// small answer's headers.
+pub(crate) fn json_headers() -> HeaderMap {
+    static JSON: std::sync::LazyLock<HeaderMap> = std::sync::LazyLock::new(|| {
+        let mut headers = HeaderMap::with_capacity(SECURITY_HEADERS.len() + 2);
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        add_security_headers(&mut headers);
+        // A slot for the request id the envelope adds: a clone has room for as many
+        // headers as its original holds, and removing one keeps that room.
+        headers.insert(REQUEST_ID_SLOT, HeaderValue::from_static(""));
+        headers
+    });
+    let mut headers = JSON.clone();
+    headers.remove(REQUEST_ID_SLOT);
+    headers
+}
+
+/// See [`json_headers`]; never sent.
+const REQUEST_ID_SLOT: HeaderName = HeaderName::from_static("x-request-id");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_headers_carry_the_security_headers_and_room_for_the_request_id() {
+        let headers = json_headers();
+        assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+        for (name, value) in SECURITY_HEADERS {
+            assert_eq!(headers[&name], value, "{name}");
+        }
+        assert!(!headers.contains_key(REQUEST_ID_SLOT));
+        assert!(headers.capacity() > headers.len(), "{headers:?}");
+    }
+
+    #[test]
+    fn a_handlers_own_header_is_kept() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("SAMEORIGIN"),
+        );
+        add_security_headers(&mut headers);
+        assert_eq!(headers[header::X_FRAME_OPTIONS], "SAMEORIGIN");
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     }
 }
