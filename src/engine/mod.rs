@@ -205,34 +205,71 @@ impl Engine {
                 }
             },
         };
-        let unit = &typ.units[u];
-        let compiled = &self.units[self.first_unit[t] + u];
-        let base = || self.unit_decision(t, u, channel);
-        if !compiled.chain.is_empty()
-            && let Some(decision) = self.run_rules(&compiled.chain, inquiry, base())
-        {
-            return decision;
+        if self.units[self.first_unit[t] + u].chain.is_empty() {
+            self.decide_without_rules(t, u, channel)
+        } else {
+            self.decide_with_rules(t, u, channel, inquiry)
         }
-        self.without_rules(base(), unit, compiled)
+    }
+
+    /// The decision for a unit with guarded rules: the first that applies, else as
+    /// without them. Kept out of line so that the common path stays small.
+    #[inline(never)]
+    fn decide_with_rules(
+        &self,
+        t: usize,
+        u: usize,
+        channel: ChannelSlot,
+        inquiry: &Inquiry,
+    ) -> Decision<'_> {
+        let chain = &self.units[self.first_unit[t] + u].chain;
+        match self.run_rules(chain, inquiry, self.unit_decision(t, u, channel)) {
+            Some(decision) => decision,
+            None => self.decide_without_rules(t, u, channel),
+        }
     }
 
     /// The decision for unit `u` of ärendetyp `t` in `channel` when no guarded rule
-    /// decides: the agreement or the method, as precomputed.
-    #[cfg(feature = "serve")]
+    /// decides: the agreement or the method, as precomputed. The path most decisions
+    /// take, so the decision is built in one go.
+    #[inline]
     pub(crate) fn decide_without_rules(
         &self,
         t: usize,
         u: usize,
         channel: ChannelSlot,
     ) -> Decision<'_> {
-        let base = self.unit_decision(t, u, channel);
-        let unit = &self.ruleset.arendetyper[t].units[u];
-        self.without_rules(base, unit, &self.units[self.first_unit[t] + u])
+        let typ = &self.ruleset.arendetyper[t];
+        let unit = &typ.units[u];
+        let (outcome, basis) = match channel.index() {
+            Some(slot) => self.units[self.first_unit[t] + u].fast[slot],
+            // An unknown channel fails the method's channel criterion, but an agreed
+            // outcome comes before the method (step 4), as for any other channel.
+            None => match unit.agreed {
+                Some(outcome) => (outcome, Basis::Agreement),
+                None => (Outcome::Forwarded, Basis::Method),
+            },
+        };
+        Decision {
+            outcome,
+            basis,
+            case_type: Some(typ),
+            unit: Some(unit),
+            target: (outcome == Outcome::Forwarded).then_some(&unit.target),
+            script: match outcome {
+                Outcome::Scripted => unit.script.map(|s| &self.ruleset.scripts[s]),
+                _ => None,
+            },
+            rule: None,
+            error: None,
+            position: Some((t, u)),
+            channel,
+            engine: self,
+        }
     }
 
     /// A decision about unit `u` of ärendetyp `t`, forwarded by the method until a rule
-    /// or the precomputed outcome settles it.
-    #[inline]
+    /// settles it.
     fn unit_decision(&self, t: usize, u: usize, channel: ChannelSlot) -> Decision<'_> {
         let typ = &self.ruleset.arendetyper[t];
         Decision {
@@ -247,35 +284,6 @@ impl Engine {
             position: Some((t, u)),
             channel,
             engine: self,
-        }
-    }
-
-    /// `base` settled by the precomputed outcome: the path most decisions take.
-    #[inline]
-    fn without_rules<'e>(
-        &'e self,
-        base: Decision<'e>,
-        unit: &'e Unit,
-        compiled: &CompiledUnit,
-    ) -> Decision<'e> {
-        let (outcome, basis) = match base.channel.index() {
-            Some(slot) => compiled.fast[slot],
-            // An unknown channel fails the method's channel criterion, but an agreed
-            // outcome comes before the method (step 4), as for any other channel.
-            None => match unit.agreed {
-                Some(outcome) => (outcome, Basis::Agreement),
-                None => (Outcome::Forwarded, Basis::Method),
-            },
-        };
-        Decision {
-            outcome,
-            basis,
-            target: (outcome == Outcome::Forwarded).then_some(&unit.target),
-            script: match outcome {
-                Outcome::Scripted => unit.script.map(|s| &self.ruleset.scripts[s]),
-                _ => None,
-            },
-            ..base
         }
     }
 
