@@ -14,6 +14,8 @@
 //! "snöröjning"), and such a folded-only match counts less than the word as written. A
 //! query that uses å/ä/ö means its a and o: "stod" is then not "stöd", nor "grav" "gräv".
 
+mod intent;
+
 use crate::model::Ruleset;
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -237,6 +239,10 @@ pub(crate) struct SearchIndex {
     prior: Vec<f32>,
     /// The longest term, in characters: no longer run of a query word can be a term.
     longest: usize,
+    /// Per document, the intents its delmoment is for (none for an ärendetyp's own).
+    intents: Vec<intent::Intents>,
+    /// Per ärendetyp, its delmoment documents.
+    parts_of: Vec<std::ops::Range<u32>>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -391,6 +397,11 @@ fn add_unit_texts(
         }
     }
 }
+
+/// What each intent a delmoment shares with the query adds to its score: more than one
+/// word naming it, as the form of the question says which act is meant more surely than
+/// a word that many of an ärendetyp's delmoment share.
+const INTENT: f32 = 10.0;
 
 /// How much a noun's verb counts of the noun itself ("eldar" for "eldning").
 const VERB: f32 = 0.9;
@@ -553,6 +564,8 @@ impl SearchIndex {
             doc_words: Vec::new(),
         };
         let mut prior = Vec::with_capacity(ruleset.arendetyper.len());
+        let mut intents = Vec::new();
+        let mut parts_of = Vec::with_capacity(ruleset.arendetyper.len());
         for (t, typ) in ruleset.arendetyper.iter().enumerate() {
             let forvaltning = &ruleset.forvaltningar[typ.forvaltning].name;
             let frekvens = typ
@@ -570,9 +583,18 @@ impl SearchIndex {
             if !typ.has_parts {
                 add_unit_texts(&mut builder, ruleset, doc, &typ.units);
             }
+            intents.push(0);
+            let first_part = builder.docs.len() as u32;
             if typ.has_parts {
                 for (u, unit) in typ.units.iter().enumerate() {
                     let doc = builder.doc(t, Some(u));
+                    let id = unit.part.as_deref().unwrap_or_default().replace('-', " ");
+                    let texts = [unit.name.as_str(), id.as_str()];
+                    intents.push(intent::of_part(
+                        texts
+                            .into_iter()
+                            .chain(unit.search_words.iter().map(String::as_str)),
+                    ));
                     builder.add(doc, &unit.name, PART);
                     if let Some(part) = &unit.part {
                         builder.add_id(doc, part, PART);
@@ -583,6 +605,7 @@ impl SearchIndex {
                     add_unit_texts(&mut builder, ruleset, doc, std::slice::from_ref(unit));
                 }
             }
+            parts_of.push(first_part..builder.docs.len() as u32);
         }
         builder.add_synonyms(ruleset.synonyms());
         let types = ruleset.arendetyper.len().max(1) as f32;
@@ -632,6 +655,8 @@ impl SearchIndex {
             spellings,
             ids,
             prior,
+            intents,
+            parts_of,
         }
     }
 
@@ -710,6 +735,7 @@ impl SearchIndex {
                 typ.words |= 1 << q;
             }
         }
+        self.add_intent(intent::of_query(text), &mut score, &mut by_type);
         let mut ranked: Vec<(usize, f32, Option<u32>, u32)> = Vec::new();
         for (t, typ) in by_type {
             ranked.extend(typ.hits(&score).map(|(s, doc)| (t, s, doc, typ.words)));
@@ -733,6 +759,31 @@ impl SearchIndex {
                 hit
             })
             .collect()
+    }
+
+    /// Raises each found ärendetyp's delmoment that are for what the query asks
+    /// (`wanted`): the topic chose the ärendetyp, the intent chooses among its delmoment.
+    fn add_intent(
+        &self,
+        wanted: intent::Intents,
+        score: &mut [f32],
+        by_type: &mut FxHashMap<usize, TypeScore>,
+    ) {
+        if wanted == 0 {
+            return;
+        }
+        for (&t, typ) in by_type.iter_mut() {
+            for doc in self.parts_of[t].clone() {
+                let shared = (self.intents[doc as usize] & wanted).count_ones();
+                if shared == 0 {
+                    continue;
+                }
+                if !typ.parts.contains(&doc) {
+                    typ.parts.push(doc);
+                }
+                score[doc as usize] += INTENT * shared as f32;
+            }
+        }
     }
 
     /// How strongly a query word (stemmed, its length, whether it is a term) matches
