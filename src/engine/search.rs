@@ -167,6 +167,34 @@ struct TypeScore {
 /// share of the best: the words may fit two of them.
 const SECOND_PART: f32 = 0.8;
 
+/// How many more of a clearly first ärendetyp's delmoment rank above the next
+/// ärendetyp: with the best, the top three cover its likely delmoment.
+const LEADER_PARTS: usize = 2;
+
+/// The ärendetyp clearly first (leading the next by [`LEADER_LEAD`] of its score),
+/// with the next one's score.
+fn clear_leader(by_type: &FxHashMap<usize, TypeScore>) -> Option<(usize, f32)> {
+    let (mut first, mut second): (Option<(usize, f32)>, f32) = (None, 0.0);
+    for (&t, typ) in by_type {
+        match first {
+            Some((f, s)) if typ.score < s || (typ.score == s && t > f) => {
+                second = second.max(typ.score);
+            }
+            _ => {
+                if let Some((_, s)) = first {
+                    second = second.max(s);
+                }
+                first = Some((t, typ.score));
+            }
+        }
+    }
+    let (t, score) = first?;
+    (score - second >= LEADER_LEAD * score).then_some((t, second))
+}
+
+/// The share of its score by which an ärendetyp leads the next to be clearly first.
+const LEADER_LEAD: f32 = 0.3;
+
 impl TypeScore {
     fn new(prior: f32) -> TypeScore {
         TypeScore {
@@ -179,19 +207,38 @@ impl TypeScore {
     /// Its hits with their scores: the ärendetyp with its best delmoment (if any),
     /// then each other delmoment nearly as good, scored by how far it is behind.
     /// `doc_scores` are the documents' own scores.
-    fn hits<'a>(&'a self, doc_scores: &'a [f32]) -> impl Iterator<Item = (f32, Option<u32>)> + 'a {
-        let best = self
+    /// When the ärendetyp is clearly first, `next` is the next ärendetyp's score: then
+    /// its [`LEADER_PARTS`] next best delmoment rank above that, whatever their share.
+    fn hits<'a>(
+        &'a self,
+        doc_scores: &'a [f32],
+        next: Option<f32>,
+    ) -> impl Iterator<Item = (f32, Option<u32>)> + 'a {
+        let mut parts: Vec<(u32, f32)> = self
             .parts
             .iter()
             .map(|&doc| (doc, doc_scores[doc as usize]))
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+            .collect();
+        parts.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let best = parts.first().copied();
         let first = (self.score, best.map(|b| b.0));
-        let others = best.into_iter().flat_map(move |(best_doc, best_score)| {
-            self.parts
-                .iter()
-                .map(move |&doc| (doc, doc_scores[doc as usize]))
-                .filter(move |&(doc, s)| doc != best_doc && s >= best_score * SECOND_PART)
-                .map(move |(doc, s)| (self.score - 0.5 * (best_score - s) - 0.01, Some(doc)))
+        let others = best.into_iter().flat_map(move |(_, best_score)| {
+            parts
+                .clone()
+                .into_iter()
+                .enumerate()
+                .skip(1)
+                .filter_map(move |(rank, (doc, s))| {
+                    let behind = self.score - 0.5 * (best_score - s) - 0.01;
+                    let share = s / best_score.max(f32::MIN_POSITIVE);
+                    match next {
+                        Some(next) if rank <= LEADER_PARTS => {
+                            Some(behind.max(next + (self.score - next) * 0.5 * share))
+                        }
+                        _ => (share >= SECOND_PART).then_some(behind),
+                    }
+                    .map(|score| (score, Some(doc)))
+                })
         });
         std::iter::once(first).chain(others)
     }
@@ -736,9 +783,14 @@ impl SearchIndex {
             }
         }
         self.add_intent(intent::of_query(text), &mut score, &mut by_type);
+        let leader = clear_leader(&by_type);
         let mut ranked: Vec<(usize, f32, Option<u32>, u32)> = Vec::new();
         for (t, typ) in by_type {
-            ranked.extend(typ.hits(&score).map(|(s, doc)| (t, s, doc, typ.words)));
+            let next = leader.filter(|l| l.0 == t).map(|l| l.1);
+            ranked.extend(
+                typ.hits(&score, next)
+                    .map(|(s, doc)| (t, s, doc, typ.words)),
+            );
         }
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)).then(a.2.cmp(&b.2)));
         let sure = is_sure(&ranked);
