@@ -204,43 +204,50 @@ impl TypeScore {
         }
     }
 
-    /// Its hits with their scores: the ärendetyp with its best delmoment (if any),
-    /// then each other delmoment nearly as good, scored by how far it is behind.
-    /// `doc_scores` are the documents' own scores.
-    /// When the ärendetyp is clearly first, `next` is the next ärendetyp's score: then
-    /// its [`LEADER_PARTS`] next best delmoment rank above that, whatever their share.
-    fn hits<'a>(
-        &'a self,
-        doc_scores: &'a [f32],
-        next: Option<f32>,
-    ) -> impl Iterator<Item = (f32, Option<u32>)> + 'a {
-        let mut parts: Vec<(u32, f32)> = self
+    /// Its hits with their scores, each given to `out`: the ärendetyp with its best
+    /// delmoment (if any), then each other delmoment nearly as good, scored by how far
+    /// it is behind. `doc_scores` are the documents' own scores. When the ärendetyp is
+    /// clearly first, `next` is the next ärendetyp's score: then its [`LEADER_PARTS`]
+    /// next best delmoment rank above that, however far behind.
+    fn hits(&self, doc_scores: &[f32], next: Option<f32>, mut out: impl FnMut(f32, Option<u32>)) {
+        let best = self
             .parts
             .iter()
             .map(|&doc| (doc, doc_scores[doc as usize]))
-            .collect();
-        parts.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let best = parts.first().copied();
-        let first = (self.score, best.map(|b| b.0));
-        let others = best.into_iter().flat_map(move |(_, best_score)| {
-            parts
-                .clone()
-                .into_iter()
-                .enumerate()
-                .skip(1)
-                .filter_map(move |(rank, (doc, s))| {
-                    let behind = self.score - 0.5 * (best_score - s) - 0.01;
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        out(self.score, best.map(|b| b.0));
+        let Some((best_doc, best_score)) = best else {
+            return;
+        };
+        // Only the clearly first ärendetyp's delmoment are sorted: it is one of many.
+        let leading: Vec<u32> = match next {
+            Some(_) => {
+                let mut parts: Vec<(u32, f32)> = self
+                    .parts
+                    .iter()
+                    .filter(|&&doc| doc != best_doc)
+                    .map(|&doc| (doc, doc_scores[doc as usize]))
+                    .collect();
+                parts.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                parts.iter().take(LEADER_PARTS).map(|p| p.0).collect()
+            }
+            None => Vec::new(),
+        };
+        for &doc in self.parts.iter().filter(|&&doc| doc != best_doc) {
+            let s = doc_scores[doc as usize];
+            let behind = self.score - 0.5 * (best_score - s) - 0.01;
+            match next.filter(|_| leading.contains(&doc)) {
+                Some(next) => {
                     let share = s / best_score.max(f32::MIN_POSITIVE);
-                    match next {
-                        Some(next) if rank <= LEADER_PARTS => {
-                            Some(behind.max(next + (self.score - next) * 0.5 * share))
-                        }
-                        _ => (share >= SECOND_PART).then_some(behind),
-                    }
-                    .map(|score| (score, Some(doc)))
-                })
-        });
-        std::iter::once(first).chain(others)
+                    out(
+                        behind.max(next + (self.score - next) * 0.5 * share),
+                        Some(doc),
+                    );
+                }
+                None if s >= best_score * SECOND_PART => out(behind, Some(doc)),
+                None => {}
+            }
+        }
     }
 }
 
@@ -787,10 +794,7 @@ impl SearchIndex {
         let mut ranked: Vec<(usize, f32, Option<u32>, u32)> = Vec::new();
         for (t, typ) in by_type {
             let next = leader.filter(|l| l.0 == t).map(|l| l.1);
-            ranked.extend(
-                typ.hits(&score, next)
-                    .map(|(s, doc)| (t, s, doc, typ.words)),
-            );
+            typ.hits(&score, next, |s, doc| ranked.push((t, s, doc, typ.words)));
         }
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)).then(a.2.cmp(&b.2)));
         let sure = is_sure(&ranked);
