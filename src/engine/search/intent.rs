@@ -209,6 +209,7 @@ const MARKS: &[(&str, Intents)] = &[
     ("besvara", STATUS),
     // Receiving and checking what was sent in: "har ni fått min ansökan".
     ("kontroll", STATUS),
+    ("besked", STATUS),
     ("komplett", STATUS),
     ("handlaggare", CONTACT),
     ("bedomning", CONTACT),
