@@ -6,7 +6,7 @@
 //! Both sides are Swedish, not any kommun's ids: the query's question forms and verbs
 //! ([`CUES`]), and the words a delmoment's name, id or sökord use for the same act
 //! ([`MARKS`]). A name phrased as an indirect question ("Vad hemtjänst är och hur man
-//! ansöker") is information.
+//! ansöker") is information only.
 
 /// A set of intents, one bit each.
 pub(super) type Intents = u16;
@@ -195,21 +195,17 @@ const MARKS: &[(&str, Intents)] = &[
     ("oppettid", INFORMATION),
     ("blankett", INFORMATION),
     ("forklara", INFORMATION),
-    // An indirect question: "Vad hemtjänst är", "Hur man blir god man", "Vem som kan".
-    ("hur", INFORMATION),
-    ("vad", INFORMATION),
-    ("vem", INFORMATION),
-    ("var", INFORMATION),
     ("status", STATUS),
     ("handlaggning", STATUS),
     ("pagaende", STATUS),
     ("granskning", STATUS),
+    ("besked", STATUS),
+    ("besvara", STATUS),
+    // A place in a queue: "Plats i kön".
     ("kon", STATUS),
     ("ko", STATUS),
-    ("besvara", STATUS),
     // Receiving and checking what was sent in: "har ni fått min ansökan".
     ("kontroll", STATUS),
-    ("besked", STATUS),
     ("komplett", STATUS),
     ("handlaggare", CONTACT),
     ("bedomning", CONTACT),
