@@ -14,6 +14,8 @@
 //! "snöröjning"), and such a folded-only match counts less than the word as written. A
 //! query that uses å/ä/ö means its a and o: "stod" is then not "stöd", nor "grav" "gräv".
 
+mod intent;
+
 use crate::model::Ruleset;
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -165,6 +167,34 @@ struct TypeScore {
 /// share of the best: the words may fit two of them.
 const SECOND_PART: f32 = 0.8;
 
+/// How many more of a clearly first ärendetyp's delmoment rank above the next
+/// ärendetyp: with the best, the top three cover its likely delmoment.
+const LEADER_PARTS: usize = 2;
+
+/// The ärendetyp clearly first (leading the next by [`LEADER_LEAD`] of its score),
+/// with the next one's score.
+fn clear_leader(by_type: &FxHashMap<usize, TypeScore>) -> Option<(usize, f32)> {
+    let (mut first, mut second): (Option<(usize, f32)>, f32) = (None, 0.0);
+    for (&t, typ) in by_type {
+        match first {
+            Some((f, s)) if typ.score < s || (typ.score == s && t > f) => {
+                second = second.max(typ.score);
+            }
+            _ => {
+                if let Some((_, s)) = first {
+                    second = second.max(s);
+                }
+                first = Some((t, typ.score));
+            }
+        }
+    }
+    let (t, score) = first?;
+    (score - second >= LEADER_LEAD * score).then_some((t, second))
+}
+
+/// The share of its score by which an ärendetyp leads the next to be clearly first.
+const LEADER_LEAD: f32 = 0.3;
+
 impl TypeScore {
     fn new(prior: f32) -> TypeScore {
         TypeScore {
@@ -174,24 +204,50 @@ impl TypeScore {
         }
     }
 
-    /// Its hits with their scores: the ärendetyp with its best delmoment (if any),
-    /// then each other delmoment nearly as good, scored by how far it is behind.
-    /// `doc_scores` are the documents' own scores.
-    fn hits<'a>(&'a self, doc_scores: &'a [f32]) -> impl Iterator<Item = (f32, Option<u32>)> + 'a {
+    /// Its hits with their scores, each given to `out`: the ärendetyp with its best
+    /// delmoment (if any), then each other delmoment nearly as good, scored by how far
+    /// it is behind. `doc_scores` are the documents' own scores. When the ärendetyp is
+    /// clearly first, `next` is the next ärendetyp's score: then its [`LEADER_PARTS`]
+    /// next best delmoment rank above that, however far behind.
+    fn hits(&self, doc_scores: &[f32], next: Option<f32>, mut out: impl FnMut(f32, Option<u32>)) {
         let best = self
             .parts
             .iter()
             .map(|&doc| (doc, doc_scores[doc as usize]))
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-        let first = (self.score, best.map(|b| b.0));
-        let others = best.into_iter().flat_map(move |(best_doc, best_score)| {
-            self.parts
-                .iter()
-                .map(move |&doc| (doc, doc_scores[doc as usize]))
-                .filter(move |&(doc, s)| doc != best_doc && s >= best_score * SECOND_PART)
-                .map(move |(doc, s)| (self.score - 0.5 * (best_score - s) - 0.01, Some(doc)))
-        });
-        std::iter::once(first).chain(others)
+        out(self.score, best.map(|b| b.0));
+        let Some((best_doc, best_score)) = best else {
+            return;
+        };
+        // Only the clearly first ärendetyp's delmoment are sorted: it is one of many.
+        let leading: Vec<u32> = match next {
+            Some(_) => {
+                let mut parts: Vec<(u32, f32)> = self
+                    .parts
+                    .iter()
+                    .filter(|&&doc| doc != best_doc)
+                    .map(|&doc| (doc, doc_scores[doc as usize]))
+                    .collect();
+                parts.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                parts.iter().take(LEADER_PARTS).map(|p| p.0).collect()
+            }
+            None => Vec::new(),
+        };
+        for &doc in self.parts.iter().filter(|&&doc| doc != best_doc) {
+            let s = doc_scores[doc as usize];
+            let behind = self.score - 0.5 * (best_score - s) - 0.01;
+            match next.filter(|_| leading.contains(&doc)) {
+                Some(next) => {
+                    let share = s / best_score.max(f32::MIN_POSITIVE);
+                    out(
+                        behind.max(next + (self.score - next) * 0.5 * share),
+                        Some(doc),
+                    );
+                }
+                None if s >= best_score * SECOND_PART => out(behind, Some(doc)),
+                None => {}
+            }
+        }
     }
 }
 
@@ -237,6 +293,10 @@ pub(crate) struct SearchIndex {
     prior: Vec<f32>,
     /// The longest term, in characters: no longer run of a query word can be a term.
     longest: usize,
+    /// Per document, the intents its delmoment is for (none for an ärendetyp's own).
+    intents: Vec<intent::Intents>,
+    /// Per ärendetyp, its delmoment documents.
+    parts_of: Vec<std::ops::Range<u32>>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -391,6 +451,11 @@ fn add_unit_texts(
         }
     }
 }
+
+/// What each intent a delmoment shares with the query adds to its score: more than one
+/// word naming it, as the form of the question says which act is meant more surely than
+/// a word that many of an ärendetyp's delmoment share.
+const INTENT: f32 = 10.0;
 
 /// How much a noun's verb counts of the noun itself ("eldar" for "eldning").
 const VERB: f32 = 0.9;
@@ -553,6 +618,8 @@ impl SearchIndex {
             doc_words: Vec::new(),
         };
         let mut prior = Vec::with_capacity(ruleset.arendetyper.len());
+        let mut intents = Vec::new();
+        let mut parts_of = Vec::with_capacity(ruleset.arendetyper.len());
         for (t, typ) in ruleset.arendetyper.iter().enumerate() {
             let forvaltning = &ruleset.forvaltningar[typ.forvaltning].name;
             let frekvens = typ
@@ -570,9 +637,18 @@ impl SearchIndex {
             if !typ.has_parts {
                 add_unit_texts(&mut builder, ruleset, doc, &typ.units);
             }
+            intents.push(0);
+            let first_part = builder.docs.len() as u32;
             if typ.has_parts {
                 for (u, unit) in typ.units.iter().enumerate() {
                     let doc = builder.doc(t, Some(u));
+                    let id = unit.part.as_deref().unwrap_or_default().replace('-', " ");
+                    let texts = [unit.name.as_str(), id.as_str()];
+                    intents.push(intent::of_part(
+                        texts
+                            .into_iter()
+                            .chain(unit.search_words.iter().map(String::as_str)),
+                    ));
                     builder.add(doc, &unit.name, PART);
                     if let Some(part) = &unit.part {
                         builder.add_id(doc, part, PART);
@@ -583,6 +659,7 @@ impl SearchIndex {
                     add_unit_texts(&mut builder, ruleset, doc, std::slice::from_ref(unit));
                 }
             }
+            parts_of.push(first_part..builder.docs.len() as u32);
         }
         builder.add_synonyms(ruleset.synonyms());
         let types = ruleset.arendetyper.len().max(1) as f32;
@@ -632,6 +709,8 @@ impl SearchIndex {
             spellings,
             ids,
             prior,
+            intents,
+            parts_of,
         }
     }
 
@@ -710,9 +789,12 @@ impl SearchIndex {
                 typ.words |= 1 << q;
             }
         }
+        self.add_intent(intent::of_query(text), &mut score, &mut by_type);
+        let leader = clear_leader(&by_type);
         let mut ranked: Vec<(usize, f32, Option<u32>, u32)> = Vec::new();
         for (t, typ) in by_type {
-            ranked.extend(typ.hits(&score).map(|(s, doc)| (t, s, doc, typ.words)));
+            let next = leader.filter(|l| l.0 == t).map(|l| l.1);
+            typ.hits(&score, next, |s, doc| ranked.push((t, s, doc, typ.words)));
         }
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)).then(a.2.cmp(&b.2)));
         let sure = is_sure(&ranked);
@@ -733,6 +815,31 @@ impl SearchIndex {
                 hit
             })
             .collect()
+    }
+
+    /// Raises each found ärendetyp's delmoment that are for what the query asks
+    /// (`wanted`): the topic chose the ärendetyp, the intent chooses among its delmoment.
+    fn add_intent(
+        &self,
+        wanted: intent::Intents,
+        score: &mut [f32],
+        by_type: &mut FxHashMap<usize, TypeScore>,
+    ) {
+        if wanted == 0 {
+            return;
+        }
+        for (&t, typ) in by_type.iter_mut() {
+            for doc in self.parts_of[t].clone() {
+                let shared = (self.intents[doc as usize] & wanted).count_ones();
+                if shared == 0 {
+                    continue;
+                }
+                if !typ.parts.contains(&doc) {
+                    typ.parts.push(doc);
+                }
+                score[doc as usize] += INTENT * shared as f32;
+            }
+        }
     }
 
     /// How strongly a query word (stemmed, its length, whether it is a term) matches
