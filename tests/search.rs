@@ -76,8 +76,8 @@ fn search(text: &str, limit: usize) -> Vec<Found> {
 /// The held-out control set, written apart and never tuned on: the honest figure.
 const CONTROL_AT_1: f64 = 0.63;
 const CONTROL_AT_3: f64 = 0.83;
-const CONTROL_PART_AT_1: f64 = 0.54;
-const CONTROL_PART_AT_3: f64 = 0.71;
+const CONTROL_PART_AT_1: f64 = 0.56;
+const CONTROL_PART_AT_3: f64 = 0.76;
 
 fn corpus() -> Vec<Phrase> {
     read("tests/fixtures/sok/fraser.tsv")
