@@ -1,6 +1,7 @@
 //! Work per decision that a busy CPU cannot blur, for scripts/decide-instructions.sh:
 //! `decide_cost decide N` decides the example's 804 keys (every unit without conditions
-//! in four channels) N times through `Engine::decide`, each in `one`; `decide_cost floor
+//! in four channels) N times, each in `one` as the bench's loop does it: an `Inquiry`
+//! built from the borrowed strings, then `Engine::decide`; `decide_cost floor
 //! N` looks the same keys up N times in a map of precomputed outcomes behind one FxHash
 //! of the borrowed strings (the floor of benches/engine.rs), each in `floor_one`.
 //! Callgrind counts both functions' instructions and mispredicted branches.
@@ -19,10 +20,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let example = Ruleset::load("rulesets/exempelkommun").map_err(|d| d.to_string())?;
     let engine = Engine::new(&example);
     let keys = keys(&example, &engine);
-    let inquiries: Vec<Inquiry> = keys
-        .iter()
-        .map(|(t, p, c)| inquiry(t, p.as_deref(), c))
-        .collect();
     let floor: FxHashMap<u64, Outcome> = keys
         .iter()
         .map(|(t, p, c)| {
@@ -33,8 +30,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut handled = 0usize;
     for _ in 0..rounds {
         if mode == "decide" {
-            for inquiry in &inquiries {
-                handled += usize::from(one(&engine, black_box(inquiry)));
+            for (t, p, c) in &keys {
+                handled += usize::from(one(&engine, t, p.as_deref(), c));
             }
         } else {
             for (t, p, c) in &keys {
@@ -75,9 +72,14 @@ fn key_hash(case_type: &str, part: Option<&str>, channel: &str) -> u64 {
     hasher.finish()
 }
 
+/// One iteration of the bench: the inquiry built from borrowed strings, then decided.
 #[inline(never)]
-fn one(engine: &Engine, inquiry: &Inquiry) -> bool {
-    engine.decide(inquiry).outcome.handled_by_kundtjanst()
+fn one(engine: &Engine, case_type: &str, part: Option<&str>, channel: &str) -> bool {
+    let inquiry = inquiry(case_type, part, channel);
+    engine
+        .decide(black_box(&inquiry))
+        .outcome
+        .handled_by_kundtjanst()
 }
 
 #[inline(never)]

@@ -6,9 +6,10 @@
 #
 #   scripts/decide-instructions.sh       # needs valgrind (apt-get install -y valgrind)
 #
-# COST is instructions + 15 x mispredicted branches, a rough cycle count; its ratio is
-# what the criterion bench `borrowed_inquiry_vs_floor` measures as time on a quiet
-# machine, within a few per cent.
+# COST is instructions + 15 x mispredicted branches, a rough cycle count. Its ratio
+# follows the criterion bench `borrowed_inquiry_vs_floor` but reads lower: on
+# 2026-12-07 it gave 2.15x where the bench measured 2.4x on a quiet machine. Use it to
+# compare two versions of the engine, and the bench for the figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "valgrind is not installed: apt-get install -y valgrind" >&2; exit 2; }
