@@ -717,7 +717,7 @@ impl Ruleset {
     }
 }
 
-/// Whether two ids are equal, compared inline: ids are short, and for 4 to 16 bytes two
+/// Whether two ids are equal, compared inline: ids are short, and for 4 to 32 bytes two
 /// overlapping word loads each cost less than a call to `memcmp`.
 #[inline]
 pub(crate) fn same_id(a: &str, b: &str) -> bool {
