@@ -509,13 +509,15 @@ impl Reader<'_> {
             return;
         }
         let at = self.at(row, Column::Manus);
-        let placeholder = format!(
+        // A row that says yes but gives no words: a heading and an "att skriva" line,
+        // listed in the report (issue 24), never taken for a written script.
+        let to_write = format!(
             "# {}\n\nManuset är inte skrivet än: skriv här vad kundtjänsten säger och gör.\n",
             unit.name
         );
         let (path, body) = match values::yes_no(text) {
             Some(false) => return,
-            Some(true) => (format!("manus/{script_name}.md"), placeholder.clone()),
+            Some(true) => (format!("manus/{script_name}.md"), to_write.clone()),
             None if text.ends_with(".md")
                 && !text.contains(['"', '\\'])
                 && !text.contains(char::is_control)
@@ -526,7 +528,7 @@ impl Reader<'_> {
                 } else {
                     format!("manus/{text}")
                 };
-                (path, placeholder.clone())
+                (path, to_write.clone())
             }
             None => {
                 self.say(
@@ -540,7 +542,7 @@ impl Reader<'_> {
                 )
             }
         };
-        if body == placeholder {
+        if body == to_write {
             // The row says there is a script but not its words: the file is a stand-in
             // that staff would see, so the report says so for every one.
             self.say(
