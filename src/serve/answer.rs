@@ -20,6 +20,10 @@ pub(crate) struct AnswerParts {
     units: Vec<Vec<UnitParts>>,
     /// Indexed by [`crate::model::RuleId`].
     rules: Vec<RuleParts>,
+    /// Per ärendetyp, its id as `case_type` writes it (cut to 300 characters, escaped).
+    case_types: Vec<Box<str>>,
+    /// The ruleset id, quoted.
+    ruleset_id: Box<str>,
     /// Per ärendetyp id, the most bytes an answer about it can take.
     type_bounds: HashMap<Box<str>, usize>,
     /// The most bytes an answer about an unknown ärendetyp can take.
@@ -140,10 +144,19 @@ impl AnswerParts {
             })
             .collect();
         let fallback = json_text(&ruleset.policy.fallback).len();
+        let case_types = (ruleset.arendetyper.iter())
+            .map(|typ| {
+                let mut out = Vec::new();
+                Json(&mut out).bounded(&typ.id);
+                String::from_utf8_lossy(&out).into()
+            })
+            .collect();
         AnswerParts {
             ruleset: engine.ruleset_arc().clone(),
             units,
             rules,
+            case_types,
+            ruleset_id: json_text(&ruleset.id).into(),
             type_bounds,
             // The explanation of an unknown type names the fallback target once more.
             unknown_type_bound: ENVELOPE_BOUND + TEXTS * TEXT_BOUND + 2 * fallback + SENTENCE_BOUND,
@@ -351,14 +364,15 @@ pub(super) fn write_json(d: &Decision, inquiry: &Inquiry, parts: &AnswerParts, o
     json.raw(",\"basis\":");
     json.raw(basis_json(d.basis));
     json.raw(",\"case_type\":");
-    json.bounded(&inquiry.case_type);
+    match d.position {
+        // Found by its exact id: the inquiry's text is the ärendetyp's id.
+        Some((t, _)) => json.raw(&parts.case_types[t]),
+        None => json.bounded(&inquiry.case_type),
+    }
     json.raw(",");
     write_names(d, inquiry, unit_parts, &mut json);
     json.raw(",\"channel\":");
-    match inquiry.channel.as_deref() {
-        Some(channel) => json.bounded(channel),
-        None => json.raw("null"),
-    }
+    write_channel(d, inquiry, &mut json);
     json.raw(",\"level\":");
     match d.unit {
         Some(unit) => json.value(&unit.level),
@@ -382,7 +396,7 @@ pub(super) fn write_json(d: &Decision, inquiry: &Inquiry, parts: &AnswerParts, o
     json.raw("\",\"legacy\":\"");
     json.raw(legacy);
     json.raw("\"},\"ruleset\":");
-    json.value(&d.engine.ruleset().id);
+    json.raw(&parts.ruleset_id);
     json.raw(",\"explanation\":");
     match settled_explanation(d, unit_parts, parts) {
         Some(sentence) => json.raw(sentence),
@@ -405,6 +419,22 @@ fn settled_explanation<'p>(
             (*outcome == d.outcome && *basis == d.basis).then_some(&**sentence)
         }
         _ => None,
+    }
+}
+
+/// The channel as sent: a canonical name (no character of it needs escaping) is
+/// copied, anything else cut and escaped.
+fn write_channel(d: &Decision, inquiry: &Inquiry, json: &mut Json) {
+    let Some(sent) = inquiry.channel.as_deref() else {
+        return json.raw("null");
+    };
+    match d.channel {
+        ChannelSlot::Known(c) if c.name() == sent => {
+            json.raw("\"");
+            json.raw(sent);
+            json.raw("\"");
+        }
+        _ => json.bounded(sent),
     }
 }
 
@@ -580,6 +610,14 @@ mod tests {
                 String::from_utf8_lossy(&written),
                 String::from_utf8_lossy(&expected)
             );
+        }
+    }
+
+    /// `write_channel` copies a canonical name between quotes.
+    #[test]
+    fn canonical_channel_names_need_no_escaping() {
+        for channel in crate::Channel::all() {
+            assert_eq!(json_text(channel.name()), format!("\"{}\"", channel.name()));
         }
     }
 
