@@ -11,12 +11,12 @@ static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
 });
 
 /// Published in the README ("Finding the ärendetyp"); raise them when search improves.
-const RECALL_AT_1: f64 = 0.84;
-const RECALL_AT_3: f64 = 0.95;
+const RECALL_AT_1: f64 = 0.85;
+const RECALL_AT_3: f64 = 0.96;
 
 /// The same at delmoment-or-ärendetyp level.
-const PART_RECALL_AT_1: f64 = 0.79;
-const PART_RECALL_AT_3: f64 = 0.92;
+const PART_RECALL_AT_1: f64 = 0.80;
+const PART_RECALL_AT_3: f64 = 0.93;
 
 struct Phrase {
     text: String,
@@ -427,5 +427,34 @@ fn the_form_of_the_question_chooses_the_delmoment() {
         engine.search("fiber", 3)[0].part,
         None,
         "no intent, no delmoment"
+    );
+}
+
+/// A word no ärendetyp has finds one through its thesaurus synonyms ("klubb" is a
+/// "förening", a part of "föreningsbidrag"), below a word the ruleset has, and the hit
+/// shows the word as typed. A word the ruleset has is not looked up there.
+#[test]
+fn an_unknown_word_is_found_through_the_thesaurus() {
+    use rosa::{SourceFile, SourceMap};
+    let text = "kundtjänst \"K\" {\n    kommun \"Liten\" kommunkod 9996\n    kanaler telefon\n    \
+                frekvensgräns 10 per månad\n    reserv vidarekoppla till f\n}\n\
+                förvaltning f \"Förvaltningen\" {\n    \
+                ärendetyp bidrag \"Föreningsbidrag\" { rosa 5 }\n    \
+                ärendetyp bygglov \"Bygglov\" { rosa 5 }\n}\n";
+    let mut sources = SourceMap::default();
+    sources.add(SourceFile::new("liten.rosa", text));
+    let ruleset = Ruleset::from_sources(".", sources, vec![]).unwrap_or_else(|d| panic!("{d:?}"));
+    let engine = Engine::new(&ruleset);
+    let hits = engine.search("pengar till vår klubb", 3);
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0].case_type, "bidrag");
+    assert_eq!(hits[0].matched, ["klubb"]);
+    let direct = engine.search("föreningen", 3);
+    assert!(direct[0].score > hits[0].score, "{direct:?} {hits:?}");
+    assert!(
+        engine
+            .search("bygget", 3)
+            .iter()
+            .all(|h| h.case_type == "bygglov")
     );
 }
