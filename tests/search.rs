@@ -77,15 +77,15 @@ fn search(text: &str, limit: usize) -> Vec<Found> {
 /// others from the units' names alone on 2026-12-07: measured on every run to see
 /// whether a change to the search carries beyond the tuning set, before the control
 /// set is measured. Its misses are not printed, so nothing is tuned on it.
-const VALIDATION_AT_1: f64 = 0.49;
+const VALIDATION_AT_1: f64 = 0.50;
 const VALIDATION_AT_3: f64 = 0.67;
-const VALIDATION_PART_AT_1: f64 = 0.36;
+const VALIDATION_PART_AT_1: f64 = 0.37;
 const VALIDATION_PART_AT_3: f64 = 0.56;
 
 /// The held-out control set, written apart and never tuned on: the honest figure.
-const CONTROL_AT_1: f64 = 0.63;
+const CONTROL_AT_1: f64 = 0.64;
 const CONTROL_AT_3: f64 = 0.83;
-const CONTROL_PART_AT_1: f64 = 0.56;
+const CONTROL_PART_AT_1: f64 = 0.57;
 const CONTROL_PART_AT_3: f64 = 0.76;
 
 fn corpus() -> Vec<Phrase> {
