@@ -458,3 +458,41 @@ fn an_unknown_word_is_found_through_the_thesaurus() {
             .all(|h| h.case_type == "bygglov")
     );
 }
+
+/// The README's table ("Finding the ärendetyp") publishes what these sets measure: each
+/// row's four figures are recall@1 and @3 at ärendetyp level, then at
+/// delmoment-or-ärendetyp level, as printed here.
+#[test]
+fn the_readme_publishes_what_the_sets_measure() {
+    let readme = std::fs::read_to_string("README.md").expect("the README");
+    // The halves are of the phrasings measured, those not marked hard.
+    let tuning: Vec<Phrase> = corpus().into_iter().filter(|p| !p.hard).collect();
+    let (first, second) = tuning.split_at(tuning.len() / 2);
+    let rows: [(&str, &[Phrase]); 5] = [
+        ("| tuning set (", &tuning),
+        ("| of which the first half |", first),
+        ("| of which the second half |", second),
+        (
+            "| validation set (",
+            &read("tests/fixtures/sok/validering.tsv"),
+        ),
+        (
+            "| held-out control set (",
+            &read("tests/fixtures/sok/kontroll.tsv"),
+        ),
+    ];
+    for (start, phrases) in rows {
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no README row starting {start:?}"));
+        let (a1, a3, _) = recall(phrases, Level::Arendetyp);
+        let (d1, d3, _) = recall(phrases, Level::Delmoment);
+        let figures = [a1, a3, d1, d3].map(|r| format!("| {:.1} % ", r * 100.0));
+        let published: String = figures.concat();
+        assert!(
+            row.contains(&published),
+            "README row {start:?} should end in {published:?}: {row}"
+        );
+    }
+}
