@@ -113,6 +113,7 @@ impl<'a> Attributes<'a> {
 }
 
 impl Drop for Attributes<'_> {
+    #[inline]
     fn drop(&mut self) {
         // An empty map owns no allocation, so leaving it undropped leaks nothing.
         if !self.0.is_empty() {

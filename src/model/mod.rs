@@ -783,4 +783,19 @@ mod id_tests {
             }
         }
     }
+
+    #[test]
+    fn a_difference_at_any_byte_of_any_length_is_seen() {
+        let text = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH";
+        for n in 0..=text.len() {
+            let id = &text[..n];
+            assert!(same_id(id, id), "{id:?}");
+            for at in 0..n {
+                let mut other = id.as_bytes().to_vec();
+                other[at] = b'-';
+                let other = String::from_utf8(other).expect("ASCII");
+                assert!(!same_id(id, &other), "{id:?} {other:?}");
+            }
+        }
+    }
 }
