@@ -801,9 +801,9 @@ fn explain_lists_the_rules_tried() {
         .collect();
     assert_eq!(rules.len(), 2, "{text}");
     // Rules are named by file and line (the condition is in the file).
-    assert!(rules[0].ends_with(".rosa:43 var falsk"), "{text}");
+    assert!(rules[0].ends_with(".rosa:47 var falsk"), "{text}");
     assert!(
-        rules[1].ends_with(".rosa:53 var sann och avgjorde: vidarekoppla"),
+        rules[1].ends_with(".rosa:58 var sann och avgjorde: vidarekoppla"),
         "{text}"
     );
 
