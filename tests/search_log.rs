@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 /// Words the test's word list knows besides the ruleset's own: the phrasings staff
 /// type, and parts of an e-mail address and a web address that must still be dropped.
-const WORD_LIST: &str = "kandelabern\nkantstenen\nutanför\nhuset\nlutar\nfelparkerad\nbilen\nstår\n\
+const WORD_LIST: &str = "kandelabern\nkantstenen\nutanför\nhuset\nlutar\ndubbelparkerad\nbilen\nstår\n\
     anna\nexample\nkommun\nwww\nse\nring\nmig\n";
 
 /// What staff typed, and the unit they settled on: each phrasing three times, so
@@ -24,16 +24,16 @@ const CHOICES: &[(&str, &str)] = &[
     ("kandelabern är trasig", "felanmalan-gata"),
     ("kantstenen utanför huset lutar", "felanmalan-gata"),
     ("kandelabern och kantstenen", "felanmalan-gata"),
-    ("bilen står felparkerad", "felparkering"),
-    ("felparkerad bil", "felparkering"),
-    ("felparkerad", "felparkering"),
+    ("bilen står dubbelparkerad", "felparkering"),
+    ("dubbelparkerad bil", "felparkering"),
+    ("dubbelparkerad", "felparkering"),
 ];
 
 /// Proposed and applied: (unit, word).
 const LEARNED: &[(&str, &str)] = &[
     ("felanmalan-gata", "kandelabern"),
     ("felanmalan-gata", "kantstenen"),
-    ("felparkering", "felparkerad"),
+    ("felparkering", "dubbelparkerad"),
 ];
 
 struct Running {
