@@ -16,7 +16,7 @@ const RECALL_AT_3: f64 = 0.97;
 
 /// The same at delmoment-or-ärendetyp level.
 const PART_RECALL_AT_1: f64 = 0.80;
-const PART_RECALL_AT_3: f64 = 0.94;
+const PART_RECALL_AT_3: f64 = 0.95;
 
 struct Phrase {
     text: String,
@@ -78,11 +78,11 @@ fn search(text: &str, limit: usize) -> Vec<Found> {
 /// whether a change to the search carries beyond the tuning set, before the control
 /// set is measured. Its misses are not printed, so nothing is tuned on it.
 /// Recall@1 and @3 at ärendetyp level, then at delmoment-or-ärendetyp level.
-const VALIDATION: [f64; 4] = [0.70, 0.84, 0.60, 0.77];
+const VALIDATION: [f64; 4] = [0.75, 0.88, 0.64, 0.80];
 
 /// The held-out control set, written apart and never tuned on: the honest figure.
 /// In the order of [`VALIDATION`].
-const CONTROL: [f64; 4] = [0.79, 0.87, 0.71, 0.84];
+const CONTROL: [f64; 4] = [0.81, 0.90, 0.75, 0.88];
 
 fn corpus() -> Vec<Phrase> {
     read("tests/fixtures/sok/fraser.tsv")
