@@ -533,32 +533,33 @@ impl Engine {
 
 fn key_table(ruleset: &Ruleset, units: &[CompiledUnit]) -> hashbrown::HashTable<UnitKey> {
     let mut table = hashbrown::HashTable::new();
-    let mut compiled = units.iter();
-    for (t, typ) in ruleset.arendetyper.iter().enumerate() {
-        for (u, unit) in typ.units.iter().enumerate() {
-            let Some(compiled) = compiled.next() else {
-                break;
-            };
-            let key = |part: Option<&str>| UnitKey {
-                case_type: typ.id.as_str().into(),
-                part: part.map(Into::into),
-                fast: compiled.fast,
-                guarded: !compiled.chain.is_empty(),
-                t: t as u32,
-                u: u as u32,
-            };
-            // An inquiry without a delmoment is about the ärendetyp's first unit.
-            let keys = [(u == 0).then_some(None), unit.part.as_deref().map(Some)];
-            for part in keys.into_iter().flatten() {
-                let hash = key_hash(&typ.id, part);
-                if table
-                    .find(hash, |k: &UnitKey| k.is(&typ.id, part))
-                    .is_none()
-                {
-                    table.insert_unique(hash, key(part), |k| {
-                        key_hash(&k.case_type, k.part.as_deref())
-                    });
-                }
+    let every_unit = ruleset.arendetyper.iter().enumerate().flat_map(|(t, typ)| {
+        typ.units
+            .iter()
+            .enumerate()
+            .map(move |(u, unit)| (t, typ, u, unit))
+    });
+    // `units` holds the compiled units in the same order.
+    for ((t, typ, u, unit), compiled) in every_unit.zip(units) {
+        let key = |part: Option<&str>| UnitKey {
+            case_type: typ.id.as_str().into(),
+            part: part.map(Into::into),
+            fast: compiled.fast,
+            guarded: !compiled.chain.is_empty(),
+            t: t as u32,
+            u: u as u32,
+        };
+        // An inquiry without a delmoment is about the ärendetyp's first unit.
+        let keys = [(u == 0).then_some(None), unit.part.as_deref().map(Some)];
+        for part in keys.into_iter().flatten() {
+            let hash = key_hash(&typ.id, part);
+            if table
+                .find(hash, |k: &UnitKey| k.is(&typ.id, part))
+                .is_none()
+            {
+                table.insert_unique(hash, key(part), |k| {
+                    key_hash(&k.case_type, k.part.as_deref())
+                });
             }
         }
     }
