@@ -8,7 +8,9 @@
 //!
 //! Words are compared the way people write them, not the way förvaltningar name things:
 //! Swedish endings are stemmed (Snowball), compounds match their parts
-//! ("bygglovsansökan" finds "bygglov" and "ansökan"), small typos are forgiven
+//! ("bygglovsansökan" finds "bygglov" and "ansökan"), a hyphenated word also matches
+//! whole ("p-tillstånd"), a word of a phrase counts less than a word chosen alone as a
+//! `sökord` ([`PHRASE_SHARE`]), small typos are forgiven
 //! ("bygglv"), and filler words ("hur", "jag", "vill") are ignored. Common ärendetyper
 //! win ties, as they are the likelier answer.
 //!
@@ -129,6 +131,24 @@ fn within_limit(text: &str) -> &str {
 /// How much a field's words count.
 const NAME: f32 = 3.0;
 const SEARCH_WORD: f32 = 3.0;
+/// A `sökord` of several words counts this share of [`SEARCH_WORD`] for each of its
+/// words: they are indexed one by one, and a common word of a phrase ("fick" in "fick
+/// inte plats") should not weigh like a word the author chose alone.
+const PHRASE_SHARE: f32 = 0.7;
+
+/// The weight of each word of one `sökord`: less when it is a phrase (a hyphenated
+/// compound is one word).
+fn sokord_weight(sokord: &str) -> f32 {
+    let words = sokord
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty() && !is_filler(w))
+        .count();
+    if words > 1 {
+        SEARCH_WORD * PHRASE_SHARE
+    } else {
+        SEARCH_WORD
+    }
+}
 const PART: f32 = 2.0;
 const FORVALTNING: f32 = 0.5;
 /// A unit's own texts (its `svar`, manus and link titles) count little: they describe
@@ -350,7 +370,7 @@ impl Builder<'_> {
     }
 
     fn add_words(&mut self, doc: u32, text: &str, weight: f32, from_id: bool) {
-        for word in words(text).filter(|w| !is_filler(w)) {
+        for word in terms_of(text).filter(|w| !is_filler(w)) {
             let stem = stem(self.stemmer, word);
             if let Some(verb) = verb_of(&stem) {
                 self.post(doc, verb, weight * VERB, from_id);
@@ -554,6 +574,16 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
+/// The words of `text` as the index holds them: each word, and each hyphenated
+/// compound whole as well ("p-tillstånd", "e-tjänst"), whose parts alone say little.
+fn terms_of(text: &str) -> impl Iterator<Item = &str> {
+    let wholes = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .map(|w| w.trim_matches('-'))
+        .filter(|w| w.contains('-') && !w.contains("--"));
+    words(text).chain(wholes)
+}
+
 /// The length of the first part two compounds share, when it is long enough to mean
 /// something: four letters, or three when both words are long ("sopbil", "sopkärl").
 /// `alen` and `blen` are their lengths in characters.
@@ -646,7 +676,7 @@ impl SearchIndex {
             builder.add(doc, &typ.name, NAME);
             builder.add_id(doc, &typ.id, NAME);
             for word in &typ.search_words {
-                builder.add(doc, word, SEARCH_WORD);
+                builder.add(doc, word, sokord_weight(word));
             }
             builder.add(doc, forvaltning, FORVALTNING);
             if !typ.has_parts {
@@ -669,7 +699,7 @@ impl SearchIndex {
                         builder.add_id(doc, part, PART);
                     }
                     for word in &unit.search_words {
-                        builder.add(doc, word, SEARCH_WORD);
+                        builder.add(doc, word, sokord_weight(word));
                     }
                     add_unit_texts(&mut builder, ruleset, doc, std::slice::from_ref(unit));
                 }
@@ -748,7 +778,7 @@ impl SearchIndex {
         // counts once per document, by its best match there, however many terms it touches.
         let text = within_limit(text);
         let as_written = writes_swedish_letters(text);
-        let query: Vec<&str> = words(text).filter(|w| !is_filler(w)).take(32).collect();
+        let query: Vec<&str> = terms_of(text).filter(|w| !is_filler(w)).take(32).collect();
         let mut score = vec![0.0f32; self.docs.len()];
         let mut word_best = vec![0.0f32; self.docs.len()];
         let mut word_touched = Vec::new();
