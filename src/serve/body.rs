@@ -79,9 +79,10 @@ fn body_problem(rejection: &BytesRejection, body_limit: usize) -> Problem {
 
 pub(super) fn from_slice<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, Problem> {
     // Tracking the path costs an allocation per key: only do it to explain an error.
-    match serde_json::from_slice(bytes) {
-        Ok(value) => Ok(value),
-        Err(_) => Err(explain::<T>(bytes)),
+    // The body is checked as UTF-8 once, so the parser need not check each string.
+    match std::str::from_utf8(bytes).map(serde_json::from_str) {
+        Ok(Ok(value)) => Ok(value),
+        _ => Err(explain::<T>(bytes)),
     }
 }
 
