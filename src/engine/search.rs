@@ -135,20 +135,6 @@ const SEARCH_WORD: f32 = 3.0;
 /// words: they are indexed one by one, and a common word of a phrase ("fick" in "fick
 /// inte plats") should not weigh like a word the author chose alone.
 const PHRASE_SHARE: f32 = 0.7;
-
-/// The weight of each word of one `sökord`: less when it is a phrase (a hyphenated
-/// compound is one word).
-fn sokord_weight(sokord: &str) -> f32 {
-    let words = sokord
-        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
-        .filter(|w| !w.is_empty() && !is_filler(w))
-        .count();
-    if words > 1 {
-        SEARCH_WORD * PHRASE_SHARE
-    } else {
-        SEARCH_WORD
-    }
-}
 const PART: f32 = 2.0;
 const FORVALTNING: f32 = 0.5;
 /// A unit's own texts (its `svar`, manus and link titles) count little: they describe
@@ -582,6 +568,20 @@ fn terms_of(text: &str) -> impl Iterator<Item = &str> {
         .map(|w| w.trim_matches('-'))
         .filter(|w| w.contains('-') && !w.contains("--"));
     words(text).chain(wholes)
+}
+
+/// The weight of each word of one `sökord`: less when it is a phrase (a hyphenated
+/// compound is one word).
+fn sokord_weight(sokord: &str) -> f32 {
+    let words = sokord
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty() && !is_filler(w))
+        .count();
+    if words > 1 {
+        SEARCH_WORD * PHRASE_SHARE
+    } else {
+        SEARCH_WORD
+    }
 }
 
 /// The length of the first part two compounds share, when it is long enough to mean
