@@ -552,14 +552,13 @@ fn key_table(ruleset: &Ruleset, units: &[CompiledUnit]) -> hashbrown::HashTable<
         // An inquiry without a delmoment is about the ärendetyp's first unit.
         let keys = [(u == 0).then_some(None), unit.part.as_deref().map(Some)];
         for part in keys.into_iter().flatten() {
-            let hash = key_hash(&typ.id, part);
-            if table
-                .find(hash, |k: &UnitKey| k.is(&typ.id, part))
-                .is_none()
-            {
-                table.insert_unique(hash, key(part), |k| {
-                    key_hash(&k.case_type, k.part.as_deref())
-                });
+            let entry = table.entry(
+                key_hash(&typ.id, part),
+                |k: &UnitKey| k.is(&typ.id, part),
+                |k| key_hash(&k.case_type, k.part.as_deref()),
+            );
+            if let hashbrown::hash_table::Entry::Vacant(slot) = entry {
+                slot.insert(key(part));
             }
         }
     }

@@ -563,20 +563,21 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 /// The words of `text` as the index holds them: each word, and each hyphenated
 /// compound whole as well ("p-tillstånd", "e-tjänst"), whose parts alone say little.
 fn terms_of(text: &str) -> impl Iterator<Item = &str> {
-    let wholes = text
-        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
-        .map(|w| w.trim_matches('-'))
-        .filter(|w| w.contains('-') && !w.contains("--"));
+    let wholes = hyphenated_words(text).filter(|w| w.contains('-') && !w.contains("--"));
     words(text).chain(wholes)
+}
+
+/// The words of `text` with a hyphenated compound kept as one word.
+fn hyphenated_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .map(|w| w.trim_matches('-'))
+        .filter(|w| !w.is_empty())
 }
 
 /// The weight of each word of one `sökord`: less when it is a phrase (a hyphenated
 /// compound is one word).
 fn sokord_weight(sokord: &str) -> f32 {
-    let words = sokord
-        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
-        .filter(|w| !w.is_empty() && !is_filler(w))
-        .count();
+    let words = hyphenated_words(sokord).filter(|w| !is_filler(w)).count();
     if words > 1 {
         SEARCH_WORD * PHRASE_SHARE
     } else {
