@@ -26,7 +26,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, watch};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, oneshot, watch};
 use tokio::time::Instant;
 
 /// How long a shutdown waits for requests in flight.
@@ -197,7 +197,8 @@ struct Times {
 
 /// Why a connection is closed by the server.
 enum Expiry {
-    /// No request for the idle timeout: close once nothing is in flight.
+    /// No request for the idle timeout, or the server sheds it or stops: close once
+    /// nothing is in flight.
     Idle,
     /// A request's headers did not arrive in time: close without an answer.
     Headers,
@@ -398,7 +399,7 @@ fn serve_connection(
     state: &Arc<AppState>,
     slot: OwnedSemaphorePermit,
     registered: Registered,
-    mut stopping: watch::Receiver<bool>,
+    stopping: watch::Receiver<bool>,
 ) {
     // Responses go out in one write; waiting for more data only adds latency.
     let _ = stream.set_nodelay(true);
@@ -422,27 +423,51 @@ fn serve_connection(
         // A client that shuts its write side after the request still gets the answer.
         .half_close(true)
         .serve_connection(io, service);
+    let (close, closing) = oneshot::channel();
+    tokio::spawn(warden(activity, limits, shed, stopping, close));
     tokio::spawn(async move {
         // The slot is freed after the connection leaves the table, so the table never
         // holds fewer connections than the slots taken.
         let _slot = slot;
         let _registered = registered;
         let mut connection = std::pin::pin!(connection);
+        // Polled on every wake-up of the connection, so only the connection and one
+        // cheap receiver: the timers and signals wait in the warden's task instead.
         tokio::select! {
+            biased;
             ended = connection.as_mut() => return log_end(ended),
-            expiry = activity.expired(limits.idle_timeout, limits.request_timeout) => {
-                if let Expiry::Headers = expiry {
+            closing = closing => {
+                if let Ok(Expiry::Headers) = closing {
                     // Dropping the connection closes the socket: no request to answer.
                     return;
                 }
             }
-            () = shed.notified() => tracing::debug!("idle connection closed to make room"),
-            _ = stopping.wait_for(|stop| *stop) => {}
         }
         // Idle, shed or shutting down: finish the request in flight, if any, then close.
         connection.as_mut().graceful_shutdown();
         log_end(connection.await);
     });
+}
+
+/// Why a connection must close, sent to it by its warden: its deadlines, the signal to
+/// make room, shutdown. Ends without a word when the connection has ended first.
+async fn warden(
+    activity: Arc<Activity>,
+    limits: super::Limits,
+    shed: Arc<Notify>,
+    mut stopping: watch::Receiver<bool>,
+    mut close: oneshot::Sender<Expiry>,
+) {
+    let why = tokio::select! {
+        expiry = activity.expired(limits.idle_timeout, limits.request_timeout) => expiry,
+        () = shed.notified() => {
+            tracing::debug!("idle connection closed to make room");
+            Expiry::Idle
+        }
+        _ = stopping.wait_for(|stop| *stop) => Expiry::Idle,
+        () = close.closed() => return,
+    };
+    let _ = close.send(why);
 }
 
 fn log_end(ended: Result<(), hyper::Error>) {
