@@ -231,28 +231,35 @@ impl Decision<'_> {
         }
     }
 
-    /// In Swedish, why an unknown type or part was forwarded.
-    pub(crate) fn unknown_reason(&self, inquiry: &super::Inquiry) -> Option<String> {
+    /// In Swedish, why an unknown type or part was forwarded, as written (not yet cut
+    /// to the answer's bound: it names the inquiry's own text).
+    pub(crate) fn unknown_reason<'i>(
+        &self,
+        inquiry: &'i super::Inquiry,
+    ) -> Option<UnknownReason<'i, '_>> {
+        let case_type = &*inquiry.case_type;
         match (self.basis, self.case_type) {
-            (Basis::UnknownCaseType, _) => Some(format!(
-                "ärendetypen `{}` finns inte i regeluppsättningen",
-                inquiry.case_type
+            (Basis::UnknownCaseType, _) => Some(UnknownReason::CaseType(case_type)),
+            (Basis::UnknownPart, Some(t)) => Some(UnknownReason::Part(
+                inquiry.part.as_deref().unwrap_or(""),
+                t,
             )),
-            (Basis::UnknownPart, Some(t)) => {
-                let parts: Vec<&str> = t.units.iter().filter_map(|u| u.part.as_deref()).collect();
-                Some(format!(
-                    "delmomentet `{}` finns inte i ärendetypen `{}` (den har: {})",
-                    inquiry.part.as_deref().unwrap_or(""),
-                    t.id,
-                    if parts.is_empty() {
-                        "inga delmoment".to_string()
-                    } else {
-                        parts.join(", ")
-                    }
-                ))
-            }
             _ => None,
         }
+    }
+
+    /// The staff sentence of a forward because the type or part is unknown; `None` for
+    /// a unit that was found. A `Display`, so an answer escapes it straight into its JSON.
+    pub(crate) fn unknown_explanation(&self) -> Option<UnknownExplanation<'_>> {
+        let in_type = match self.basis {
+            Basis::UnknownCaseType => None,
+            Basis::UnknownPart => Some(self.case_type.map_or("", |t| t.name.as_str())),
+            _ => return None,
+        };
+        Some(UnknownExplanation {
+            in_type,
+            target: self.target,
+        })
     }
 
     /// The outcome as case-system resolution codes (`docs/semantik.md` §9): Draken's
@@ -367,11 +374,10 @@ impl Decision<'_> {
                 title: s.title.clone(),
             }),
             criteria: self.criteria(channel),
-            error: self
-                .error
-                .as_deref()
-                .map(bounded)
-                .or_else(|| self.unknown_reason(inquiry).as_deref().map(bounded)),
+            error: self.error.as_deref().map(bounded).or_else(|| {
+                let reason = self.unknown_reason(inquiry)?;
+                Some(crate::bounds::Bounded(reason).to_string())
+            }),
             rule: self.rule.map(|r| RuleRef {
                 file: sources_path(r),
                 line: r.location.line,
@@ -392,15 +398,10 @@ impl Decision<'_> {
     pub(crate) fn explanation(&self, why_not: Option<&str>) -> String {
         let ruleset = self.engine.ruleset();
         match self.basis {
-            Basis::UnknownCaseType => format!(
-                "Ärendetypen finns inte i kommunens regler, så ärendet {}.",
-                words::forwarded_to(self.target)
-            ),
-            Basis::UnknownPart => format!(
-                "Delmomentet finns inte i ”{}”, så ärendet {}.",
-                self.case_type.map_or("", |t| t.name.as_str()),
-                words::forwarded_to(self.target)
-            ),
+            Basis::UnknownCaseType | Basis::UnknownPart => self
+                .unknown_explanation()
+                .map(|sentence| sentence.to_string())
+                .unwrap_or_default(),
             Basis::Rule => match self.rule {
                 Some(rule) => rule_decided(ruleset, rule),
                 None => words::outcome_sentence(self.outcome, self.target),
@@ -422,6 +423,57 @@ impl Decision<'_> {
                 }
                 _ => words::outcome_sentence(self.outcome, self.target),
             },
+        }
+    }
+}
+
+/// See [`Decision::unknown_reason`]: the type or the part sent, and the type it is not in.
+pub(crate) enum UnknownReason<'i, 'r> {
+    CaseType(&'i str),
+    Part(&'i str, &'r Arendetyp),
+}
+
+impl std::fmt::Display for UnknownReason<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            UnknownReason::CaseType(sent) => {
+                write!(f, "ärendetypen `{sent}` finns inte i regeluppsättningen")
+            }
+            UnknownReason::Part(sent, t) => {
+                write!(
+                    f,
+                    "delmomentet `{sent}` finns inte i ärendetypen `{}` (den har: ",
+                    t.id
+                )?;
+                let mut parts = t.units.iter().filter_map(|u| u.part.as_deref());
+                match parts.next() {
+                    None => f.write_str("inga delmoment")?,
+                    Some(first) => {
+                        f.write_str(first)?;
+                        parts.try_for_each(|p| write!(f, ", {p}"))?;
+                    }
+                }
+                f.write_str(")")
+            }
+        }
+    }
+}
+
+/// See [`Decision::unknown_explanation`]: the ärendetyp's name when the part is unknown.
+pub(crate) struct UnknownExplanation<'d> {
+    in_type: Option<&'d str>,
+    target: Option<&'d Target>,
+}
+
+impl std::fmt::Display for UnknownExplanation<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let to = words::ForwardedTo(self.target);
+        match self.in_type {
+            None => write!(
+                f,
+                "Ärendetypen finns inte i kommunens regler, så ärendet {to}."
+            ),
+            Some(name) => write!(f, "Delmomentet finns inte i ”{name}”, så ärendet {to}."),
         }
     }
 }
@@ -449,20 +501,39 @@ pub(crate) mod words {
     use super::RuleResult;
     use crate::model::method::{ChannelSlot, assess};
     use crate::model::{Arendetyp, EvalError, Outcome, Rule, Ruleset, Target, Unit};
+    use std::fmt::{self, Display};
 
     /// "kopplas vidare till Växeln på Kommunledningsförvaltningen" (after "ärendet").
-    pub(crate) fn forwarded_to(target: Option<&Target>) -> String {
-        format!("kopplas vidare{}", place(target))
+    pub(crate) fn forwarded_to(target: Option<&Target>) -> ForwardedTo<'_> {
+        ForwardedTo(target)
+    }
+
+    /// See [`forwarded_to`].
+    pub(crate) struct ForwardedTo<'t>(pub(crate) Option<&'t Target>);
+
+    impl Display for ForwardedTo<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "kopplas vidare{}", Place(self.0))
+        }
     }
 
     /// " till Växeln på Kommunledningsförvaltningen", or "" for no target.
-    pub(crate) fn place(target: Option<&Target>) -> String {
-        match target {
-            Some(t) if !t.forvaltning_name.is_empty() => match &t.queue {
-                Some(queue) => format!(" till {queue} på {}", t.forvaltning_name),
-                None => format!(" till {}", t.forvaltning_name),
-            },
-            _ => String::new(),
+    pub(crate) fn place(target: Option<&Target>) -> Place<'_> {
+        Place(target)
+    }
+
+    /// See [`place`].
+    pub(crate) struct Place<'t>(Option<&'t Target>);
+
+    impl Display for Place<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self.0 {
+                Some(t) if !t.forvaltning_name.is_empty() => match &t.queue {
+                    Some(queue) => write!(f, " till {queue} på {}", t.forvaltning_name),
+                    None => write!(f, " till {}", t.forvaltning_name),
+                },
+                _ => Ok(()),
+            }
         }
     }
 

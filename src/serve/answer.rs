@@ -328,6 +328,12 @@ impl Json<'_> {
         let _ = serde_json::to_writer(&mut *self.0, value);
     }
 
+    /// `text` escaped as it is written, without building the string.
+    fn display(&mut self, text: &impl std::fmt::Display) {
+        use serde::Serializer as _;
+        let _ = serde_json::Serializer::new(&mut *self.0).collect_str(text);
+    }
+
     /// `text` cut like [`bounded`], escaped, without building the cut string.
     fn bounded(&mut self, text: &str) {
         match crate::bounds::cut_at(text) {
@@ -398,9 +404,13 @@ pub(super) fn write_json(d: &Decision, inquiry: &Inquiry, parts: &AnswerParts, o
     json.raw("\"},\"ruleset\":");
     json.raw(&parts.ruleset_id);
     json.raw(",\"explanation\":");
-    match settled_explanation(d, unit_parts, parts) {
-        Some(sentence) => json.raw(sentence),
-        None => json.value(&d.explanation(why_not.as_deref())),
+    match (
+        settled_explanation(d, unit_parts, parts),
+        d.unknown_explanation(),
+    ) {
+        (Some(sentence), _) => json.raw(sentence),
+        (None, Some(sentence)) => json.display(&sentence),
+        (None, None) => json.value(&d.explanation(why_not.as_deref())),
     }
     json.raw("}");
 }
@@ -573,7 +583,7 @@ fn write_rules_tried(
 fn write_error(d: &Decision, inquiry: &Inquiry, json: &mut Json) {
     match (d.error.as_deref(), d.unknown_reason(inquiry)) {
         (Some(error), _) => json.bounded(error),
-        (None, Some(reason)) => json.bounded(&reason),
+        (None, Some(reason)) => json.display(&crate::bounds::Bounded(reason)),
         (None, None) => json.raw("null"),
     }
 }
