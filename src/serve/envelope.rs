@@ -21,7 +21,8 @@ static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// One request's id and start, until its answer is finished.
 pub(super) struct Envelope {
-    id: Arc<str>,
+    /// Kept as the header it goes back in: a client's is shared, not copied.
+    id: HeaderValue,
     started: Instant,
 }
 
@@ -29,9 +30,8 @@ impl Envelope {
     pub(super) fn begin(headers: &HeaderMap) -> Envelope {
         let id = headers
             .get(&X_REQUEST_ID)
-            .and_then(|v| v.to_str().ok())
-            .filter(|v| valid_request_id(v))
-            .map_or_else(new_request_id, Arc::<str>::from);
+            .filter(|v| v.to_str().is_ok_and(valid_request_id))
+            .map_or_else(new_request_id, HeaderValue::clone);
         Envelope {
             id,
             started: Instant::now(),
@@ -72,14 +72,12 @@ impl Envelope {
                 route,
                 status = status.as_u16(),
                 micros = elapsed.as_micros() as u64,
-                request_id = &*self.id,
+                request_id = self.id.to_str().unwrap_or_default(),
                 "request"
             );
         }
         let headers = response.headers_mut();
-        if let Ok(value) = HeaderValue::from_str(&self.id) {
-            headers.insert(X_REQUEST_ID.clone(), value);
-        }
+        headers.insert(X_REQUEST_ID.clone(), self.id);
         crate::web::add_security_headers(headers);
         response
     }
@@ -106,7 +104,7 @@ fn valid_request_id(id: &str) -> bool {
 }
 
 /// Unique within the process, and across restarts thanks to the start time.
-fn new_request_id() -> Arc<str> {
+fn new_request_id() -> HeaderValue {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     static START: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
     let start = *START.get_or_init(|| {
@@ -121,7 +119,7 @@ fn new_request_id() -> Arc<str> {
     let mut id = [b'-'; 33];
     write_hex(&mut id[..16], start);
     write_hex(&mut id[17..], n);
-    Arc::from(std::str::from_utf8(&id).unwrap_or_default())
+    HeaderValue::from_bytes(&id).unwrap_or(HeaderValue::from_static("-"))
 }
 
 /// `value` as 16 lowercase hex digits, into `out`'s 16 bytes.
@@ -140,7 +138,7 @@ mod tests {
     fn made_up_request_ids_are_distinct_fixed_width_hex() {
         let (a, b) = (new_request_id(), new_request_id());
         assert_ne!(a, b);
-        for id in [&a, &b] {
+        for id in [a.to_str().unwrap(), b.to_str().unwrap()] {
             assert_eq!(id.len(), 33, "{id}");
             assert!(valid_request_id(id), "{id}");
             let (start, n) = id.split_once('-').unwrap();

@@ -33,9 +33,16 @@ pub(super) struct DeskSearchLog {
     pub word_list: Option<Vocabulary>,
 }
 
-/// The id of one request: the client's `X-Request-Id`, or one made up here.
+/// The id of one request: the client's `X-Request-Id`, or one made up here; visible
+/// ASCII only (checked when it is taken), so it reads as text.
 #[derive(Debug, Clone)]
-pub(super) struct RequestId(pub Arc<str>);
+pub(super) struct RequestId(pub axum::http::HeaderValue);
+
+impl RequestId {
+    pub(super) fn as_str(&self) -> &str {
+        self.0.to_str().unwrap_or_default()
+    }
+}
 
 impl AppState {
     pub(super) fn log_decision(
@@ -50,7 +57,7 @@ impl AppState {
         if let Some(log) = &self.log {
             let ruleset = loaded.engine.ruleset();
             let mut entry = Entry::new(tenant.kommunkod.clone(), ruleset, inquiry, decision);
-            entry.request_id = id.map(|id| id.0.clone());
+            entry.request_id = id.map(|id| Arc::from(id.as_str()));
             log.record(entry);
         }
     }
