@@ -47,7 +47,7 @@ pub(super) fn json<T: Serialize>(value: &T) -> Result<Response, Problem> {
     Ok(json_bytes(body))
 }
 
-/// JSON already written, as an `application/json` answer.
+/// JSON already written, as an `application/json` answer with the security headers.
 pub(super) fn json_bytes(body: Vec<u8>) -> Response {
     let mut response = Response::new(axum::body::Body::from(body));
     *response.headers_mut() = crate::web::json_headers();

@@ -59,11 +59,18 @@ pub(super) async fn decide(
         request_id: Some(envelope.request_id()),
     };
     let work = answer(&app, served, request);
-    let response = Envelope::within_deadline(&app, work).await;
-    envelope.finish(&app, &Method::POST, route, response)
+    match Envelope::within_deadline(&app, work).await {
+        Ok(answer) => envelope.finish_secured(&app, &Method::POST, route, answer),
+        Err(problem) => envelope.finish(&app, &Method::POST, route, problem.into_response()),
+    }
 }
 
-async fn answer(app: &AppState, served: Served, request: Request<Incoming>) -> Response {
+/// The decision, built on [`crate::web::json_headers`], or the problem.
+async fn answer(
+    app: &AppState,
+    served: Served,
+    request: Request<Incoming>,
+) -> Result<Response, Problem> {
     let (parts, body) = request.into_parts();
     let limit = app.limits.body_bytes;
     let body = match Limited::new(body, limit).collect().await {
@@ -74,5 +81,5 @@ async fn answer(app: &AppState, served: Served, request: Request<Incoming>) -> R
             "Failed to buffer the request body: {e}"
         ))),
     };
-    desk::decide_one(app, &served, &parts.headers, body).into_response()
+    desk::decide_one(app, &served, &parts.headers, body)
 }
