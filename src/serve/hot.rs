@@ -14,10 +14,12 @@ use super::problem::Problem;
 use super::served::Served;
 use super::state::AppState;
 use super::tenant::Tenant;
-use axum::http::{Method, Request};
+use axum::http::{HeaderMap, Method, Request};
 use axum::response::{IntoResponse, Response};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
+use std::convert::Infallible;
+use std::future::Future;
 use std::sync::Arc;
 
 /// The route templates, as the router's `MatchedPath` names them in metrics and logs.
@@ -45,33 +47,43 @@ pub(super) fn decision_route(
     Some((tenant.clone(), route))
 }
 
-/// The answer to a request [`decision_route`] took.
-pub(super) async fn decide(
+/// The answer to a request [`decision_route`] took, as hyper's service gives it;
+/// `in_flight` is dropped once it is written. What can be done before the body arrives
+/// is done here, outside the future: the future is boxed per request, and holding only
+/// what it needs keeps it off the allocator's slow path for large blocks (it was 2.6 KiB
+/// when it held the request through nested `async fn`s).
+pub(super) fn decide(
     app: Arc<AppState>,
     tenant: Arc<Tenant>,
     route: &'static str,
     request: Request<Incoming>,
-) -> Response {
+    in_flight: impl Send + 'static,
+) -> impl Future<Output = Result<Response, Infallible>> + Send {
     let envelope = Envelope::begin(request.headers());
     let served = Served {
         loaded: tenant.current(),
         tenant,
         request_id: Some(envelope.request_id()),
     };
-    let work = answer(&app, served, request);
-    match Envelope::within_deadline(&app, work).await {
-        Ok(answer) => envelope.finish_secured(&app, &Method::POST, route, answer),
-        Err(problem) => envelope.finish(&app, &Method::POST, route, problem.into_response()),
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
+    async move {
+        let _in_flight = in_flight;
+        let work = answer(&app, &served, &headers, body);
+        Ok(match Envelope::within_deadline(&app, work).await {
+            Ok(answer) => envelope.finish_secured(&app, &Method::POST, route, answer),
+            Err(problem) => envelope.finish(&app, &Method::POST, route, problem.into_response()),
+        })
     }
 }
 
 /// The decision, built on [`crate::web::json_headers`], or the problem.
 async fn answer(
     app: &AppState,
-    served: Served,
-    request: Request<Incoming>,
+    served: &Served,
+    headers: &HeaderMap,
+    body: Incoming,
 ) -> Result<Response, Problem> {
-    let (parts, body) = request.into_parts();
     let limit = app.limits.body_bytes;
     let body = match Limited::new(body, limit).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
@@ -81,5 +93,5 @@ async fn answer(
             "Failed to buffer the request body: {e}"
         ))),
     };
-    desk::decide_one(app, &served, &parts.headers, body)
+    desk::decide_one(app, served, headers, body)
 }

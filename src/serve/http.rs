@@ -350,27 +350,36 @@ impl hyper::service::Service<hyper::Request<Incoming>> for Tracked {
     type Future = Pin<Box<dyn Future<Output = Answer> + Send>>;
 
     fn call(&self, request: hyper::Request<Incoming>) -> Self::Future {
-        let activity = self.activity.clone();
-        activity.started();
+        let in_flight = InFlight::start(&self.activity);
         if declared_length(&request).is_some_and(|length| length > self.body_limit as u64) {
-            let answer = too_large(self.body_limit);
-            activity.ended();
-            return Box::pin(std::future::ready(Ok(answer)));
+            return Box::pin(std::future::ready(Ok(too_large(self.body_limit))));
         }
         if let Some((tenant, route)) = hot::decision_route(&self.state, &request) {
             let state = self.state.clone();
-            return Box::pin(async move {
-                let answer = hot::decide(state, tenant, route, request).await;
-                activity.ended();
-                Ok(answer)
-            });
+            return Box::pin(hot::decide(state, tenant, route, request, in_flight));
         }
         let answer = self.app.call(request);
         Box::pin(async move {
-            let answer = answer.await;
-            activity.ended();
-            answer
+            let _in_flight = in_flight;
+            answer.await
         })
+    }
+}
+
+/// A request on a connection, from its call until its answer is done, or dropped
+/// unanswered when the connection closes.
+struct InFlight(Arc<Activity>);
+
+impl InFlight {
+    fn start(activity: &Arc<Activity>) -> InFlight {
+        activity.started();
+        InFlight(activity.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.ended();
     }
 }
 
