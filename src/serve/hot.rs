@@ -48,10 +48,10 @@ pub(super) fn decision_route(
 }
 
 /// The answer to a request [`decision_route`] took, as hyper's service gives it;
-/// `in_flight` is dropped once it is written. What can be done before the body arrives
-/// is done here, outside the future: the future is boxed per request, and holding only
-/// what it needs keeps it off the allocator's slow path for large blocks (it was 2.6 KiB
-/// when it held the request through nested `async fn`s).
+/// `in_flight` is dropped once the answer is ready. What can be done before the body
+/// arrives is done here, outside the future: the future is boxed per request, and
+/// holding only what it needs keeps it off the allocator's slow path for large blocks
+/// (it was 2.6 KiB when it held the request through nested `async fn`s).
 pub(super) fn decide(
     app: Arc<AppState>,
     tenant: Arc<Tenant>,
