@@ -467,7 +467,7 @@ pub(crate) struct UnknownExplanation<'d> {
 
 impl std::fmt::Display for UnknownExplanation<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let to = words::ForwardedTo(self.target);
+        let to = words::forwarded_to(self.target);
         match self.in_type {
             None => write!(
                 f,
@@ -509,7 +509,7 @@ pub(crate) mod words {
     }
 
     /// See [`forwarded_to`].
-    pub(crate) struct ForwardedTo<'t>(pub(crate) Option<&'t Target>);
+    pub(crate) struct ForwardedTo<'t>(Option<&'t Target>);
 
     impl Display for ForwardedTo<'_> {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
