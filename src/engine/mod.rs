@@ -216,7 +216,9 @@ impl Engine {
     /// assert_eq!((d.outcome, d.basis), (Outcome::Forwarded, Basis::Rule));
     /// assert_eq!(d.target.unwrap().queue.as_deref(), Some("Bygglov, skyddade personuppgifter"));
     /// ```
-    #[inline]
+    // Always inlined (the cold paths stay out of line): the call's frame and the
+    // decision returned through memory cost a tenth of a decision in the bench.
+    #[inline(always)]
     pub fn decide(&self, inquiry: &Inquiry) -> Decision<'_> {
         let channel = ChannelSlot::parse(inquiry.channel.as_deref());
         let (case_type, part) = (&*inquiry.case_type, inquiry.part.as_deref());
