@@ -6,7 +6,7 @@
 //! Run: `cargo bench --bench engine`
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use rosa::{Engine, Inquiry, Ruleset};
+use rosa::{AttrValue, Attributes, Engine, Inquiry, OwnedInquiry, Ruleset};
 use rosa::{SourceFile, SourceMap};
 use std::hint::black_box;
 
@@ -72,10 +72,7 @@ impl NaiveBaseline {
             return "forwarded".into();
         };
         let unit = &typ.units[0];
-        let channel = inquiry
-            .channel
-            .as_deref()
-            .and_then(rosa::model::Channel::parse);
+        let channel = inquiry.channel.and_then(rosa::model::Channel::parse);
         let mut scope = rhai::Scope::new();
         scope.push("level", i64::from(unit.level));
         scope.push(
@@ -105,7 +102,7 @@ impl NaiveBaseline {
 }
 
 /// Inquiries from the start of the bundled log, for a realistic mix.
-fn mixed_inquiries(limit: usize) -> Vec<Inquiry<'static>> {
+fn mixed_inquiries(limit: usize) -> Vec<OwnedInquiry> {
     let mut reader =
         csv::Reader::from_path(format!("{EXAMPLE}/logg/2026.csv")).expect("the bundled log exists");
     let headers = reader.headers().expect("a header row").clone();
@@ -115,16 +112,16 @@ fn mixed_inquiries(limit: usize) -> Vec<Inquiry<'static>> {
         .filter(|r| !r[1].is_empty())
         .take(limit)
         .map(|r| {
-            let mut inquiry = Inquiry::new(r[1].to_string())
-                .channel(r[3].to_string())
-                .time(r[0].to_string());
-            if !r[2].is_empty() {
-                inquiry = inquiry.part(r[2].to_string());
+            let attributes = headers.iter().zip(r.iter()).skip(4);
+            OwnedInquiry {
+                case_type: r[1].to_string(),
+                part: Some(r[2].to_string()).filter(|p| !p.is_empty()),
+                channel: Some(r[3].to_string()),
+                time: Some(r[0].to_string()),
+                attributes: attributes
+                    .map(|(name, value)| (name.to_string().into(), AttrValue::from_text(value)))
+                    .collect(),
             }
-            for (name, value) in headers.iter().zip(r.iter()).skip(4) {
-                inquiry = inquiry.attr(name.to_string(), rosa::AttrValue::from_text(value));
-            }
-            inquiry
         })
         .collect()
 }
@@ -133,9 +130,10 @@ fn decisions(c: &mut Criterion) {
     let fixture = fixture();
     let engine = Engine::new(&fixture);
     let plain = Inquiry::new("enkel").channel("telefon");
+    let amount = Attributes::new().with("belopp", 6000.0);
     let conditioned = Inquiry::new("villkor")
         .channel("telefon")
-        .attr("belopp", 6000.0);
+        .attributes(&amount);
     c.bench_function("decide/no_conditions", |b| {
         b.iter(|| black_box(engine.decide(black_box(&plain)).outcome))
     });
@@ -175,8 +173,8 @@ fn decisions(c: &mut Criterion) {
         b.iter(|| {
             let mut handled = 0usize;
             for (case_type, part, channel) in &keys {
-                let mut inquiry = Inquiry::new(case_type.as_str()).channel(*channel);
-                inquiry.part = part.as_deref().map(Into::into);
+                let mut inquiry = Inquiry::new(case_type.as_str()).channel(channel);
+                inquiry.part = part.as_deref();
                 handled += usize::from(
                     engine
                         .decide(black_box(&inquiry))
@@ -198,8 +196,8 @@ fn decisions(c: &mut Criterion) {
     let floor: rustc_hash::FxHashMap<u64, rosa::Outcome> = keys
         .iter()
         .map(|(t, p, c)| {
-            let mut inquiry = Inquiry::new(t.as_str()).channel(*c);
-            inquiry.part = p.as_deref().map(Into::into);
+            let mut inquiry = Inquiry::new(t.as_str()).channel(c);
+            inquiry.part = p.as_deref();
             let outcome = engine.decide(&inquiry).outcome;
             (key_hash(t, p.as_deref(), c), outcome)
         })
@@ -247,7 +245,8 @@ fn decisions(c: &mut Criterion) {
         b.iter(|| black_box(baseline.decide(&example, black_box(&status))))
     });
 
-    let stream = mixed_inquiries(10_000);
+    let owned = mixed_inquiries(10_000);
+    let stream: Vec<Inquiry> = owned.iter().map(OwnedInquiry::view).collect();
     let mut group = c.benchmark_group("mixed_stream_10k");
     group.throughput(Throughput::Elements(stream.len() as u64));
     group.bench_function("engine", |b| {

@@ -62,7 +62,7 @@ fn keys(example: &Ruleset, engine: &Engine) -> Vec<Key> {
 
 fn inquiry<'a>(case_type: &'a str, part: Option<&'a str>, channel: &'a str) -> Inquiry<'a> {
     let mut inquiry = Inquiry::new(case_type).channel(channel);
-    inquiry.part = part.map(Into::into);
+    inquiry.part = part;
     inquiry
 }
 

@@ -75,8 +75,8 @@ pub use clock::{LocalTime, TimeError, TimeErrorKind};
 pub use diagnostics::{Code, Diagnostic, DiagnosticRecord, Diagnostics, Severity};
 pub use engine::{
     Attributes, Basis, Decision, DecisionRecord, Engine, Inquiry, MAX_SEARCH_CHARS,
-    MAX_SEARCH_WORDS, Resolution, RuleRef, RuleResult, RuleTried, ScriptRef, SearchTooLong,
-    TestResult, check_search, run_tests,
+    MAX_SEARCH_WORDS, OwnedInquiry, Resolution, RuleRef, RuleResult, RuleTried, ScriptRef,
+    SearchTooLong, TestResult, check_search, run_tests,
 };
 pub use files::{WriteRefusal, write_file, write_file_with};
 pub use load::ruleset_root;

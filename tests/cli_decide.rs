@@ -1,7 +1,7 @@
 //! `rosa decide` and `rosa test` over the real binary, on the example kommun.
 
 use rosa::DecisionRecord;
-use rosa::{Engine, Inquiry, Ruleset};
+use rosa::{Engine, Inquiry, OwnedInquiry, Ruleset};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -483,8 +483,8 @@ fn stdin(input: &str) -> (i32, Vec<serde_json::Value>) {
 
 /// One line per inquiry: the JSON of `inquiry` on the library, for comparison.
 fn expected(inquiry: &str) -> serde_json::Value {
-    let inquiry: Inquiry = serde_json::from_str(inquiry).unwrap();
-    serde_json::to_value(ENGINE.decide_record(&inquiry)).unwrap()
+    let inquiry: OwnedInquiry = serde_json::from_str(inquiry).unwrap();
+    serde_json::to_value(ENGINE.decide_record(&inquiry.view())).unwrap()
 }
 
 const GOOD: [&str; 6] = [

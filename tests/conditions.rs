@@ -4,7 +4,7 @@
 //! its left side is false, so an input the right side needs is missing only then.
 //! tests/reference.rs compares the engine with Rhai on random well-typed conditions.
 
-use rosa::{Basis, DecisionRecord, Engine, Inquiry, Outcome, RuleResult, Ruleset};
+use rosa::{Attributes, Basis, DecisionRecord, Engine, Inquiry, Outcome, RuleResult, Ruleset};
 use rosa::{SourceFile, SourceMap};
 use std::path::PathBuf;
 
@@ -112,7 +112,10 @@ mod short_circuit {
 
     fn decide(akut: bool) -> DecisionRecord {
         let engine = engine("attr.akut || timme >= 16");
-        let inquiry = Inquiry::new("typ").channel("telefon").attr("akut", akut);
+        let attributes = Attributes::new().with("akut", akut);
+        let inquiry = Inquiry::new("typ")
+            .channel("telefon")
+            .attributes(&attributes);
         engine.decide_record(&inquiry)
     }
 
@@ -158,10 +161,11 @@ mod short_circuit {
     #[test]
     fn with_the_time_the_right_side_decides() {
         let engine = engine("attr.akut || timme >= 16");
+        let attributes = Attributes::new().with("akut", false);
         let at = |time: &'static str| {
             let inquiry = Inquiry::new("typ")
                 .channel("telefon")
-                .attr("akut", false)
+                .attributes(&attributes)
                 .time(time);
             engine.decide_record(&inquiry).basis
         };

@@ -1,7 +1,7 @@
 //! What the README and the integrator guide quote is what the code prints, so the
 //! docs cannot drift from the code.
 
-use rosa::{Engine, Inquiry, Ruleset};
+use rosa::{Attributes, Engine, Inquiry, Ruleset};
 use std::sync::LazyLock;
 
 static EXAMPLE: LazyLock<Ruleset> =
@@ -28,10 +28,11 @@ fn the_integration_guide_shows_a_real_decision() {
     ))
     .expect("the quoted decision is JSON");
     let engine = Engine::new(&EXAMPLE);
+    let attributes = Attributes::new().with("belopp", 12000);
     let inquiry = Inquiry::new("va-faktura")
         .part("avbetalning")
         .channel("telefon")
-        .attr("belopp", 12000);
+        .attributes(&attributes);
     let actual = serde_json::to_value(engine.decide_record(&inquiry)).expect("serialises");
     assert_eq!(quoted, actual);
 }

@@ -385,7 +385,7 @@ fn the_bundled_example_decides_as_its_rows_say() {
             .unwrap_or_else(|| panic!("row {}: no delmoment {:?}", e.row, e.part));
         assert_eq!(unit.level, e.level, "row {}: level", e.row);
         for (channel, expected) in CHANNELS.iter().zip(e.outcomes) {
-            let mut inquiry = Inquiry::new(typ.id.as_str()).channel(*channel);
+            let mut inquiry = Inquiry::new(typ.id.as_str()).channel(channel);
             if let Some(part) = &unit.part {
                 inquiry = inquiry.part(part.as_str());
             }

@@ -21,7 +21,9 @@ use rhai::{Array, Dynamic, EvalAltResult, ImmutableString, Position};
 use rosa::DecisionRecord;
 use rosa::LocalTime;
 use rosa::model::{AttrKind, Channel, Outcome, Rule, Ruleset, Target, Unit};
-use rosa::{AttrValue, Engine, Inquiry, RuleResult, SourceFile, SourceMap};
+use rosa::{
+    AttrValue, Attributes, Engine, Inquiry, OwnedInquiry, RuleResult, SourceFile, SourceMap,
+};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, LazyLock};
@@ -105,7 +107,7 @@ enum Kanal {
 }
 
 fn kanal(inquiry: &Inquiry<'_>) -> Kanal {
-    match inquiry.channel.as_deref() {
+    match inquiry.channel {
         None => Kanal::Absent,
         Some(name) => Channel::parse(name).map_or(Kanal::Unknown, Kanal::Known),
     }
@@ -193,8 +195,26 @@ fn location(rule: &Rule) -> Option<String> {
     ))
 }
 
+/// An inquiry as built here (borrowed) or generated (owned), as the engine reads it.
+trait AsInquiry {
+    fn as_inquiry(&self) -> Inquiry<'_>;
+}
+
+impl AsInquiry for Inquiry<'_> {
+    fn as_inquiry(&self) -> Inquiry<'_> {
+        *self
+    }
+}
+
+impl AsInquiry for OwnedInquiry {
+    fn as_inquiry(&self) -> Inquiry<'_> {
+        self.view()
+    }
+}
+
 /// docs/semantik.md, step by step (§3–§8), with what the decision carries (§9).
-fn reference(ruleset: &Ruleset, inquiry: &Inquiry) -> Expected {
+fn reference(ruleset: &Ruleset, inquiry: &impl AsInquiry) -> Expected {
+    let inquiry = &inquiry.as_inquiry();
     // §3 (step 1): unknown ärendetyp or delmoment.
     let Some(typ) = ruleset
         .arendetyper()
@@ -204,7 +224,7 @@ fn reference(ruleset: &Ruleset, inquiry: &Inquiry) -> Expected {
         return forwarded("unknown_case_type", &ruleset.policy().fallback);
     };
     // §4 (step 2): the unit: the named delmoment, the type itself, or its first delmoment.
-    let unit = match inquiry.part.as_deref() {
+    let unit = match inquiry.part {
         None => &typ.units[0],
         Some(part) => match typ.units.iter().find(|u| u.part.as_deref() == Some(part)) {
             Some(unit) => unit,
@@ -537,7 +557,7 @@ impl Inputs {
                 Kanal::Unknown => Some(KanalValue(None)),
             },
             part: unit.part.as_deref().unwrap_or("").into(),
-            time: inquiry.time.as_deref().map(str::to_string),
+            time: inquiry.time.map(str::to_string),
             attributes,
             sent: inquiry.attributes.keys().map(|k| k.to_string()).collect(),
             names,
@@ -636,8 +656,8 @@ const NAMES: [&str; 12] = [
 ];
 
 /// The engine's decision in the same form (docs/semantik.md §9).
-fn actual(engine: &Engine, inquiry: &Inquiry) -> Expected {
-    let r: DecisionRecord = engine.decide_record(inquiry);
+fn actual(engine: &Engine, inquiry: &impl AsInquiry) -> Expected {
+    let r: DecisionRecord = engine.decide_record(&inquiry.as_inquiry());
     let name = |v: serde_json::Value| -> &'static str {
         let s = v.as_str().unwrap();
         NAMES
@@ -780,7 +800,7 @@ fn time() -> impl Strategy<Value = Option<String>> {
 /// Random inquiries over a ruleset: known and unknown types; no part, the type's own
 /// parts, another type's parts and unknown ones; every channel spelling, unknown and no
 /// channel; valid, invalid and no times; random subsets of attributes of random types.
-fn inquiries(ruleset: &'static Ruleset) -> impl Strategy<Value = Inquiry<'static>> {
+fn inquiries(ruleset: &'static Ruleset) -> impl Strategy<Value = OwnedInquiry> {
     let types: Vec<&'static str> = ruleset
         .arendetyper()
         .iter()
@@ -830,11 +850,11 @@ fn inquiries(ruleset: &'static Ruleset) -> impl Strategy<Value = Inquiry<'static
                     .filter(|t| t.has_parts)
                     .map(|t| index.get(&t.units).part.clone().unwrap_or_default()),
             };
-            Inquiry {
-                case_type: case_type.into(),
-                part: part.map(Into::into),
-                channel: channel.map(Into::into),
-                time: time.map(Into::into),
+            OwnedInquiry {
+                case_type,
+                part,
+                channel,
+                time,
                 attributes: attributes
                     .into_iter()
                     .map(|(name, value)| (name.into(), value))
@@ -909,10 +929,9 @@ fn sweep(ruleset: &Ruleset, engine: &Engine) -> usize {
         for part in parts.collect::<std::collections::BTreeSet<_>>() {
             for channel in &channels {
                 let inquiry = Inquiry {
-                    case_type: typ.id.as_str().into(),
-                    part: part.as_deref().map(Into::into),
-                    channel: channel.as_deref().map(Into::into),
-                    ..Inquiry::default()
+                    part: part.as_deref(),
+                    channel: channel.as_deref(),
+                    ..Inquiry::new(&typ.id)
                 };
                 assert_eq!(
                     actual(engine, &inquiry),
@@ -1000,16 +1019,16 @@ fn random_inquiries_cover_every_step() {
 fn reference_passes_the_examples_tests() {
     let (ruleset, _) = &*EXAMPLE;
     for test in ruleset.tests() {
+        let attributes: Attributes = test
+            .attributes
+            .iter()
+            .map(|(name, value)| (name.as_str().into(), value.clone()))
+            .collect();
         let inquiry = Inquiry {
-            case_type: test.case_type.as_str().into(),
-            part: test.part.as_deref().map(Into::into),
-            channel: test.channel.as_deref().map(Into::into),
-            time: test.time.as_deref().map(Into::into),
-            attributes: test
-                .attributes
-                .iter()
-                .map(|(name, value)| (name.as_str().into(), value.clone()))
-                .collect(),
+            part: test.part.as_deref(),
+            channel: test.channel.as_deref(),
+            time: test.time.as_deref(),
+            ..Inquiry::new(&test.case_type).attributes(&attributes)
         };
         let want = reference(ruleset, &inquiry);
         assert_eq!(
@@ -1398,7 +1417,7 @@ fn sent(
 /// Random inquiries for the generated rulesets: every unit, some unknown ones; channel
 /// absent, known (also by alias), unknown; time absent, valid, invalid; each attribute
 /// absent, of the right type, of another type.
-fn diff_inquiry() -> impl Strategy<Value = Inquiry<'static>> {
+fn diff_inquiry() -> impl Strategy<Value = OwnedInquiry> {
     let unit = prop_oneof![
         12 => prop::sample::select(vec![
             ("med", None),
@@ -1459,11 +1478,11 @@ fn diff_inquiry() -> impl Strategy<Value = Inquiry<'static>> {
             .into_iter()
             .filter_map(|(name, value)| Some((name.into(), value?)))
             .collect();
-            Inquiry {
+            OwnedInquiry {
                 case_type: case_type.into(),
                 part: part.map(Into::into),
                 channel: channel.map(Into::into),
-                time: time.map(Into::into),
+                time,
                 attributes,
             }
         },
@@ -1477,7 +1496,7 @@ const DIFF_INQUIRIES: usize = 8;
 
 /// One ruleset of generated rules and its inquiries, decided by the engine and by the
 /// reference (the conditions in Rhai).
-fn differential(rules: &[GeneratedRule], inquiries: &[Inquiry]) -> Result<(), TestCaseError> {
+fn differential(rules: &[GeneratedRule], inquiries: &[OwnedInquiry]) -> Result<(), TestCaseError> {
     let ruleset = diff_ruleset(rules).map_err(|d| {
         TestCaseError::fail(format!("the checker rejects a well-typed condition:\n{d}"))
     })?;
@@ -1597,7 +1616,10 @@ fn short_circuit_in_the_engine_and_in_rhai() {
             Some(Fault::NoTime),
         ),
     ] {
-        let inquiry = Inquiry::new("utan").channel("telefon").attr("akut", akut);
+        let attributes = Attributes::new().with("akut", akut);
+        let inquiry = Inquiry::new("utan")
+            .channel("telefon")
+            .attributes(&attributes);
         let want = reference(&ruleset, &inquiry);
         assert_eq!(actual(&engine, &inquiry), want, "akut = {akut}");
         let tried = &want.tried[0];
@@ -1631,7 +1653,8 @@ fn attribute_names_become_ascii_placeholders_outside_strings() {
     }
     // In the sandbox: `brådskande` is read as declared, a missing attribute or channel
     // fails only when evaluation reaches it.
-    let inquiry = Inquiry::new("utan").attr("brådskande", true);
+    let attributes = Attributes::new().with("brådskande", true);
+    let inquiry = Inquiry::new("utan").attributes(&attributes);
     let ruleset = diff_ruleset(&[GeneratedRule {
         condition: Cond::Flag("brådskande"),
         level: Level::Policy,

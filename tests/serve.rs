@@ -1623,8 +1623,8 @@ async fn answers_are_byte_for_byte_the_serialised_decision_record() {
     let mut fired = 0;
     let mut expected_batch = Vec::new();
     for body in &inquiries {
-        let inquiry: rosa::Inquiry = serde_json::from_value(body.clone()).expect("an inquiry");
-        let record = engine.decide_record(&inquiry);
+        let inquiry: rosa::OwnedInquiry = serde_json::from_value(body.clone()).expect("an inquiry");
+        let record = engine.decide_record(&inquiry.view());
         fired += usize::from(record.basis == rosa::Basis::Rule);
         let expected = serde_json::to_vec(&record).expect("serialises");
         let reply = server

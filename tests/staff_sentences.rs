@@ -3,7 +3,7 @@
 //! rule file, a raw condition or an attribute id, for every unit of the example kommun
 //! in several channels and times, with and without the attributes its rules read.
 
-use rosa::{Engine, Inquiry, Ruleset};
+use rosa::{Attributes, Engine, Inquiry, Ruleset};
 
 fn example() -> Ruleset {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rulesets/exempelkommun");
@@ -36,6 +36,10 @@ fn every_staff_sentence_of_the_example_is_free_of_source() {
         .map(|a| a.name.clone())
         .filter(|n| n.contains('_'))
         .collect();
+    let attributes = Attributes::new()
+        .with("akut", true)
+        .with("skyddad_identitet", false)
+        .with("belopp", 20000);
     let mut checked = 0;
     for typ in ruleset.arendetyper() {
         for unit in &typ.units {
@@ -43,14 +47,11 @@ fn every_staff_sentence_of_the_example_is_free_of_source() {
                 for time in [None, Some("2026-03-02T10:00"), Some("2026-03-07T18:00")] {
                     for with_attributes in [false, true] {
                         let mut inquiry = Inquiry::new(typ.id.as_str());
-                        inquiry.part = unit.part.as_deref().map(Into::into);
-                        inquiry.channel = channel.map(Into::into);
-                        inquiry.time = time.map(Into::into);
+                        inquiry.part = unit.part.as_deref();
+                        inquiry.channel = channel;
+                        inquiry.time = time;
                         if with_attributes {
-                            inquiry = inquiry
-                                .attr("akut", true)
-                                .attr("skyddad_identitet", false)
-                                .attr("belopp", 20000);
+                            inquiry = inquiry.attributes(&attributes);
                         }
                         let record = engine.decide_record(&inquiry);
                         let mut sentences = vec![record.explanation.clone()];

@@ -2,7 +2,7 @@
 
 use super::{EXIT_PROBLEMS, EXIT_USAGE, Format, load_or_report, ruleset_dir};
 use rosa::AttrValue;
-use rosa::{DecisionRecord, Inquiry};
+use rosa::{DecisionRecord, OwnedInquiry};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
@@ -56,18 +56,18 @@ pub(super) fn run(args: Args) -> u8 {
     if args.stdin {
         return decide_stream(&engine);
     }
-    let inquiry = Inquiry {
-        case_type: args.case_type.unwrap_or_default().into(),
-        part: args.part.map(Into::into),
-        channel: args.channel.map(Into::into),
-        time: args.time.map(Into::into),
+    let inquiry = OwnedInquiry {
+        case_type: args.case_type.unwrap_or_default(),
+        part: args.part,
+        channel: args.channel,
+        time: args.time,
         attributes: args
             .attributes
             .into_iter()
             .map(|(name, value)| (name.into(), value))
             .collect(),
     };
-    let record = engine.decide_record(&inquiry);
+    let record = engine.decide_record(&inquiry.view());
     match args.format {
         Format::Json => outln!(
             "{}",
@@ -93,8 +93,8 @@ fn decide_stream(engine: &rosa::Engine) -> u8 {
             }
         };
         // One output line per input line, so a blank line gets an error record too.
-        let json = match serde_json::from_str::<Inquiry>(&line) {
-            Ok(inquiry) => serde_json::to_string(&engine.decide_record(&inquiry)),
+        let json = match serde_json::from_str::<OwnedInquiry>(&line) {
+            Ok(inquiry) => serde_json::to_string(&engine.decide_record(&inquiry.view())),
             Err(e) => {
                 bad += 1;
                 serde_json::to_string(&serde_json::json!({ "line": n + 1, "error": e.to_string() }))

@@ -115,7 +115,7 @@ impl Tally {
             self.first = Some(self.first.map_or(t, |f| f.min(t)));
             self.last = Some(self.last.map_or(t, |l| l.max(t)));
         }
-        if let Some(channel) = inquiry.channel.as_deref()
+        if let Some(channel) = inquiry.channel
             && Channel::parse(channel).is_none()
         {
             self.unknown_channel(channel, 1);
@@ -155,7 +155,7 @@ impl Tally {
                         self.unknown_part[t] += volume;
                     }
                 }
-                _ => self.unknown_type(&inquiry.case_type, volume),
+                _ => self.unknown_type(inquiry.case_type, volume),
             }
             return;
         };

@@ -30,7 +30,7 @@ mod workbook;
 mod xlsx;
 mod xlsx_log;
 
-use crate::engine::{Engine, Inquiry};
+use crate::engine::{Engine, Inquiry, OwnedInquiry};
 use crate::model::{Outcome, Ruleset};
 use aggregate::{Tally, TallyContext, UnitIndex, declared_volume, outcome_slot};
 use chunk::{Chunk, RawRow};
@@ -153,8 +153,10 @@ fn declared(ctx: &TallyContext, phone_share: f64) -> Tally {
                 continue;
             }
             let slot = ctx.index.of(t, u);
-            let mut inquiry = Inquiry::new(typ.id.as_str());
-            inquiry.part = unit.part.as_deref().map(Into::into);
+            let inquiry = Inquiry {
+                part: unit.part.as_deref(),
+                ..Inquiry::new(typ.id.as_str())
+            };
             if ctx.engine.has_conditions(t, u) {
                 tally.conditional[slot] += volume;
                 tally.phone_call(None, unit.times.kundtjanst, volume * phone_share);
@@ -249,7 +251,7 @@ fn tally_chunk(ctx: &TallyContext, columns: Option<&reader::Columns>, rows: &[Ra
     let fresh = || {
         (
             Tally::new(ruleset, ctx.index, ctx.with_system.len()),
-            Inquiry::default(),
+            OwnedInquiry::default(),
         )
     };
     rows.par_iter()
@@ -271,7 +273,7 @@ fn tally_raw(
     ctx: &TallyContext,
     columns: Option<&reader::Columns>,
     raw: &RawRow,
-    inquiry: &mut Inquiry<'static>,
+    inquiry: &mut OwnedInquiry,
     tally: &mut Tally,
 ) {
     let (line, filled) = match (raw, columns) {
@@ -297,7 +299,7 @@ fn tally_raw(
         ),
     };
     match filled {
-        Ok(time) => tally.row(ctx, inquiry, time),
+        Ok(time) => tally.row(ctx, &inquiry.view(), time),
         Err(reason) => tally.reject(line, 1, reason),
     }
 }
@@ -309,17 +311,13 @@ fn tally_raw(
 /// `rosa uppföljning` reads.
 pub(crate) fn for_each_row(
     path: &std::path::Path,
-    mut each: impl FnMut(
-        u64,
-        u64,
-        Result<(&Inquiry<'static>, Option<crate::clock::LocalTime>), Rejection>,
-    ),
+    mut each: impl FnMut(u64, u64, Result<(Inquiry<'_>, Option<crate::clock::LocalTime>), Rejection>),
 ) -> Result<(u64, u64), DryRunError> {
     let mut reader =
         LogReader::open(path, LogFormat::of_path(path)).map_err(|e| DryRunError(e.0))?;
     let columns = reader.columns().cloned();
     let mut chunk = Chunk::default();
-    let mut inquiry = Inquiry::default();
+    let mut inquiry = OwnedInquiry::default();
     loop {
         let more = reader
             .next_chunk(CHUNK_ROWS, &mut chunk)
@@ -348,7 +346,7 @@ pub(crate) fn for_each_row(
                     Err(Rejection::MissingColumns),
                 ),
             };
-            each(line, lines, filled.map(|time| (&inquiry, time)));
+            each(line, lines, filled.map(|time| (inquiry.view(), time)));
         }
         if !more {
             break;

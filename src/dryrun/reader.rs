@@ -3,15 +3,14 @@
 //! Every CSV and JSON Lines line passes a [`LineGuard`]: line endings counted alike, a
 //! line cut at [`MAX_LINE_BYTES`].
 //!
-//! The reader hands out raw rows in chunks; turning a raw row into an [`Inquiry`] is
+//! The reader hands out raw rows in chunks; turning a raw row into an [`OwnedInquiry`](crate::OwnedInquiry) is
 //! done by the workers in parallel ([`Columns::fill`], [`fill_json`]). Memory is one
 //! chunk, whatever the size of the log. A row that cannot be used is never dropped: it
 //! becomes a rejection with its line number and reason.
 
 use crate::clock::LocalTime;
-use crate::engine::Inquiry;
+use crate::engine::OwnedInquiry;
 use crate::model::AttrValue;
-use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -454,7 +453,7 @@ impl Columns {
     pub(super) fn fill(
         &self,
         record: &csv::ByteRecord,
-        inquiry: &mut Inquiry<'static>,
+        inquiry: &mut OwnedInquiry,
     ) -> Result<Option<LocalTime>, Rejection> {
         let text = |i: usize| -> Result<&str, Rejection> {
             std::str::from_utf8(record.get(i).unwrap_or(&[]))
@@ -489,7 +488,7 @@ const PART: &[&str] = &["delmoment", "part"];
 const TIME: &[&str] = &["tid", "time", "tidpunkt", "timestamp"];
 
 fn set_fields(
-    inquiry: &mut Inquiry<'static>,
+    inquiry: &mut OwnedInquiry,
     case_type: &str,
     channel: &str,
     part: &str,
@@ -503,7 +502,7 @@ fn set_fields(
     Ok(())
 }
 
-fn parse_time(time: &str, inquiry: &mut Inquiry<'static>) -> Result<Option<LocalTime>, Rejection> {
+fn parse_time(time: &str, inquiry: &mut OwnedInquiry) -> Result<Option<LocalTime>, Rejection> {
     if time.is_empty() {
         inquiry.time = None;
         return Ok(None);
@@ -513,19 +512,18 @@ fn parse_time(time: &str, inquiry: &mut Inquiry<'static>) -> Result<Option<Local
     Ok(Some(parsed))
 }
 
-fn replace(target: &mut Cow<'static, str>, value: &str) {
-    let owned = target.to_mut();
-    owned.clear();
-    owned.push_str(value);
+fn replace(target: &mut String, value: &str) {
+    target.clear();
+    target.push_str(value);
 }
 
-fn set_optional(target: &mut Option<Cow<'static, str>>, value: &str) {
+fn set_optional(target: &mut Option<String>, value: &str) {
     if value.is_empty() {
         *target = None;
     } else {
         match target {
             Some(s) => replace(s, value),
-            None => *target = Some(Cow::Owned(value.to_string())),
+            None => *target = Some(value.to_string()),
         }
     }
 }
@@ -534,7 +532,7 @@ fn set_optional(target: &mut Option<Cow<'static, str>>, value: &str) {
 /// `attribut`) may hold the attributes, and any other key is an attribute too.
 pub(super) fn fill_json(
     text: &str,
-    inquiry: &mut Inquiry<'static>,
+    inquiry: &mut OwnedInquiry,
 ) -> Result<Option<LocalTime>, Rejection> {
     let object: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(text).map_err(|e| Rejection::InvalidJson(e.to_string()))?;
@@ -561,7 +559,7 @@ pub(super) fn fill_json(
 }
 
 fn insert_json_attr(
-    inquiry: &mut Inquiry<'static>,
+    inquiry: &mut OwnedInquiry,
     name: &str,
     value: &serde_json::Value,
 ) -> Result<(), Rejection> {

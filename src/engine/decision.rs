@@ -237,13 +237,12 @@ impl Decision<'_> {
         &self,
         inquiry: &'i super::Inquiry,
     ) -> Option<UnknownReason<'i, '_>> {
-        let case_type = &*inquiry.case_type;
+        let case_type = inquiry.case_type;
         match (self.basis, self.case_type) {
             (Basis::UnknownCaseType, _) => Some(UnknownReason::CaseType(case_type)),
-            (Basis::UnknownPart, Some(t)) => Some(UnknownReason::Part(
-                inquiry.part.as_deref().unwrap_or(""),
-                t,
-            )),
+            (Basis::UnknownPart, Some(t)) => {
+                Some(UnknownReason::Part(inquiry.part.unwrap_or(""), t))
+            }
             _ => None,
         }
     }
@@ -349,16 +348,16 @@ impl Decision<'_> {
     /// The owned, serialisable form, with criteria built now.
     pub fn to_record(&self, inquiry: &super::Inquiry) -> DecisionRecord {
         let sources_path = |r: &Rule| crate::source::display_path(&r.location.file);
-        let channel = inquiry.channel.as_deref();
+        let channel = inquiry.channel;
         let (rules_tried, why_not) = self.tried(inquiry);
         let explanation = self.explanation(why_not.as_deref());
         DecisionRecord {
             outcome: self.outcome,
             basis: self.basis,
-            case_type: bounded(&inquiry.case_type),
+            case_type: bounded(inquiry.case_type),
             case_type_name: self.case_type.map(|t| t.name.clone()),
             part: match self.basis {
-                Basis::UnknownPart => inquiry.part.as_deref().map(bounded),
+                Basis::UnknownPart => inquiry.part.map(bounded),
                 _ => self.unit.and_then(|u| u.part.clone()),
             },
             forvaltning: self.case_type.map(|t| {

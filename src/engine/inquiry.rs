@@ -5,12 +5,108 @@ use crate::model::AttrValue;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::mem::ManuallyDrop;
 use std::ops::{Deref, DerefMut};
 
-/// One inquiry. It borrows its strings where it can, so that asking about a type,
-/// part and channel the caller already holds costs no allocation; the same type is
-/// the owned serde form (`Inquiry<'static>`) for JSON.
+/// One inquiry, borrowed from strings the caller holds. It owns nothing and is `Copy`,
+/// so asking costs a few stores and no drop: with owned-or-borrowed strings, building
+/// and dropping the inquiry had been as much work as deciding it. [`OwnedInquiry`] is
+/// the owned form, and the one serde reads from JSON.
+///
+/// ```
+/// use rosa::{Attributes, Inquiry};
+/// let channel = String::from("telefon");
+/// let attributes = Attributes::new().with("belopp", 12000);
+/// let inquiry = Inquiry::new("va-faktura")
+///     .part("avbetalning")
+///     .channel(&channel)
+///     .attributes(&attributes);
+/// assert_eq!(inquiry.channel, Some("telefon"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Inquiry<'a> {
+    /// The ärendetyp id.
+    pub case_type: &'a str,
+    /// The delmoment id, if the inquiry is about one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<&'a str>,
+    /// The channel (`telefon`, `e-post`, …), if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<&'a str>,
+    /// Local time in ISO 8601 (`2026-03-02T10:15`, or with `Z`/offset).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<&'a str>,
+    /// Attributes that guarded rules may read (declared in the policy).
+    #[serde(skip_serializing_if = "none_borrowed")]
+    pub attributes: &'a Attributes<'a>,
+}
+
+fn none(attributes: &Attributes) -> bool {
+    attributes.is_empty()
+}
+
+fn none_borrowed(attributes: &&Attributes) -> bool {
+    attributes.is_empty()
+}
+
+/// What an inquiry without attributes points to.
+static NO_ATTRIBUTES: Attributes<'static> = Attributes::new();
+
+impl<'a> Inquiry<'a> {
+    /// An inquiry about an ärendetyp; the builder methods add the rest.
+    pub fn new(case_type: &'a str) -> Self {
+        Inquiry {
+            case_type,
+            part: None,
+            channel: None,
+            time: None,
+            attributes: &NO_ATTRIBUTES,
+        }
+    }
+
+    /// The delmoment.
+    pub fn part(self, part: &'a str) -> Self {
+        Inquiry {
+            part: Some(part),
+            ..self
+        }
+    }
+
+    /// The channel.
+    pub fn channel(self, channel: &'a str) -> Self {
+        Inquiry {
+            channel: Some(channel),
+            ..self
+        }
+    }
+
+    /// The local time, ISO 8601.
+    pub fn time(self, time: &'a str) -> Self {
+        Inquiry {
+            time: Some(time),
+            ..self
+        }
+    }
+
+    /// The attributes guarded rules may read.
+    pub fn attributes(self, attributes: &'a Attributes<'a>) -> Self {
+        Inquiry { attributes, ..self }
+    }
+
+    /// The same inquiry, owning all its strings.
+    pub fn to_owned_inquiry(&self) -> OwnedInquiry {
+        let own = |text: Option<&str>| text.map(str::to_owned);
+        OwnedInquiry {
+            case_type: self.case_type.to_owned(),
+            part: own(self.part),
+            channel: own(self.channel),
+            time: own(self.time),
+            attributes: self.attributes.to_owned_names(),
+        }
+    }
+}
+
+/// An inquiry that owns its strings: what JSON, a log row or a test holds, lent to the
+/// engine as an [`Inquiry`] by [`OwnedInquiry::view`].
 ///
 /// JSON: `{"case_type": "bygglov", "part": "bedomning", "channel": "telefon",
 /// "time": "2026-03-02T10:15", "attributes": {"belopp": 5000}}`; only `case_type` is
@@ -18,107 +114,79 @@ use std::ops::{Deref, DerefMut};
 /// are accepted too.
 ///
 /// ```
-/// use rosa::Inquiry;
-/// let channel = String::from("telefon");
-/// let inquiry = Inquiry::new("va-faktura").part("avbetalning").channel(&channel).attr("belopp", 12000);
-/// assert_eq!(inquiry.channel.as_deref(), Some("telefon"));
+/// use rosa::{Engine, OwnedInquiry, Outcome, Ruleset};
+/// let engine = Engine::new(&Ruleset::load("rulesets/exempelkommun").unwrap());
+/// let inquiry: OwnedInquiry =
+///     serde_json::from_str(r#"{"arendetyp": "bygglov-status", "kanal": "telefon"}"#).unwrap();
+/// assert_eq!(engine.decide(&inquiry.view()).outcome, Outcome::Scripted);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Inquiry<'a> {
+pub struct OwnedInquiry {
     /// The ärendetyp id.
     #[serde(alias = "arendetyp")]
-    pub case_type: Cow<'a, str>,
+    pub case_type: String,
     /// The delmoment id, if the inquiry is about one.
     #[serde(default, alias = "delmoment", skip_serializing_if = "Option::is_none")]
-    pub part: Option<Cow<'a, str>>,
+    pub part: Option<String>,
     /// The channel (`telefon`, `e-post`, …), if known.
     #[serde(default, alias = "kanal", skip_serializing_if = "Option::is_none")]
-    pub channel: Option<Cow<'a, str>>,
+    pub channel: Option<String>,
     /// Local time in ISO 8601 (`2026-03-02T10:15`, or with `Z`/offset).
     #[serde(default, alias = "tid", skip_serializing_if = "Option::is_none")]
-    pub time: Option<Cow<'a, str>>,
+    pub time: Option<String>,
     /// Attributes that guarded rules may read (declared in the policy).
-    #[serde(
-        default,
-        alias = "attribut",
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
-    pub attributes: Attributes<'a>,
+    #[serde(default, alias = "attribut", skip_serializing_if = "none")]
+    pub attributes: Attributes<'static>,
 }
 
-impl<'a> Inquiry<'a> {
-    /// An inquiry about an ärendetyp; the builder methods add the rest.
-    pub fn new(case_type: impl Into<Cow<'a, str>>) -> Self {
+impl OwnedInquiry {
+    /// The inquiry as the engine reads it, borrowing these strings.
+    pub fn view(&self) -> Inquiry<'_> {
         Inquiry {
-            case_type: case_type.into(),
-            ..Inquiry::default()
-        }
-    }
-
-    /// The delmoment.
-    pub fn part(mut self, part: impl Into<Cow<'a, str>>) -> Self {
-        self.part = Some(part.into());
-        self
-    }
-
-    /// The channel.
-    pub fn channel(mut self, channel: impl Into<Cow<'a, str>>) -> Self {
-        self.channel = Some(channel.into());
-        self
-    }
-
-    /// The local time, ISO 8601.
-    pub fn time(mut self, time: impl Into<Cow<'a, str>>) -> Self {
-        self.time = Some(time.into());
-        self
-    }
-
-    /// One attribute.
-    pub fn attr(mut self, name: impl Into<Cow<'a, str>>, value: impl Into<AttrValue>) -> Self {
-        self.attributes.insert(name.into(), value.into());
-        self
-    }
-
-    /// The same inquiry, owning all its strings.
-    pub fn into_owned(self) -> Inquiry<'static> {
-        let own = |c: Cow<'a, str>| Cow::Owned(c.into_owned());
-        Inquiry {
-            case_type: own(self.case_type),
-            part: self.part.map(own),
-            channel: self.channel.map(own),
-            time: self.time.map(own),
-            attributes: self
-                .attributes
-                .into_inner()
-                .into_iter()
-                .map(|(k, v)| (own(k), v))
-                .collect(),
+            case_type: &self.case_type,
+            part: self.part.as_deref(),
+            channel: self.channel.as_deref(),
+            time: self.time.as_deref(),
+            attributes: &self.attributes,
         }
     }
 }
 
-/// An inquiry's attributes by name: a map (it derefs to the `BTreeMap`) that costs
-/// nothing to drop when empty. Most inquiries carry none, and dropping an empty
-/// `BTreeMap` still walks its iterator: on the decide path that was as much work as
-/// finding the unit.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Attributes<'a>(ManuallyDrop<BTreeMap<Cow<'a, str>, AttrValue>>);
+impl From<Inquiry<'_>> for OwnedInquiry {
+    fn from(inquiry: Inquiry<'_>) -> Self {
+        inquiry.to_owned_inquiry()
+    }
+}
+
+/// An inquiry's attributes by name (it derefs to the `BTreeMap`); names are borrowed
+/// where the caller holds them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Attributes<'a>(BTreeMap<Cow<'a, str>, AttrValue>);
 
 impl<'a> Attributes<'a> {
-    /// The map itself.
-    pub fn into_inner(mut self) -> BTreeMap<Cow<'a, str>, AttrValue> {
-        std::mem::take(&mut *self.0)
+    /// No attributes.
+    pub const fn new() -> Self {
+        Attributes(BTreeMap::new())
     }
-}
 
-impl Drop for Attributes<'_> {
-    #[inline]
-    fn drop(&mut self) {
-        // An empty map owns no allocation, so leaving it undropped leaks nothing.
-        if !self.0.is_empty() {
-            drop(std::mem::take(&mut *self.0));
-        }
+    /// These attributes and one more.
+    pub fn with(mut self, name: impl Into<Cow<'a, str>>, value: impl Into<AttrValue>) -> Self {
+        self.0.insert(name.into(), value.into());
+        self
+    }
+
+    /// The map itself.
+    pub fn into_inner(self) -> BTreeMap<Cow<'a, str>, AttrValue> {
+        self.0
+    }
+
+    /// The same attributes, owning their names.
+    pub fn to_owned_names(&self) -> Attributes<'static> {
+        let own =
+            |(name, value): (&Cow<str>, &AttrValue)| (Cow::Owned(name.to_string()), value.clone());
+        Attributes(self.0.iter().map(own).collect())
     }
 }
 
@@ -135,27 +203,15 @@ impl DerefMut for Attributes<'_> {
     }
 }
 
-impl Serialize for Attributes<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
-    }
-}
-
-impl<'de, 'a> Deserialize<'de> for Attributes<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        BTreeMap::deserialize(deserializer).map(Attributes::from)
-    }
-}
-
 impl<'a> From<BTreeMap<Cow<'a, str>, AttrValue>> for Attributes<'a> {
     fn from(map: BTreeMap<Cow<'a, str>, AttrValue>) -> Self {
-        Attributes(ManuallyDrop::new(map))
+        Attributes(map)
     }
 }
 
 impl<'a> FromIterator<(Cow<'a, str>, AttrValue)> for Attributes<'a> {
     fn from_iter<I: IntoIterator<Item = (Cow<'a, str>, AttrValue)>>(iter: I) -> Self {
-        BTreeMap::from_iter(iter).into()
+        Attributes(BTreeMap::from_iter(iter))
     }
 }
 

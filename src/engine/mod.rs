@@ -16,7 +16,7 @@ pub use decision::{
 // For the server's answers, which pre-escape the staff sentences.
 #[cfg(feature = "serve")]
 pub(crate) use decision::{rule_decided, words};
-pub use inquiry::{Attributes, Inquiry};
+pub use inquiry::{Attributes, Inquiry, OwnedInquiry};
 pub(crate) use search::SearchHit;
 pub use search::{MAX_SEARCH_CHARS, MAX_SEARCH_WORDS, SearchTooLong, check_search};
 pub use testing::{TestResult, run_tests};
@@ -197,7 +197,7 @@ impl Engine {
     /// allocate. [`Engine::decide_record`] gives the owned JSON form with the criteria.
     ///
     /// ```
-    /// use rosa::{Basis, Engine, Inquiry, Outcome, Ruleset};
+    /// use rosa::{Attributes, Basis, Engine, Inquiry, Outcome, Ruleset};
     /// let engine = Engine::new(&Ruleset::load("rulesets/exempelkommun").unwrap());
     ///
     /// // Level 3, frequent enough, with a script and a system kundtjänst has: the method
@@ -208,10 +208,11 @@ impl Engine {
     ///
     /// // A guarded rule in the ärendetyp: visitors with protected identity go to a
     /// // queue of their own.
+    /// let protected = Attributes::new().with("skyddad_identitet", true);
     /// let visit = Inquiry::new("bygglov")
     ///     .part("regler")
     ///     .channel("besök")
-    ///     .attr("skyddad_identitet", true);
+    ///     .attributes(&protected);
     /// let d = engine.decide(&visit);
     /// assert_eq!((d.outcome, d.basis), (Outcome::Forwarded, Basis::Rule));
     /// assert_eq!(d.target.unwrap().queue.as_deref(), Some("Bygglov, skyddade personuppgifter"));
@@ -220,8 +221,8 @@ impl Engine {
     // decision returned through memory cost a tenth of a decision in the bench.
     #[inline(always)]
     pub fn decide(&self, inquiry: &Inquiry) -> Decision<'_> {
-        let channel = ChannelSlot::parse(inquiry.channel.as_deref());
-        let (case_type, part) = (&*inquiry.case_type, inquiry.part.as_deref());
+        let channel = ChannelSlot::parse(inquiry.channel);
+        let (case_type, part) = (inquiry.case_type, inquiry.part);
         let hash = key_hash(case_type, part);
         let Some(key) = self.by_key.find(hash, |key| key.is(case_type, part)) else {
             return self.decide_unknown(case_type, channel);
@@ -387,8 +388,8 @@ impl Engine {
                 ChannelSlot::Unknown => Some(None),
             },
             part: unit.part.as_deref().unwrap_or(""),
-            time: inquiry.time.as_deref(),
-            attributes: &inquiry.attributes,
+            time: inquiry.time,
+            attributes: inquiry.attributes,
             declared: &self.ruleset.policy.attributes,
             days_off: self.ruleset.policy.days_off,
         })

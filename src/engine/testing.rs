@@ -1,6 +1,6 @@
 //! `rosa test`: run the tests written in a ruleset against its engine.
 
-use super::{DecisionRecord, Engine, Inquiry, RuleResult};
+use super::{Attributes, DecisionRecord, Engine, Inquiry, RuleResult};
 use crate::model::{Outcome, TestCase};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -28,17 +28,21 @@ pub struct TestResult {
     pub explanation: Vec<String>,
 }
 
-fn inquiry_of(test: &TestCase) -> Inquiry<'_> {
+/// The attributes of a test, named as it holds them.
+fn attributes_of(test: &TestCase) -> Attributes<'_> {
+    let attributes = test.attributes.iter();
+    attributes
+        .map(|(name, value)| (Cow::Borrowed(name.as_str()), value.clone()))
+        .collect()
+}
+
+fn inquiry_of<'a>(test: &'a TestCase, attributes: &'a Attributes<'a>) -> Inquiry<'a> {
     Inquiry {
-        case_type: Cow::Borrowed(&test.case_type),
-        part: test.part.as_deref().map(Cow::Borrowed),
-        channel: test.channel.as_deref().map(Cow::Borrowed),
-        time: test.time.as_deref().map(Cow::Borrowed),
-        attributes: test
-            .attributes
-            .iter()
-            .map(|(name, value)| (Cow::Borrowed(name.as_str()), value.clone()))
-            .collect(),
+        case_type: &test.case_type,
+        part: test.part.as_deref(),
+        channel: test.channel.as_deref(),
+        time: test.time.as_deref(),
+        attributes,
     }
 }
 
@@ -66,8 +70,8 @@ pub fn run_tests(engine: &Engine) -> Vec<TestResult> {
 }
 
 fn run_one(engine: &Engine, test: &TestCase) -> TestResult {
-    let inquiry = inquiry_of(test);
-    let record = engine.decide_record(&inquiry);
+    let attributes = attributes_of(test);
+    let record = engine.decide_record(&inquiry_of(test, &attributes));
     let got_forvaltning = record.target.as_ref().map(|t| t.forvaltning.clone());
     let target_ok =
         test.expected_forvaltning.is_none() || test.expected_forvaltning == got_forvaltning;

@@ -204,6 +204,7 @@ pub(super) fn read(
             f.export.rejected += n;
             return;
         };
+        let inquiry = &inquiry;
         f.export.rows += 1;
         let result_text = field(inquiry, RESULT);
         let simple = field(inquiry, SIMPLE);
@@ -268,8 +269,8 @@ fn decide_row(
     result: Option<&Result_>,
 ) {
     let ruleset = known.rulesets[r];
-    let Some(typ) = ruleset.arendetyp(&inquiry.case_type) else {
-        f.unknown.add(shown_name(&inquiry.case_type));
+    let Some(typ) = ruleset.arendetyp(inquiry.case_type) else {
+        f.unknown.add(shown_name(inquiry.case_type));
         return;
     };
     let decision = engine.decide(inquiry);
@@ -279,8 +280,8 @@ fn decide_row(
     let name = unit_name(&typ.name, unit.flatten());
     let resolved = known.resolve(
         &ruleset.id,
-        Some(&inquiry.case_type),
-        inquiry.part.as_deref(),
+        Some(inquiry.case_type),
+        inquiry.part,
         decision.outcome,
     );
     if let Some(u) = resolved.current_unit {
@@ -315,11 +316,7 @@ fn key_figures(
             email_1_day: 0,
             email_2_days: 0,
         });
-    let channel = inquiry
-        .channel
-        .as_deref()
-        .and_then(Channel::parse)
-        .map(Channel::name);
+    let channel = inquiry.channel.and_then(Channel::parse).map(Channel::name);
     if channel == Some("telefon")
         && simple
         && let Some(result) = result

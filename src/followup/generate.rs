@@ -443,9 +443,9 @@ impl<'a> Year<'a> {
             return;
         };
         let mut inquiry = Inquiry::new(case_type.as_str());
-        inquiry.part = part.as_deref().map(Into::into);
-        inquiry.channel = channel.as_deref().map(Into::into);
-        inquiry.time = Some(time.as_str().into());
+        inquiry.part = part.as_deref();
+        inquiry.channel = channel.as_deref();
+        inquiry.time = Some(time.as_str());
         let before = local.date() < self.change;
         let (engine, ruleset) = if before {
             (&self.engines[1], self.earlier)
@@ -566,7 +566,7 @@ impl<'a> Year<'a> {
         for i in 0..BURST {
             let time = format!("{day}T10:{:02}", i % 60);
             let mut inquiry = Inquiry::new(id.as_str());
-            inquiry.part = part.as_deref().map(Into::into);
+            inquiry.part = part.as_deref();
             let d = self.engines[0].decide(&inquiry);
             let (outcome, basis) = (d.outcome, d.basis);
             self.log(
@@ -645,7 +645,7 @@ fn planted_unit(
                 continue;
             }
             let mut inquiry = Inquiry::new(typ.id.as_str());
-            inquiry.part = unit.part.as_deref().map(Into::into);
+            inquiry.part = unit.part.as_deref();
             let d = engine.decide(&inquiry);
             let handled = d.outcome.handled_by_kundtjanst();
             if matches!(d.basis, Basis::Rule | Basis::ConditionError)

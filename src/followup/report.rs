@@ -347,7 +347,7 @@ pub(super) fn changed_units(before: &Ruleset, after: &Ruleset) -> Vec<UnitChange
                 continue;
             }
             let mut inquiry = Inquiry::new(typ.id.as_str());
-            inquiry.part = unit.part.as_deref().map(Into::into);
+            inquiry.part = unit.part.as_deref();
             let (a, b) = (old.decide(&inquiry).outcome, new.decide(&inquiry).outcome);
             if a != b {
                 changed.push(UnitChange {

@@ -167,10 +167,10 @@ impl AnswerParts {
     /// largest unit of its ärendetyp, with every text as long as it may be and every
     /// guarded rule of the unit tried.
     pub(crate) fn answer_bound(&self, inquiry: &Inquiry) -> usize {
-        let bound = self.type_bounds.get(&*inquiry.case_type);
+        let bound = self.type_bounds.get(inquiry.case_type);
         let bound = bound.copied().unwrap_or(self.unknown_type_bound);
         // An unknown channel is quoted whole in its criterion, not cut.
-        let channel = inquiry.channel.as_deref();
+        let channel = inquiry.channel;
         let unknown = channel.filter(|c| crate::Channel::parse(c).is_none());
         bound + unknown.map_or(0, |c| 6 * c.len())
     }
@@ -373,7 +373,7 @@ pub(super) fn write_json(d: &Decision, inquiry: &Inquiry, parts: &AnswerParts, o
     match d.position {
         // Found by its exact id: the inquiry's text is the ärendetyp's id.
         Some((t, _)) => json.raw(&parts.case_types[t]),
-        None => json.bounded(&inquiry.case_type),
+        None => json.bounded(inquiry.case_type),
     }
     json.raw(",");
     write_names(d, inquiry, unit_parts, &mut json);
@@ -435,7 +435,7 @@ fn settled_explanation<'p>(
 /// The channel as sent: a canonical name (no character of it needs escaping) is
 /// copied, anything else cut and escaped.
 fn write_channel(d: &Decision, inquiry: &Inquiry, json: &mut Json) {
-    let Some(sent) = inquiry.channel.as_deref() else {
+    let Some(sent) = inquiry.channel else {
         return json.raw("null");
     };
     match d.channel {
@@ -455,7 +455,7 @@ fn write_names(d: &Decision, inquiry: &Inquiry, unit: Option<&UnitParts>, json: 
     json.raw("\"case_type_name\":");
     json.value(&d.case_type.map(|t| &t.name));
     json.raw(",\"part\":");
-    match (d.basis, inquiry.part.as_deref()) {
+    match (d.basis, inquiry.part) {
         (Basis::UnknownPart, Some(part)) => json.bounded(part),
         _ => json.value(&d.unit.and_then(|u| u.part.as_deref())),
     }
@@ -505,7 +505,7 @@ fn write_script(d: &Decision, unit: Option<&UnitParts>, json: &mut Json) {
 fn write_criteria(d: &Decision, inquiry: &Inquiry, unit: Option<&UnitParts>, json: &mut Json) {
     match (unit, d.channel.index()) {
         (Some(unit), Some(slot)) => json.raw(&unit.criteria[slot]),
-        _ => json.value(&d.criteria(inquiry.channel.as_deref())),
+        _ => json.value(&d.criteria(inquiry.channel)),
     }
 }
 
@@ -600,6 +600,7 @@ mod tests {
         let engine = Engine::new(&ruleset);
         let parts = AnswerParts::new(&engine);
         let long = format!("\"{}\u{1}", "å".repeat(400));
+        let protected = crate::Attributes::new().with("skyddad_identitet", true);
         let inquiries = [
             Inquiry::new(long.as_str()).channel(long.as_str()),
             Inquiry::new("bygglov")
@@ -609,7 +610,7 @@ mod tests {
             Inquiry::new("bygglov")
                 .part("regler")
                 .channel("besök")
-                .attr("skyddad_identitet", true),
+                .attributes(&protected),
         ];
         for inquiry in &inquiries {
             let decision = engine.decide(inquiry);
@@ -659,9 +660,11 @@ mod tests {
                 .chain([Some(&*long)])
             {
                 for channel in [None, Some("besök"), Some(&*long)] {
-                    let mut inquiry = Inquiry::new(typ.id.as_str()).time(long.as_str());
-                    inquiry.part = part.map(Into::into);
-                    inquiry.channel = channel.map(Into::into);
+                    let inquiry = Inquiry {
+                        part,
+                        channel,
+                        ..Inquiry::new(typ.id.as_str()).time(long.as_str())
+                    };
                     let mut written = Vec::new();
                     write_json(&engine.decide(&inquiry), &inquiry, &parts, &mut written);
                     assert!(written.len() <= parts.answer_bound(&inquiry), "{}", typ.id);

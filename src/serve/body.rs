@@ -151,7 +151,7 @@ fn push_token(out: &mut String, token: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Inquiry;
+    use crate::OwnedInquiry as Inquiry;
 
     fn problem_for<T: DeserializeOwned + std::fmt::Debug>(json: &str) -> Problem {
         from_slice::<T>(json.as_bytes()).unwrap_err()

@@ -77,7 +77,7 @@ impl Entry {
         } else {
             decision.unit.and_then(|u| u.part.clone())
         };
-        let channel = inquiry.channel.as_deref().and_then(|text| {
+        let channel = inquiry.channel.and_then(|text| {
             let known = Channel::parse(text).map(Channel::name);
             if known.is_none() {
                 withheld.push("channel");

@@ -162,7 +162,8 @@ pub(crate) fn decide_one<S: EngineSource>(
     body: Result<Bytes, Problem>,
 ) -> Result<Response, Problem> {
     let body = json_body(headers, body)?;
-    let WireInquiry(inquiry) = from_slice(&body)?;
+    let wire: WireInquiry = from_slice(&body)?;
+    let inquiry = wire.view();
     declared_only(engine, std::iter::once((String::new(), &inquiry)))?;
     let decision = engine.decide(&inquiry);
     source.decided(engine, &inquiry, &decision);

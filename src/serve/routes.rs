@@ -12,8 +12,8 @@ use super::state::AppState;
 use super::tenant::Loaded;
 use super::wire::WireInquiry;
 use super::{openapi, time};
-use crate::Inquiry;
 use crate::engine::Decision;
+use crate::{Inquiry, OwnedInquiry};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -74,8 +74,10 @@ async fn decide_batch(
     let body = json_body(&headers, read_body(body, app.limits.body_bytes))?;
     let inquiries: Vec<WireInquiry> = from_slice(&body)?;
     // Owned: a large batch is decided on another thread.
-    let inquiries: Vec<Inquiry<'static>> =
-        inquiries.into_iter().map(|w| w.0.into_owned()).collect();
+    let inquiries: Vec<OwnedInquiry> = inquiries
+        .iter()
+        .map(|w| w.view().to_owned_inquiry())
+        .collect();
     if inquiries.len() > app.limits.batch_items {
         return Err(Problem::too_many_items(
             inquiries.len(),
@@ -89,23 +91,18 @@ async fn decide_batch(
         loaded,
         request_id,
     } = served;
-    let indexed = inquiries.iter().enumerate();
+    let views = viewed(&inquiries);
+    let indexed = views.iter().enumerate();
     declared_only(&loaded.engine, indexed.map(|(i, q)| (format!("/{i}"), q)))?;
-    let bound = answer_bound(&loaded, &inquiries);
+    let bound = answer_bound(&loaded, &views);
     if bound > app.limits.answer_bytes {
         return Err(Problem::answer_too_large(bound, app.limits.answer_bytes));
     }
-    if inquiries.len() <= INLINE_BATCH {
-        let decisions = decide_all(&loaded, &inquiries, &AtomicBool::new(false));
+    if views.len() <= INLINE_BATCH {
+        let decisions = decide_all(&loaded, &views, &AtomicBool::new(false));
         let decisions = decisions.unwrap_or_default();
-        app.log_decisions(
-            &tenant,
-            &loaded,
-            &inquiries,
-            &decisions,
-            request_id.as_ref(),
-        );
-        return Ok(answer_all(&loaded, &inquiries, &decisions));
+        app.log_decisions(&tenant, &loaded, &views, &decisions, request_id.as_ref());
+        return Ok(answer_all(&loaded, &views, &decisions));
     }
     // Waiting here is cancelled by the request's deadline (408), like any other wait.
     // The thread keeps its permit until it is done, even if the request gave up first.
@@ -120,21 +117,20 @@ async fn decide_batch(
     let worker = app.clone();
     tokio::task::spawn_blocking(move || {
         let _thread = thread;
+        let views = viewed(&inquiries);
         // A batch answered with 408 is not decided to the end and leaves no log lines.
-        let Some(decisions) = decide_all(&loaded, &inquiries, &abandoned) else {
+        let Some(decisions) = decide_all(&loaded, &views, &abandoned) else {
             return Err(Problem::internal("abandoned at the deadline".into()));
         };
-        worker.log_decisions(
-            &tenant,
-            &loaded,
-            &inquiries,
-            &decisions,
-            request_id.as_ref(),
-        );
-        Ok(answer_all(&loaded, &inquiries, &decisions))
+        worker.log_decisions(&tenant, &loaded, &views, &decisions, request_id.as_ref());
+        Ok(answer_all(&loaded, &views, &decisions))
     })
     .await
     .map_err(|e| Problem::internal(format!("the batch could not be decided: {e}")))?
+}
+
+fn viewed(inquiries: &[OwnedInquiry]) -> Vec<Inquiry<'_>> {
+    inquiries.iter().map(OwnedInquiry::view).collect()
 }
 
 /// The most bytes the batch's answer can take, from each inquiry's ärendetyp alone.

@@ -6,8 +6,8 @@
 //! Names the policy does not declare are rejected by [`undeclared_attributes`].
 
 use super::problem::Problem;
-use crate::Inquiry;
 use crate::model::AttrValue;
+use crate::{Attributes, Inquiry};
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use std::borrow::Cow;
@@ -16,8 +16,27 @@ use std::fmt;
 
 /// One inquiry from a request body, borrowing its strings from the body where JSON
 /// wrote them without escapes (an allocation less per field of every decision).
-#[derive(Debug)]
-pub(super) struct WireInquiry<'a>(pub Inquiry<'a>);
+#[derive(Debug, Default)]
+pub(super) struct WireInquiry<'a> {
+    case_type: Cow<'a, str>,
+    part: Option<Cow<'a, str>>,
+    channel: Option<Cow<'a, str>>,
+    time: Option<Cow<'a, str>>,
+    attributes: Attributes<'a>,
+}
+
+impl WireInquiry<'_> {
+    /// The inquiry as the engine reads it.
+    pub(super) fn view(&self) -> Inquiry<'_> {
+        Inquiry {
+            case_type: &self.case_type,
+            part: self.part.as_deref(),
+            channel: self.channel.as_deref(),
+            time: self.time.as_deref(),
+            attributes: &self.attributes,
+        }
+    }
+}
 
 /// A string borrowed from the body when it has no escapes, else owned.
 struct Text<'a>(Cow<'a, str>);
@@ -125,14 +144,14 @@ impl<'de> DeserializeSeed<'de> for Duplicate<'_> {
 impl<'de> Deserialize<'de> for WireInquiry<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         // `deserialize_map`, not `deserialize_struct`: only a JSON object is an inquiry.
-        d.deserialize_map(InquiryVisitor).map(WireInquiry)
+        d.deserialize_map(InquiryVisitor)
     }
 }
 
 struct InquiryVisitor;
 
 impl<'de> Visitor<'de> for InquiryVisitor {
-    type Value = Inquiry<'de>;
+    type Value = WireInquiry<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an inquiry object such as {\"case_type\": \"bygglov\"}")
@@ -141,7 +160,7 @@ impl<'de> Visitor<'de> for InquiryVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut case_type: Option<Cow<'de, str>> = None;
         let mut seen = [false; 5];
-        let mut inquiry = Inquiry::default();
+        let mut inquiry = WireInquiry::default();
         while let Some(field) = map.next_key::<Field>()? {
             let slot = &mut seen[field as usize];
             if *slot {
@@ -269,10 +288,11 @@ fn escape(token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::OwnedInquiry;
 
-    fn parse(json: &str) -> Result<Inquiry<'static>, String> {
+    fn parse(json: &str) -> Result<OwnedInquiry, String> {
         serde_json::from_str::<WireInquiry>(json)
-            .map(|w| w.0.into_owned())
+            .map(|w| w.view().to_owned_inquiry())
             .map_err(|e| e.to_string())
     }
 
@@ -281,7 +301,7 @@ mod tests {
         let a = parse(r#"{"arendetyp": "x", "delmoment": "y", "kanal": "telefon", "tid": "2026-03-02T10:15", "attribut": {"belopp": 5}}"#).unwrap();
         let b = parse(r#"{"case_type": "x", "part": "y", "channel": "telefon", "time": "2026-03-02T10:15", "attributes": {"belopp": 5}}"#).unwrap();
         assert_eq!(a, b);
-        assert_eq!(a, serde_json::from_str::<Inquiry>(r#"{"case_type": "x", "part": "y", "channel": "telefon", "time": "2026-03-02T10:15", "attributes": {"belopp": 5}}"#).unwrap());
+        assert_eq!(a, serde_json::from_str::<OwnedInquiry>(r#"{"case_type": "x", "part": "y", "channel": "telefon", "time": "2026-03-02T10:15", "attributes": {"belopp": 5}}"#).unwrap());
     }
 
     #[test]
@@ -297,16 +317,13 @@ mod tests {
 
     #[test]
     fn many_undeclared_attributes_are_counted_and_listed_once() {
-        let mut inquiry = Inquiry::new("x");
+        let mut attributes = Attributes::new();
         for i in 0..5000 {
-            inquiry
-                .attributes
-                .insert(Cow::Owned(format!("a{i}")), AttrValue::Bool(true));
+            attributes.insert(Cow::Owned(format!("a{i}")), AttrValue::Bool(true));
         }
         let long = "n".repeat(1000);
-        inquiry
-            .attributes
-            .insert(Cow::Owned(long.clone()), AttrValue::Bool(true));
+        attributes.insert(Cow::Owned(long.clone()), AttrValue::Bool(true));
+        let inquiry = Inquiry::new("x").attributes(&attributes);
         let problem =
             undeclared_attributes(std::iter::once((String::new(), &inquiry)), &["belopp"])
                 .unwrap_err();

@@ -447,15 +447,17 @@ pub fn decision_changes(before: &Ruleset, after: &Ruleset) -> Vec<DecisionChange
         for unit in &typ.units {
             for channel in after.policy().channels.iter() {
                 for attrs in attribute_sets(after) {
+                    let attributes: crate::engine::Attributes = attrs
+                        .iter()
+                        .map(|(name, value)| (name.as_str().into(), (*value).into()))
+                        .collect();
                     let decide = |engine: &crate::engine::Engine| {
-                        let mut q =
-                            crate::engine::Inquiry::new(typ.id.as_str()).channel(channel.name());
-                        if let Some(part) = &unit.part {
-                            q = q.part(part.as_str());
-                        }
-                        for (name, value) in &attrs {
-                            q = q.attr(name.as_str(), *value);
-                        }
+                        let q = crate::engine::Inquiry {
+                            part: unit.part.as_deref(),
+                            ..crate::engine::Inquiry::new(typ.id.as_str())
+                                .channel(channel.name())
+                                .attributes(&attributes)
+                        };
                         let d = engine.decide(&q);
                         format!(
                             "{}{}",
