@@ -34,13 +34,18 @@ impl Channel {
 
     /// The channel for a name as written in rule files, logs or API calls: a canonical
     /// name or one of its aliases, matched exactly; `None` for anything else.
-    #[inline]
+    #[inline(always)]
     pub fn parse(name: &str) -> Option<Channel> {
         // Every decision parses its channel, and case systems send the canonical names:
-        // those are tried first, compared a word at a time, then the aliases in one `match`.
-        if let Some(index) = NAMES.iter().position(|canonical| same_id(canonical, name)) {
-            return Some(Channel(index as u8));
+        // those are tried first, compared a word at a time, then the aliases out of line.
+        match NAMES.iter().position(|canonical| same_id(canonical, name)) {
+            Some(index) => Some(Channel(index as u8)),
+            None => Channel::parse_alias(name),
         }
+    }
+
+    #[inline(never)]
+    fn parse_alias(name: &str) -> Option<Channel> {
         let index = match name {
             "telefon" | "phone" => 0,
             "e-post" | "epost" | "mejl" | "e-mail" | "email" => 1,

@@ -363,14 +363,14 @@ pub(super) fn write_json(d: &Decision, inquiry: &Inquiry, parts: &AnswerParts, o
         let _ = serde_json::to_writer(&mut *out, &d.to_record(inquiry));
         return;
     }
-    let unit_parts = d.position.map(|(t, u)| &parts.units[t][u]);
+    let unit_parts = d.position().map(|(t, u)| &parts.units[t][u]);
     let mut json = Json(out);
     json.raw("{\"outcome\":");
     json.raw(outcome_json(d.outcome));
     json.raw(",\"basis\":");
     json.raw(basis_json(d.basis));
     json.raw(",\"case_type\":");
-    match d.position {
+    match d.position() {
         // Found by its exact id: the inquiry's text is the ärendetyp's id.
         Some((t, _)) => json.raw(&parts.case_types[t]),
         None => json.bounded(inquiry.case_type),
@@ -512,7 +512,7 @@ fn write_criteria(d: &Decision, inquiry: &Inquiry, unit: Option<&UnitParts>, jso
 /// The deciding rule's id, found in the unit's chain.
 fn rule_id(d: &Decision) -> Option<crate::model::RuleId> {
     let rule = d.rule?;
-    let (t, u) = d.position?;
+    let (t, u) = d.position()?;
     let rules = &d.engine.ruleset().rules;
     let chain = d.engine.chain(t, u);
     chain
@@ -529,7 +529,7 @@ fn write_rules_tried(
     parts: &AnswerParts,
     json: &mut Json,
 ) -> Option<String> {
-    let (Some((t, u)), Some(unit)) = (d.position, d.unit) else {
+    let (Some((t, u)), Some(unit)) = (d.position(), d.unit) else {
         json.raw("[]");
         return None;
     };
