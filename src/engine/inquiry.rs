@@ -5,6 +5,7 @@ use crate::model::AttrValue;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::mem::ManuallyDrop;
 use std::ops::{Deref, DerefMut};
 
 /// One inquiry, borrowed from strings the caller holds. It owns nothing and is `Copy`,
@@ -160,15 +161,16 @@ impl From<Inquiry<'_>> for OwnedInquiry {
 }
 
 /// An inquiry's attributes by name (it derefs to the `BTreeMap`); names are borrowed
-/// where the caller holds them.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Attributes<'a>(BTreeMap<Cow<'a, str>, AttrValue>);
+/// where the caller holds them. It costs nothing to drop when empty: most inquiries
+/// carry none, and dropping an empty `BTreeMap` still walks its iterator, which on the
+/// server's decision route was as much work as finding the unit.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Attributes<'a>(ManuallyDrop<BTreeMap<Cow<'a, str>, AttrValue>>);
 
 impl<'a> Attributes<'a> {
     /// No attributes.
     pub const fn new() -> Self {
-        Attributes(BTreeMap::new())
+        Attributes(ManuallyDrop::new(BTreeMap::new()))
     }
 
     /// These attributes and one more.
@@ -178,15 +180,38 @@ impl<'a> Attributes<'a> {
     }
 
     /// The map itself.
-    pub fn into_inner(self) -> BTreeMap<Cow<'a, str>, AttrValue> {
-        self.0
+    pub fn into_inner(mut self) -> BTreeMap<Cow<'a, str>, AttrValue> {
+        std::mem::take(&mut *self.0)
     }
 
     /// The same attributes, owning their names.
     pub fn to_owned_names(&self) -> Attributes<'static> {
-        let own =
-            |(name, value): (&Cow<str>, &AttrValue)| (Cow::Owned(name.to_string()), value.clone());
-        Attributes(self.0.iter().map(own).collect())
+        let own = |(name, value): (&Cow<str>, &AttrValue)| {
+            (Cow::Owned(name.to_string()), value.clone())
+        };
+        self.0.iter().map(own).collect()
+    }
+}
+
+impl Drop for Attributes<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        // An empty map owns no allocation, so leaving it undropped leaks nothing.
+        if !self.0.is_empty() {
+            drop(std::mem::take(&mut *self.0));
+        }
+    }
+}
+
+impl Serialize for Attributes<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de, 'a> Deserialize<'de> for Attributes<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        BTreeMap::deserialize(deserializer).map(Attributes::from)
     }
 }
 
@@ -205,13 +230,13 @@ impl DerefMut for Attributes<'_> {
 
 impl<'a> From<BTreeMap<Cow<'a, str>, AttrValue>> for Attributes<'a> {
     fn from(map: BTreeMap<Cow<'a, str>, AttrValue>) -> Self {
-        Attributes(map)
+        Attributes(ManuallyDrop::new(map))
     }
 }
 
 impl<'a> FromIterator<(Cow<'a, str>, AttrValue)> for Attributes<'a> {
     fn from_iter<I: IntoIterator<Item = (Cow<'a, str>, AttrValue)>>(iter: I) -> Self {
-        Attributes(BTreeMap::from_iter(iter))
+        BTreeMap::from_iter(iter).into()
     }
 }
 
