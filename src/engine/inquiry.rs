@@ -186,9 +186,8 @@ impl<'a> Attributes<'a> {
 
     /// The same attributes, owning their names.
     pub fn to_owned_names(&self) -> Attributes<'static> {
-        let own = |(name, value): (&Cow<str>, &AttrValue)| {
-            (Cow::Owned(name.to_string()), value.clone())
-        };
+        let own =
+            |(name, value): (&Cow<str>, &AttrValue)| (Cow::Owned(name.to_string()), value.clone());
         self.0.iter().map(own).collect()
     }
 }

@@ -58,7 +58,7 @@ struct UnitKey {
     part: Option<Box<str>>,
     /// Outcome without rules, per channel slot: a copy of [`CompiledUnit::fast`] kept
     /// next to the key, which saved a pointer chase a decision (238 → 229 instructions).
-    fast: [(Outcome, Basis); ChannelSlot::COUNT],
+    fast: [(Outcome, Basis); ChannelSlot::WITH_UNKNOWN],
     /// Whether a guarded rule may decide the unit.
     guarded: bool,
     t: u32,
@@ -95,8 +95,9 @@ fn key_hash(case_type: &str, part: Option<&str>) -> u64 {
 struct CompiledUnit {
     /// Guarded rules in the order they are tried: delmoment, ärendetyp, förvaltning, policy.
     chain: Box<[RuleId]>,
-    /// Outcome without rules, per channel slot: the agreement or the default method.
-    fast: [(Outcome, Basis); ChannelSlot::COUNT],
+    /// Outcome without rules, per channel slot (an unknown channel's last): the
+    /// agreement or the default method.
+    fast: [(Outcome, Basis); ChannelSlot::WITH_UNKNOWN],
 }
 
 impl Engine {
@@ -231,10 +232,7 @@ impl Engine {
         if key.guarded {
             return self.decide_with_rules(t, u, channel, inquiry);
         }
-        let (outcome, basis) = match channel.index() {
-            Some(slot) => key.fast[slot],
-            None => self.unknown_channel(t, u),
-        };
+        let (outcome, basis) = key.fast[channel.index_with_unknown()];
         self.decided(t, u, channel, outcome, basis)
     }
 
@@ -283,22 +281,9 @@ impl Engine {
         u: usize,
         channel: ChannelSlot,
     ) -> Decision<'_> {
-        let (outcome, basis) = match channel.index() {
-            Some(slot) => self.units[self.first_unit[t] + u].fast[slot],
-            None => self.unknown_channel(t, u),
-        };
+        let fast = &self.units[self.first_unit[t] + u].fast;
+        let (outcome, basis) = fast[channel.index_with_unknown()];
         self.decided(t, u, channel, outcome, basis)
-    }
-
-    /// The outcome without rules in a channel the method does not know: it fails the
-    /// channel criterion, but an agreed outcome comes before the method (step 4), as
-    /// for any other channel.
-    #[inline(never)]
-    fn unknown_channel(&self, t: usize, u: usize) -> (Outcome, Basis) {
-        match self.ruleset.arendetyper[t].units[u].agreed {
-            Some(outcome) => (outcome, Basis::Agreement),
-            None => (Outcome::Forwarded, Basis::Method),
-        }
     }
 
     /// The decision about unit `u` of ärendetyp `t` with this outcome, its target or
@@ -581,12 +566,14 @@ fn compile_unit(
     unit: &crate::model::Unit,
 ) -> CompiledUnit {
     let chain: Vec<RuleId> = ruleset.unit_rules(typ, unit).collect();
-    let mut fast = [(Outcome::Forwarded, Basis::Method); ChannelSlot::COUNT];
-    for slot in ChannelSlot::all() {
-        let index = slot.index().expect("known slots have an index");
-        fast[index] = match unit.agreed {
-            Some(outcome) => (outcome, Basis::Agreement),
-            None => (method::assess(ruleset, unit, slot).outcome(), Basis::Method),
+    // A channel the method does not know fails the channel criterion, but an agreed
+    // outcome comes before the method (step 4), as for any other channel.
+    let mut fast = [(Outcome::Forwarded, Basis::Method); ChannelSlot::WITH_UNKNOWN];
+    for slot in ChannelSlot::all().chain([ChannelSlot::Unknown]) {
+        fast[slot.index_with_unknown()] = match (unit.agreed, slot) {
+            (Some(outcome), _) => (outcome, Basis::Agreement),
+            (None, ChannelSlot::Unknown) => (Outcome::Forwarded, Basis::Method),
+            (None, _) => (method::assess(ruleset, unit, slot).outcome(), Basis::Method),
         };
     }
     CompiledUnit {

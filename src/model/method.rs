@@ -36,6 +36,16 @@ impl ChannelSlot {
         }
     }
 
+    /// The length of a per-channel table that also holds the unknown channels' entry.
+    pub(crate) const WITH_UNKNOWN: usize = ChannelSlot::COUNT + 1;
+
+    /// Index into a table of [`ChannelSlot::WITH_UNKNOWN`] entries, the unknown channels'
+    /// last: no branch for it on the decide path.
+    #[inline]
+    pub(crate) fn index_with_unknown(self) -> usize {
+        self.index().unwrap_or(ChannelSlot::COUNT)
+    }
+
     pub(crate) fn all() -> impl Iterator<Item = ChannelSlot> {
         Channel::all()
             .map(ChannelSlot::Known)
