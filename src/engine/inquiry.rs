@@ -93,6 +93,22 @@ impl<'a> Inquiry<'a> {
         Inquiry { attributes, ..self }
     }
 
+    /// The view of an inquiry whose holder keeps its texts as `String`s or `Cow`s: the
+    /// ärendetyp, then the optional delmoment, channel and time.
+    pub(crate) fn of<S: Deref<Target = str>>(
+        case_type: &'a S,
+        [part, channel, time]: [&'a Option<S>; 3],
+        attributes: &'a Attributes<'a>,
+    ) -> Self {
+        Inquiry {
+            case_type,
+            part: part.as_deref(),
+            channel: channel.as_deref(),
+            time: time.as_deref(),
+            attributes,
+        }
+    }
+
     /// The same inquiry, owning all its strings.
     pub fn to_owned_inquiry(&self) -> OwnedInquiry {
         let own = |text: Option<&str>| text.map(str::to_owned);
@@ -144,13 +160,8 @@ pub struct OwnedInquiry {
 impl OwnedInquiry {
     /// The inquiry as the engine reads it, borrowing these strings.
     pub fn view(&self) -> Inquiry<'_> {
-        Inquiry {
-            case_type: &self.case_type,
-            part: self.part.as_deref(),
-            channel: self.channel.as_deref(),
-            time: self.time.as_deref(),
-            attributes: &self.attributes,
-        }
+        let optional = [&self.part, &self.channel, &self.time];
+        Inquiry::of(&self.case_type, optional, &self.attributes)
     }
 }
 

@@ -28,13 +28,8 @@ pub(super) struct WireInquiry<'a> {
 impl WireInquiry<'_> {
     /// The inquiry as the engine reads it.
     pub(super) fn view(&self) -> Inquiry<'_> {
-        Inquiry {
-            case_type: &self.case_type,
-            part: self.part.as_deref(),
-            channel: self.channel.as_deref(),
-            time: self.time.as_deref(),
-            attributes: &self.attributes,
-        }
+        let optional = [&self.part, &self.channel, &self.time];
+        Inquiry::of(&self.case_type, optional, &self.attributes)
     }
 }
 
