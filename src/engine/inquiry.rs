@@ -37,15 +37,15 @@ pub struct Inquiry<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<&'a str>,
     /// Attributes that guarded rules may read (declared in the policy).
-    #[serde(skip_serializing_if = "none_borrowed")]
+    #[serde(skip_serializing_if = "no_attributes_lent")]
     pub attributes: &'a Attributes<'a>,
 }
 
-fn none(attributes: &Attributes) -> bool {
+fn no_attributes(attributes: &Attributes) -> bool {
     attributes.is_empty()
 }
 
-fn none_borrowed(attributes: &&Attributes) -> bool {
+fn no_attributes_lent(attributes: &&Attributes) -> bool {
     attributes.is_empty()
 }
 
@@ -153,7 +153,7 @@ pub struct OwnedInquiry {
     #[serde(default, alias = "tid", skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
     /// Attributes that guarded rules may read (declared in the policy).
-    #[serde(default, alias = "attribut", skip_serializing_if = "none")]
+    #[serde(default, alias = "attribut", skip_serializing_if = "no_attributes")]
     pub attributes: Attributes<'static>,
 }
 
