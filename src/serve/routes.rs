@@ -73,17 +73,17 @@ async fn decide_batch(
 ) -> Result<Response, Problem> {
     let body = json_body(&headers, read_body(body, app.limits.body_bytes))?;
     let inquiries: Vec<WireInquiry> = from_slice(&body)?;
-    // Owned: a large batch is decided on another thread.
-    let inquiries: Vec<OwnedInquiry> = inquiries
-        .iter()
-        .map(|w| w.view().to_owned_inquiry())
-        .collect();
     if inquiries.len() > app.limits.batch_items {
         return Err(Problem::too_many_items(
             inquiries.len(),
             app.limits.batch_items,
         ));
     }
+    // Owned: a large batch is decided on another thread.
+    let inquiries: Vec<OwnedInquiry> = inquiries
+        .iter()
+        .map(|w| w.view().to_owned_inquiry())
+        .collect();
     // One engine for the whole batch (taken with `served`), so every answer comes from
     // the same ruleset.
     let Served {
