@@ -74,7 +74,7 @@ mod web;
 pub use clock::{LocalTime, TimeError, TimeErrorKind};
 pub use diagnostics::{Code, Diagnostic, DiagnosticRecord, Diagnostics, Severity};
 pub use engine::{
-    Attributes, Basis, Decision, DecisionRecord, Engine, Inquiry, MAX_SEARCH_CHARS,
+    Attributes, Basis, Decision, DecisionError, DecisionRecord, Engine, Inquiry, MAX_SEARCH_CHARS,
     MAX_SEARCH_WORDS, OwnedInquiry, Resolution, RuleRef, RuleResult, RuleTried, ScriptRef,
     SearchTooLong, TestResult, check_search, run_tests,
 };

@@ -143,8 +143,18 @@ fn helgdag_without_a_time_forwards_with_the_reason() {
     let engine = Engine::new(&ruleset);
     let decision = engine.decide(&Inquiry::new("oppettider").channel("telefon"));
     assert_eq!(decision.outcome, Outcome::Forwarded);
-    let error = decision.error.clone().unwrap_or_default();
-    assert!(error.contains("saknar tid"), "{error}");
+    let error = decision.error.expect("the condition could not be tried");
+    assert!(
+        matches!(
+            error,
+            rosa::DecisionError::Condition {
+                reason: rosa::model::EvalError::MissingTime,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("saknar tid"), "{error}");
 }
 
 /// `per dag` in the rule language is a 250th of a year (`lang::WORKING_DAYS_PER_YEAR`),

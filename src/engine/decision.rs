@@ -3,9 +3,11 @@
 //! explanation (criteria in plain Swedish) built on demand.
 
 use super::Engine;
+use crate::bounds::Bounded;
 use crate::model::method::{ChannelSlot, Criterion, criteria};
-use crate::model::{Arendetyp, Outcome, Rule, Script, Target, Unit};
+use crate::model::{Arendetyp, EvalError, Outcome, Rule, Script, Target, Unit};
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
 /// What decided the outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,12 +52,53 @@ pub struct Decision<'a> {
     pub rule: Option<&'a Rule>,
     /// Why a condition failed, or why a rule's outcome could not be followed. (Unknown
     /// types and parts get theirs in [`Decision::to_record`].)
-    pub error: Option<String>,
+    pub error: Option<DecisionError<'a>>,
     /// Index of the ärendetyp and unit in the ruleset, for aggregation.
     /// Kept as `u32`s, which makes the decision two words smaller to build.
     pub(crate) position: Option<(u32, u32)>,
     pub(crate) channel: ChannelSlot,
     pub(crate) engine: &'a Engine,
+}
+
+/// Why a guarded rule could not decide as written, so the inquiry was forwarded.
+///
+/// Typed and borrowed from the engine rather than text, so that a decision owns
+/// nothing and deciding never allocates for it; `Display` gives the Swedish sentence
+/// of [`DecisionRecord::error`].
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum DecisionError<'a> {
+    /// The rule gives `manus`, but the unit has no script to follow.
+    NoScript {
+        /// The rule that decided.
+        rule: &'a Rule,
+        /// The unit it decided, which has no script.
+        unit: &'a Unit,
+    },
+    /// The rule's condition could not be evaluated for this inquiry.
+    Condition {
+        /// The rule whose condition failed.
+        rule: &'a Rule,
+        /// What was missing or wrong in the inquiry.
+        reason: EvalError<'a>,
+    },
+}
+
+impl fmt::Display for DecisionError<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecisionError::NoScript { rule, unit } => write!(
+                f,
+                "regeln på {} ger manus, men `{}` har inget manus",
+                rule.location, unit.name
+            ),
+            DecisionError::Condition { rule, reason } => write!(
+                f,
+                "villkoret på {} kunde inte prövas: {reason}",
+                rule.location
+            ),
+        }
+    }
 }
 
 /// Case-system resolution codes for an outcome (docs/semantik.md §9): Sundsvall's
@@ -374,10 +417,10 @@ impl Decision<'_> {
                 title: s.title.clone(),
             }),
             criteria: self.criteria(channel),
-            error: self.error.as_deref().map(bounded).or_else(|| {
-                let reason = self.unknown_reason(inquiry)?;
-                Some(crate::bounds::Bounded(reason).to_string())
-            }),
+            error: match (self.error, self.unknown_reason(inquiry)) {
+                (Some(error), _) => Some(Bounded(error).to_string()),
+                (None, reason) => reason.map(|reason| Bounded(reason).to_string()),
+            },
             rule: self.rule.map(|r| RuleRef {
                 file: sources_path(r),
                 line: r.location.line,

@@ -11,7 +11,8 @@ mod search;
 mod testing;
 
 pub use decision::{
-    Basis, Decision, DecisionRecord, Resolution, RuleRef, RuleResult, RuleTried, ScriptRef,
+    Basis, Decision, DecisionError, DecisionRecord, Resolution, RuleRef, RuleResult, RuleTried,
+    ScriptRef,
 };
 // For the server's answers, which pre-escape the staff sentences.
 #[cfg(feature = "serve")]
@@ -23,7 +24,9 @@ pub use testing::{TestResult, run_tests};
 
 use crate::model::method::{self, ChannelSlot};
 use crate::model::same_id;
-use crate::model::{ChannelSet, EvalContext, Evaluation, Outcome, RuleId, Ruleset, Unit};
+use crate::model::{
+    ChannelSet, EvalContext, EvalError, Evaluation, Outcome, RuleId, Ruleset, Unit,
+};
 use rustc_hash::FxBuildHasher;
 use std::sync::{Arc, OnceLock};
 
@@ -359,7 +362,7 @@ impl Engine {
                 Ok(false) => continue,
                 Ok(true) => return Some(self.rule_decides(base, rule)),
                 Err(reason) => {
-                    return Some(self.condition_error(base, rule, reason.to_string()));
+                    return Some(self.condition_error(base, rule, reason));
                 }
             }
         }
@@ -406,10 +409,7 @@ impl Engine {
         };
         if rule.outcome == Outcome::Scripted && unit.script.is_none() {
             d.outcome = Outcome::Forwarded;
-            d.error = Some(format!(
-                "regeln på {} ger manus, men `{}` har inget manus",
-                rule.location, unit.name
-            ));
+            d.error = Some(DecisionError::NoScript { rule, unit });
         }
         if d.outcome == Outcome::Forwarded {
             d.target = Some(rule.target.as_ref().unwrap_or(&unit.target));
@@ -422,7 +422,7 @@ impl Engine {
         &'a self,
         base: Decision<'a>,
         rule: &'a crate::model::Rule,
-        reason: String,
+        reason: EvalError<'a>,
     ) -> Decision<'a> {
         let unit = base.unit.expect("rules only run for a known unit");
         Decision {
@@ -430,10 +430,7 @@ impl Engine {
             basis: Basis::ConditionError,
             target: Some(&unit.target),
             rule: Some(rule),
-            error: Some(format!(
-                "villkoret på {} kunde inte prövas: {reason}",
-                rule.location
-            )),
+            error: Some(DecisionError::Condition { rule, reason }),
             ..base
         }
     }

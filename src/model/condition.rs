@@ -11,7 +11,7 @@
 
 use super::{AttrKind, AttrValue, Channel, ChannelSet};
 use crate::calendar::{self, DaysOff};
-use crate::clock::LocalTime;
+use crate::clock::{LocalTime, TimeError};
 use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
 use std::collections::BTreeMap;
@@ -143,14 +143,15 @@ pub(crate) struct EvalContext<'a> {
 
 /// Why a condition could not be evaluated for an inquiry; the decision is forwarded
 /// with this as its reason.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub enum EvalError<'a> {
     /// The condition reads `kanal` and the inquiry has no channel.
     MissingChannel,
     /// The condition reads the time and the inquiry has none.
     MissingTime,
     /// The condition reads the time and the inquiry's time does not parse.
-    BadTime(String),
+    BadTime(TimeError),
     /// The condition reads an attribute the inquiry does not have.
     MissingAttribute(&'a str),
     /// The inquiry's attribute has another type than the policy declares.
@@ -171,7 +172,7 @@ impl fmt::Display for EvalError<'_> {
         match self {
             EvalError::MissingChannel => f.write_str("frågan saknar kanal, som villkoret använder"),
             EvalError::MissingTime => f.write_str("frågan saknar tid, som villkoret använder"),
-            EvalError::BadTime(reason) => f.write_str(reason),
+            EvalError::BadTime(reason) => reason.fmt(f),
             EvalError::MissingAttribute(name) => {
                 write!(
                     f,
@@ -200,7 +201,7 @@ impl fmt::Display for EvalError<'_> {
 /// steps left in the budget.
 pub(crate) struct Evaluation<'a> {
     ctx: EvalContext<'a>,
-    time: OnceCell<Result<LocalTime, String>>,
+    time: OnceCell<Result<LocalTime, TimeError>>,
     budget: Cell<u32>,
 }
 
@@ -214,7 +215,7 @@ impl<'a> Evaluation<'a> {
         }
     }
 
-    fn step(&self) -> Result<(), EvalError<'a>> {
+    fn step(&self) -> Result<(), EvalError<'static>> {
         let left = self.budget.get();
         if left == 0 {
             return Err(EvalError::Budget);
@@ -223,15 +224,12 @@ impl<'a> Evaluation<'a> {
         Ok(())
     }
 
-    fn time(&self) -> Result<LocalTime, EvalError<'a>> {
+    fn time(&self) -> Result<LocalTime, EvalError<'static>> {
         let text = self.ctx.time.ok_or(EvalError::MissingTime)?;
-        self.time
-            .get_or_init(|| LocalTime::parse(text).map_err(|e| e.to_string()))
-            .clone()
-            .map_err(EvalError::BadTime)
+        (*self.time.get_or_init(|| LocalTime::parse(text))).map_err(EvalError::BadTime)
     }
 
-    fn attribute(&self, name: &'a str) -> Result<&'a AttrValue, EvalError<'a>> {
+    fn attribute<'r>(&self, name: &'r str) -> Result<&'a AttrValue, EvalError<'r>> {
         let value = self
             .ctx
             .attributes
@@ -250,7 +248,7 @@ impl<'a> Evaluation<'a> {
         Ok(value)
     }
 
-    fn number(&self, n: &'a Number) -> Result<f64, EvalError<'a>> {
+    fn number<'r>(&self, n: &'r Number) -> Result<f64, EvalError<'r>> {
         Ok(match n {
             Number::Literal(v) => *v,
             Number::Hour => f64::from(self.time()?.hour()),
@@ -263,14 +261,14 @@ impl<'a> Evaluation<'a> {
         })
     }
 
-    fn text(&self, name: &'a str) -> Result<&'a str, EvalError<'a>> {
+    fn text<'r>(&self, name: &'r str) -> Result<&'a str, EvalError<'r>> {
         match self.attribute(name)? {
             AttrValue::Text(t) => Ok(t),
             other => Err(self.wrong(name, AttrKind::Text, other)),
         }
     }
 
-    fn wrong(&self, name: &'a str, expected: AttrKind, found: &AttrValue) -> EvalError<'a> {
+    fn wrong<'r>(&self, name: &'r str, expected: AttrKind, found: &AttrValue) -> EvalError<'r> {
         EvalError::WrongType {
             name,
             expected,
@@ -281,7 +279,7 @@ impl<'a> Evaluation<'a> {
 
 impl Condition {
     /// Evaluate for one inquiry. Reads only what evaluation reaches.
-    pub(crate) fn eval<'a>(&'a self, evaluation: &Evaluation<'a>) -> Result<bool, EvalError<'a>> {
+    pub(crate) fn eval<'r>(&'r self, evaluation: &Evaluation<'_>) -> Result<bool, EvalError<'r>> {
         eval(&self.expr, evaluation)
     }
 
@@ -341,7 +339,7 @@ fn attributes<'a>(expr: &'a Expr, names: &mut Vec<&'a str>) {
     }
 }
 
-fn eval<'a>(expr: &'a Expr, ev: &Evaluation<'a>) -> Result<bool, EvalError<'a>> {
+fn eval<'r>(expr: &'r Expr, ev: &Evaluation<'_>) -> Result<bool, EvalError<'r>> {
     ev.step()?;
     Ok(match expr {
         Expr::Const(b) => *b,

@@ -581,8 +581,8 @@ fn write_rules_tried(
 }
 
 fn write_error(d: &Decision, inquiry: &Inquiry, json: &mut Json) {
-    match (d.error.as_deref(), d.unknown_reason(inquiry)) {
-        (Some(error), _) => json.bounded(error),
+    match (d.error, d.unknown_reason(inquiry)) {
+        (Some(error), _) => json.display(&crate::bounds::Bounded(error)),
         (None, Some(reason)) => json.display(&crate::bounds::Bounded(reason)),
         (None, None) => json.raw("null"),
     }
