@@ -31,7 +31,7 @@ pub enum Basis {
 /// A decision for one inquiry, borrowing from the [`Engine`]: what [`Engine::decide`]
 /// returns. [`Decision::to_record`] (or [`Engine::decide_record`]) gives the owned JSON
 /// form with the criteria; `docs/semantik.md` §9 lists what each part holds.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct Decision<'a> {
     /// Who handles the inquiry (`docs/semantik.md` §1).
     pub outcome: Outcome,
