@@ -1050,6 +1050,30 @@ fn an_unterminated_quote_is_one_rejected_row_with_its_line() {
     );
 }
 
+/// A quote inside a field is text to the CSV parser; only one that starts a field opens
+/// a quoted field. The line count follows the parser, so a quote opened by the last line
+/// and never closed covers that line alone (found by tests/log_fuzz.rs: the two counts
+/// once disagreed and a fourth line was rejected in a file of three).
+#[test]
+fn only_a_quote_that_starts_a_field_opens_one() {
+    let (read, decided, rejected, r) =
+        line_figures("quote-mid-field.csv", b"arendetyp,kanal\n \"\n\"\n");
+    assert_eq!((read, decided, rejected), (Some(3), Some(0), Some(2)));
+    let last = r.rejected.rows.last().expect("the last line is rejected");
+    assert_eq!((last.line, last.last_line), (3, 3));
+    assert!(
+        last.reason.contains("rad 3 stängs aldrig"),
+        "{}",
+        last.reason
+    );
+    // A quote in the middle of a field opens nothing: the row after it is read.
+    let (read, decided, rejected, _) = line_figures(
+        "quote-in-text.csv",
+        b"arendetyp,kanal\nt1,tele\"fon\nt1,telefon\n",
+    );
+    assert_eq!((read, decided, rejected), (Some(3), Some(2), Some(0)));
+}
+
 #[test]
 fn a_line_past_the_limit_is_rejected_and_the_rows_after_it_read() {
     let long = "x".repeat(rosa::dryrun::MAX_LINE_BYTES + 10);

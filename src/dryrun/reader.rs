@@ -167,13 +167,26 @@ impl LogReader {
                 path.display()
             ))
         })?;
-        let guarded = |file, csv| -> Box<dyn Read + Send> {
-            Box::new(LineGuard::new(file, bytes_read.clone(), lines.clone(), csv))
+        let guarded = |file, delimiter| -> Box<dyn Read + Send> {
+            Box::new(LineGuard::new(
+                file,
+                bytes_read.clone(),
+                lines.clone(),
+                delimiter,
+            ))
         };
         let source = match format {
-            LogFormat::Csv => csv_source(guarded(file, true))?,
+            LogFormat::Csv => {
+                let delimiter = csv_delimiter(&mut file).map_err(|e| {
+                    LogError(format!(
+                        "loggen `{}` går inte att läsa: {e}",
+                        path.display()
+                    ))
+                })?;
+                csv_source(guarded(file, Some(delimiter)), delimiter)?
+            }
             LogFormat::JsonLines => {
-                Source::Json(BufReader::with_capacity(1 << 16, guarded(file, false)), 0)
+                Source::Json(BufReader::with_capacity(1 << 16, guarded(file, None)), 0)
             }
             LogFormat::Xlsx => {
                 let sheet = super::xlsx_log::Sheet::open(path, file)?;
@@ -226,21 +239,30 @@ impl LogReader {
     }
 }
 
-fn csv_source(mut input: Box<dyn Read + Send>) -> Result<Source, LogError> {
+/// The CSV dialect from the header line: `;` where it has semicolons and no commas (what
+/// Excel writes with a Swedish locale), else `,`. Read before the line guard so that the
+/// guard follows quotes as the parser will; the file is left at its start.
+fn csv_delimiter(file: &mut std::fs::File) -> std::io::Result<u8> {
     let mut head = vec![0u8; 64 * 1024];
-    let n = read_up_to(&mut input, &mut head)?;
-    head.truncate(n);
-    let first_line = head.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    let n = read_up_to(file, &mut head).map_err(|e| std::io::Error::other(e.0))?;
+    let first_line = head[..n]
+        .split(|b| *b == b'\n' || *b == b'\r')
+        .next()
+        .unwrap_or(&[]);
     let delimiter = if first_line.contains(&b';') && !first_line.contains(&b',') {
         b';'
     } else {
         b','
     };
-    let chained: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(head).chain(input));
+    std::io::Seek::rewind(file)?;
+    Ok(delimiter)
+}
+
+fn csv_source(input: Box<dyn Read + Send>, delimiter: u8) -> Result<Source, LogError> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(false)
-        .from_reader(chained);
+        .from_reader(input);
     let header = reader
         .byte_headers()
         .map_err(|e| LogError(format!("loggens rubrikrad går inte att läsa: {e}")))?
@@ -594,7 +616,7 @@ pub(crate) struct GuardedLine {
 impl GuardedLines {
     pub(crate) fn new(input: Box<dyn Read + Send>) -> GuardedLines {
         let state = Arc::new(LineState::default());
-        let guard = LineGuard::new(input, Arc::new(AtomicU64::new(0)), state.clone(), false);
+        let guard = LineGuard::new(input, Arc::new(AtomicU64::new(0)), state.clone(), None);
         GuardedLines {
             reader: BufReader::with_capacity(1 << 16, guard),
             state,
@@ -620,13 +642,14 @@ impl GuardedLines {
 /// Between the file and the parser: counts bytes and lines, turns every line ending
 /// Excel and old Macs write (CRLF, LF, a lone CR) into LF so that parser and count agree,
 /// and cuts a line at [`MAX_LINE_BYTES`], reading past the rest of it. For CSV it also
-/// follows quotes, to close one opened on a cut line and to know when the file ends
-/// inside one.
+/// follows quotes as the parser does, to close one opened on a cut line and to know when
+/// the file ends inside one.
 struct LineGuard<R> {
     inner: R,
     bytes: Arc<AtomicU64>,
     state: Arc<LineState>,
-    csv: bool,
+    /// The CSV delimiter; `None` for JSON Lines, which has no quoted fields to follow.
+    delimiter: Option<u8>,
     raw: Box<[u8]>,
     raw_pos: usize,
     raw_len: usize,
@@ -639,17 +662,49 @@ struct LineGuard<R> {
     open_line: bool,
     /// Reading past the rest of a cut line.
     skipping: bool,
-    /// The line a quoted CSV field opened on, while in it.
-    quote_opened: Option<u64>,
+    /// Where the CSV parser is with quotes.
+    quotes: Quotes,
+}
+
+/// A CSV field's quoting, as `csv-core` reads it: a quote opens a quoted field only as
+/// the field's first byte (elsewhere it is text), and inside one a quote either closes it
+/// or, doubled, stands for itself. Following anything simpler disagrees with the parser on
+/// where a field ends, and with it on the lines a record covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quotes {
+    /// At the start of a field, where a quote opens one.
+    FieldStart,
+    /// In a field that did not start with a quote.
+    Unquoted,
+    /// In a quoted field opened on this line.
+    Quoted(u64),
+    /// Just after a quote inside a quoted field (opened on this line): a second quote
+    /// stays in it, anything else has closed it.
+    QuoteInQuoted(u64),
+}
+
+impl Quotes {
+    /// The state after `byte` (line endings already made LF); `line` is the current line.
+    fn after(self, byte: u8, delimiter: u8, line: u64) -> Quotes {
+        match (self, byte) {
+            (Quotes::Quoted(opened), b'"') => Quotes::QuoteInQuoted(opened),
+            (Quotes::Quoted(opened), _) => Quotes::Quoted(opened),
+            (Quotes::QuoteInQuoted(opened), b'"') => Quotes::Quoted(opened),
+            (_, b'\n') => Quotes::FieldStart,
+            (_, b) if b == delimiter => Quotes::FieldStart,
+            (Quotes::FieldStart, b'"') => Quotes::Quoted(line),
+            _ => Quotes::Unquoted,
+        }
+    }
 }
 
 impl<R: Read> LineGuard<R> {
-    fn new(inner: R, bytes: Arc<AtomicU64>, state: Arc<LineState>, csv: bool) -> Self {
+    fn new(inner: R, bytes: Arc<AtomicU64>, state: Arc<LineState>, delimiter: Option<u8>) -> Self {
         LineGuard {
             inner,
             bytes,
             state,
-            csv,
+            delimiter,
             raw: vec![0; 1 << 16].into_boxed_slice(),
             raw_pos: 0,
             raw_len: 0,
@@ -659,7 +714,7 @@ impl<R: Read> LineGuard<R> {
             newlines: 0,
             open_line: false,
             skipping: false,
-            quote_opened: None,
+            quotes: Quotes::FieldStart,
         }
     }
 
@@ -669,7 +724,7 @@ impl<R: Read> LineGuard<R> {
             match self.inner.read(&mut self.raw) {
                 Ok(0) => {
                     self.at_end = true;
-                    if self.quote_opened.is_some() {
+                    if matches!(self.quotes, Quotes::Quoted(_)) {
                         self.state.unterminated.store(true, Ordering::Relaxed);
                     }
                     return Ok(false);
@@ -696,6 +751,7 @@ impl<R: Read> LineGuard<R> {
             return None;
         }
         if byte == b'\n' || byte == b'\r' {
+            self.follow_quotes(b'\n');
             self.line_len = 0;
             self.skipping = false;
             self.newlines += 1;
@@ -709,14 +765,16 @@ impl<R: Read> LineGuard<R> {
         if self.line_len > MAX_LINE_BYTES {
             return self.cut();
         }
-        if self.csv && byte == b'"' {
-            self.quote_opened = match self.quote_opened {
-                Some(_) => None,
-                None => Some(self.line()),
-            };
-        }
+        self.follow_quotes(byte);
         self.open_line = true;
         Some(byte)
+    }
+
+    /// Follow the CSV parser's quoting over a byte passed on to it.
+    fn follow_quotes(&mut self, byte: u8) {
+        if let Some(delimiter) = self.delimiter {
+            self.quotes = self.quotes.after(byte, delimiter, self.line());
+        }
     }
 
     /// Start reading past the rest of the line; a quote it opened is closed, so that the
@@ -730,8 +788,8 @@ impl<R: Read> LineGuard<R> {
             .unwrap_or_else(PoisonError::into_inner)
             .insert(line);
         self.state.any_too_long.store(true, Ordering::Relaxed);
-        if self.quote_opened == Some(line) {
-            self.quote_opened = None;
+        if self.quotes == Quotes::Quoted(line) {
+            self.quotes = Quotes::QuoteInQuoted(line);
             return Some(b'"');
         }
         None
