@@ -72,18 +72,10 @@ async fn decide_batch(
     body: Body,
 ) -> Result<Response, Problem> {
     let body = json_body(&headers, read_body(body, app.limits.body_bytes))?;
-    let inquiries: Vec<WireInquiry> = from_slice(&body)?;
-    if inquiries.len() > app.limits.batch_items {
-        return Err(Problem::too_many_items(
-            inquiries.len(),
-            app.limits.batch_items,
-        ));
+    let wire: Vec<WireInquiry> = from_slice(&body)?;
+    if wire.len() > app.limits.batch_items {
+        return Err(Problem::too_many_items(wire.len(), app.limits.batch_items));
     }
-    // Owned: a large batch is decided on another thread.
-    let inquiries: Vec<OwnedInquiry> = inquiries
-        .iter()
-        .map(|w| w.view().to_owned_inquiry())
-        .collect();
     // One engine for the whole batch (taken with `served`), so every answer comes from
     // the same ruleset.
     let Served {
@@ -91,7 +83,7 @@ async fn decide_batch(
         loaded,
         request_id,
     } = served;
-    let views = viewed(&inquiries);
+    let views: Vec<Inquiry> = wire.iter().map(WireInquiry::view).collect();
     let indexed = views.iter().enumerate();
     declared_only(&loaded.engine, indexed.map(|(i, q)| (format!("/{i}"), q)))?;
     let bound = answer_bound(&loaded, &views);
@@ -104,6 +96,10 @@ async fn decide_batch(
         app.log_decisions(&tenant, &loaded, &views, &decisions, request_id.as_ref());
         return Ok(answer_all(&loaded, &views, &decisions));
     }
+    // Owned only now: a large batch is decided on another thread, a small one from the
+    // strings borrowed from the body.
+    let inquiries: Vec<OwnedInquiry> = views.iter().map(Inquiry::to_owned_inquiry).collect();
+    drop(views);
     // Waiting here is cancelled by the request's deadline (408), like any other wait.
     // The thread keeps its permit until it is done, even if the request gave up first.
     let thread = app
